@@ -1,0 +1,76 @@
+# berth: build, test, install. Settings live in conf-cc, conf-ld, conf-home and package/;
+# this file only reads them.
+
+SHELL := /bin/sh
+CC_CMD := $(shell head -n 1 conf-cc)
+LD_CMD := $(shell head -n 1 conf-ld)
+CONF_HOME := $(shell head -n 1 conf-home)
+VERSION := $(shell sed -n 's/^version=//p' package/info)
+
+ifeq ($(WERROR),1)
+CC_CMD += -Werror
+endif
+ifeq ($(SAN),1)
+CC_CMD += -fsanitize=address,undefined -fno-omit-frame-pointer
+LD_CMD += -fsanitize=address,undefined
+STATIC_FLAG :=
+else
+STATIC_FLAG := -static
+endif
+
+targets = $(shell sed -e 's/\#.*//' package/targets | awk 'NF && $$2 == "$(1)" { print $$1 }')
+STATIC_PROGS := $(call targets,static)
+DYNAMIC_PROGS := $(call targets,dynamic)
+PROGS := $(STATIC_PROGS) $(DYNAMIC_PROGS)
+BINS := $(PROGS:%=bin/%)
+
+LIB_SRC := $(wildcard src/libberth/*.c)
+LIB_OBJ := $(LIB_SRC:src/%.c=build/%.o)
+HDRS := $(wildcard src/include/berth/*.h)
+SKARNET := -l:libskarnet.a
+EXTRA_LIBS = $(shell cat src/$(1)/libs 2>/dev/null)
+
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+
+.PHONY: all check check-unit check-integration deps install clean run bench fuzz
+
+all: $(BINS)
+
+build/%.o: src/%.c $(HDRS) conf-cc
+	@mkdir -p $(@D)
+	$(CC_CMD) -DBERTH_CONF_HOME='"$(CONF_HOME)"' -DBERTH_VERSION='"$(VERSION)"' -c -o $@ $<
+
+build/libberth.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+define prog_rule
+bin/$(1): $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c)) build/libberth.a conf-ld
+	@mkdir -p bin
+	$(LD_CMD) $(2) -o $$@ $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c)) build/libberth.a $(call EXTRA_LIBS,$(1)) $(SKARNET)
+endef
+$(foreach p,$(STATIC_PROGS),$(eval $(call prog_rule,$(p),$(STATIC_FLAG))))
+$(foreach p,$(DYNAMIC_PROGS),$(eval $(call prog_rule,$(p),)))
+
+build/tests/%: tests/unit/%.c tests/unit/tap.h build/libberth.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC_CMD) -Itests/unit -o $@ $< build/libberth.a $(SKARNET)
+
+deps:
+	@sh package/install-deps
+
+check: deps all $(UNIT_BINS)
+	@sh tests/run
+
+check-unit: all $(UNIT_BINS)
+	@sh tests/run --unit
+
+run: deps all
+	@sh package/run-instance
+
+install: all
+	@sh package/install "$(DESTDIR)" "$(or $(PREFIX),/usr/local)"
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,205 @@
+/* ISC license. */
+/* berth-queue: qmail-queue(8). Reads a message on fd 0 and an envelope on fd 1, commits both
+   to the queue, exits 0 only once the commit is durable.
+   Trust: any local user may run it (set-uid to the queue owner in multi-user mode); every input
+   byte is untrusted, $BERTH_HOME is ignored when set-uid. doc/queue.md has the crash argument. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/sig.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include <berth/control.h>
+#include <berth/date822.h>
+#include <berth/envelope.h>
+#include <berth/home.h>
+#include <berth/qq.h>
+#include <berth/queue.h>
+
+#define COPY_BUFSIZE 65536
+#define DEADLINE_SECONDS 86400
+
+/* What must go if we give up before the commit. */
+typedef struct cleanup_s cleanup, *cleanup_ref ;
+struct cleanup_s
+{
+  char const *mess ;
+  char const *intd ;
+} ;
+
+static void die (int code, cleanup const *c) gccattr_noreturn ;
+static void die (int code, cleanup const *c)
+{
+  if (c->intd) unlink(c->intd) ;
+  if (c->mess) unlink(c->mess) ;
+  _exit(code) ;
+}
+
+static void on_alarm (int sig)
+{
+  (void)sig ;
+  /* The leftovers are swept by berth-send after QUEUE_STALE_SECONDS: nothing is deliverable yet. */
+  _exit(QQ_TIMEOUT) ;
+}
+
+static size_t cpy (char *s, char const *t)
+{
+  size_t n = strlen(t) ;
+  memcpy(s, t, n) ;
+  return n ;
+}
+
+static int is_uid_of (char const *file, uid_t uid)
+{
+  unsigned long u ;
+  stralloc sa = STRALLOC_ZERO ;
+  int r = control_readline(&sa, file, 0) ;
+  r = r > 0 && ulong0_scan(sa.s, &u) && (uid_t)u == uid ;
+  stralloc_free(&sa) ;
+  return r ;
+}
+
+/* qmail's Received line: "(qmail PID invoked by uid N)", "from network", "for bounce", "by alias". */
+static size_t received_fmt (char *s, pid_t pid, uid_t uid, time_t now)
+{
+  size_t n = 0 ;
+  char const *how ;
+  if (is_uid_of("control/uidsmtpd", uid)) how = "invoked from network" ;
+  else if (is_uid_of("control/uidsend", uid)) how = "invoked for bounce" ;
+  else if (is_uid_of("control/uidalias", uid)) how = "invoked by alias" ;
+  else how = 0 ;
+  n += cpy(s + n, "Received: (berth ") ;
+  n += pid_fmt(s + n, pid) ;
+  s[n++] = ' ' ;
+  if (how) n += cpy(s + n, how) ;
+  else
+  {
+    n += cpy(s + n, "invoked by uid ") ;
+    n += uid_fmt(s + n, uid) ;
+  }
+  n += cpy(s + n, "); ") ;
+  n += date822_fmt(s + n, now) ;
+  s[n++] = '\n' ;
+  return n ;
+}
+
+/* Copies fd 0 to fd after the Received line. 0 or an exit code. */
+static int copy_message (int fd, char const *recv, size_t recvlen)
+{
+  char buf[COPY_BUFSIZE] ;
+  if (allwrite(fd, recv, recvlen) < recvlen) return QQ_WRITE ;
+  for (;;)
+  {
+    ssize_t r = fd_read(0, buf, sizeof buf) ;
+    if (r < 0) return QQ_READ ;
+    if (!r) break ;
+    if (allwrite(fd, buf, r) < (size_t)r) return QQ_WRITE ;
+  }
+  return fd_sync(fd) < 0 ? QQ_WRITE : 0 ;
+}
+
+/* Copies the envelope from fd 1, checking it, after the u/p records. 0 or an exit code. */
+static int copy_envelope (int fd, uid_t uid, pid_t pid)
+{
+  char buf[COPY_BUFSIZE] ;
+  envscan e = ENVSCAN_ZERO ;
+  size_t n = 0 ;
+  int done = 0, code = 0 ;
+  buf[n++] = 'u' ; n += uid_fmt(buf + n, uid) ; buf[n++] = 0 ;
+  buf[n++] = 'p' ; n += pid_fmt(buf + n, pid) ; buf[n++] = 0 ;
+  if (allwrite(fd, buf, n) < n) return QQ_WRITE ;
+  while (!done)
+  {
+    ssize_t used ;
+    ssize_t r = fd_read(1, buf, sizeof buf) ;
+    if (r <= 0) return QQ_READ ;   /* EOF before the final NUL included */
+    used = envscan_feed(&e, buf, r, &done, &code) ;
+    if (used < 0) return code ;
+    if (allwrite(fd, buf, used) < (size_t)used) return QQ_WRITE ;
+  }
+  return fd_sync(fd) < 0 ? QQ_WRITE : 0 ;
+}
+
+static int open_new (char const *path)
+{
+  return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
+}
+
+int main (void)
+{
+  char id[QUEUE_ID_MAX] ;
+  char recv[128 + DATE822_FMT] ;
+  cleanup c = { .mess = 0, .intd = 0 } ;
+  struct timespec ts ;
+  uid_t uid = getuid() ;
+  pid_t pid = getpid() ;
+  size_t recvlen ;
+  int fd, r ;
+  PROG = "berth-queue" ;
+
+  if (!sig_catch(SIGALRM, &on_alarm)) _exit(QQ_BUG) ;
+  alarm(DEADLINE_SECONDS) ;
+  sig_ignore(SIGPIPE) ;
+  if (chdir(berth_home()) < 0) _exit(QQ_HOME) ;
+  if (access(QUEUE_DIR, X_OK) < 0) _exit(QQ_QUEUE) ;
+
+  clock_gettime(CLOCK_REALTIME, &ts) ;
+  queue_id_fmt(id, (uint64_t)ts.tv_sec, (unsigned long)(ts.tv_nsec / 1000), (unsigned long)pid) ;
+  recvlen = received_fmt(recv, pid, uid, ts.tv_sec) ;
+  {
+    size_t idlen = strlen(id) ;
+    char messfn[sizeof(QUEUE_MESS) + 1 + idlen] ;
+    char intdfn[sizeof(QUEUE_INTD) + 1 + idlen] ;
+    char todofn[sizeof(QUEUE_TODO) + 1 + idlen] ;
+    memcpy(messfn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; memcpy(messfn + sizeof(QUEUE_MESS), id, idlen + 1) ;
+    memcpy(intdfn, QUEUE_INTD "/", sizeof(QUEUE_INTD)) ; memcpy(intdfn + sizeof(QUEUE_INTD), id, idlen + 1) ;
+    memcpy(todofn, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(todofn + sizeof(QUEUE_TODO), id, idlen + 1) ;
+
+    /* S1 -> S2: the message file, fsynced. Not deliverable: nothing names it in todo/. */
+    fd = open_new(messfn) ;
+    if (fd < 0) die(errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_MESS, &c) ;
+    c.mess = messfn ;
+    r = copy_message(fd, recv, recvlen) ;
+    if (r) die(r, &c) ;
+    if (close(fd) < 0) die(QQ_WRITE, &c) ;
+
+    /* S2 -> S3: the envelope in intd/, fsynced; then the mess/ directory entry made durable. */
+    fd = open_new(intdfn) ;
+    if (fd < 0) die(errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_INTD, &c) ;
+    c.intd = intdfn ;
+    r = copy_envelope(fd, uid, pid) ;
+    if (r) die(r, &c) ;
+    if (close(fd) < 0) die(QQ_WRITE, &c) ;
+    if (queue_syncdir(QUEUE_MESS) < 0) die(QQ_WRITE, &c) ;
+
+    /* S3 -> S4: the commit point is this rename; the fsync of todo/ makes it durable. */
+    if (rename(intdfn, todofn) < 0) die(QQ_TODO, &c) ;
+    if (queue_syncdir(QUEUE_TODO) < 0)
+    {
+      /* Not durable and the caller will retry: withdraw it rather than risk a duplicate. */
+      c.intd = todofn ;
+      die(QQ_WRITE, &c) ;
+    }
+  }
+  queue_trigger() ;
+  {
+    char const *x = getenv("BERTH_IDFD") ;
+    unsigned int idfd ;
+    if (x && uint0_scan(x, &idfd) && idfd > 2)
+    {
+      size_t n = strlen(id) ;
+      id[n++] = '\n' ;
+      if (allwrite(idfd, id, n) < n) {}
+    }
+  }
+  _exit(QQ_OK) ;
+}

@@ -1,0 +1,31 @@
+/* ISC license. */
+/* The queue's layout, shared by every program that touches it. doc/queue.md explains it. */
+#ifndef BERTH_QUEUE_H
+#define BERTH_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define QUEUE_DIR "queue"
+#define QUEUE_MESS "queue/mess"
+#define QUEUE_INTD "queue/intd"
+#define QUEUE_TODO "queue/todo"
+#define QUEUE_LOCK "queue/lock"
+#define QUEUE_TRIGGER "queue/lock/trigger"
+
+/* An id is "<seconds>.<microseconds>.<pid>", decimal. */
+#define QUEUE_ID_MAX 48
+
+/* Leftovers (a mess or intd file with no commit) older than this are removed by berth-send. */
+#define QUEUE_STALE_SECONDS 129600
+
+/* Fills id (QUEUE_ID_MAX bytes, NUL-terminated) from the clock and the pid; returns its length. */
+extern size_t queue_id_fmt (char *id, uint64_t sec, unsigned long usec, unsigned long pid) ;
+
+/* Wakes berth-send: one byte to the trigger fifo, never blocking; failures ignored. */
+extern void queue_trigger (void) ;
+
+/* fsync a directory by name: 0 ok, -1 error. */
+extern int queue_syncdir (char const *dir) ;
+
+#endif

@@ -1,0 +1,40 @@
+/* ISC license. */
+
+#include <berth/qq.h>
+#include <berth/envelope.h>
+
+enum { ST_F, ST_SENDER, ST_T, ST_RCPT, ST_DONE } ;
+
+ssize_t envscan_feed (envscan *e, char const *s, size_t len, int *done, int *code)
+{
+  size_t i = 0 ;
+  *done = e->state == ST_DONE ;
+  for (; i < len && !*done ; i++)
+  {
+    char c = s[i] ;
+    switch (e->state)
+    {
+      case ST_F :
+        if (c != 'F') { *code = QQ_ENVELOPE ; return -1 ; }
+        e->state = ST_SENDER ; e->addrlen = 0 ;
+        break ;
+      case ST_T :
+        if (!c) { e->state = ST_DONE ; *done = 1 ; break ; }
+        if (c != 'T') { *code = QQ_ENVELOPE ; return -1 ; }
+        e->state = ST_RCPT ; e->addrlen = 0 ;
+        break ;
+      case ST_SENDER :
+      case ST_RCPT :
+        if (!c)
+        {
+          if (e->state == ST_RCPT) e->nrcpt++ ;
+          e->state = ST_T ;
+          break ;
+        }
+        if (++e->addrlen >= QQ_ADDR_MAX) { *code = QQ_ADDR_TOO_LONG ; return -1 ; }
+        break ;
+      default : *code = QQ_BUG ; return -1 ;
+    }
+  }
+  return (ssize_t)i ;
+}

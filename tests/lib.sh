@@ -1,0 +1,81 @@
+# Shared helpers for berth's integration tests: TAP output, a temporary instance, free loopback
+# ports, processes started and stopped by pid, and a watchdog bounding the test's time.
+# Usage: . "$BERTH_TOP/tests/lib.sh"; t_start SECONDS; ...; t_done
+set -u
+BERTH_TOP=${BERTH_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+PATH="$BERTH_TOP/bin:$PATH"
+export PATH BERTH_TOP
+T_N=0
+T_FAILED=0
+
+if [ "$(id -u)" = 0 ]; then TESTUSER=nobody; else TESTUSER=$(id -un); fi
+
+ok () { # ok STATUS DESCRIPTION
+  T_N=$((T_N + 1))
+  if [ "$1" = 0 ]; then echo "ok $T_N - $2"; else T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $2"; fi
+}
+is () { # is GOT EXPECTED DESCRIPTION
+  if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "got '$1', expected '$2'"; fi
+}
+diag () { echo "# $*"; }
+skip_all () { echo "1..0 # SKIP $*"; exit 0; }
+
+# as_user CMD...: run CMD as the instance owner (nobody when the tests run as root).
+as_user () {
+  if [ "$(id -u)" = 0 ]; then s6-setuidgid "$TESTUSER" "$@"; else "$@"; fi
+}
+
+t_cleanup () {
+  if [ -n "${T_DIR:-}" ] && [ -f "$T_DIR/pids" ]; then
+    while read -r p; do kill -TERM "$p" 2>/dev/null; done < "$T_DIR/pids"
+    sleep 0.1
+    while read -r p; do kill -KILL "$p" 2>/dev/null; done < "$T_DIR/pids"
+  fi
+  [ -n "${T_WATCHDOG:-}" ] && kill "$T_WATCHDOG" 2>/dev/null
+  [ -n "${T_DIR:-}" ] && [ "${BERTH_KEEP:-}" != 1 ] && rm -rf "$T_DIR"
+}
+
+# t_start SECONDS: temporary directory $T_DIR, a watchdog, cleanup on exit.
+t_start () {
+  T_DIR=$(mktemp -d /tmp/berth-test.XXXXXX)
+  chmod 755 "$T_DIR"
+  trap t_cleanup EXIT
+  trap 'exit 1' INT TERM
+  ( sleep "$1"; echo "Bail out! $(basename "$0") timed out after $1 s"; kill -TERM $$ ) &
+  T_WATCHDOG=$!
+}
+
+# t_instance [NAME]: a single-user instance owned by $TESTUSER; sets BERTH_HOME.
+t_instance () {
+  BERTH_HOME=$T_DIR/${1:-home}
+  export BERTH_HOME
+  berth-setup -u "$TESTUSER" -n test.example "$BERTH_HOME" || { echo "Bail out! berth-setup failed"; exit 1; }
+}
+
+# t_bg CMD...: start CMD in the background, remember its pid for cleanup; sets T_PID.
+t_bg () { "$@" & T_PID=$!; echo "$T_PID" >> "$T_DIR/pids"; }
+
+# free_port: a TCP port free on 127.0.0.1 now.
+free_port () {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
+wait_port () {
+  python3 - "$1" "${2:-10}" <<'PY'
+import socket, sys, time
+port, limit = int(sys.argv[1]), time.time() + float(sys.argv[2])
+while time.time() < limit:
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.5).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
+}
+
+t_done () {
+  echo "1..$T_N"
+  echo "# $((T_N - T_FAILED)) passed, $T_FAILED failed"
+  [ "$T_FAILED" = 0 ]
+}
