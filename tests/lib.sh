@@ -41,7 +41,9 @@ t_start () {
   chmod 755 "$T_DIR"
   trap t_cleanup EXIT
   trap 'exit 1' INT TERM
-  ( sleep "$1"; echo "Bail out! $(basename "$0") timed out after $1 s"; kill -TERM $$ ) &
+  ( trap 'kill "$s" 2>/dev/null; exit 0' TERM
+    sleep "$1" </dev/null >/dev/null 2>&1 & s=$!
+    wait "$s" && { echo "Bail out! $(basename "$0") timed out after $1 s"; kill -TERM $$; } ) &
   T_WATCHDOG=$!
 }
 
