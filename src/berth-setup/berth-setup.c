@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,25 +17,18 @@
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include <berth/queue.h>
+#include "setup.h"
 
-#define USAGE "berth-setup [ -u user ] [ -n hostname ] home"
+#define USAGE "berth-setup [ -u user ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] home"
 #define dieusage() strerr_dieusage(100, USAGE)
 
-typedef struct owner_s owner, *owner_ref ;
-struct owner_s
-{
-  uid_t uid ;
-  gid_t gid ;
-  int chown ;
-} ;
-
-static void own (char const *path, owner const *o)
+void own (char const *path, owner const *o)
 {
   if (o->chown && lchown(path, o->uid, o->gid) < 0)
     strerr_diefu2sys(111, "chown ", path) ;
 }
 
-static void mkdir_own (char const *path, mode_t mode, owner const *o)
+void mkdir_own (char const *path, mode_t mode, owner const *o)
 {
   if (mkdir(path, mode) < 0)
   {
@@ -47,7 +42,7 @@ static void mkdir_own (char const *path, mode_t mode, owner const *o)
 }
 
 /* Creates path with the given contents only if it does not exist yet. */
-static void file_default (char const *path, char const *s, mode_t mode, owner const *o)
+void file_default (char const *path, char const *s, mode_t mode, owner const *o)
 {
   size_t len = strlen(path) ;
   char tmp[len + 5] ;
@@ -73,7 +68,10 @@ static void fifo_default (char const *path, owner const *o)
 
 int main (int argc, char const *const *argv)
 {
-  owner o = { .uid = getuid(), .gid = getgid(), .chown = 0 } ;
+  owner o = { .uid = getuid(), .gid = getgid(), .chown = 0, .name = 0 } ;
+  services sv = { .home = 0, .bindir = 0, .addrs = "127.0.0.1", .port = "25" } ;
+  char bindir[PATH_MAX] ;
+  char home[PATH_MAX] ;
   char const *user = 0 ;
   char const *hostname = 0 ;
   char hostbuf[256] ;
@@ -82,12 +80,15 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "u:n:", &l) ;
+      int opt = subgetopt_r(argc, argv, "u:n:a:p:b:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'u' : user = l.arg ; break ;
         case 'n' : hostname = l.arg ; break ;
+        case 'a' : sv.addrs = l.arg ; break ;
+        case 'p' : sv.port = l.arg ; break ;
+        case 'b' : sv.bindir = l.arg ; break ;
         default : dieusage() ;
       }
     }
@@ -100,7 +101,7 @@ int main (int argc, char const *const *argv)
     struct passwd *pw = getpwnam(user) ;
     if (!pw) strerr_dief3x(100, "unknown user ", user, " (the instance owner must exist)") ;
     if (pw->pw_uid != o.uid && o.uid) strerr_dief1x(100, "only root can make an instance for another user") ;
-    o.uid = pw->pw_uid ; o.gid = pw->pw_gid ; o.chown = !getuid() ;
+    o.uid = pw->pw_uid ; o.gid = pw->pw_gid ; o.chown = !getuid() ; o.name = user ;
   }
   else if (!o.uid)
     strerr_dief1x(100, "multi-user instances are not supported yet: give -u user for a single-user instance") ;
@@ -114,6 +115,18 @@ int main (int argc, char const *const *argv)
   if (!hostname[0] || strchr(hostname, '\n') || strchr(hostname, '/')) strerr_dief1x(100, "invalid host name") ;
 
   mkdir_own(argv[0], 0755, &o) ;
+  if (!realpath(argv[0], home)) strerr_diefu2sys(111, "resolve ", argv[0]) ;
+  sv.home = home ;
+  if (!sv.bindir)
+  {
+    ssize_t r = readlink("/proc/self/exe", bindir, sizeof bindir - 1) ;
+    char *slash ;
+    if (r < 0) strerr_diefu1sys(111, "find my own directory (give -b)") ;
+    bindir[r] = 0 ;
+    slash = strrchr(bindir, '/') ;
+    if (slash) *slash = 0 ;
+    sv.bindir = bindir ;
+  }
   if (chdir(argv[0]) < 0) strerr_diefu2sys(111, "chdir to ", argv[0]) ;
 
   mkdir_own("control", 0755, &o) ;
@@ -136,5 +149,6 @@ int main (int argc, char const *const *argv)
   mkdir_own(QUEUE_TODO, 0700, &o) ;
   mkdir_own(QUEUE_LOCK, 0755, &o) ;
   fifo_default(QUEUE_TRIGGER, &o) ;
+  setup_services(&sv, &o) ;
   return 0 ;
 }

@@ -1,0 +1,70 @@
+/* ISC license. */
+/* berth-check: readiness probes for s6-notifyoncheck. "smtp IP PORT" succeeds when a server there
+   greets with 220; "send" succeeds when berth-send holds the trigger fifo open (it takes work).
+   Trust: talks only to the address it is given; reads at most one greeting line. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/buffer.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/ip46.h>
+#include <skalibs/socket.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <skalibs/types.h>
+#include <skalibs/unix-timed.h>
+#include <berth/home.h>
+#include <berth/queue.h>
+
+#define USAGE "berth-check smtp ip port | berth-check send"
+#define CHECK_TIMEOUT_SECONDS 5
+#define SMTP_READY "220"
+#define SMTP_QUIT "QUIT\r\n"
+
+static int check_smtp (char const *ipstr, char const *portstr)
+{
+  ip46 ip ;
+  uint16_t port ;
+  tain deadline ;
+  char buf[512] ;
+  buffer b ;
+  stralloc line = STRALLOC_ZERO ;
+  int fd ;
+  if (!ip46_scan(ipstr, &ip) || !uint160_scan(portstr, &port)) strerr_dieusage(100, USAGE) ;
+  tain_now_set_stopwatch_g() ;
+  tain_addsec_g(&deadline, CHECK_TIMEOUT_SECONDS) ;
+  fd = socket_tcp46_nb(ip46_is6(&ip)) ;
+  if (fd < 0) strerr_diefu1sys(111, "create socket") ;
+  if (!socket_deadlineconnstamp46_g(fd, &ip, port, &deadline)) strerr_diefu4sys(1, "connect to ", ipstr, " port ", portstr) ;
+  buffer_init(&b, &buffer_read, fd, buf, sizeof buf) ;
+  if (timed_getln_g(&b, &line, '\n', &deadline) <= 0) strerr_diefu1sys(1, "read a greeting") ;
+  if (line.len < 3 || memcmp(line.s, SMTP_READY, 3)) strerr_dief1x(1, "the server is not ready: no 220 greeting") ;
+  fd_write(fd, SMTP_QUIT, sizeof(SMTP_QUIT) - 1) ;
+  fd_close(fd) ;
+  return 0 ;
+}
+
+static int check_send (void)
+{
+  int fd ;
+  if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
+  fd = open(QUEUE_TRIGGER, O_WRONLY | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd < 0)
+  {
+    if (errno == ENXIO) strerr_dief1x(1, "berth-send is not listening on " QUEUE_TRIGGER) ;
+    strerr_diefu2sys(111, "open ", QUEUE_TRIGGER) ;
+  }
+  fd_close(fd) ;
+  return 0 ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  PROG = "berth-check" ;
+  if (argc == 4 && !strcmp(argv[1], "smtp")) return check_smtp(argv[2], argv[3]) ;
+  if (argc == 2 && !strcmp(argv[1], "send")) return check_send() ;
+  strerr_dieusage(100, USAGE) ;
+}
