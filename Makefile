@@ -33,7 +33,7 @@ EXTRA_LIBS = $(shell cat src/$(1)/libs 2>/dev/null)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all check check-unit check-integration deps install clean run bench fuzz
+.PHONY: all check check-unit deps install clean run bench fuzz check-san
 
 all: $(BINS)
 
@@ -74,3 +74,14 @@ install: all
 
 clean:
 	rm -rf build bin
+
+# Fuzzing (clang libFuzzer): `make fuzz FUZZ_SECONDS=300` runs every target in tests/fuzz/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh tests/fuzz/run $(FUZZ_SECONDS)
+
+# The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer (a separate clean build).
+check-san:
+	$(MAKE) clean
+	$(MAKE) check SAN=1
+	$(MAKE) clean

@@ -20,6 +20,7 @@ static struct lcase const lines[] =
   L("leading space kept", " a\n", " a\0"),
   L("no final newline", "a\nb", "a\0b\0"),
   L("empty file", "", ""),
+  L("a line with a NUL is dropped whole (fuzz finding)", "a\0b\nc\n", "c\0"),
 } ;
 
 struct qcase { int code ; char const *text ; } ;
