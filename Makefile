@@ -61,7 +61,7 @@ deps:
 	@sh package/install-deps
 
 check: deps all $(UNIT_BINS)
-	@sh tests/run
+	@BERTH_SAN=$(SAN) sh tests/run
 
 check-unit: all $(UNIT_BINS)
 	@sh tests/run --unit
