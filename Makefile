@@ -33,7 +33,7 @@ EXTRA_LIBS = $(shell cat src/$(1)/libs 2>/dev/null)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all check check-unit deps install clean run bench fuzz check-san
+.PHONY: all check check-unit deps install clean run bench fuzz check-san lint
 
 all: $(BINS)
 
@@ -85,3 +85,10 @@ check-san:
 	$(MAKE) clean
 	$(MAKE) check SAN=1
 	$(MAKE) clean
+
+# Static analysis: cppcheck and clang-tidy (Debian's), clean on the tree.
+lint:
+	cppcheck --quiet --enable=warning,portability,performance --std=c99 -D_GNU_SOURCE -Isrc/include \
+	  --suppress=missingIncludeSystem --error-exitcode=1 src/
+	clang-tidy --quiet $(wildcard src/*/*.c) -- -std=c99 -D_GNU_SOURCE -Isrc/include \
+	  -I/usr/include/x86_64-linux-gnu -DBERTH_CONF_HOME='"/x"' -DBERTH_VERSION='"x"'

@@ -41,7 +41,7 @@ static int check_smtp (char const *ipstr, char const *portstr)
   if (!socket_deadlineconnstamp46_g(fd, &ip, port, &deadline)) strerr_diefu4sys(1, "connect to ", ipstr, " port ", portstr) ;
   buffer_init(&b, &buffer_read, fd, buf, sizeof buf) ;
   if (timed_getln_g(&b, &line, '\n', &deadline) <= 0) strerr_diefu1sys(1, "read a greeting") ;
-  if (line.len < 3 || memcmp(line.s, SMTP_READY, 3)) strerr_dief1x(1, "the server is not ready: no 220 greeting") ;
+  if (line.len < 3 || memcmp(line.s, SMTP_READY, 3) != 0) strerr_dief1x(1, "the server is not ready: no 220 greeting") ;
   fd_write(fd, SMTP_QUIT, sizeof(SMTP_QUIT) - 1) ;
   fd_close(fd) ;
   return 0 ;
