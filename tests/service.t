@@ -1,0 +1,45 @@
+#!/bin/sh
+# The s6 scan directory berth-setup writes: start under s6-svscan, wait for readiness, send mail
+# with swaks, see it delivered, reload with s6-svc -h, stop with s6-svc -d, logs in s6-log dirs.
+. "$BERTH_TOP/tests/lib.sh"
+for p in berth-smtpd berth-start berth-send berth-lspawn berth-local; do
+  [ -x "$BERTH_TOP/bin/$p" ] || skip_all "$p is not built yet"
+done
+t_start 120
+port=$(free_port)
+BERTH_HOME=$T_DIR/home; export BERTH_HOME
+berth-setup -u "$TESTUSER" -n test.example -a 127.0.0.1 -p "$port" "$BERTH_HOME" || { echo "Bail out! setup"; exit 1; }
+svc=$BERTH_HOME/service
+t_bg s6-svscan "$svc"
+s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send"; ok $? "smtpd and send report ready (s6-svwait -U)"
+s6-svstat -o up,ready "$svc/smtpd" | grep -q '^true true$'; ok $? "s6-svstat: smtpd up and ready"
+
+maildir=$BERTH_HOME/alias/Maildir
+swaks --server "127.0.0.1:$port" --from sender@example.org --to postmaster@test.example \
+  --header "Subject: supervised" --body "through s6" >"$T_DIR/swaks.log" 2>&1
+ok $? "swaks: the message is accepted"
+n=0; while [ $n -lt 100 ] && [ -z "$(ls "$maildir/new" 2>/dev/null)" ]; do sleep 0.1; n=$((n + 1)); done
+f=$(ls "$maildir/new" 2>/dev/null | head -n 1)
+[ -n "$f" ] && grep -q '^Subject: supervised' "$maildir/new/$f"; ok $? "delivered to $maildir/new"
+
+s6-svc -h "$svc/send"; sleep 0.5
+s6-svstat -o up "$svc/send" | grep -q true; ok $? "s6-svc -h: send still up after reloading"
+pid_before=$(s6-svstat -o pid "$svc/send")
+
+# Mail queued while send is down is kept and delivered after it comes back.
+s6-svc -wD -d -T 10000 "$svc/send"; ok $? "s6-svc -d: send stops cleanly"
+s6-svstat -o exitcode "$svc/send" | grep -q '^0$'; ok $? "send exited 0 on SIGTERM"
+swaks --server "127.0.0.1:$port" --from sender@example.org --to postmaster@test.example \
+  --header "Subject: while down" --body "kept" >>"$T_DIR/swaks.log" 2>&1
+ok $? "smtpd accepts mail while send is down"
+s6-svc -wU -u -T 20000 "$svc/send"; ok $? "send comes back up and ready"
+n=0; while [ $n -lt 100 ] && ! grep -lq '^Subject: while down' "$maildir"/new/* 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+grep -lq '^Subject: while down' "$maildir"/new/* 2>/dev/null; ok $? "nothing lost: the message queued while down is delivered"
+[ "$(s6-svstat -o pid "$svc/send")" != "$pid_before" ]; ok $? "it was a new process"
+
+s6-svscanctl -t "$svc"
+n=0; while [ $n -lt 100 ] && kill -0 "$T_PID" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+! kill -0 "$T_PID" 2>/dev/null; ok $? "s6-svscanctl -t: everything stops"
+[ -s "$BERTH_HOME/log/smtpd/current" ]; ok $? "smtpd log written by s6-log"
+[ -s "$BERTH_HOME/log/send/current" ]; ok $? "send log written by s6-log"
+t_done
