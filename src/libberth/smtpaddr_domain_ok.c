@@ -14,6 +14,21 @@ static int ldh (unsigned char c)
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 ;
 }
 
+/* Dotted quad, each part 0-255 without leading zeros: stricter than ip4_scan. */
+static int ip4_ok (char const *s)
+{
+  unsigned int parts = 0 ;
+  while (parts < 4)
+  {
+    unsigned int v = 0, n = 0 ;
+    while (s[n] >= '0' && s[n] <= '9' && n < 4) v = v * 10 + (s[n++] - '0') ;
+    if (!n || n > 3 || v > 255 || (n > 1 && s[0] == '0')) return 0 ;
+    s += n ; parts++ ;
+    if (parts < 4) { if (*s != '.') return 0 ; s++ ; }
+  }
+  return !*s ;
+}
+
 static int literal_ok (char const *s, size_t len)
 {
   char ip[16] ;
@@ -23,7 +38,7 @@ static int literal_ok (char const *s, size_t len)
   if (memchr(tmp, 0, len - 2)) return 0 ;
   if (len - 2 > sizeof(IP6_TAG) - 1 && !case_diffb(tmp, sizeof(IP6_TAG) - 1, IP6_TAG))
     return ip6_scan(tmp + sizeof(IP6_TAG) - 1, ip) == len - 2 - (sizeof(IP6_TAG) - 1) ;
-  return ip4_scan(tmp, ip) == len - 2 ;
+  return ip4_ok(tmp) ;
 }
 
 int smtpaddr_domain_ok (char const *s, size_t len, int *literal)
