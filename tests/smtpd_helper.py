@@ -9,12 +9,16 @@ SMTPD = os.path.join(TOP, "bin", "berth-smtpd")
 ROOT = os.getuid() == 0
 USER = os.environ.get("TESTUSER", "nobody")
 
+def clean(text):
+    # one line, and backslashes doubled: lib.sh prints descriptions with dash's echo
+    return str(text).replace("\t", " ").replace("\n", " ").replace("\\", "\\\\")
+
 def check(cond, desc):
-    print("%d\t%s" % (0 if cond else 1, desc.replace("\t", " ").replace("\n", " ")), flush=True)
+    print("%d\t%s" % (0 if cond else 1, clean(desc)), flush=True)
     return cond
 
 def diag(msg):
-    print("D\t%s" % str(msg).replace("\t", " ").replace("\n", " "), flush=True)
+    print("D\t%s" % clean(msg), flush=True)
 
 def is_(got, want, desc):
     if not check(got == want, desc):
