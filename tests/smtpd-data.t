@@ -155,5 +155,21 @@ s.close()
 is_(queue_count(), before, "stalled DATA: nothing queued")
 check("end=timeout" in s.log, "timeout logged")
 control("timeoutsmtpd", None)
+
+# The whole session is bounded too (control/timeoutsmtpdsession), even for a chatty peer.
+control("timeoutsmtpdsession", "2\n")
+s = Session()
+s.cmd("HELO x")
+t0, codes = time.time(), []
+while (not codes or codes[-1] == 250) and time.time() - t0 < 8:
+    codes.append(s.code("NOOP"))
+    time.sleep(0.2)
+while codes[-1] is not None and codes[-1] != 421:
+    codes.append(s.reply()[0])
+check(421 in codes, "chatty peer: 421 at the session time bound")
+check(time.time() - t0 < 5, "session bound enforced in time")
+s.close()
+check("end=session-time" in s.log, "session bound logged")
+control("timeoutsmtpdsession", None)
 PY
 smtpd_done

@@ -55,7 +55,10 @@ class Session:
     def send(self, data):
         if isinstance(data, str):
             data = data.encode()
-        self.s.sendall(data)
+        try:
+            self.s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass   # the server has hung up: the next reply() reports it
 
     def line(self):
         while b"\n" not in self.buf:

@@ -89,6 +89,8 @@ int smtpd_fill (smtpd *s)
     ssize_t r ;
     if (buffer_len(&s->out)) smtpd_flush(s) ;
     tain_now_g() ;
+    /* checked before polling: a peer that keeps talking must not outlive the session bound */
+    if (!tain_less(&STAMP, &s->sessionend)) smtpd_drop(s, RP_SESSION_TIME, "session-time") ;
     deadline_cmd(s, &d) ;
     r = iopause_g(&x, 1, &d) ;
     if (r < 0) smtpd_exit(s, "iopause-error") ;

@@ -50,7 +50,8 @@ int smtpd_received (smtpd const *s, stralloc *sa)
   if (s->remoteinfo) ok = ok && safe(sa, s->remoteinfo, strlen(s->remoteinfo)) && stralloc_cats(sa, "@") ;
   ok = ok && (s->remotehost ? safe(sa, s->remotehost, strlen(s->remotehost)) : stralloc_cats(sa, "unknown")) ;
   ok = ok && stralloc_cats(sa, " [") && safe(sa, s->remoteip, strlen(s->remoteip))
-    && stralloc_cats(sa, "])\n\tby ") && safe(sa, s->me.s, s->me.len)
+    && stralloc_cats(sa, "])\n\tby ")
+    && (s->localhost ? safe(sa, s->localhost, strlen(s->localhost)) : safe(sa, s->me.s, s->me.len))
     && stralloc_cats(sa, " (berth-smtpd) with ") && stralloc_cats(sa, with)
     && stralloc_cats(sa, " id ") && stralloc_cats(sa, s->sid) ;
   if (s->nrcpt == 1) ok = ok && stralloc_cats(sa, "\n\tfor <") && stralloc_cats(sa, s->rcpts.s) && stralloc_cats(sa, ">") ;

@@ -10,7 +10,7 @@
 #define RP_RCPT_OK "250 2.1.5 ok"
 #define RP_VRFY "252 2.5.2 send some mail, I'll try my best"
 #define RP_HELP "214 2.0.0 see RFC 5321: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP"
-#define RP_DATA_GO "354 go ahead, end with <CRLF>.<CRLF>"
+#define RP_DATA_GO "354 2.0.0 go ahead, end with <CRLF>.<CRLF>"
 #define RP_QUIT_PREFIX "221 2.0.0 "
 
 #define RP_TIMEOUT "421 4.4.2 timeout, closing connection (#4.4.2)"
