@@ -1,0 +1,70 @@
+/* ISC license. */
+/* berth-smtpd: the RFC 5321 receiver, one session on fd 0/1 under tcpserver.
+   Trust: the peer is untrusted; tcpserver's environment and the control files are trusted.
+   Never runs as root. doc/berth-smtpd.md describes it. */
+
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/sig.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <berth/home.h>
+#include "smtpd.h"
+#include "replies.h"
+
+#define QUEUE_PROG "berth-queue"
+#define SELF_EXE "/proc/self/exe"
+#define RP_HOME "421 4.3.0 unable to switch to the instance home (#4.3.0)"
+
+/* $QMAILQUEUE, else berth-queue in the directory of the running binary, else from $PATH. */
+static void findqueue (smtpd *s)
+{
+  char buf[PATH_MAX] ;
+  ssize_t n ;
+  char const *x = getenv("QMAILQUEUE") ;
+  if (x && *x) { s->queueprog = x ; return ; }
+  s->queueprog = QUEUE_PROG ;
+  n = readlink(SELF_EXE, buf, sizeof buf - 1) ;
+  if (n > 0)
+  {
+    char *slash ;
+    buf[n] = 0 ;
+    slash = strrchr(buf, '/') ;
+    if (slash && stralloc_catb(&s->qqpath, buf, slash + 1 - buf)
+     && stralloc_cats(&s->qqpath, QUEUE_PROG) && stralloc_0(&s->qqpath))
+      s->queueprog = s->qqpath.s ;
+  }
+}
+
+int main (void)
+{
+  static smtpd s ;   /* the buffers are large; the state is passed by pointer from here */
+  PROG = "berth-smtpd" ;
+  if (!getuid() || !geteuid()) strerr_dief1x(111, "refusing to run as root: run me as an unprivileged user (tcpserver -u/-g or s6-setuidgid)") ;
+  sig_ignore(SIGPIPE) ;
+  tain_now_set_stopwatch_g() ;
+  tain_now_g() ;
+  findqueue(&s) ;
+  smtpd_io_init(&s) ;
+  if (chdir(berth_home()) < 0)
+  {
+    strerr_warnwu2sys("chdir to ", berth_home()) ;
+    smtpd_drop(&s, RP_HOME, "home") ;
+  }
+  smtpd_config(&s) ;
+  smtpd_puts(&s, "220 ") ;
+  smtpd_put(&s, s.greeting.s, s.greeting.len) ;
+  smtpd_puts(&s, " ESMTP\r\n") ;
+  for (;;)
+  {
+    int r = smtpd_getcmd(&s) ;
+    if (!r) smtpd_reply(&s, RP_LINE_TOO_LONG) ;
+    else if (r < 0) smtpd_reply(&s, RP_GARBAGE) ;
+    else smtpd_dispatch(&s, s.line.s, s.line.len) ;
+    if (s.errors >= SMTPD_ERRORS_MAX) smtpd_drop(&s, RP_TOO_MANY_ERRORS, "too-many-errors") ;
+  }
+}

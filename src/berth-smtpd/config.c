@@ -1,0 +1,85 @@
+/* ISC license. */
+/* Reads the control files and the tcpserver environment once per session.
+   Trust: control files (admin) and TCP* variables (tcpserver) are trusted; a missing file
+   takes qmail's default, an unreadable one ends the session with a temporary error. */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/cdb.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <skalibs/types.h>
+#include <berth/control.h>
+#include "smtpd.h"
+#include "replies.h"
+
+static void tempfail (smtpd *s, char const *file)
+{
+  strerr_warnwu2sys("read control/", file) ;
+  smtpd_drop(s, RP_TEMP_CONFIG, "config") ;
+}
+
+static void readline_dflt (smtpd *s, stralloc *sa, char const *file, char const *dflt)
+{
+  char fn[sizeof("control/") + strlen(file)] ;
+  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  if (control_readline(sa, fn, dflt) < 0) tempfail(s, file) ;
+}
+
+static unsigned long readulong (smtpd *s, char const *file, unsigned long dflt)
+{
+  unsigned long u ;
+  char fn[sizeof("control/") + strlen(file)] ;
+  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  if (control_readulong(&u, fn, dflt) <= 0) tempfail(s, file) ;
+  return u ;
+}
+
+static void readlines (smtpd *s, stralloc *sa, char const *file)
+{
+  char fn[sizeof("control/") + strlen(file)] ;
+  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  if (control_readlines(sa, fn) < 0) tempfail(s, file) ;
+}
+
+void smtpd_config (smtpd *s)
+{
+  char const *x ;
+  unsigned long u ;
+
+  s->remoteip = getenv("TCPREMOTEIP") ;
+  if (!s->remoteip) s->remoteip = "unknown" ;
+  s->remotehost = getenv("TCPREMOTEHOST") ;
+  s->remoteinfo = getenv("TCPREMOTEINFO") ;
+  s->localip = getenv("TCPLOCALIP") ;
+  s->localhost = getenv("TCPLOCALHOST") ;
+  s->relayclient = getenv("RELAYCLIENT") ;
+
+  readline_dflt(s, &s->me, "me", 0) ;
+  if (!s->me.len) { errno = ENOENT ; tempfail(s, "me") ; }
+  readline_dflt(s, &s->greeting, "smtpgreeting", s->me.s) ;
+  readline_dflt(s, &s->localiphost, "localiphost", s->me.s) ;
+  readlines(s, &s->rcpthosts, "rcpthosts") ;
+  readlines(s, &s->badmailfrom, "badmailfrom") ;
+  if (cdb_init(&s->morercpthosts, "control/morercpthosts.cdb")) s->hasmore = 1 ;
+  else if (errno != ENOENT) tempfail(s, "morercpthosts.cdb") ;
+
+  u = readulong(s, "databytes", 0) ;
+  x = getenv("DATABYTES") ;
+  if (x) { unsigned long v ; if (ulong0_scan(x, &v)) u = v ; }
+  s->databytes = u ;
+
+  u = readulong(s, "timeoutsmtpd", SMTPD_TIMEOUT_DEFAULT) ;
+  if (!u || u > INT_MAX) u = SMTPD_TIMEOUT_DEFAULT ;
+  tain_from_millisecs(&s->cmdtimeout, 0) ;
+  tain_addsec(&s->cmdtimeout, &s->cmdtimeout, (int)u) ;
+  u = readulong(s, "timeoutsmtpdsession", SMTPD_SESSION_DEFAULT) ;
+  if (!u || u > INT_MAX) u = SMTPD_SESSION_DEFAULT ;
+  tain_now_g() ;
+  tain_addsec_g(&s->sessionend, (int)u) ;
+}

@@ -1,0 +1,159 @@
+/* ISC license. */
+/* DATA: the 354, the Received line, the byte-by-byte end-of-data state machine (only
+   <CRLF>.<CRLF> ends; bare CR or LF drops the session as qmail does), dot-unstuffing, CRLF
+   stored as LF, line length, databytes and hop counting, streamed to the queue.
+   Trust: every byte is the peer's; nothing is held in memory beyond one buffer. */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/buffer.h>
+#include <skalibs/bytestr.h>
+#include <skalibs/stralloc.h>
+#include <berth/queue.h>
+#include "smtpd.h"
+#include "replies.h"
+
+/* The states of the terminator automaton; BOL is "just after CRLF" (and the start). */
+#define ST_BOL 0
+#define ST_MID 1
+#define ST_CR 2
+#define ST_DOT 3
+#define ST_DOTCR 4
+#define ST_END 5
+#define ST_BARE 6
+
+#define HDR_PEEK 16
+#define QBUF_SIZE 65536
+
+typedef struct dstate_s dstate ;
+struct dstate_s
+{
+  unsigned int st ;
+  size_t linelen ;        /* wire bytes of the current line, CRLF included */
+  uint64_t size ;         /* bytes as stored, LF endings */
+  unsigned int hops ;
+  int inheader ;
+  size_t hdrlen ;
+  char hdr[HDR_PEEK] ;
+  int toolong ;
+  int toobig ;
+  int writeerr ;
+  buffer q ;
+} ;
+
+static void emit (smtpd const *s, dstate *d, char c)
+{
+  if (d->inheader)
+  {
+    if (d->hdrlen < HDR_PEEK) d->hdr[d->hdrlen++] = c ;
+    if (c == '\n')
+    {
+      if (d->hdrlen == 1) d->inheader = 0 ;
+      else if ((d->hdrlen >= 9 && !case_diffb(d->hdr, 9, "received:"))
+            || (d->hdrlen >= 13 && !case_diffb(d->hdr, 13, "delivered-to:"))) d->hops++ ;
+      d->hdrlen = 0 ;
+    }
+  }
+  d->size++ ;
+  if (s->databytes && d->size > s->databytes) d->toobig = 1 ;
+  if (d->toobig || d->toolong || d->writeerr || d->hops > SMTPD_HOPS_MAX) return ;
+  if (buffer_put(&d->q, &c, 1) < 0) d->writeerr = 1 ;
+}
+
+/* One byte through the automaton. */
+static void step (smtpd const *s, dstate *d, char c)
+{
+  d->linelen++ ;
+  if (d->linelen > SMTPD_TEXTLINE_MAX) d->toolong = 1 ;
+  switch (d->st)
+  {
+    case ST_BOL :
+      if (c == '.') { d->st = ST_DOT ; break ; }
+      /* fall through */
+    case ST_MID :
+      if (c == '\r') d->st = ST_CR ;
+      else if (c == '\n') d->st = ST_BARE ;
+      else { emit(s, d, c) ; d->st = ST_MID ; }
+      break ;
+    case ST_CR :
+      if (c == '\n') { emit(s, d, '\n') ; d->st = ST_BOL ; d->linelen = 0 ; }
+      else d->st = ST_BARE ;
+      break ;
+    case ST_DOT :
+      if (c == '\r') d->st = ST_DOTCR ;
+      else if (c == '\n') d->st = ST_BARE ;
+      else { emit(s, d, c) ; d->st = ST_MID ; }   /* the leading dot is removed (4.5.2) */
+      break ;
+    case ST_DOTCR :
+      d->st = c == '\n' ? ST_END : ST_BARE ;
+      break ;
+  }
+}
+
+static void txfail (smtpd *s, smtpd_qq *q, char const *reply, char const *reason, uint64_t size)
+{
+  smtpd_qq_abort(q) ;
+  smtpd_reply(s, reply) ;
+  smtpd_log_tx(s, "refused", 0, size, reason) ;
+  smtpd_rset(s) ;
+}
+
+void smtpd_data (smtpd *s, char const *arg, size_t len)
+{
+  char qbuf[QBUF_SIZE] ;
+  char qid[QUEUE_ID_MAX + 16] ;
+  smtpd_qq q = { .pid = 0, .msgfd = -1, .envfd = -1, .errfd = -1, .idfd = -1 } ;
+  dstate d = { .st = ST_BOL, .linelen = 0, .size = 0, .hops = 0, .inheader = 1, .hdrlen = 0, .toolong = 0, .toobig = 0, .writeerr = 0 } ;
+  int r ;
+  (void)arg ;
+  if (len) { smtpd_reply(s, RP_NO_ARG) ; return ; }
+  if (!s->hasmail) { smtpd_reply(s, RP_NEED_MAIL) ; return ; }
+  if (!s->nrcpt) { smtpd_reply(s, RP_NO_VALID_RCPT) ; return ; }
+  s->ntx++ ;
+  smtpd_sid(s) ;
+  if (!smtpd_qq_start(s, &q))
+  {
+    smtpd_reply(s, RP_QQ_START) ;
+    smtpd_log_tx(s, "refused", 0, 0, "qq-start") ;
+    smtpd_rset(s) ;
+    return ;
+  }
+  buffer_init(&d.q, &buffer_write, q.msgfd, qbuf, sizeof qbuf) ;
+  if (!smtpd_received(s, &s->tmp)) smtpd_drop(s, RP_NOMEM, "nomem") ;
+  if (buffer_put(&d.q, s->tmp.s, s->tmp.len) < 0) d.writeerr = 1 ;
+  smtpd_reply(s, RP_DATA_GO) ;
+
+  while (d.st != ST_END && d.st != ST_BARE)
+  {
+    struct iovec v[2] ;
+    size_t i, used = 0 ;
+    if (buffer_isempty(&s->in)) smtpd_fill(s) ;
+    buffer_rpeek(&s->in, v) ;
+    for (i = 0 ; i < 2 ; i++)
+    {
+      char const *p = v[i].iov_base ;
+      size_t j = 0 ;
+      for (; j < v[i].iov_len && d.st != ST_END && d.st != ST_BARE ; j++) step(s, &d, p[j]) ;
+      used += j ;
+    }
+    buffer_rseek(&s->in, used) ;
+  }
+  if (d.st == ST_BARE)
+  {
+    smtpd_qq_abort(&q) ;
+    smtpd_log_tx(s, "refused", 0, d.size, "bare-cr-or-lf") ;
+    smtpd_drop(s, RP_BARE_LF, "bare-cr-or-lf") ;
+  }
+  if (!d.writeerr && !buffer_flush(&d.q)) d.writeerr = 1 ;
+  if (d.toolong) { txfail(s, &q, RP_TEXT_TOO_LONG, "line-too-long", d.size) ; return ; }
+  if (d.toobig) { txfail(s, &q, RP_SIZE, "databytes", d.size) ; return ; }
+  if (d.hops > SMTPD_HOPS_MAX) { txfail(s, &q, RP_LOOP, "loop", d.size) ; return ; }
+  r = smtpd_qq_finish(s, &q, &s->tmp, qid, sizeof qid) ;
+  if (r < 0) smtpd_drop(s, RP_NOMEM, "nomem") ;
+  smtpd_reply(s, s->tmp.s) ;
+  if (r) s->naccepted++ ;
+  smtpd_log_tx(s, r ? "accepted" : "refused", qid[0] ? qid : 0, d.size, r ? 0 : s->tmp.s) ;
+  smtpd_rset(s) ;
+}

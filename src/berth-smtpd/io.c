@@ -1,0 +1,145 @@
+/* ISC license. */
+/* berth-smtpd's network I/O: nonblocking reads bounded by the command timeout and the session
+   deadline; replies buffered and flushed only when no input is pending (RFC 2920).
+   Trust: input bytes are the peer's; a line is never kept beyond SMTPD_CMDLINE_MAX bytes. */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/uio.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/buffer.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/iopause.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/tai.h>
+#include <skalibs/unix-timed.h>
+#include "smtpd.h"
+#include "replies.h"
+
+void smtpd_io_init (smtpd *s)
+{
+  buffer_init(&s->in, &buffer_read, 0, s->inbuf, sizeof s->inbuf) ;
+  buffer_init(&s->out, &buffer_write, 1, s->outbuf, sizeof s->outbuf) ;
+  ndelay_on(0) ;
+  ndelay_on(1) ;
+}
+
+static void deadline_cmd (smtpd const *s, tain *d)
+{
+  tain_add_g(d, &s->cmdtimeout) ;
+  if (tain_less(&s->sessionend, d)) *d = s->sessionend ;
+}
+
+void smtpd_flush (smtpd *s)
+{
+  tain d ;
+  tain_now_g() ;
+  deadline_cmd(s, &d) ;
+  if (!buffer_timed_flush_g(&s->out, &d))
+    smtpd_exit(s, errno == ETIMEDOUT ? "write-timeout" : "write-error") ;
+}
+
+void smtpd_put (smtpd *s, char const *x, size_t len)
+{
+  while (len)
+  {
+    size_t n = buffer_available(&s->out) ;
+    if (!n) { smtpd_flush(s) ; continue ; }
+    if (n > len) n = len ;
+    buffer_putnoflush(&s->out, x, n) ;
+    x += n ; len -= n ;
+  }
+}
+
+void smtpd_puts (smtpd *s, char const *x)
+{
+  smtpd_put(s, x, strlen(x)) ;
+}
+
+void smtpd_reply (smtpd *s, char const *r)
+{
+  if (r[0] == '5') s->errors++ ;
+  smtpd_puts(s, r) ;
+  smtpd_put(s, "\r\n", 2) ;
+}
+
+void smtpd_exit (smtpd *s, char const *reason)
+{
+  tain d ;
+  tain_now_g() ;
+  tain_addsec_g(&d, 5) ;
+  buffer_timed_flush_g(&s->out, &d) ;
+  smtpd_log_session(s, reason) ;
+  _exit(0) ;
+}
+
+void smtpd_drop (smtpd *s, char const *reply, char const *reason)
+{
+  smtpd_reply(s, reply) ;
+  smtpd_exit(s, reason) ;
+}
+
+int smtpd_fill (smtpd *s)
+{
+  for (;;)
+  {
+    iopause_fd x = { .fd = 0, .events = IOPAUSE_READ } ;
+    tain d ;
+    ssize_t r ;
+    if (buffer_len(&s->out)) smtpd_flush(s) ;
+    tain_now_g() ;
+    /* checked before polling: a peer that keeps talking must not outlive the session bound */
+    if (!tain_less(&STAMP, &s->sessionend)) smtpd_drop(s, RP_SESSION_TIME, "session-time") ;
+    deadline_cmd(s, &d) ;
+    r = iopause_g(&x, 1, &d) ;
+    if (r < 0) smtpd_exit(s, "iopause-error") ;
+    if (!r)
+    {
+      if (!tain_less(&STAMP, &s->sessionend)) smtpd_drop(s, RP_SESSION_TIME, "session-time") ;
+      smtpd_drop(s, RP_TIMEOUT, "timeout") ;
+    }
+    r = buffer_fill(&s->in) ;
+    if (r > 0) return 1 ;
+    if (!r) smtpd_exit(s, "eof") ;
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) smtpd_exit(s, "read-error") ;
+  }
+}
+
+int smtpd_getcmd (smtpd *s)
+{
+  size_t total = 0 ;
+  int nul = 0 ;
+  s->line.len = 0 ;
+  for (;;)
+  {
+    struct iovec v[2] ;
+    size_t i, used = 0 ;
+    int done = 0 ;
+    if (buffer_isempty(&s->in)) smtpd_fill(s) ;
+    buffer_rpeek(&s->in, v) ;
+    for (i = 0 ; i < 2 && !done ; i++)
+    {
+      char const *p = v[i].iov_base ;
+      size_t n = v[i].iov_len ;
+      char const *nl = memchr(p, '\n', n) ;
+      if (nl) { n = nl - p + 1 ; done = 1 ; }
+      if (total < SMTPD_CMDLINE_MAX)
+      {
+        size_t k = n ;
+        if (k > SMTPD_CMDLINE_MAX - total) k = SMTPD_CMDLINE_MAX - total ;
+        if (!stralloc_catb(&s->line, p, k)) smtpd_drop(s, RP_NOMEM, "nomem") ;
+      }
+      total += n ; used += n ;
+    }
+    buffer_rseek(&s->in, used) ;
+    if (done) break ;
+  }
+  if (total > SMTPD_CMDLINE_MAX) return 0 ;
+  s->line.len-- ;
+  if (s->line.len && s->line.s[s->line.len - 1] == '\r') s->line.len-- ;
+  if (memchr(s->line.s, 0, s->line.len)) nul = 1 ;
+  if (!stralloc_0(&s->line)) smtpd_drop(s, RP_NOMEM, "nomem") ;
+  s->line.len-- ;
+  return nul ? -1 : 1 ;
+}

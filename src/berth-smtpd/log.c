@@ -1,0 +1,86 @@
+/* ISC license. */
+/* One key=value line per session and per transaction on stderr.
+   Trust: peer-supplied values are escaped (\xHH for anything outside printable ASCII, space,
+   backslash and '=') and cut at SMTPD_LOGFIELD_MAX bytes. */
+
+#include <string.h>
+#include <skalibs/buffer.h>
+#include <skalibs/fmtscan.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/types.h>
+#include "smtpd.h"
+
+void smtpd_log_cat (stralloc *sa, char const *key, char const *val, size_t len)
+{
+  static char const hex[] = "0123456789abcdef" ;
+  size_t i = 0 ;
+  if (len > SMTPD_LOGFIELD_MAX) len = SMTPD_LOGFIELD_MAX ;
+  if (!stralloc_readyplus(sa, strlen(key) + 2 + 4 * len)) return ;
+  sa->s[sa->len++] = ' ' ;
+  memcpy(sa->s + sa->len, key, strlen(key)) ; sa->len += strlen(key) ;
+  sa->s[sa->len++] = '=' ;
+  for (; i < len ; i++)
+  {
+    unsigned char c = val[i] ;
+    if (c <= 32 || c >= 127 || c == '\\' || c == '=')
+    {
+      sa->s[sa->len++] = '\\' ; sa->s[sa->len++] = 'x' ;
+      sa->s[sa->len++] = hex[c >> 4] ; sa->s[sa->len++] = hex[c & 15] ;
+    }
+    else sa->s[sa->len++] = c ;
+  }
+}
+
+static void logs (stralloc *sa, char const *key, char const *val)
+{
+  smtpd_log_cat(sa, key, val, strlen(val)) ;
+}
+
+static void lognum (stralloc *sa, char const *key, uint64_t u)
+{
+  char fmt[UINT64_FMT] ;
+  smtpd_log_cat(sa, key, fmt, uint64_fmt(fmt, u)) ;
+}
+
+static void emit (stralloc *sa)
+{
+  if (!stralloc_catb(sa, "\n", 1)) return ;
+  buffer_putflush(buffer_2, sa->s, sa->len) ;
+}
+
+static void common (smtpd *s, stralloc *sa, char const *event)
+{
+  sa->len = 0 ;
+  stralloc_cats(sa, "berth-smtpd:") ;
+  logs(sa, "event", event) ;
+  logs(sa, "ip", s->remoteip) ;
+  smtpd_log_cat(sa, "helo", s->helo.s ? s->helo.s : "", s->helo.len) ;
+}
+
+void smtpd_log_tx (smtpd *s, char const *status, char const *qid, uint64_t size, char const *reason)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  common(s, &sa, "tx") ;
+  logs(&sa, "status", status) ;
+  smtpd_log_cat(&sa, "from", s->mailfrom.s ? s->mailfrom.s : "", s->mailfrom.len) ;
+  lognum(&sa, "rcpts", s->nrcpt) ;
+  lognum(&sa, "size", size) ;
+  if (s->sid[0]) logs(&sa, "sid", s->sid) ;
+  if (qid) logs(&sa, "qid", qid) ;
+  if (reason) logs(&sa, "reason", reason) ;
+  emit(&sa) ;
+  stralloc_free(&sa) ;
+}
+
+void smtpd_log_session (smtpd *s, char const *reason)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  common(s, &sa, "session") ;
+  if (s->remotehost) logs(&sa, "host", s->remotehost) ;
+  lognum(&sa, "tx", s->ntx) ;
+  lognum(&sa, "accepted", s->naccepted) ;
+  lognum(&sa, "errors", s->errors) ;
+  logs(&sa, "end", reason) ;
+  emit(&sa) ;
+  stralloc_free(&sa) ;
+}

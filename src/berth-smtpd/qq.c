@@ -1,0 +1,165 @@
+/* ISC license. */
+/* Runs $QMAILQUEUE or berth-queue as qmail.c's qmail_open does: message pipe on fd 0,
+   envelope pipe on fd 1, error pipe on fd 6, plus the queue id on fd BERTH_IDFD; then turns
+   its exit code into the SMTP reply.
+   Trust: the queue program is trusted; its fd 6 text is sanitised before it reaches the peer. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/sig.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/types.h>
+#include <berth/qq.h>
+#include "smtpd.h"
+#include "replies.h"
+
+#define HIGHFD 10
+
+int smtpd_qq_start (smtpd const *s, smtpd_qq *q)
+{
+  int m[2], e[2], r[2], id[2] ;
+  char fmt[UINT_FMT] ;
+  if (pipe2(m, O_CLOEXEC) < 0) return 0 ;
+  if (pipe2(e, O_CLOEXEC) < 0) goto errm ;
+  if (pipe2(r, O_CLOEXEC) < 0) goto erre ;
+  if (pipe2(id, O_CLOEXEC) < 0) goto errr ;
+  fmt[uint_fmt(fmt, SMTPD_IDFD)] = 0 ;
+  q->pid = fork() ;
+  if (q->pid < 0) goto errid ;
+  if (!q->pid)
+  {
+    char const *argv[2] = { s->queueprog, 0 } ;
+    int a = fcntl(m[0], F_DUPFD_CLOEXEC, HIGHFD), b = fcntl(e[0], F_DUPFD_CLOEXEC, HIGHFD) ;
+    int c = fcntl(r[1], F_DUPFD_CLOEXEC, HIGHFD), d = fcntl(id[1], F_DUPFD_CLOEXEC, HIGHFD) ;
+    if (a < 0 || b < 0 || c < 0 || d < 0) _exit(QQ_EXEC_FAILED) ;
+    if (dup2(a, 0) < 0 || dup2(b, 1) < 0 || dup2(c, SMTPD_ERRFD) < 0 || dup2(d, SMTPD_IDFD) < 0) _exit(QQ_EXEC_FAILED) ;
+    if (setenv("BERTH_IDFD", fmt, 1) < 0) _exit(QQ_EXEC_FAILED) ;
+    sig_restore(SIGPIPE) ;
+    if (strchr(s->queueprog, '/')) execv(s->queueprog, (char *const *)argv) ;
+    else execvp(s->queueprog, (char *const *)argv) ;
+    _exit(QQ_EXEC_FAILED) ;
+  }
+  close(m[0]) ; close(e[0]) ; close(r[1]) ; close(id[1]) ;
+  q->msgfd = m[1] ; q->envfd = e[1] ; q->errfd = r[0] ; q->idfd = id[0] ;
+  return 1 ;
+ errid:
+  close(id[0]) ; close(id[1]) ;
+ errr:
+  close(r[0]) ; close(r[1]) ;
+ erre:
+  close(e[0]) ; close(e[1]) ;
+ errm:
+  close(m[0]) ; close(m[1]) ;
+  return 0 ;
+}
+
+static int waitqq (smtpd_qq *q)
+{
+  int wstat ;
+  if (wait_pid(q->pid, &wstat) != q->pid) return QQ_BUG ;
+  q->pid = 0 ;
+  return WIFEXITED(wstat) ? WEXITSTATUS(wstat) : QQ_BUG ;
+}
+
+static void closeall (smtpd_qq *q)
+{
+  if (q->msgfd >= 0) close(q->msgfd) ;
+  if (q->envfd >= 0) close(q->envfd) ;
+  if (q->errfd >= 0) close(q->errfd) ;
+  if (q->idfd >= 0) close(q->idfd) ;
+  q->msgfd = q->envfd = q->errfd = q->idfd = -1 ;
+}
+
+/* Closing the envelope pipe before its final NUL makes berth-queue give up (qmail-queue: 54). */
+void smtpd_qq_abort (smtpd_qq *q)
+{
+  closeall(q) ;
+  if (q->pid > 0) waitqq(q) ;
+}
+
+static size_t readall (int fd, char *buf, size_t max)
+{
+  size_t n = 0 ;
+  while (n < max)
+  {
+    ssize_t r = fd_read(fd, buf + n, max - n) ;
+    if (r <= 0) break ;
+    n += r ;
+  }
+  return n ;
+}
+
+/* "text (#x.y.z)": the enhanced code in the text, else dflt. */
+static void escfind (char const *t, size_t len, char const *dflt, char *esc)
+{
+  char const *p = 0 ;
+  size_t i = 0 ;
+  for (; i + 2 < len ; i++) if (t[i] == '(' && t[i+1] == '#') p = t + i + 2 ;
+  if (p)
+  {
+    size_t n = 0 ;
+    while (p + n < t + len && n < 15 && ((p[n] >= '0' && p[n] <= '9') || p[n] == '.')) n++ ;
+    if (n >= 5 && p[n] == ')' && p[0] == dflt[0]) { memcpy(esc, p, n) ; esc[n] = 0 ; return ; }
+  }
+  strcpy(esc, dflt) ;
+}
+
+int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t qidmax)
+{
+  char custom[SMTPD_CUSTOM_MAX + 1] ;
+  char esc[16] ;
+  char const *t ;
+  size_t tlen, i ;
+  int code ;
+  close(q->msgfd) ; q->msgfd = -1 ;
+  {
+    int ok = 1 ;
+    size_t i = 0 ;
+    if (allwrite(q->envfd, "F", 1) < 1 || allwrite(q->envfd, s->mailfrom.s, s->mailfrom.len + 1) < s->mailfrom.len + 1) ok = 0 ;
+    while (ok && i < s->rcpts.len)
+    {
+      size_t n = strlen(s->rcpts.s + i) + 1 ;
+      if (allwrite(q->envfd, "T", 1) < 1 || allwrite(q->envfd, s->rcpts.s + i, n) < n) ok = 0 ;
+      i += n ;
+    }
+    if (ok) allwrite(q->envfd, "", 1) ;
+    close(q->envfd) ; q->envfd = -1 ;
+  }
+  code = waitqq(q) ;
+  qid[0] = 0 ;
+  {
+    size_t n = readall(q->idfd, qid, qidmax - 1) ;
+    while (n && (qid[n-1] == '\n' || qid[n-1] == '\r')) n-- ;
+    for (i = 0 ; i < n ; i++) if ((unsigned char)qid[i] < 33 || (unsigned char)qid[i] > 126) qid[i] = '?' ;
+    qid[n] = 0 ;
+  }
+  tlen = readall(q->errfd, custom, SMTPD_CUSTOM_MAX) ;
+  closeall(q) ;
+  reply->len = 0 ;
+  if (code == QQ_OK)
+  {
+    if (!stralloc_cats(reply, RP_QQ_OK) || !stralloc_cats(reply, qid[0] ? qid : "?") || !stralloc_0(reply)) return -1 ;
+    return 1 ;
+  }
+  if (code == QQ_CUSTOM && qq_custom_ok(custom, tlen))
+  {
+    for (i = 0 ; i < tlen ; i++) if (custom[i] == '\n' || custom[i] == '\r' || !custom[i]) break ;
+    tlen = i ;
+    for (i = 0 ; i < tlen ; i++) if ((unsigned char)custom[i] < 32 || (unsigned char)custom[i] > 126) custom[i] = '?' ;
+    t = custom ;
+  }
+  else { t = qq_text(code) ; tlen = strlen(t) ; }
+  escfind(t + 1, tlen - 1, t[0] == 'D' ? RP_QQ_PERM_ESC : RP_QQ_TEMP_ESC, esc) ;
+  if (!stralloc_cats(reply, t[0] == 'D' ? RP_QQ_PERM : RP_QQ_TEMP)
+   || !stralloc_catb(reply, " ", 1) || !stralloc_cats(reply, esc)
+   || !stralloc_catb(reply, " ", 1) || !stralloc_catb(reply, t + 1, tlen - 1)
+   || !stralloc_0(reply)) return -1 ;
+  return 0 ;
+}

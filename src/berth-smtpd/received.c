@@ -1,0 +1,59 @@
+/* ISC license. */
+/* The Received line berth-smtpd adds (RFC 5321 4.4), and the transaction id it carries.
+   The queue id exists only after berth-queue commits, so the header names berth-smtpd's own
+   id; the 250 reply and the log line carry both, which ties them together.
+   Trust: HELO, TCPREMOTEHOST and TCPREMOTEINFO are reduced to safe bytes; addresses were
+   checked by the parser (no control characters). */
+
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/types.h>
+#include <berth/date822.h>
+#include <berth/queue.h>
+#include "smtpd.h"
+
+#define FIELD_MAX 255
+
+void smtpd_sid (smtpd *s)
+{
+  struct timespec ts ;
+  size_t n ;
+  clock_gettime(CLOCK_REALTIME, &ts) ;
+  s->sid[0] = 's' ;
+  n = 1 + queue_id_fmt(s->sid + 1, (uint64_t)ts.tv_sec, (unsigned long)(ts.tv_nsec / 1000), (unsigned long)getpid()) ;
+  s->sid[n++] = '.' ;
+  s->sid[n + uint_fmt(s->sid + n, s->ntx)] = 0 ;
+}
+
+static int safe (stralloc *sa, char const *x, size_t len)
+{
+  size_t i = 0 ;
+  if (len > FIELD_MAX) len = FIELD_MAX ;
+  if (!stralloc_readyplus(sa, len)) return 0 ;
+  for (; i < len ; i++)
+  {
+    unsigned char c = x[i] ;
+    sa->s[sa->len++] = (c < 33 || c > 126 || strchr("()[]\\;<>\"", c)) ? '?' : c ;
+  }
+  return 1 ;
+}
+
+int smtpd_received (smtpd const *s, stralloc *sa)
+{
+  char date[DATE822_FMT] ;
+  char const *with = s->helomode == HELO_EHLO ? (s->mparam.smtputf8 ? "UTF8SMTP" : "ESMTP") : "SMTP" ;
+  int ok = 1 ;
+  sa->len = 0 ;
+  ok = ok && stralloc_cats(sa, "Received: from ") && safe(sa, s->helo.s, s->helo.len) && stralloc_cats(sa, " (") ;
+  if (s->remoteinfo) ok = ok && safe(sa, s->remoteinfo, strlen(s->remoteinfo)) && stralloc_cats(sa, "@") ;
+  ok = ok && (s->remotehost ? safe(sa, s->remotehost, strlen(s->remotehost)) : stralloc_cats(sa, "unknown")) ;
+  ok = ok && stralloc_cats(sa, " [") && safe(sa, s->remoteip, strlen(s->remoteip))
+    && stralloc_cats(sa, "])\n\tby ")
+    && (s->localhost ? safe(sa, s->localhost, strlen(s->localhost)) : safe(sa, s->me.s, s->me.len))
+    && stralloc_cats(sa, " (berth-smtpd) with ") && stralloc_cats(sa, with)
+    && stralloc_cats(sa, " id ") && stralloc_cats(sa, s->sid) ;
+  if (s->nrcpt == 1) ok = ok && stralloc_cats(sa, "\n\tfor <") && stralloc_cats(sa, s->rcpts.s) && stralloc_cats(sa, ">") ;
+  return ok && stralloc_cats(sa, "; ") && stralloc_catb(sa, date, date822_fmt(date, time(0))) && stralloc_catb(sa, "\n", 1) ;
+}

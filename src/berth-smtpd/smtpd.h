@@ -1,0 +1,131 @@
+/* ISC license. */
+/* berth-smtpd's session state and the interfaces between its files.
+   Trust: everything in smtpd.in comes from the network peer; control files and the TCP*
+   environment (set by tcpserver) are trusted. */
+#ifndef BERTH_SMTPD_H
+#define BERTH_SMTPD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <skalibs/buffer.h>
+#include <skalibs/cdb.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/tai.h>
+#include <berth/smtpaddr.h>
+
+#define SMTPD_CMDLINE_MAX 1000        /* bytes, CRLF included (RFC 5321 minimum: 512) */
+#define SMTPD_TEXTLINE_MAX 1000       /* bytes, CRLF included (RFC 5321 4.5.3.1.6) */
+#define SMTPD_RCPT_MAX 100            /* RFC 5321 4.5.3.1.8 minimum */
+#define SMTPD_HOPS_MAX 100            /* Received: + Delivered-To: lines allowed */
+#define SMTPD_ERRORS_MAX 20           /* failed commands before the session is dropped */
+#define SMTPD_TIMEOUT_DEFAULT 1200    /* control/timeoutsmtpd */
+#define SMTPD_SESSION_DEFAULT 3600    /* control/timeoutsmtpdsession: whole session */
+#define SMTPD_IDFD 7                  /* fd on which berth-queue writes the queue id */
+#define SMTPD_ERRFD 6                 /* qmail-queue's custom error text fd */
+#define SMTPD_CUSTOM_MAX 1000
+#define SMTPD_LOGFIELD_MAX 256
+
+#define HELO_NONE 0
+#define HELO_HELO 1
+#define HELO_EHLO 2
+
+typedef struct smtpd_s smtpd, *smtpd_ref ;
+struct smtpd_s
+{
+  buffer in ;
+  buffer out ;
+  char inbuf[BUFFER_INSIZE] ;
+  char outbuf[BUFFER_OUTSIZE] ;
+  tain cmdtimeout ;
+  tain sessionend ;
+
+  /* configuration, read once per session */
+  stralloc me ;
+  stralloc greeting ;
+  stralloc localiphost ;
+  stralloc rcpthosts ;         /* NUL-separated lines */
+  stralloc badmailfrom ;       /* NUL-separated lines */
+  cdb morercpthosts ;
+  int hasmore ;
+  uint64_t databytes ;         /* 0: no limit */
+  char const *remoteip ;
+  char const *remotehost ;
+  char const *remoteinfo ;
+  char const *localhost ;
+  char const *localip ;
+  char const *relayclient ;
+  char const *queueprog ;
+  stralloc qqpath ;
+
+  /* session */
+  stralloc helo ;
+  unsigned int helomode ;
+  unsigned int errors ;
+  unsigned int ntx ;
+  unsigned int naccepted ;
+  stralloc line ;
+  stralloc tmp ;
+  char sid[64] ;
+
+  /* transaction */
+  int hasmail ;
+  stralloc mailfrom ;
+  smtpparam mparam ;
+  stralloc rcpts ;             /* NUL-separated, RELAYCLIENT already appended */
+  unsigned int nrcpt ;
+} ;
+
+/* io.c */
+extern void smtpd_io_init (smtpd *) ;
+extern int smtpd_fill (smtpd *) ;                  /* 1 data; dies on timeout, EOF, error */
+extern int smtpd_getcmd (smtpd *) ;  /* 1 line in s->line (NUL-terminated); 0 too long; -1 NUL in it */
+extern void smtpd_put (smtpd *, char const *, size_t) ;
+extern void smtpd_puts (smtpd *, char const *) ;
+extern void smtpd_reply (smtpd *, char const *) ;  /* one full reply, CRLF added */
+extern void smtpd_flush (smtpd *) ;
+extern void smtpd_exit (smtpd *, char const *reason) gccattr_noreturn ;
+extern void smtpd_drop (smtpd *, char const *reply, char const *reason) gccattr_noreturn ;
+
+/* config.c */
+extern void smtpd_config (smtpd *) ;
+
+/* relay.c */
+extern int smtpd_rcpthosts (smtpd const *, char const *domain, size_t len) ;
+extern int smtpd_badmailfrom (smtpd const *, char const *addr, size_t len) ;
+extern int smtpd_literal_local (smtpd const *, char const *lit, size_t len) ;
+
+/* verbs.c, mailrcpt.c */
+extern void smtpd_dispatch (smtpd *, char *line, size_t len) ;
+extern void smtpd_rset (smtpd *) ;
+extern void smtpd_mail (smtpd *, char const *arg, size_t len) ;
+extern void smtpd_rcpt (smtpd *, char const *arg, size_t len) ;
+
+/* data.c */
+extern void smtpd_data (smtpd *, char const *arg, size_t len) ;
+
+/* qq.c */
+typedef struct smtpd_qq_s smtpd_qq ;
+struct smtpd_qq_s
+{
+  pid_t pid ;
+  int msgfd ;
+  int envfd ;
+  int errfd ;
+  int idfd ;
+} ;
+extern int smtpd_qq_start (smtpd const *, smtpd_qq *) ;
+extern void smtpd_qq_abort (smtpd_qq *) ;
+/* Writes the envelope, waits; fills reply (a full reply line) and qid. Returns 1 accepted. */
+extern int smtpd_qq_finish (smtpd *, smtpd_qq *, stralloc *reply, char *qid, size_t qidmax) ;
+
+/* received.c */
+extern void smtpd_sid (smtpd *) ;                       /* a fresh transaction id in s->sid */
+extern int smtpd_received (smtpd const *, stralloc *) ; /* the Received line, LF-terminated */
+
+/* log.c */
+extern void smtpd_log_cat (stralloc *, char const *key, char const *val, size_t len) ;
+extern void smtpd_log_tx (smtpd *, char const *status, char const *qid, uint64_t size, char const *reason) ;
+extern void smtpd_log_session (smtpd *, char const *reason) ;
+
+#endif

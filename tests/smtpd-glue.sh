@@ -1,0 +1,25 @@
+# Sourced by tests/smtpd-*.t after lib.sh: smtpd_py runs a Python test body (stdin) with
+# tests/smtpd_helper.py imported and turns its "STATUS<TAB>description" lines into TAP.
+TAB=$(printf '\t')
+export TESTUSER
+smtpd_py () {
+  { printf 'import sys\nsys.path.insert(0, "%s/tests")\nfrom smtpd_helper import *\n' "$BERTH_TOP"; cat; } > "$T_DIR/t.py"
+  python3 "$T_DIR/t.py" > "$T_DIR/py.out"
+  rc=$?
+  while IFS="$TAB" read -r st desc; do
+    case $st in D) diag "$desc" ;; *) ok "$st" "$desc" ;; esac
+  done < "$T_DIR/py.out"
+  ok "$rc" "python part ran to its end"
+}
+
+# lib.sh's watchdog subshell leaves its `sleep` holding prove's pipe after the test ends
+# (prove then waits the full watchdog time): stop the subshell, then its sleep, by pid.
+smtpd_done () {
+  if [ -n "${T_WATCHDOG:-}" ]; then
+    w=$(pgrep -P "$T_WATCHDOG" 2>/dev/null)
+    kill "$T_WATCHDOG" 2>/dev/null
+    for p in $w; do kill "$p" 2>/dev/null; done
+    T_WATCHDOG=
+  fi
+  t_done
+}
