@@ -125,7 +125,9 @@ int main (int argc, char const *const *argv)
 
   if (fopt)
   {
-    if (!stralloc_copys(&in.sender, fopt)) strerr_diefu1sys(111, "stralloc_copys") ;
+    size_t n = strlen(fopt) ;
+    if (n >= 2 && fopt[0] == '<' && fopt[n-1] == '>') { fopt++ ; n -= 2 ; }   /* -f '<>', -f '<a@b>' */
+    if (!stralloc_copyb(&in.sender, fopt, n)) strerr_diefu1sys(111, "stralloc_copyb") ;
     addr_rewrite(&in, &in.sender, 0) ;
     if (!stralloc_0(&in.sender)) strerr_diefu1sys(111, "stralloc_0") ;
     in.flagsender = 1 ;
