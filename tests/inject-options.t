@@ -60,6 +60,10 @@ QMAILDEFAULTDOMAIN=env.example QMAILDEFAULTHOST=envhost.example QMAILPLUSDOMAIN=
 is "$(envelope "$ID")" "Fjoe@envhost.example Tbare@envhost.example Thost@nodot.env.example Tplus@box.penv.example" "QMAILDEFAULTDOMAIN, QMAILDEFAULTHOST, QMAILPLUSDOMAIN override the files"
 is "$(field Message-ID | sed 's/.*@//')" "idenv.example>" "QMAILIDHOST in Message-ID"
 rm -f "$BERTH_HOME/control/defaultdomain" "$BERTH_HOME/control/defaulthost" "$BERTH_HOME/control/plusdomain" "$BERTH_HOME/control/idhost"
+inj -f "$(printf 'a\nb@x.example')" r@y.example
+is "$RC" 100 "-f with a line break: exit 100"
+QMAILUSER="$(printf 'a\rb')" inj r@y.example
+is "$RC" 100 "QMAILUSER with a control byte: exit 100"
 
 # who is sending: USER, LOGNAME, MAILUSER, QMAILUSER; MAILHOST, QMAILHOST; NAME, MAILNAME, QMAILNAME
 inj r@y.example

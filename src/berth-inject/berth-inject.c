@@ -60,6 +60,14 @@ static void flags (inject *in, char const *x)
   }
 }
 
+/* Envelope addresses and From parts must not carry line breaks or other control bytes. */
+static void check (char const *what, char const *s)
+{
+  if (!s) return ;
+  for (; *s ; s++)
+    if ((unsigned char)*s < 32 || *s == 127) strerr_dief2x(100, "control character in ", what) ;
+}
+
 static int has_recipients (inject const *in)
 {
   if (in->strategy != RECIP_HEADER && in->rargs.len) return 1 ;
@@ -92,6 +100,10 @@ int main (int argc, char const *const *argv)
   if (!in.mailruser) in.mailruser = in.mailuser ;
   in.mailrhost = getenv("QMAILSHOST") ;
   if (!in.mailrhost) in.mailrhost = in.mailhost ;
+  check("the user name (QMAILUSER, MAILUSER, USER, LOGNAME)", in.mailuser) ;
+  check("the host name (QMAILHOST, MAILHOST)", in.mailhost) ;
+  check("QMAILSUSER", in.mailruser) ;
+  check("QMAILSHOST", in.mailrhost) ;
 
   {
     subgetopt l = SUBGETOPT_ZERO ;
@@ -125,6 +137,7 @@ int main (int argc, char const *const *argv)
 
   if (fopt)
   {
+    check("the -f sender", fopt) ;
     size_t n = strlen(fopt) ;
     if (n >= 2 && fopt[0] == '<' && fopt[n-1] == '>') { fopt++ ; n -= 2 ; }   /* -f '<>', -f '<a@b>' */
     if (!stralloc_copyb(&in.sender, fopt, n)) strerr_diefu1sys(111, "stralloc_copyb") ;

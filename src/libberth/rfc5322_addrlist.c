@@ -55,8 +55,8 @@ static int tokenise (genalloc *g, char const *s, size_t len)
   {
     tok t ;
     char c = s[i] ;
-    if (!c) return (errno = EINVAL, 0) ;
     if (is_space(c)) { i++ ; continue ; }
+    if ((unsigned char)c < 32 || c == 127) return (errno = EINVAL, 0) ;   /* NUL and controls */
     if (c == '(')
     {
       i = skip_to(s, len, i + 1, '(', ')') ;
@@ -80,7 +80,7 @@ static int tokenise (genalloc *g, char const *s, size_t len)
     else
     {
       t.type = TOK_ATOM ; t.pos = i ;
-      while (i < len && s[i] && !is_space(s[i]) && !is_special(s[i])) i++ ;
+      while (i < len && (unsigned char)s[i] > 32 && s[i] != 127 && !is_special(s[i])) i++ ;
       t.len = i - t.pos ;
     }
     if (!genalloc_append(tok, g, &t)) return 0 ;
@@ -88,7 +88,8 @@ static int tokenise (genalloc *g, char const *s, size_t len)
   return 1 ;
 }
 
-/* Appends a token's text: quotes and literals unescaped, folding (CR, LF) removed. */
+/* Appends a token's text: quotes and literals unescaped, folding (CR, LF) removed, other
+   control bytes refused. */
 static int cat_tok (stralloc *sa, char const *s, tok const *t)
 {
   size_t i ;
@@ -98,7 +99,7 @@ static int cat_tok (stralloc *sa, char const *s, tok const *t)
     char c = s[t->pos + i] ;
     if (c == '\\' && i + 1 < t->len) c = s[t->pos + ++i] ;
     else if (c == '\r' || c == '\n') continue ;
-    if (!c || c == '\r' || c == '\n') return (errno = EINVAL, 0) ;
+    if (((unsigned char)c < 32 && c != '\t') || c == 127) return (errno = EINVAL, 0) ;
     if (!stralloc_catb(sa, &c, 1)) return 0 ;
   }
   return 1 ;

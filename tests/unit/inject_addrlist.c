@@ -48,6 +48,10 @@ static struct acase const cases[] =
   BAD("empty domain", " a@"),
   BAD("NUL in quoted string", " \"a\0b\"@c"),
   BAD("stray )", " a@b)"),
+  BAD("control byte in atom", " a\001b@c"),
+  BAD("NUL in atom", " ab@c\0d"),
+  BAD("escaped LF in quoted string", " \"a\\\nb\"@c"),
+  A("control bytes in a comment are harmless", " a@b (\001)", 1, "a@b\0"),
 } ;
 
 struct fcase { char const *name ; char const *in ; int ok ; size_t namelen ; size_t body ; } ;

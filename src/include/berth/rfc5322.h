@@ -18,7 +18,7 @@ extern int rfc5322_nameis (char const *s, size_t namelen, char const *name) ;
    names, groups, routes and quoted strings allowed) to sa, each unquoted and NUL-terminated:
    "local@domain", or "local" when there is no domain, or "" for <>. Group names and display names
    are dropped. Returns the number of addresses, or -1 with errno EINVAL (syntax error, or an
-   address holding NUL, CR or LF) or ENOMEM. On -1, sa->len is left as it was. */
+   address holding a control byte other than TAB inside quotes) or ENOMEM. On -1, sa->len is left as it was. */
 extern int rfc5322_addrlist (stralloc *sa, char const *s, size_t len) ;
 
 #endif
