@@ -155,7 +155,7 @@ int main (int argc, char const *const *argv)
   {
     if (!output_header(&in, buffer_1) || !output_body(&in, buffer_0, buffer_1))
       strerr_diefu1sys(111, "write to stdout") ;
-    return 0 ;
+    _exit(0) ;
   }
   if (!has_recipients(&in)) strerr_dief1x(100, "no recipients") ;
   {
