@@ -47,6 +47,15 @@ message "$ID" > "$T_DIR/got"
 cmp -s "$T_DIR/got" "$T_DIR/in"; ok $? "message byte-exact when nothing needs adding"
 is "$(envelope "$ID")" "Fjoe@test.example Ta@x.example Tb@x.example Tc@x.example Td@x.example" "folded To and Cc with comment parsed"
 
+# 2b. a hard address list: quoted names with commas, groups, routes, 8-bit names, Apparently-To
+printf 'To: "Doe, Jane" <jane@x.example>, team: a@x.example,\n Bob (the builder) <b@x.example>;,\n undisclosed:;, <@r1.example,@r2.example:routed@x.example>\nCc: J\303\266rg M\303\274ller <jm@x.example>, "\303\251t\303\251" <ete@x.example>\nApparently-To: app@x.example\nSubject: list\n\nb\n' > "$T_DIR/in"
+inj
+is "$RC" 0 "hard address list queued"
+is "$(envelope "$ID")" "Fjoe@test.example Tjane@x.example Ta@x.example Tb@x.example Trouted@x.example Tjm@x.example Tete@x.example Tapp@x.example" "recipients from names, groups, routes, 8-bit names, Apparently-To"
+grep -v '^Apparently' "$T_DIR/in" > "$T_DIR/want"
+message "$ID" | grep -v '^Date:\|^Message-ID:\|^From:\|^Apparently' > "$T_DIR/got"
+cmp -s "$T_DIR/want" "$T_DIR/got"; ok $? "the address fields are kept byte for byte"
+
 # 3. Bcc, Return-Path, Content-Length removed; Bcc still a recipient; Return-Path is the sender
 printf 'Return-Path: <bounces@list.example>\nTo: Undisclosed:;\nBcc: hidden@x.example,\n  hidden2@x.example\nContent-Length: 999\nSubject: s\n\nb\n' > "$T_DIR/in"
 inj
