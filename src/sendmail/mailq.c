@@ -1,10 +1,12 @@
 /* ISC license. */
 /* sendmail -bp / mailq: a plain listing of the queue, one line per message
    ("<id> size=<bytes> age=<seconds>s from=<sender>", then "  to=<rcpt>" lines), messages still
-   without an envelope in todo/ (being written, or taken over by berth-send) marked "not-in-todo".
+   without an envelope in todo/ (being written, or taken over by berth-send) marked "not-in-todo". Oldest first.
    Trust: reads the queue as whoever runs it; envelope bytes are printed with control bytes masked. */
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -90,26 +92,55 @@ static void ids (char const *dir, stralloc *sa)
   closedir(d) ;
 }
 
-static int in_list (stralloc const *sa, char const *id)
+/* Ids in order: by seconds, then microseconds (the start of "<sec>.<usec>.<pid>"). */
+static int idcmp (void const *a, void const *b)
 {
-  for (size_t i = 0 ; i < sa->len ; i += strlen(sa->s + i) + 1)
-    if (!strcmp(sa->s + i, id)) return 1 ;
-  return 0 ;
+  char const *x = *(char const *const *)a, *y = *(char const *const *)b ;
+  uint64_t xs = 0, ys = 0 ;
+  unsigned long xu = 0, yu = 0 ;
+  size_t i = uint64_scan(x, &xs), j = uint64_scan(y, &ys) ;
+  if (xs != ys) return xs < ys ? -1 : 1 ;
+  if (x[i] == '.') ulong_scan(x + i + 1, &xu) ;
+  if (y[j] == '.') ulong_scan(y + j + 1, &yu) ;
+  if (xu != yu) return xu < yu ? -1 : 1 ;
+  return strcmp(x, y) ;
+}
+
+static int ptrcmp (void const *a, void const *b)
+{
+  return strcmp(*(char const *const *)a, *(char const *const *)b) ;
+}
+
+/* An array of pointers to the NUL-terminated ids in sa, sorted with cmp; *n set. */
+static char const **sorted (stralloc const *sa, size_t *n, int (*cmp)(void const *, void const *))
+{
+  char const **list ;
+  size_t k = 0 ;
+  *n = 0 ;
+  for (size_t i = 0 ; i < sa->len ; i += strlen(sa->s + i) + 1) (*n)++ ;
+  list = malloc((*n ? *n : 1) * sizeof *list) ;
+  if (!list) strerr_diefu1sys(111, "malloc") ;
+  for (size_t i = 0 ; i < sa->len ; i += strlen(sa->s + i) + 1) list[k++] = sa->s + i ;
+  qsort(list, *n, sizeof *list, cmp) ;
+  return list ;
 }
 
 int mailq_list (void)
 {
   stralloc todo = STRALLOC_ZERO, mess = STRALLOC_ZERO, p = STRALLOC_ZERO, env = STRALLOC_ZERO ;
   time_t now = time(0) ;
-  unsigned long n = 0 ;
-  char fmt[ULONG_FMT] ;
+  size_t n, ntodo ;
+  char const **list, **tlist ;
+  char fmt[SIZE_FMT] ;
   ids(QUEUE_TODO, &todo) ;
   ids(QUEUE_MESS, &mess) ;
-  for (size_t i = 0 ; i < mess.len ; i += strlen(mess.s + i) + 1, n++)
-    one(mess.s + i, in_list(&todo, mess.s + i), now, &p, &env) ;
-  fmt[ulong_fmt(fmt, n)] = 0 ;
-  outs(n ? "" : "queue empty\n") ;
-  if (n) { outs(fmt) ; outs(n == 1 ? " message\n" : " messages\n") ; }
+  tlist = sorted(&todo, &ntodo, &ptrcmp) ;
+  list = sorted(&mess, &n, &idcmp) ;
+  for (size_t k = 0 ; k < n ; k++)
+    one(list[k], !!bsearch(list + k, tlist, ntodo, sizeof *tlist, &ptrcmp), now, &p, &env) ;
+  fmt[size_fmt(fmt, n)] = 0 ;
+  if (!n) outs("queue empty\n") ;
+  else { outs(fmt) ; outs(n == 1 ? " message\n" : " messages\n") ; }
   if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
   return 0 ;
 }
