@@ -65,7 +65,7 @@ grep -q "^$last size=[0-9]* age=[0-9]*s from=<joe@test.example>\$" "$T_DIR/out";
 grep -q "^  to=<r@y.example>\$" "$T_DIR/out"; ok $? "-bp lists recipients"
 n=$(ls "$Q/todo" | wc -l)
 is "$(tail -n 1 "$T_DIR/out")" "$n messages" "-bp counts the messages"
-grep -o '^[0-9][0-9.]*' "$T_DIR/out" > "$T_DIR/order"
+grep -o '^[0-9]*\.[0-9]*\.[0-9]*' "$T_DIR/out" > "$T_DIR/order"
 sort -t. -k1,1n -k2,2n "$T_DIR/order" | cmp -s - "$T_DIR/order"; ok $? "-bp lists oldest first"
 ln -s "$BERTH_TOP/bin/sendmail" "$T_DIR/mailq"
 as_user "$T_DIR/mailq" > "$T_DIR/out2"
