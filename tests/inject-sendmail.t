@@ -107,4 +107,35 @@ else
   grep -q 'berth-smtpd is not installed' "$T_DIR/err"; ok $? "-bs without berth-smtpd: says so"
   skip "berth-smtpd is not built: no SMTP session test"
 fi
+
+# sibling programs are found next to the sendmail executable: a copy with stand-ins
+mkdir "$T_DIR/bin2"
+cp "$BERTH_TOP/bin/sendmail" "$T_DIR/bin2/sendmail"
+cat > "$T_DIR/bin2/berth-smtpd" <<'EOS'
+#!/bin/sh
+echo "smtpd PROTO=$PROTO RELAYCLIENT=${RELAYCLIENT-unset} TCPREMOTEIP=$TCPREMOTEIP TCPREMOTEINFO=$TCPREMOTEINFO"
+cat
+EOS
+cat > "$T_DIR/bin2/berth-qread" <<'EOS'
+#!/bin/sh
+echo "qread $#"
+EOS
+cat > "$T_DIR/bin2/berth-inject" <<'EOS'
+#!/bin/sh
+echo "inject QMAILUSER=${QMAILUSER-unset} QMAILHOST=${QMAILHOST-unset} QMAILNAME=${QMAILNAME-unset} NAME=${NAME-unset} args: $*"
+EOS
+chmod 755 "$T_DIR/bin2"/*
+echo 'EHLO x' | env -u PROTO "$T_DIR/bin2/sendmail" -bs > "$T_DIR/out"
+is "$(paste -sd'|' "$T_DIR/out")" "smtpd PROTO=TCP RELAYCLIENT= TCPREMOTEIP=127.0.0.1 TCPREMOTEINFO=sendmail-bs|EHLO x" "-bs: sibling berth-smtpd on stdin/stdout, local relay client environment"
+echo 'EHLO x' | PROTO=TCP TCPREMOTEIP=192.0.2.9 "$T_DIR/bin2/sendmail" -bs | head -n 1 > "$T_DIR/out"
+is "$(cat "$T_DIR/out")" "smtpd PROTO=TCP RELAYCLIENT=unset TCPREMOTEIP=192.0.2.9 TCPREMOTEINFO=" "-bs under a UCSPI server: environment left alone"
+is "$("$T_DIR/bin2/sendmail" -bp)" "qread 0" "-bp: a sibling berth-qread is preferred"
+ln -s sendmail "$T_DIR/bin2/mailq"
+is "$("$T_DIR/bin2/mailq")" "qread 0" "mailq: same"
+is "$(NAME=n QMAILHOST=old "$T_DIR/bin2/sendmail" -t -i -f a@b.example x@y.example < /dev/null)" \
+  "inject QMAILUSER=a QMAILHOST=b.example QMAILNAME=unset NAME=unset args: -H -f a@b.example -- x@y.example" "exact translation: -t -f"
+is "$(NAME=n "$T_DIR/bin2/sendmail" -Fname -fa@b.example -- -x@y.example < /dev/null)" \
+  "inject QMAILUSER=a QMAILHOST=b.example QMAILNAME=name NAME=n args: -a -f a@b.example -- -x@y.example" "exact translation: -F -f --"
+is "$("$T_DIR/bin2/sendmail" -oi x@y.example < /dev/null)" \
+  "inject QMAILUSER=unset QMAILHOST=unset QMAILNAME=unset NAME=unset args: -a -- x@y.example" "exact translation: plain"
 t_done
