@@ -90,20 +90,26 @@ void header_read (inject *in, buffer *b)
   stralloc_free(&line) ;
 }
 
+static void die_field (inject const *in, field const *f) gccattr_noreturn ;
+static void die_field (inject const *in, field const *f)
+{
+  size_t namelen = 0, body ;
+  char name[64] ;
+  rfc5322_field(in->hdr.s + f->pos, f->len, &namelen, &body) ;
+  if (namelen >= sizeof name) namelen = sizeof name - 1 ;
+  memcpy(name, in->hdr.s + f->pos, namelen) ;
+  name[namelen] = 0 ;
+  strerr_dief2x(100, "unable to parse the address list in header field ", name) ;
+}
+
+/* Appends the field's addresses to `to`, NUL-terminated, <> dropped, each rewritten. */
 static void addresses (inject *in, field const *f, stralloc *to)
 {
-  size_t start = to->len ;
-  int n = rfc5322_addrlist(to, in->hdr.s + f->pos + f->body, f->len - f->body) ;
-  size_t i = start ;
-  if (n < 0)
+  size_t start = to->len, i = start ;
+  if (rfc5322_addrlist(to, in->hdr.s + f->pos + f->body, f->len - f->body) < 0)
   {
     if (errno == ENOMEM) strerr_diefu1sys(111, "parse header") ;
-    size_t namelen, body ;
-    char name[64] ;
-    rfc5322_field(in->hdr.s + f->pos, f->len, &namelen, &body) ;
-    if (namelen >= sizeof name) namelen = sizeof name - 1 ;
-    memcpy(name, in->hdr.s + f->pos, namelen) ; name[namelen] = 0 ;
-    strerr_dief2x(100, "unable to parse the address list in header field ", name) ;
+    die_field(in, f) ;
   }
   /* drop <> and rewrite the rest in place, qmail-inject style */
   in->tmp.len = 0 ;
@@ -124,7 +130,7 @@ static void addresses (inject *in, field const *f, stralloc *to)
 }
 
 /* Marks what is present, collects header recipients, takes the sender from Return-Path. Fields
-   deleted by QMAILINJECT (f, i, s) are turned into H_OTHER-and-dropped by marking len 0. */
+   deleted by QMAILINJECT (f, i, s) get len 0: not seen, not acted on, not written. */
 void header_scan (inject *in)
 {
   field *f = genalloc_s(field, &in->fields) ;
