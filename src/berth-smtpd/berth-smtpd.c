@@ -42,8 +42,9 @@ static void findqueue (smtpd *s)
 
 int main (void)
 {
-  static smtpd s ;   /* the buffers are large; the state is passed by pointer from here */
+  smtpd s ;
   PROG = "berth-smtpd" ;
+  memset(&s, 0, sizeof s) ;   /* every member's _ZERO is all-zero bytes */
   if (!getuid() || !geteuid()) strerr_dief1x(111, "refusing to run as root: run me as an unprivileged user (tcpserver -u/-g or s6-setuidgid)") ;
   sig_ignore(SIGPIPE) ;
   tain_now_set_stopwatch_g() ;

@@ -76,14 +76,16 @@ static void v_helo (smtpd *s, char const *arg, size_t len)
 static void v_ehlo (smtpd *s, char const *arg, size_t len)
 {
   cap const *c = caps ;
+  cap const *last = 0 ;
   if (!sethelo(s, arg, len)) return ;
   s->helomode = HELO_EHLO ;
-  smtpd_puts(s, "250-") ;
+  for (; c->name ; c++) if ((*c->offered)(s)) last = c ;
+  smtpd_puts(s, last ? "250-" : "250 ") ;
   smtpd_put(s, s->me.s, s->me.len) ;
-  for (; c->name ; c++)
+  for (c = caps ; last && c <= last ; c++)
   {
     if (!(*c->offered)(s)) continue ;
-    smtpd_puts(s, c[1].name ? "\r\n250-" : "\r\n250 ") ;
+    smtpd_puts(s, c == last ? "\r\n250 " : "\r\n250-") ;
     if (c->fmt) (*c->fmt)(s) ; else smtpd_puts(s, c->name) ;
   }
   smtpd_put(s, "\r\n", 2) ;
