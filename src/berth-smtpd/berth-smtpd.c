@@ -57,9 +57,9 @@ int main (void)
     smtpd_drop(&s, RP_HOME, "home") ;
   }
   smtpd_config(&s) ;
-  smtpd_puts(&s, "220 ") ;
+  smtpd_puts(&s, RP_GREETING) ;
   smtpd_put(&s, s.greeting.s, s.greeting.len) ;
-  smtpd_puts(&s, " ESMTP\r\n") ;
+  smtpd_puts(&s, RP_GREETING_END "\r\n") ;
   for (;;)
   {
     int r = smtpd_getcmd(&s) ;

@@ -68,7 +68,7 @@ static void v_helo (smtpd *s, char const *arg, size_t len)
 {
   if (!sethelo(s, arg, len)) return ;
   s->helomode = HELO_HELO ;
-  smtpd_puts(s, "250 ") ;
+  smtpd_puts(s, RP_HELLO) ;
   smtpd_put(s, s->me.s, s->me.len) ;
   smtpd_put(s, "\r\n", 2) ;
 }
@@ -80,12 +80,13 @@ static void v_ehlo (smtpd *s, char const *arg, size_t len)
   if (!sethelo(s, arg, len)) return ;
   s->helomode = HELO_EHLO ;
   for (; c->name ; c++) if ((*c->offered)(s)) last = c ;
-  smtpd_puts(s, last ? "250-" : "250 ") ;
+  smtpd_puts(s, last ? RP_HELLO_MORE : RP_HELLO) ;
   smtpd_put(s, s->me.s, s->me.len) ;
   for (c = caps ; last && c <= last ; c++)
   {
     if (!(*c->offered)(s)) continue ;
-    smtpd_puts(s, c == last ? "\r\n250 " : "\r\n250-") ;
+    smtpd_put(s, "\r\n", 2) ;
+    smtpd_puts(s, c == last ? RP_HELLO : RP_HELLO_MORE) ;
     if (c->fmt) (*c->fmt)(s) ; else smtpd_puts(s, c->name) ;
   }
   smtpd_put(s, "\r\n", 2) ;
