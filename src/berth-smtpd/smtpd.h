@@ -33,6 +33,8 @@
 typedef struct smtpd_s smtpd, *smtpd_ref ;
 struct smtpd_s
 {
+  int infd ;                   /* 0; STARTTLS (UCSPI-TLS) will switch to SSLREADFD */
+  int outfd ;                  /* 1; STARTTLS will switch to SSLWRITEFD */
   buffer in ;
   buffer out ;
   char inbuf[BUFFER_INSIZE] ;

@@ -124,6 +124,8 @@ struct verb_s
   void (*f) (smtpd *, char const *, size_t) ;
 } ;
 
+/* STARTTLS and AUTH will be entries here; STARTTLS must refuse pipelined input after it
+   (buffer_len(&s->in) != 0, CVE-2011-0411) and reset the session state after the handshake. */
 static verb const verbs[] =
 {
   { "HELO", &v_helo },
