@@ -13,8 +13,8 @@
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <berth/home.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 #define QUEUE_PROG "berth-queue"
 #define SELF_EXE "/proc/self/exe"

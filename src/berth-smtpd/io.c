@@ -14,8 +14,8 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <skalibs/unix-timed.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 void smtpd_io_init (smtpd *s)
 {

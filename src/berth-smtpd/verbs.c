@@ -6,8 +6,8 @@
 #include <skalibs/bytestr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 /* EHLO capabilities. STARTTLS and AUTH go here, each with a predicate saying whether this
    session offers it (e.g. "SSLCTLFD is set and TLS is not active yet"). */
