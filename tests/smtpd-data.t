@@ -40,6 +40,23 @@ is_(envelope(qid) .split(b"\0")[2:] if new else b"", [b"Fa@b.example", b"Tb@test
 s.cmd("QUIT"); s.close()
 check(("qid=" + qid) in s.log, "log line carries the queue id")
 
+# HELO mode, TCPREMOTEHOST/TCPREMOTEINFO, sanitised HELO in the Received line; escaped log values.
+before = queue_ids()
+s = Session({"TCPREMOTEHOST": "peer.example", "TCPREMOTEINFO": "ident"})
+s.cmd(b"HELO evil)name\x01(x")
+s.cmd('MAIL FROM:<"a b=c"@b.example>')
+s.cmd("RCPT TO:<b@test.example>")
+s.cmd("RCPT TO:<c@test.example>")
+s.cmd("DATA")
+s.send("Subject: h\r\n\r\nh\r\n.\r\n")
+is_(s.reply()[0], 250, "HELO-mode message accepted")
+s.cmd("QUIT"); s.close()
+new = [q for q in queue_ids() if q not in before]
+m = mess(new[0]) if new else b""
+check(re.search(rb"\nReceived: from evil\?name\?\?x \(ident@peer\.example \[127\.0\.0\.1\]\)\n\tby test\.example \(berth-smtpd\) with SMTP id s[0-9.]+; ", m) is not None,
+      "Received: sanitised HELO, ident@host, SMTP, no 'for' with two recipients")
+check("from=a\\x20b\\x3dc@b.example" in s.log and "helo=evil)name\\x01(x" in s.log, "log escapes untrusted bytes")
+
 # Every end-of-data impostor: refused (451, drop) or kept as data, never the end.
 variants = [b"\n.\n", b"\n.\r\n", b"\r\n.\n", b"\r.\r", b"\r.\n", b"\r.\r\n", b"\r\n.\r", b"\n.\r"]
 for v in variants:

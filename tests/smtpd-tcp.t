@@ -7,7 +7,10 @@ command -v tcpserver >/dev/null || skip_all "tcpserver (ucspi-tcp-ipv6) not inst
 t_start 90
 t_instance
 port=$(free_port)
-t_bg as_user tcpserver -HRl0 127.0.0.1 "$port" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/smtpd.log"
+# Not through as_user: a shell function runs in a subshell, and t_bg would remember the
+# subshell's pid instead of tcpserver's (s6-setuidgid execs into tcpserver).
+if [ "$(id -u)" = 0 ]; then setuid="s6-setuidgid $TESTUSER"; else setuid=; fi
+t_bg $setuid tcpserver -HRl0 127.0.0.1 "$port" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/smtpd.log"
 wait_port "$port" || { echo "Bail out! tcpserver did not start"; exit 1; }
 export port
 

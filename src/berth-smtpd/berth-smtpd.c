@@ -13,8 +13,8 @@
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <berth/home.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 #define QUEUE_PROG "berth-queue"
 #define SELF_EXE "/proc/self/exe"
@@ -42,8 +42,9 @@ static void findqueue (smtpd *s)
 
 int main (void)
 {
-  static smtpd s ;   /* the buffers are large; the state is passed by pointer from here */
+  smtpd s ;
   PROG = "berth-smtpd" ;
+  memset(&s, 0, sizeof s) ;   /* every member's _ZERO is all-zero bytes */
   if (!getuid() || !geteuid()) strerr_dief1x(111, "refusing to run as root: run me as an unprivileged user (tcpserver -u/-g or s6-setuidgid)") ;
   sig_ignore(SIGPIPE) ;
   tain_now_set_stopwatch_g() ;
@@ -56,9 +57,9 @@ int main (void)
     smtpd_drop(&s, RP_HOME, "home") ;
   }
   smtpd_config(&s) ;
-  smtpd_puts(&s, "220 ") ;
+  smtpd_puts(&s, RP_GREETING) ;
   smtpd_put(&s, s.greeting.s, s.greeting.len) ;
-  smtpd_puts(&s, " ESMTP\r\n") ;
+  smtpd_puts(&s, RP_GREETING_END "\r\n") ;
   for (;;)
   {
     int r = smtpd_getcmd(&s) ;

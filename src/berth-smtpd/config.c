@@ -15,8 +15,8 @@
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
 #include <berth/control.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 static void tempfail (smtpd *s, char const *file)
 {

@@ -12,8 +12,8 @@
 #include <skalibs/bytestr.h>
 #include <skalibs/stralloc.h>
 #include <berth/queue.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 /* The states of the terminator automaton; BOL is "just after CRLF" (and the start). */
 #define ST_BOL 0

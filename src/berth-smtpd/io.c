@@ -14,15 +14,17 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <skalibs/unix-timed.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 void smtpd_io_init (smtpd *s)
 {
-  buffer_init(&s->in, &buffer_read, 0, s->inbuf, sizeof s->inbuf) ;
-  buffer_init(&s->out, &buffer_write, 1, s->outbuf, sizeof s->outbuf) ;
-  ndelay_on(0) ;
-  ndelay_on(1) ;
+  s->infd = 0 ;
+  s->outfd = 1 ;
+  buffer_init(&s->in, &buffer_read, s->infd, s->inbuf, sizeof s->inbuf) ;
+  buffer_init(&s->out, &buffer_write, s->outfd, s->outbuf, sizeof s->outbuf) ;
+  ndelay_on(s->infd) ;
+  ndelay_on(s->outfd) ;
 }
 
 static void deadline_cmd (smtpd const *s, tain *d)
@@ -84,7 +86,7 @@ int smtpd_fill (smtpd *s)
 {
   for (;;)
   {
-    iopause_fd x = { .fd = 0, .events = IOPAUSE_READ } ;
+    iopause_fd x = { .fd = s->infd, .events = IOPAUSE_READ } ;
     tain d ;
     ssize_t r ;
     if (buffer_len(&s->out)) smtpd_flush(s) ;

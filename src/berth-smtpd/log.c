@@ -8,7 +8,7 @@
 #include <skalibs/fmtscan.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
-#include "smtpd.h"
+#include <berth/smtpd.h>
 
 void smtpd_log_cat (stralloc *sa, char const *key, char const *val, size_t len)
 {

@@ -8,8 +8,8 @@
 #include <skalibs/bytestr.h>
 #include <skalibs/stralloc.h>
 #include <berth/smtpaddr.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 #define POSTMASTER "postmaster"
 

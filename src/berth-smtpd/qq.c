@@ -17,8 +17,8 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
 #include <berth/qq.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 #define HIGHFD 10
 

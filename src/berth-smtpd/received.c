@@ -12,7 +12,7 @@
 #include <skalibs/types.h>
 #include <berth/date822.h>
 #include <berth/queue.h>
-#include "smtpd.h"
+#include <berth/smtpd.h>
 
 #define FIELD_MAX 255
 

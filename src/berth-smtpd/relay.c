@@ -8,7 +8,7 @@
 #include <skalibs/cdb.h>
 #include <skalibs/fmtscan.h>
 #include <skalibs/stralloc.h>
-#include "smtpd.h"
+#include <berth/smtpd.h>
 
 #define IP6_TAG_LEN 5
 

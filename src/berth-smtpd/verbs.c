@@ -6,8 +6,8 @@
 #include <skalibs/bytestr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
-#include "smtpd.h"
-#include "replies.h"
+#include <berth/smtpd.h>
+#include <berth/smtpd_replies.h>
 
 /* EHLO capabilities. STARTTLS and AUTH go here, each with a predicate saying whether this
    session offers it (e.g. "SSLCTLFD is set and TLS is not active yet"). */
@@ -68,7 +68,7 @@ static void v_helo (smtpd *s, char const *arg, size_t len)
 {
   if (!sethelo(s, arg, len)) return ;
   s->helomode = HELO_HELO ;
-  smtpd_puts(s, "250 ") ;
+  smtpd_puts(s, RP_HELLO) ;
   smtpd_put(s, s->me.s, s->me.len) ;
   smtpd_put(s, "\r\n", 2) ;
 }
@@ -76,14 +76,17 @@ static void v_helo (smtpd *s, char const *arg, size_t len)
 static void v_ehlo (smtpd *s, char const *arg, size_t len)
 {
   cap const *c = caps ;
+  cap const *last = 0 ;
   if (!sethelo(s, arg, len)) return ;
   s->helomode = HELO_EHLO ;
-  smtpd_puts(s, "250-") ;
+  for (; c->name ; c++) if ((*c->offered)(s)) last = c ;
+  smtpd_puts(s, last ? RP_HELLO_MORE : RP_HELLO) ;
   smtpd_put(s, s->me.s, s->me.len) ;
-  for (; c->name ; c++)
+  for (c = caps ; last && c <= last ; c++)
   {
     if (!(*c->offered)(s)) continue ;
-    smtpd_puts(s, c[1].name ? "\r\n250-" : "\r\n250 ") ;
+    smtpd_put(s, "\r\n", 2) ;
+    smtpd_puts(s, c == last ? RP_HELLO : RP_HELLO_MORE) ;
     if (c->fmt) (*c->fmt)(s) ; else smtpd_puts(s, c->name) ;
   }
   smtpd_put(s, "\r\n", 2) ;
@@ -121,6 +124,8 @@ struct verb_s
   void (*f) (smtpd *, char const *, size_t) ;
 } ;
 
+/* STARTTLS and AUTH will be entries here; STARTTLS must refuse pipelined input after it
+   (buffer_len(&s->in) != 0, CVE-2011-0411) and reset the session state after the handshake. */
 static verb const verbs[] =
 {
   { "HELO", &v_helo },

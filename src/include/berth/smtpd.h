@@ -1,5 +1,6 @@
 /* ISC license. */
 /* berth-smtpd's session state and the interfaces between its files.
+   (In src/include so that the Makefile rebuilds every object when it changes.)
    Trust: everything in smtpd.in comes from the network peer; control files and the TCP*
    environment (set by tcpserver) are trusted. */
 #ifndef BERTH_SMTPD_H
@@ -33,6 +34,8 @@
 typedef struct smtpd_s smtpd, *smtpd_ref ;
 struct smtpd_s
 {
+  int infd ;                   /* 0; STARTTLS (UCSPI-TLS) will switch to SSLREADFD */
+  int outfd ;                  /* 1; STARTTLS will switch to SSLWRITEFD */
   buffer in ;
   buffer out ;
   char inbuf[BUFFER_INSIZE] ;

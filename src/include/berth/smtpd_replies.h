@@ -4,6 +4,10 @@
 #ifndef BERTH_SMTPD_REPLIES_H
 #define BERTH_SMTPD_REPLIES_H
 
+#define RP_GREETING "220 "
+#define RP_GREETING_END " ESMTP"
+#define RP_HELLO "250 "
+#define RP_HELLO_MORE "250-"
 #define RP_RSET "250 2.0.0 flushed"
 #define RP_NOOP "250 2.0.0 ok"
 #define RP_MAIL_OK "250 2.1.0 ok"
