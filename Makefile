@@ -26,7 +26,7 @@ BINS := $(PROGS:%=bin/%)
 
 LIB_SRC := $(wildcard src/libberth/*.c)
 LIB_OBJ := $(LIB_SRC:src/%.c=build/%.o)
-HDRS := $(wildcard src/include/berth/*.h)
+HDRS := $(wildcard src/include/berth/*.h) $(wildcard src/*/*.h)
 SKARNET := -l:libskarnet.a
 EXTRA_LIBS = $(shell cat src/$(1)/libs 2>/dev/null)
 

@@ -54,8 +54,16 @@ t_instance () {
   berth-setup -u "$TESTUSER" -n test.example "$BERTH_HOME" || { echo "Bail out! berth-setup failed"; exit 1; }
 }
 
-# t_bg CMD...: start CMD in the background, remember its pid for cleanup; sets T_PID.
-t_bg () { "$@" & T_PID=$!; echo "$T_PID" >> "$T_DIR/pids"; }
+# t_bg [as_user] CMD...: start CMD in the background, remember its pid for cleanup; sets T_PID.
+# (as_user is expanded here so that the pid is the command's own, not a subshell's.)
+t_bg () {
+  if [ "$1" = as_user ]; then
+    shift
+    if [ "$(id -u)" = 0 ]; then set -- s6-setuidgid "$TESTUSER" "$@"; fi
+  fi
+  "$@" & T_PID=$!
+  echo "$T_PID" >> "$T_DIR/pids"
+}
 
 # free_port: a TCP port free on 127.0.0.1 now.
 free_port () {
