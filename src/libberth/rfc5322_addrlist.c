@@ -174,6 +174,7 @@ static int walk (stralloc *sa, char const *s, tok const *t, size_t n, unsigned i
 {
   size_t start = 0, i ;
   int angle = 0, group = 0 ;
+  if (!n) return 1 ;   /* no token: no address (and t may be null) */
   for (i = 0 ; i <= n ; i++)
   {
     char type = i < n ? t[i].type : 0 ;

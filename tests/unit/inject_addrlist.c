@@ -15,6 +15,8 @@ struct acase { char const *name ; char const *in ; size_t inlen ; int n ; char c
 static struct acase const cases[] =
 {
   A("one bare address", " a@b.example", 1, "a@b.example\0"),
+  A("empty field body (fuzz finding: null token array)", "", 0, ""),
+  A("blank field body", "  ", 0, ""),
   A("two addresses", " a@b, c@d", 2, "a@b\0c@d\0"),
   A("display name", " Joe Q. Public <john.q.public@example.com>", 1, "john.q.public@example.com\0"),
   A("quoted display name with comma", " \"Doe, Jane\" <jane@x.example>, b@y", 2, "jane@x.example\0b@y\0"),
