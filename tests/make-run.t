@@ -1,0 +1,27 @@
+#!/bin/sh
+# `make run`'s script: an instance starts supervised on loopback, takes mail, delivers it, and
+# stops cleanly on an interrupt (what Ctrl-C sends).
+. "$BERTH_TOP/tests/lib.sh"
+for p in berth-smtpd berth-start berth-send berth-lspawn berth-local berth-rspawn; do
+  [ -x "$BERTH_TOP/bin/$p" ] || skip_all "$p is not built yet"
+done
+t_start 90
+port=$(free_port)
+run=$T_DIR/run
+( cd "$BERTH_TOP" && BERTH_RUN_DIR=$run BERTH_PORT=$port exec sh package/run-supervised ) >"$T_DIR/out" 2>&1 &
+script=$!
+echo "$script" >> "$T_DIR/pids"
+wait_port "$port" 30; ok $? "SMTP answers on 127.0.0.1:$port"
+grep -q "swaks --server 127.0.0.1:$port" "$T_DIR/out"; ok $? "it prints how to send a test mail"
+s6-svwait -U -t 20000 "$run/service/smtpd" "$run/service/smtpd2" "$run/service/send"; ok $? "every service is up and ready (IPv4, IPv6, send)"
+swaks --server "127.0.0.1:$port" --to postmaster@localhost --header "Subject: make run" >/dev/null 2>&1; ok $? "swaks over IPv4"
+swaks --server "[::1]:$port" -6 --to postmaster@localhost --header "Subject: make run v6" >/dev/null 2>&1; ok $? "swaks over IPv6"
+n=0; while [ $n -lt 100 ] && [ "$(ls "$run/alias/Maildir/new" 2>/dev/null | wc -l)" -lt 2 ]; do sleep 0.1; n=$((n + 1)); done
+is "$(ls "$run/alias/Maildir/new" | wc -l)" 2 "both delivered where it said ($run/alias/Maildir/new)"
+kill -INT "$script"
+n=0; while [ $n -lt 100 ] && kill -0 "$script" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+! kill -0 "$script" 2>/dev/null; ok $? "an interrupt stops it"
+sleep 0.3
+! pgrep -f "s6-svscan $run/service" >/dev/null && ! pgrep -f "berth-send" -u "$(id -u "$TESTUSER")" >/dev/null 2>&1
+ok $? "nothing left running"
+t_done
