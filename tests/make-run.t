@@ -22,6 +22,6 @@ kill -INT "$script"
 n=0; while [ $n -lt 100 ] && kill -0 "$script" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 ! kill -0 "$script" 2>/dev/null; ok $? "an interrupt stops it"
 sleep 0.3
-! pgrep -f "s6-svscan $run/service" >/dev/null && ! pgrep -f "berth-send" -u "$(id -u "$TESTUSER")" >/dev/null 2>&1
-ok $? "nothing left running"
+left=$(for p in /proc/[0-9]*; do case "$(readlink "$p/cwd" 2>/dev/null)" in "$run"*) echo "${p#/proc/}";; esac; done)
+is "$left" "" "nothing left running in the instance (no process has its cwd there)"
 t_done
