@@ -59,7 +59,8 @@ void deliver_forward (char const *self, char const *sender, char const *recips, 
     close(pm[1]) ; close(pe[1]) ;
     if (fd_move(0, pm[0]) < 0 || fd_move(1, pe[0]) < 0) _exit(QQ_BUG) ;
     sig_restore(SIGPIPE) ;
-    execv(path.s, (char *const *)argv) ;
+    if (strchr(path.s, '/')) execv(path.s, (char *const *)argv) ;
+    else execvp(path.s, (char *const *)argv) ;
     _exit(QQ_EXEC_FAILED) ;
   }
   close(pm[0]) ; close(pe[0]) ;
