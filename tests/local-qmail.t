@@ -125,4 +125,29 @@ start=$(date +%s)
 { printf '\001%s\0%s\0%s\0\0' "$i1" s@x slow@test.example; printf '\002%s\0%s\0%s\0\0' "$i2" s@x fast@test.example; } \
   | as_user berth-lspawn > "$T_DIR/res2"
 is "$(od -An -c "$T_DIR/res2" | tr -s ' ' | tr -d '\n')" " 002 K d i d 0 + 0 + 1 \0 001 K d i d 0 + 0 + 1 \0" "concurrent jobs: the fast one reports first"
+
+# berth-local -n prints what it would do; a bad argv is a permanent usage error
+qm xshow '# c
+./Maildir/
+./mbox
+|echo hi
+&a@b.example
+c@d.example'
+printf 'S: x\n\nb\n' > "$T_DIR/m"
+is "$(as_user berth-local -n -- alias "$A" xshow - xshow test.example s@x ./Maildir/ < "$T_DIR/m")" "maildir ./Maildir/
+mbox ./mbox
+program echo hi
+forward a@b.example
+forward c@d.example
+did 2+2+1" "berth-local -n lists the deliveries"
+as_user berth-local -- alias relative/home x - x test.example s@x ./Maildir/ < "$T_DIR/m" >/dev/null
+is "$?" 100 "relative homedir: usage error, 100"
+as_user berth-local -- too few < "$T_DIR/m" >/dev/null
+is "$?" 100 "missing arguments: usage error, 100"
+
+# a local job with two recipients: the first delivered, the second refused with Z
+id=$(printf 'S: two\n\nb\n' | queue s@x fast@test.example)
+printf '\003%s\0%s\0%s\0%s\0%s\0%s\0\0' "$id" s@x fast@test.example "$id" s@x other@test.example | as_user berth-lspawn > "$T_DIR/res3"
+is "$(tail -c +2 "$T_DIR/res3" | tr '\0' '\n')" "Kdid 0+0+1
+Zberth-lspawn: a local job carries one recipient. (#4.3.0)" "two recipients in a local job: one record each, in job order"
 t_done
