@@ -246,7 +246,7 @@ int main (int argc, char const *const *argv)
         if (forwardonly) say_die(LOCAL_TEMP, "Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)", (char *)0) ;
         if (cmds.s[k-1] == '/')
         {
-          if (doit) deliver_maildir(line, &l) ; else say("maildir ", line, (char *)0) ;
+          if (doit) deliver_maildir(line, &l, (unsigned int)nfile) ; else say("maildir ", line, (char *)0) ;
         }
         else if (doit) deliver_mbox(line, &l) ; else say("mbox ", line, (char *)0) ;
         break ;

@@ -30,7 +30,8 @@ extern void mess_rewind (void) ;
 /* Copies the message from fd 0 (rewound) to fd. 0 ok, -1 read error, -2 write error. */
 extern int mess_copy (int fd) ;
 
-extern void deliver_maildir (char const *dir, lines const *l) ;
+/* q: a per-process counter making the file name unique */
+extern void deliver_maildir (char const *dir, lines const *l, unsigned int q) ;
 extern void deliver_mbox (char const *fn, lines const *l) ;
 /* Returns 1 if the program exited 99 (skip the rest), else 0; dies on failure. */
 extern int deliver_prog (char const *cmd) ;

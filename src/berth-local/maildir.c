@@ -58,9 +58,8 @@ static void fail (char const *tmp, char const *text)
   say_die(LOCAL_TEMP, text, (char *)0) ;
 }
 
-void deliver_maildir (char const *dir, lines const *l)
+void deliver_maildir (char const *dir, lines const *l, unsigned int q)
 {
-  static unsigned int q = 0 ;
   size_t dirlen = strlen(dir) ;
   char name[128 + HOST_MAX * 4] ;
   char tmp[dirlen + sizeof name + 5] ;

@@ -113,7 +113,7 @@ char lookup (lctx const *c, char const *lower, target *t, stralloc *sa, char con
   if (!r) r = alias(c, lower, t, sa) ;
   if (r < 0) { *text = "Unable to look up the user (passwd). (#4.3.0)" ; return RESULT_TEMP ; }
  found:
-  if (!t->uid && (c->root || c->uid))
+  if (!t->uid)
   {
     *text = "Refusing to deliver as root: the address maps to uid 0. (#4.7.0)" ;
     return RESULT_TEMP ;

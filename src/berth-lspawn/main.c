@@ -69,7 +69,7 @@ static void setup (state *st, char const *argv0)
 
 int main (int argc, char const *const *argv)
 {
-  static state st ;
+  state st = { .running = 0 } ;
   iopause_fd x[SLOTS + 2] ;
   unsigned char who[SLOTS + 2] ;
   int sfd, eof = 0 ;
