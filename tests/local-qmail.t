@@ -152,4 +152,8 @@ id=$(printf 'S: two\n\nb\n' | queue s@x fast@test.example)
 printf '\003%s\0%s\0%s\0%s\0%s\0%s\0\0' "$id" s@x fast@test.example "$id" s@x other@test.example | as_user berth-lspawn > "$T_DIR/res3"
 is "$(tail -c +2 "$T_DIR/res3" | tr '\0' '\n')" "Kdid 0+0+1
 Zberth-lspawn: a local job carries one recipient. (#4.3.0)" "two recipients in a local job: one record each, in job order"
+
+# an over-long address is refused permanently, before any lookup
+long=$(head -c 1100 /dev/zero | tr '\0' 'a')
+is "$(try "$long")" "DAddress or queue id too long. (#5.1.3)" "address of 1100 bytes refused"
 t_done

@@ -44,7 +44,7 @@ void deliver_forward (char const *self, char const *sender, char const *recips, 
 {
   stralloc path = STRALLOC_ZERO ;
   int pm[2], pe[2] ;
-  int wstat ;
+  int wstat, readerr = 0 ;
   pid_t pid ;
   char const *text ;
   (void)n ;
@@ -65,12 +65,14 @@ void deliver_forward (char const *self, char const *sender, char const *recips, 
   }
   close(pm[0]) ; close(pe[0]) ;
   *qp = (unsigned long)pid ;
-  /* A write error means berth-queue died: its exit code tells why. */
-  if (allwrite(pm[1], l->dt, l->dtlen) == l->dtlen) mess_copy(pm[1]) ;
+  /* A write error means berth-queue died: its exit code tells why. A read error of ours must
+     not queue a truncated message: the envelope is then never sent, so berth-queue aborts. */
+  if (allwrite(pm[1], l->dt, l->dtlen) == l->dtlen) readerr = mess_copy(pm[1]) == -1 ;
   close(pm[1]) ;
-  write_envelope(pe[1], sender, recips, len) ;
+  if (!readerr) write_envelope(pe[1], sender, recips, len) ;
   close(pe[1]) ;
   if (wait_pid(pid, &wstat) < 0) say_die(LOCAL_TEMP, "Unable to wait for qq: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (readerr) say_die(LOCAL_TEMP, "Unable to read message. (#4.3.0)", (char *)0) ;
   if (WIFSIGNALED(wstat)) text = "Zqq crashed (#4.3.0)" ;
   else if (!WEXITSTATUS(wstat)) text = 0 ;
   else text = qq_text(WEXITSTATUS(wstat)) ;

@@ -23,19 +23,27 @@
 #include <skalibs/tai.h>
 #include <berth/control.h>
 #include <berth/home.h>
+#include <berth/qq.h>
 #include <berth/queue.h>
 #include "lspawn.h"
 
 #include "state.h"
 
+#define EXTRA_TEXT "berth-lspawn: a local job carries one recipient. (#4.3.0)"
+
 static void put_result (unsigned char slot, char code, char const *s, size_t len, unsigned int extra)
 {
   stralloc sa = STRALLOC_ZERO ;
   int ok = stralloc_catb(&sa, (char *)&slot, 1) && result_cat(&sa, code, s, len) ;
-  while (ok && extra--) ok = result_cat(&sa, RESULT_TEMP, "berth-lspawn: a local job carries one recipient. (#4.3.0)", 57) ;
+  while (ok && extra--) ok = result_cat(&sa, RESULT_TEMP, EXTRA_TEXT, sizeof(EXTRA_TEXT) - 1) ;
   if (!ok) strerr_diefu1sys(111, "allocate") ;
   if (allwrite(1, sa.s, sa.len) < sa.len) strerr_diefu1sys(111, "write results") ;
   stralloc_free(&sa) ;
+}
+
+static void put_results (unsigned char slot, char code, char const *s, unsigned int extra)
+{
+  put_result(slot, code, s, strlen(s), extra) ;
 }
 
 static int id_ok (char const *id)
@@ -98,27 +106,32 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
   char const *at = strrchr(rcpt, '@') ;
   size_t llen = at ? (size_t)(at - rcpt) : strlen(rcpt) ;
   char const *domain = at ? at + 1 : st->me.s ;
-  char local[llen + 1], lower[llen + 1] ;
+  char local[QQ_ADDR_MAX], lower[QQ_ADDR_MAX] ;
   char code ;
   int p[2], mfd ;
+  if (strlen(rcpt) >= QQ_ADDR_MAX || strlen(id) >= QUEUE_ID_MAX)
+  {
+    put_results(slot, RESULT_PERM, "Address or queue id too long. (#5.1.3)", extra) ;
+    return ;
+  }
   memcpy(local, rcpt, llen) ; local[llen] = 0 ;
   for (size_t i = 0 ; i <= llen ; i++) lower[i] = local[i] >= 'A' && local[i] <= 'Z' ? local[i] + 'a' - 'A' : local[i] ;
   if (j->pid)
   {
     strerr_warnw2x("slot busy, job refused: ", id) ;
-    put_result(slot, RESULT_TEMP, "berth-lspawn: delivery slot busy. (#4.3.0)", 42, extra) ;
+    put_results(slot, RESULT_TEMP, "berth-lspawn: delivery slot busy. (#4.3.0)", extra) ;
     return ;
   }
   code = lookup(&st->c, lower, &t, &sa, &text) ;
   if (code) { put_result(slot, code, text, strlen(text), extra) ; goto end ; }
-  if (!id_ok(id)) { put_result(slot, RESULT_TEMP, "Invalid queue id. (#4.3.0)", 26, extra) ; goto end ; }
+  if (!id_ok(id)) { put_results(slot, RESULT_TEMP, "Invalid queue id. (#4.3.0)", extra) ; goto end ; }
   {
     char path[sizeof(QUEUE_MESS) + strlen(id) + 1] ;
     memcpy(path, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; strcpy(path + sizeof(QUEUE_MESS), id) ;
     mfd = open(path, O_RDONLY | O_CLOEXEC) ;
   }
-  if (mfd < 0) { put_result(slot, RESULT_TEMP, "Unable to open message in the queue. (#4.3.0)", 45, extra) ; goto end ; }
-  if (pipe2(p, O_CLOEXEC) < 0) { fd_close(mfd) ; put_result(slot, RESULT_TEMP, "Unable to create a pipe. (#4.3.0)", 33, extra) ; goto end ; }
+  if (mfd < 0) { put_results(slot, RESULT_TEMP, "Unable to open message in the queue. (#4.3.0)", extra) ; goto end ; }
+  if (pipe2(p, O_CLOEXEC) < 0) { fd_close(mfd) ; put_results(slot, RESULT_TEMP, "Unable to create a pipe. (#4.3.0)", extra) ; goto end ; }
   {
     char const *args[8] = { sa.s + t.user, sa.s + t.home, local, sa.s + t.dash, sa.s + t.ext, domain, sender, st->dflt.s } ;
     j->pid = local_spawn(st->prog, st->c.root, &t, args, mfd, p[1]) ;
@@ -127,7 +140,7 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
   if (j->pid < 0)
   {
     j->pid = 0 ; fd_close(p[0]) ;
-    put_result(slot, RESULT_TEMP, "Unable to fork. (#4.3.0)", 24, extra) ;
+    put_results(slot, RESULT_TEMP, "Unable to fork. (#4.3.0)", extra) ;
     goto end ;
   }
   ndelay_on(p[0]) ;
