@@ -18,6 +18,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/addrquote.h>
 #include "local.h"
 #include "qme.h"
 
@@ -187,7 +188,9 @@ int main (int argc, char const *const *argv)
   env_set("DTLINE", dt.s) ;
   if (doit) check_loop(&dt) ;
   env_set("SENDER", a.sender) ;
-  line_make(&rp, "Return-Path: <", a.sender, ">\n", "\n", '_') ;
+  tmp.len = 0 ;
+  if (!addr_quote(&tmp, a.sender) || !stralloc_0(&tmp)) nomem() ;
+  line_make(&rp, "Return-Path: <", tmp.s, ">\n", "\n", '_') ;
   env_set("RPLINE", rp.s) ;
   ctime_fmt(ct, time(0)) ;
   line_make(&uf, "From ", a.sender[0] ? a.sender : "MAILER-DAEMON", " ", " \t\n", '-') ;

@@ -101,8 +101,11 @@ int main (int argc, char const *const *argv)
     {
       char buf[READ_CHUNK] ;
       ssize_t got = fd_read(0, buf, sizeof buf) ;
-      if (got < 0) strerr_diefu1sys(111, "read jobs") ;
-      if (!got) eof = 1 ;
+      if (got < 0)
+      {
+        if (errno != EAGAIN && errno != EWOULDBLOCK) strerr_diefu1sys(111, "read jobs") ;
+      }
+      else if (!got) eof = 1 ;
       else
       {
         if (!stralloc_catb(&st.in, buf, got)) strerr_diefu1sys(111, "allocate") ;
