@@ -77,9 +77,10 @@ static void finish (state *st, unsigned char slot, int wstat)
 {
   job *j = st->jobs + slot ;
   char code = RESULT_PERM ;
-  char const *s = j->out.s ;
-  size_t len = j->out.len ;
+  char const *s ;
+  size_t len ;
   if (j->fd >= 0) { drain(j) ; if (j->fd >= 0) { fd_close(j->fd) ; j->fd = -1 ; } }
+  s = j->out.s ; len = j->out.len ;
   while (len && j->out.s[len-1] == '\n') len-- ;
   if (WIFSIGNALED(wstat))
   {
