@@ -6,27 +6,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
-#include <skalibs/iopause.h>
-#include <skalibs/selfpipe.h>
-#include <skalibs/sig.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
-#include <skalibs/tai.h>
-#include <berth/control.h>
-#include <berth/home.h>
 #include <berth/qq.h>
 #include <berth/queue.h>
 #include "lspawn.h"
-
 #include "state.h"
 
 #define EXTRA_TEXT "berth-lspawn: a local job carries one recipient. (#4.3.0)"
