@@ -134,4 +134,23 @@ r=$(spawn "$id" snd@x.example postmaster@test.example)
 is "$r" "Kdid 1+0+0" "postmaster delivered to alias/Maildir"
 f=$(ls "$H/alias/Maildir/new")
 expect "$H/alias/Maildir/new/$f" "$id" postmaster@test.example snd@x.example; ok $? "postmaster bytes"
+
+# 8. what berth-setup made: defaultdelivery, the owner's name through the alias files when the
+# owner's passwd home is not usable (as for nobody), and a re-run keeps edited files
+is "$(cat "$H/control/defaultdelivery")" "./Maildir/" "control/defaultdelivery is ./Maildir/"
+home=$(getent passwd "$TESTUSER" | cut -d: -f6)
+if [ -d "$home" ] && [ "$(stat -c %u "$home")" = "$U" ]; then
+  ok 0 "# SKIP the owner has a usable home (mail would go to ~/Maildir)"
+  ok 0 "# SKIP the owner has a usable home (mail would go to ~/Maildir)"
+else
+  n=$(ls "$H/alias/Maildir/new" | wc -l)
+  r=$(spawn "$id" snd@x.example "$TESTUSER@test.example")
+  is "$r" "Kdid 1+0+0" "the owner's name lands in alias/Maildir"
+  r=$(spawn "$id" snd@x.example "$TESTUSER-anything@test.example")
+  is "$(ls "$H/alias/Maildir/new" | wc -l)" "$((n + 2))" "so does owner-anything"
+fi
+is "$(spawn "$id" snd@x.example nosuchuser@test.example)" "DSorry, no mailbox here by that name. (#5.1.1)" "any other address bounces"
+printf '&elsewhere@example.org\n' > "$H/alias/.qmail-postmaster"
+berth-setup -u "$TESTUSER" -n test.example "$H"
+is "$(cat "$H/alias/.qmail-postmaster")" "&elsewhere@example.org" "a re-run of berth-setup keeps an edited .qmail-postmaster"
 t_done
