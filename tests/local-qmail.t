@@ -156,4 +156,25 @@ Zberth-lspawn: a local job carries one recipient. (#4.3.0)" "two recipients in a
 # an over-long address is refused permanently, before any lookup
 long=$(head -c 1100 /dev/zero | tr '\0' 'a')
 is "$(try "$long")" "DAddress or queue id too long. (#5.1.3)" "address of 1100 bytes refused"
+
+# forwards through $QMAILQUEUE (passed down by berth-lspawn): envelope, and qq codes mapped
+cat > "$T_DIR/fakeqq" <<'EOQ'
+#!/bin/sh
+cat > "$FAKEQQ_DIR/qq.mess"
+cat <&1 > "$FAKEQQ_DIR/qq.env"
+exit "$FAKEQQ_RC"
+EOQ
+chmod 755 "$T_DIR/fakeqq"
+mkdir "$T_DIR/qq"; chown "$U" "$T_DIR/qq"
+qm xfwd '&one@example.org
+two@example.net'
+fwd () { printf '\0%s\0%s\0%s\0\0' "$ID0" snd@x.example xfwd@test.example |
+  QMAILQUEUE=$T_DIR/fakeqq FAKEQQ_DIR=$T_DIR/qq FAKEQQ_RC=$1 as_user berth-lspawn | tail -c +2 | tr '\0' '\n'; }
+case "$(fwd 0)" in "Kdid 0+2+0/qp "*) ok 0 "forward through \$QMAILQUEUE" ;; *) ok 1 "forward through \$QMAILQUEUE" ;; esac
+is "$(tr '\0' '\n' < "$T_DIR/qq/qq.env")" "Fsnd@x.example
+Tone@example.org
+Ttwo@example.net" "envelope handed to qq: sender unchanged without -owner"
+is "$(head -n 1 "$T_DIR/qq/qq.mess")" "Delivered-To: xfwd@test.example" "Delivered-To on top of the forwarded message"
+is "$(fwd 31)" "DUnable to forward message: mail server permanently rejected message (#5.3.0)." "qq exit 31: permanent"
+is "$(fwd 71)" "ZUnable to forward message: mail server temporarily rejected message (#4.3.0)." "qq exit 71: temporary"
 t_done
