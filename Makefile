@@ -5,6 +5,7 @@ SHELL := /bin/sh
 CC_CMD := $(shell head -n 1 conf-cc)
 LD_CMD := $(shell head -n 1 conf-ld)
 CONF_HOME := $(shell head -n 1 conf-home)
+CONF_BREAK := $(shell head -c 1 conf-break)
 VERSION := $(shell sed -n 's/^version=//p' package/info)
 
 ifeq ($(WERROR),1)
@@ -39,7 +40,7 @@ all: $(BINS)
 
 build/%.o: src/%.c $(HDRS) conf-cc
 	@mkdir -p $(@D)
-	$(CC_CMD) -DBERTH_CONF_HOME='"$(CONF_HOME)"' -DBERTH_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(CC_CMD) -DBERTH_CONF_HOME='"$(CONF_HOME)"' -DBERTH_VERSION='"$(VERSION)"' -DBERTH_CONF_BREAK="'$(CONF_BREAK)'" -c -o $@ $<
 
 build/libberth.a: $(LIB_OBJ)
 	@rm -f $@

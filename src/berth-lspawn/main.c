@@ -21,7 +21,10 @@
 #include "state.h"
 
 /* conf-break: the character between a user name and an extension (qmail's auto_break) */
-#define CONF_BREAK '-'
+#ifndef BERTH_CONF_BREAK
+#define BERTH_CONF_BREAK '-'
+#endif
+#define CONF_BREAK BERTH_CONF_BREAK
 
 static void setup (state *st, char const *argv0)
 {
