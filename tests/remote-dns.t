@@ -69,6 +69,10 @@ case $out in *"Kmx2.order.test [127.0.0.2] accepted"*) ok 0 "we are an MX: only 
 out=$(remote onlyself.test a@b.test u@onlyself.test < "$T_DIR/msg")
 case $out in D*"best-preference MX"*"#5.4.6"*) ok 0 "we are the best MX: permanent 5.4.6" ;; *) ok 1 "we are the best MX"; diag "$out" ;; esac
 
+# an IPv6 nameserver
+out=$(BERTH_DNSSERVER="[::1]:$D" remote nomx.test a@b.test u@nomx.test < "$T_DIR/msg")
+case $out in *"Knomx.test [127.0.0.5] accepted"*) ok 0 "nameserver on [::1]" ;; *) ok 1 "nameserver on [::1]"; diag "$out" ;; esac
+
 # a nameserver that never answers: a bound UDP socket nobody reads
 Q=$(free_port)
 t_bg python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); time.sleep(60)' "$Q"

@@ -34,7 +34,7 @@ dns () {
   _p=$1; shift
   _u=""
   [ "$(id -u)" = 0 ] && _u=--user=root
-  t_bg dnsmasq -k $_u --port="$_p" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+  t_bg dnsmasq -k $_u --port="$_p" --listen-address=127.0.0.1,::1 --bind-interfaces --no-resolv --no-hosts \
     --pid-file="$T_DIR/dnsmasq.$_p.pid" --log-facility=- --quiet-dhcp "$@" 2>"$T_DIR/dnsmasq.$_p.log"
   wait_listen 127.0.0.1 "$_p" || echo "# dnsmasq did not start: $(cat "$T_DIR/dnsmasq.$_p.log")"
 }

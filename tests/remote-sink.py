@@ -118,5 +118,6 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((a.host, a.port))
 s.listen(50)
 while True:
-    c, _ = s.accept()
+    c, peer = s.accept()
+    log("peers", peer[0].encode() + b"\n")
     threading.Thread(target=serve, args=(c,), daemon=True).start()

@@ -24,7 +24,10 @@ dns "$D" --local=/test/ \
   --host-record=mx1.busy.test,127.0.0.1 --host-record=mx2.busy.test,127.0.0.2 \
   --mx-host=drop.test,mx1.drop.test,10 --mx-host=drop.test,mx2.drop.test,20 \
   --host-record=mx1.drop.test,127.0.0.3 --host-record=mx2.drop.test,127.0.0.2 \
-  --host-record=relay.test,127.0.0.2
+  --host-record=relay.test,127.0.0.2 \
+  --mx-host=dead.test,mx1.dead.test,10 --mx-host=dead.test,mx2.dead.test,20 \
+  --host-record=mx1.dead.test,127.0.0.10 --host-record=mx2.dead.test,127.0.0.2
+t_bg /usr/bin/python3 "$BERTH_TOP/tests/remote-blackhole.py" 127.0.0.10 "$P"
 BERTH_DNSSERVER=127.0.0.1:$D
 export BERTH_DNSSERVER
 for i in 1 2 3 4 5 6 7 8; do wait_listen 127.0.0.$i "$P"; done
@@ -73,6 +76,27 @@ out=$(remote '[IPv6:::1]' a@b.test u@x.test < "$T_DIR/msg")
 has "$out" "K::1 accepted" "IPv6 literal"
 out=$(remote '[127.0.0.9]' a@b.test u@x.test < "$T_DIR/msg")
 has "$out" "ZSorry, I wasn't able to establish an SMTP connection: 127.0.0.9: Connection refused." "connect refused: Z"
+
+# outgoing address
+ctl outgoingip 127.0.0.11
+out=$(remote '[127.0.0.2]' a@b.test u@x.test < "$T_DIR/msg")
+has "$out" "K127.0.0.2 accepted" "outgoingip: delivered"
+is "$(tail -n 1 "$T_DIR/good/peers")" "127.0.0.11" "outgoingip: connection came from 127.0.0.11"
+rm "$BERTH_HOME/control/outgoingip"
+
+# a connect timeout is remembered (tcpto): the second delivery skips the dead MX at once
+ctl timeoutconnect 3
+ms () { python3 -c 'import time; print(int(time.time() * 1000))'; }
+t0=$(ms); out=$(remote dead.test a@b.test u@dead.test < "$T_DIR/msg"); t1=$(ms)
+has "$out" "Kmx2.dead.test [127.0.0.2] accepted" "connect timeout: next MX took it"
+[ $((t1 - t0)) -ge 2900 ]; ok $? "first delivery waited for the connect timeout ($((t1 - t0)) ms)"
+[ -s "$BERTH_HOME/queue/lock/tcpto" ]; ok $? "queue/lock/tcpto written"
+t0=$(ms); out=$(remote dead.test a@b.test u@dead.test < "$T_DIR/msg"); t1=$(ms)
+has "$out" "Kmx2.dead.test [127.0.0.2] accepted" "second delivery: next MX took it"
+[ $((t1 - t0)) -lt 2500 ]; ok $? "second delivery skipped the dead MX ($((t1 - t0)) ms)"
+out=$(remote '[127.0.0.10]' a@b.test u@x.test < "$T_DIR/msg")
+has "$out" "ZSorry, I wasn't able to establish an SMTP connection: every address timed out recently. (#4.4.1)" "only a dead address: Z at once"
+ctl timeoutconnect 5
 
 # smtproutes: exact, .suffix, default, literal relays, port, empty relay = MX
 printf '%s\n' "# comment" "exact.test:[127.0.0.4]" ".sub.test:127.0.0.7" "v6.test:[IPv6:::1]" \
