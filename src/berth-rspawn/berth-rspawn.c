@@ -19,6 +19,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
+#include <skalibs/types.h>
 #include <berth/home.h>
 #include <berth/queue.h>
 #include <berth/rreport.h>
@@ -36,6 +37,8 @@ struct job_s
   int wstat ;
   unsigned int n ;
   stralloc report ;
+  stralloc job ;       /* the job's bytes, for the log */
+  tain start ;
 } ;
 
 typedef struct state_s state ;
@@ -80,7 +83,6 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
   sigset_t empty ;
   int p[2], m, e ;
   pid_t pid ;
-  (void)len ;
   if (j->pid) strerr_dief1x(100, "protocol error: a job for a busy slot") ;
   for (unsigned int i = 0 ; i < st->nprog ; i++) argv[a++] = st->prog[i] ;
   argv[a++] = 0 ;   /* host, below */
@@ -130,7 +132,34 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
   }
   ndelay_on(p[0]) ;
   j->pid = pid ; j->fd = p[0] ; j->reaped = 0 ; j->wstat = 0 ; j->n = n ; j->report.len = 0 ;
+  j->job.len = 0 ;
+  if (!stralloc_catb(&j->job, s, len)) strerr_diefu1sys(111, "store a job") ;
+  j->start = STAMP ;
   st->running++ ;
+}
+
+/* one log line per recipient: id, recipient, delay, status, the text */
+static void logresult (job const *j, char const *r)
+{
+  char const *s = j->job.s + 1 ;
+  char const *id = s ;
+  char fmt[UINT64_FMT] ;
+  tain d ;
+  tain_sub(&d, &STAMP, &j->start) ;
+  fmt[uint64_fmt(fmt, tai_sec(tain_secp(&d)))] = 0 ;
+  for (unsigned int i = 0 ; i < j->n ; i++)
+  {
+    size_t len ;
+    s += strlen(s) + 1 ;                 /* sender */
+    s += strlen(s) + 1 ;
+    len = strlen(s) ;
+    char rcpt[len + 1] ;
+    for (size_t k = 0 ; k <= len ; k++) rcpt[k] = s[k] && ((unsigned char)s[k] < 32 || s[k] == 127) ? '?' : s[k] ;
+    s += len + 1 ;                       /* next id */
+    strerr_warni("id=", id, " rcpt=", rcpt, " delay=", fmt, "s status=",
+      *r == 'K' ? "sent" : *r == 'Z' ? "deferred" : "bounced", " reply=\"", r + 1, "\"") ;
+    r += strlen(r) + 1 ;
+  }
 }
 
 static void finish_if_done (state *st, unsigned int slot)
@@ -141,6 +170,7 @@ static void finish_if_done (state *st, unsigned int slot)
   if (!j->pid || j->fd >= 0 || !j->reaped) return ;
   ok = WIFEXITED(j->wstat) && !WEXITSTATUS(j->wstat) ;
   if (!rreport_records(&r, j->report.s, j->report.len, ok, j->n)) strerr_diefu1sys(111, "build a result") ;
+  logresult(j, r.s) ;
   result(st, slot, r.s, r.len) ;
   stralloc_free(&r) ;
   j->pid = 0 ;
