@@ -4,7 +4,7 @@
 #   remote-sink.py PORT DIR [--host 127.0.0.1|::1] [--greet 'CODE text'] [--caps 'PIPELINING,8BITMIME,...']
 #       [--no-ehlo] [--drop-after-ehlo] [--drop-after-dot] [--final 'CODE text']
 # Recipients: a local part starting with t450 gets "450", p550 gets "550", others "250".
-import argparse, os, socket, threading
+import argparse, os, socket, threading, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("port", type=int)
@@ -16,6 +16,7 @@ ap.add_argument("--no-ehlo", action="store_true")
 ap.add_argument("--drop-after-ehlo", action="store_true")
 ap.add_argument("--drop-after-dot", action="store_true")
 ap.add_argument("--final", default="250 2.0.0 queued as sink")
+ap.add_argument("--stall", type=float, default=0, help="seconds to wait before the greeting")
 a = ap.parse_args()
 lock = threading.Lock()
 count = [0]
@@ -40,6 +41,8 @@ def session(c):
         return line
     def say(s):
         c.sendall(s.encode() + b"\r\n")
+    if a.stall:
+        time.sleep(a.stall)
     say(a.greet)
     if not a.greet.startswith("2"):
         try:

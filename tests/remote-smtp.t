@@ -19,6 +19,7 @@ sink dot 127.0.0.6 "$P" --drop-after-dot
 sink nopipe 127.0.0.7 "$P" --caps '8BITMIME'
 sink temp 127.0.0.8 "$P" --final '451 4.3.0 queue trouble'
 sink v6 ::1 "$P"
+sink stall 127.0.0.12 "$P" --stall 5
 dns "$D" --local=/test/ \
   --mx-host=busy.test,mx1.busy.test,10 --mx-host=busy.test,mx2.busy.test,20 \
   --host-record=mx1.busy.test,127.0.0.1 --host-record=mx2.busy.test,127.0.0.2 \
@@ -76,6 +77,13 @@ out=$(remote '[IPv6:::1]' a@b.test u@x.test < "$T_DIR/msg")
 has "$out" "K::1 accepted" "IPv6 literal"
 out=$(remote '[127.0.0.9]' a@b.test u@x.test < "$T_DIR/msg")
 has "$out" "ZSorry, I wasn't able to establish an SMTP connection: 127.0.0.9: Connection refused." "connect refused: Z"
+
+# a peer that never greets: timeoutremote bounds the wait
+ctl timeoutremote 1
+t0=$(date +%s); out=$(remote '[127.0.0.12]' a@b.test u@x.test < "$T_DIR/msg"); t1=$(date +%s)
+has "$out" "ZConnected to 127.0.0.12 but it timed out before the greeting." "greeting timeout: Z"
+[ $((t1 - t0)) -le 3 ]; ok $? "greeting timeout took timeoutremote ($((t1 - t0)) s)"
+ctl timeoutremote 10
 
 # outgoing address
 ctl outgoingip 127.0.0.11

@@ -166,6 +166,7 @@ int main (int argc, char const *const *argv)
   rep.texts = calloc(n, sizeof(stralloc)) ;
   if (!rep.stat || !rep.texts) strerr_diefu1sys(111, "allocate") ;
   if (!getuid() || !geteuid()) finish(&rep, n, 'Z', "berth-remote refuses to run as root. (#4.3.0)", 0, 0) ;
+  if (!*host) finish(&rep, n, 'D', "Sorry, the recipient address has no domain. (#5.1.2)", 0, 0) ;
   if (chdir(berth_home()) < 0) finish(&rep, n, 'Z', "Unable to switch to home directory. (#4.3.0)", 0, 0) ;
   tain_now_set_stopwatch_g() ;
   readcfg(&cfg, &helo, &me, &routes, &d, &rep, n) ;

@@ -29,7 +29,7 @@ static int said (rreport *rep, int rcpt, char what, rconn *c, char const *a, cha
 
 static int died (rreport *rep, rconn *c, char const *when)
 {
-  char const *parts[4] = { "Connected to ", c->label, " but connection died ", when } ;
+  char const *parts[4] = { "Connected to ", c->label, errno == ETIMEDOUT ? " but it timed out " : " but connection died ", when } ;
   report_final(rep, 'Z', parts, 4) ;
   return 0 ;
 }
