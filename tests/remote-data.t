@@ -26,7 +26,7 @@ to () { # to PORT: send the rest through smtproutes default route
 # byte-exactness: each case is stored as given, expected at the peer in CRLF form
 to "$A"
 i=0
-python3 - "$T_DIR" <<'PY'
+/usr/bin/python3 - "$T_DIR" <<'PY'
 import sys, os
 d = sys.argv[1]
 cases = [
@@ -56,7 +56,7 @@ done
 # no bare CR or LF on the wire, whatever the stored bytes
 to "$C"
 remote x.test a@b.test u@x.test < "$T_DIR/case7" >/dev/null
-python3 - "$T_DIR/plain/chunks" <<'PY'
+/usr/bin/python3 - "$T_DIR/plain/chunks" <<'PY'
 import ast, re, sys
 wire = b"".join(ast.literal_eval(l) for l in open(sys.argv[1]))
 bad = re.search(rb"\r(?!\n)|(?<!\r)\n", wire)
@@ -101,7 +101,7 @@ is "$(printf '%s\n' "$out" | grep -c '^r$')" 250 "250 recipients accepted"
 has "$out" "K127.0.0.1 accepted" "one message for 250 recipients"
 is "$(ls "$T_DIR/pipe"/*.eml | wc -l)" 1 "one transaction"
 is "$(tail -n +2 "$T_DIR/pipe/1.env" | wc -l)" 250 "the sink saw 250 recipients"
-python3 - "$T_DIR/pipe/chunks" <<'PY'
+/usr/bin/python3 - "$T_DIR/pipe/chunks" <<'PY'
 import ast, sys
 chunks = [ast.literal_eval(l) for l in open(sys.argv[1])]
 c = [x for x in chunks if b"MAIL FROM:" in x][0]

@@ -75,7 +75,7 @@ case $out in *"Knomx.test [127.0.0.5] accepted"*) ok 0 "nameserver on [::1]" ;; 
 
 # a nameserver that never answers: a bound UDP socket nobody reads
 Q=$(free_port)
-t_bg python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); time.sleep(60)' "$Q"
+t_bg /usr/bin/python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",int(sys.argv[1]))); time.sleep(60)' "$Q"
 sleep 0.5
 ctl timeoutdns 1
 start=$(date +%s)

@@ -17,7 +17,7 @@ aiosink () {
 
 # wait_listen IP PORT: until something accepts on IP:PORT (at most 10 s)
 wait_listen () {
-  python3 - "$1" "$2" <<'PY'
+  /usr/bin/python3 - "$1" "$2" <<'PY'
 import socket, sys, time
 ip, port, limit = sys.argv[1], int(sys.argv[2]), time.time() + 10
 while time.time() < limit:
@@ -57,4 +57,9 @@ t_start () {
   trap 'exit 1' INT TERM
   ( sleep "$1" >/dev/null 2>&1 </dev/null; echo "Bail out! $(basename "$0") timed out after $1 s"; kill -TERM $$ ) &
   T_WATCHDOG=$!
+}
+
+# free_port from tests/lib.sh, with Debian's python3 (a pyenv shim on PATH costs ~1 s a call)
+free_port () {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }

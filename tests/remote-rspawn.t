@@ -15,12 +15,12 @@ wait_listen 127.0.0.1 "$P"
 # queue MSG SENDER RCPT...: prints the id
 queue () {
   _m=$1 _f=$2; shift 2
-  python3 -c 'import sys; sys.stdout.buffer.write(b"F" + sys.argv[1].encode() + b"\0" + b"".join(b"T" + r.encode() + b"\0" for r in sys.argv[2:]) + b"\0")' "$_f" "$@" > "$T_DIR/env"
+  /usr/bin/python3 -c 'import sys; sys.stdout.buffer.write(b"F" + sys.argv[1].encode() + b"\0" + b"".join(b"T" + r.encode() + b"\0" for r in sys.argv[2:]) + b"\0")' "$_f" "$@" > "$T_DIR/env"
   as_user sh -c 'BERTH_IDFD=3 berth-queue < "$1" 3>&1 1< "$2"' sh "$_m" "$T_DIR/env"
 }
 # jobs SLOT:ID:SENDER:RCPT,RCPT... ...: the job bytes on stdout
 jobs () {
-  python3 -c '
+  /usr/bin/python3 -c '
 import sys
 out = b""
 for j in sys.argv[1:]:
@@ -33,7 +33,7 @@ sys.stdout.buffer.write(out)' "$@"
 }
 # results FILE SLOT:N ...: one line per slot in output order, "slot: rec | rec"
 results () {
-  python3 -c '
+  /usr/bin/python3 -c '
 import sys
 data = open(sys.argv[1], "rb").read()
 want = dict((int(a), int(b)) for a, b in (x.split(":") for x in sys.argv[2:]))

@@ -94,7 +94,7 @@ rm "$BERTH_HOME/control/outgoingip"
 
 # a connect timeout is remembered (tcpto): the second delivery skips the dead MX at once
 ctl timeoutconnect 3
-ms () { python3 -c 'import time; print(int(time.time() * 1000))'; }
+ms () { /usr/bin/python3 -c 'import time; print(int(time.time() * 1000))'; }
 t0=$(ms); out=$(remote dead.test a@b.test u@dead.test < "$T_DIR/msg"); t1=$(ms)
 has "$out" "Kmx2.dead.test [127.0.0.2] accepted" "connect timeout: next MX took it"
 [ $((t1 - t0)) -ge 2900 ]; ok $? "first delivery waited for the connect timeout ($((t1 - t0)) ms)"
