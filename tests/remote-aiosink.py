@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # aiosmtpd sink for berth-remote's tests: stores each message's raw content (CRLF form, after
 # dot-unstuffing) as DIR/N.eml and its MAIL parameters and recipients as DIR/N.env.
+# Recipients: a local part starting with t450 gets 450, p550 gets 550, others 250.
 #   remote-aiosink.py PORT DIR [--no-smtputf8]
 import asyncio, os, sys, threading, time
 from aiosmtpd.controller import Controller
@@ -11,6 +12,15 @@ count = [0]
 lock = threading.Lock()
 
 class H:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        local = address.split("@")[0]
+        if local.startswith("t450"):
+            return "450 4.2.1 mailbox busy " + local
+        if local.startswith("p550"):
+            return "550 5.1.1 unknown user " + local
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 ok"
+
     async def handle_DATA(self, server, session, envelope):
         with lock:
             count[0] += 1
