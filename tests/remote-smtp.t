@@ -20,6 +20,7 @@ sink nopipe 127.0.0.7 "$P" --caps '8BITMIME'
 sink temp 127.0.0.8 "$P" --final '451 4.3.0 queue trouble'
 sink v6 ::1 "$P"
 sink stall 127.0.0.12 "$P" --stall 5
+sink tls 127.0.0.13 "$P" --caps 'PIPELINING,STARTTLS'
 dns "$D" --local=/test/ \
   --mx-host=busy.test,mx1.busy.test,10 --mx-host=busy.test,mx2.busy.test,20 \
   --host-record=mx1.busy.test,127.0.0.1 --host-record=mx2.busy.test,127.0.0.2 \
@@ -91,6 +92,16 @@ out=$(remote '[127.0.0.2]' a@b.test u@x.test < "$T_DIR/msg")
 has "$out" "K127.0.0.2 accepted" "outgoingip: delivered"
 is "$(tail -n 1 "$T_DIR/good/peers")" "127.0.0.11" "outgoingip: connection came from 127.0.0.11"
 rm "$BERTH_HOME/control/outgoingip"
+ctl outgoingip6 ::1
+out=$(remote '[IPv6:::1]' a@b.test u@x.test < "$T_DIR/msg")
+has "$out" "K::1 accepted" "outgoingip6: delivered"
+is "$(tail -n 1 "$T_DIR/v6/peers")" "::1" "outgoingip6: bound to ::1"
+rm "$BERTH_HOME/control/outgoingip6"
+
+# STARTTLS offered: the hook is a no-op in this build, the session goes on in cleartext
+out=$(remote '[127.0.0.13]' a@b.test u@x.test < "$T_DIR/msg")
+has "$out" "K127.0.0.13 accepted" "STARTTLS offered: delivered"
+grep -q STARTTLS "$T_DIR/tls/chunks"; ok $((! $?)) "STARTTLS offered: hook called, nothing sent"
 
 # a connect timeout is remembered (tcpto): the second delivery skips the dead MX at once
 ctl timeoutconnect 3
