@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
@@ -27,6 +28,7 @@
 #define USAGE "berth-rspawn [ prog... ]"
 #define SLOTS 256
 #define READ_CHUNK 8192
+#define REMOTE_NAME "berth-remote"
 
 typedef struct job_s job ;
 struct job_s
@@ -241,11 +243,25 @@ static int readjobs (state *st)
 
 int main (int argc, char const *const *argv)
 {
-  static char const *const dflt[] = { "berth-remote", 0 } ;
+  char const *dflt[2] = { "berth-remote", 0 } ;
   state st = { .in = STRALLOC_ZERO, .out = STRALLOC_ZERO } ;
   int sfd, inopen = 1 ;
   PROG = "berth-rspawn" ;
   if (!getuid() || !geteuid()) strerr_dief1x(100, "refusing to run as root") ;
+  {  /* $BERTH_REMOTE, else berth-remote next to this program, else through PATH */
+    char const *env = getenv("BERTH_REMOTE") ;
+    char const *slash = strrchr(argv[0], '/') ;
+    if (env && *env) dflt[0] = env ;
+    else if (slash)
+    {
+      size_t dl = slash - argv[0] + 1 ;
+      char *p = malloc(dl + sizeof(REMOTE_NAME)) ;
+      if (!p) strerr_diefu1sys(111, "allocate") ;
+      memcpy(p, argv[0], dl) ;
+      memcpy(p + dl, REMOTE_NAME, sizeof(REMOTE_NAME)) ;
+      dflt[0] = p ;
+    }
+  }
   st.prog = argc > 1 ? argv + 1 : dflt ;
   st.nprog = argc > 1 ? (unsigned int)argc - 1 : 1 ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
