@@ -23,7 +23,8 @@ dns "$D" --local=/test/ \
   --host-record=a.tie.test,127.0.0.3 --host-record=b.tie.test,127.0.0.4 \
   --host-record=nomx.test,127.0.0.5 \
   --host-record=v6.test,::1 \
-  --host-record=both.test,127.0.0.5,::2 \
+  --host-record=both.test,127.0.0.5,::ffff:127.0.0.1 \
+  --host-record=dual.test,127.0.0.5,::1 \
   --mx-host=null.test,.,0 \
   --mx-host=real.test,mx2.order.test,10 --cname=alias.test,real.test \
   --mx-host=self.test,test.example,10 --mx-host=self.test,mx2.order.test,5 --mx-host=self.test,mx1.order.test,30 \
@@ -54,6 +55,13 @@ case $out in *"Kv6.test [::1] accepted"*) ok 0 "no MX: AAAA record used" ;; *) o
 
 out=$(remote both.test a@b.test u@both.test < "$T_DIR/msg")
 case $out in *"Kboth.test [127.0.0.5] accepted"*) ok 0 "IPv6 address refused, next address (IPv4) used" ;; *) ok 1 "next address"; diag "$out" ;; esac
+
+out=$(remote dual.test a@b.test u@dual.test < "$T_DIR/msg")
+case $out in *"Kdual.test [::1] accepted"*) ok 0 "IPv6 first by default" ;; *) ok 1 "IPv6 first by default"; diag "$out" ;; esac
+ctl preferipv4 1
+out=$(remote dual.test a@b.test u@dual.test < "$T_DIR/msg")
+case $out in *"Kdual.test [127.0.0.5] accepted"*) ok 0 "preferipv4: IPv4 first" ;; *) ok 1 "preferipv4: IPv4 first"; diag "$out" ;; esac
+rm "$BERTH_HOME/control/preferipv4"
 
 out=$(remote null.test a@b.test u@null.test < "$T_DIR/msg")
 case $out in D*"null MX"*"#5.1.10"*) ok 0 "null MX: permanent 5.1.10" ;; *) ok 1 "null MX: permanent 5.1.10"; diag "$out" ;; esac
