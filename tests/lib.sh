@@ -9,6 +9,8 @@ T_N=0
 T_FAILED=0
 
 if [ "$(id -u)" = 0 ]; then TESTUSER=nobody; else TESTUSER=$(id -un); fi
+# Debian's python3 (a pyenv shim earlier on PATH costs about a second per call, and lacks aiosmtpd)
+if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
 
 ok () { # ok STATUS DESCRIPTION
   T_N=$((T_N + 1))
@@ -67,12 +69,12 @@ t_bg () {
 
 # free_port: a TCP port free on 127.0.0.1 now.
 free_port () {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 # wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
 wait_port () {
-  python3 - "$1" "${2:-10}" <<'PY'
+  "$PY" - "$1" "${2:-10}" <<'PY'
 import socket, sys, time
 port, limit = int(sys.argv[1]), time.time() + float(sys.argv[2])
 while time.time() < limit:

@@ -3,4 +3,4 @@
 . "$BERTH_TOP/tests/lib.sh"
 t_start 240
 t_instance
-python3 "$BERTH_TOP/tests/queue-load.py" "$BERTH_HOME" "$TESTUSER"
+"$PY" "$BERTH_TOP/tests/queue-load.py" "$BERTH_HOME" "$TESTUSER"
