@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <skalibs/gccattributes.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/fmtscan.h>
@@ -90,15 +91,43 @@ static void readcfg (rcfg *cfg, stralloc *helo, stralloc *me, stralloc *routes, 
   stralloc_free(&sa) ;
 }
 
+/* One pass over the message, in chunks: is it 8-bit, and how long is it once encoded. The
+   message is not kept: each try streams it again from the start (doc/berth-remote.md). */
 static void loadmsg (rmsg *m, rreport *rep, unsigned int n)
 {
-  stralloc raw = STRALLOC_ZERO ;
+  stralloc enc = STRALLOC_ZERO ;
+  char buf[MESSAGE_CHUNK] ;
   unsigned int state = SMTPC_ENC_BOL ;
-  if (!slurp(&raw, 0)) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
-  m->is8bit = smtpc_is8bit(raw.s, raw.len) ;
-  if (!smtpc_encode(&m->wire, raw.s, raw.len, &state) || !smtpc_encode_end(&m->wire, &state))
-    finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
-  stralloc_free(&raw) ;
+  m->fd = 0 ;
+  if (lseek(0, 0, SEEK_SET) < 0)
+  {
+    /* not a file (a pipe, as some qmail-rspawn setups give): copy it once into a memfd */
+    m->fd = memfd_create("berth-remote", MFD_CLOEXEC) ;
+    if (m->fd < 0) finish(rep, n, 'Z', "Unable to store the message. (#4.3.0)", 0, 0) ;
+    for (;;)
+    {
+      ssize_t r = fd_read(0, buf, sizeof buf) ;
+      if (r < 0) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
+      if (!r) break ;
+      if (allwrite(m->fd, buf, r) < (size_t)r) finish(rep, n, 'Z', "Unable to store the message. (#4.3.0)", 0, 0) ;
+    }
+    if (lseek(m->fd, 0, SEEK_SET) < 0) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
+  }
+  m->is8bit = 0 ; m->wirelen = 0 ;
+  for (;;)
+  {
+    ssize_t r = fd_read(m->fd, buf, sizeof buf) ;
+    if (r < 0) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
+    if (!r) break ;
+    if (!m->is8bit) m->is8bit = smtpc_is8bit(buf, r) ;
+    enc.len = 0 ;
+    if (!smtpc_encode(&enc, buf, r, &state)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+    m->wirelen += enc.len ;
+  }
+  enc.len = 0 ;
+  if (!smtpc_encode_end(&enc, &state)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+  m->wirelen += enc.len ;
+  stralloc_free(&enc) ;
   m->needutf8 = smtpc_is8bit(m->sender, strlen(m->sender)) ;
   if (strpbrk(m->sender, "\r\n")) finish(rep, n, 'D', "The sender address contains a line break. (#5.1.7)", 0, 0) ;
   for (unsigned int i = 0 ; i < m->n ; i++)
@@ -146,7 +175,7 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
 int main (int argc, char const *const *argv)
 {
   rcfg cfg = { .helohost = 0 } ;
-  rmsg m = { .wire = STRALLOC_ZERO } ;
+  rmsg m = { .fd = 0, .wirelen = 0 } ;
   rreport rep = { .final = 0, .ftext = STRALLOC_ZERO } ;
   rconn c = { .fd = -1, .lines = STRALLOC_ZERO } ;
   stralloc helo = STRALLOC_ZERO, me = STRALLOC_ZERO, routes = STRALLOC_ZERO, connerr = STRALLOC_ZERO ;

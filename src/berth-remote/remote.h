@@ -44,7 +44,8 @@ struct rcfg_s
 typedef struct rmsg_s rmsg, *rmsg_ref ;
 struct rmsg_s
 {
-  stralloc wire ;                /* the DATA payload, encoded, ending in ".\r\n" */
+  int fd ;                       /* the message, seekable (fd 0, or a memfd copy of a pipe) */
+  uint64_t wirelen ;             /* the DATA payload's length once encoded, ".\r\n" included */
   int is8bit ;
   int needutf8 ;
   char const *sender ;
@@ -96,5 +97,11 @@ extern int report_rcpt (rreport *rep, unsigned int i, char what, char const *con
 extern void report_write (rreport const *rep, unsigned int n) ;
 
 #define TIMEOUT(cfg, dflt) ((cfg)->timeoutremote ? (cfg)->timeoutremote : (dflt))
+
+/* Streams the encoded message (CRLF, dot-stuffed, ending in ".\r\n") from m->fd's start to c.
+   1 ok, 0 write failure or timeout, -1 read failure (errno set). */
+extern int message_send (rconn *c, rmsg const *m, unsigned int secs) ;
+
+#define MESSAGE_CHUNK 65536
 
 #endif

@@ -117,7 +117,7 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
     quit(c, cfg) ;
     return refuse(rep, c, "it does not support SMTPUTF8, which this message's addresses need. (#5.6.7)") ;
   }
-  if (caps.flags & SMTPC_SIZE && caps.size && m->wire.len > caps.size)
+  if (caps.flags & SMTPC_SIZE && caps.size && m->wirelen > caps.size)
   {
     char fmt[UINT64_FMT] ;
     char const *parts[6] = { "Connected to ", c->label, " but the message is larger than its limit of ", fmt, " bytes.", " (#5.3.4)" } ;
@@ -130,7 +130,7 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
   if (caps.flags & SMTPC_SIZE)
   {
     char fmt[UINT64_FMT] ;
-    fmt[uint64_fmt(fmt, m->wire.len)] = 0 ;
+    fmt[uint64_fmt(fmt, m->wirelen)] = 0 ;
     if (!stralloc_cats(&params, " SIZE=") || !stralloc_cats(&params, fmt)) goto nomem ;
   }
   /* RFC 6152: without 8BITMIME an 8-bit message is sent as it is, as qmail and most MTAs do */
@@ -186,7 +186,7 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
     quit(c, cfg) ;
     r = 1 ; goto end ;
   }
-  if (!conn_write(c, m->wire.s, m->wire.len, TIMEOUT(cfg, TO_BLOCK)))
+  if (message_send(c, m, TIMEOUT(cfg, TO_BLOCK)) <= 0)
   {
     died(rep, c, "while sending the message. (#4.4.2)") ;
     r = 1 ; goto end ;
