@@ -26,6 +26,10 @@
 #define USAGE "berth-bounce id sender arrival-seconds"
 #define TRIPLE_SENDER "#@[]"
 #define READ_BUFSIZE 4096
+/* A killed run's queue child ends at once (its pipes are closed); only a stuck $QMAILQUEUE
+   filter holds the lock longer: give up (temporarily) rather than block berth-send. */
+#define LOCK_WAIT_MS 120000
+#define LOCK_POLL_MS 50
 
 typedef struct ctl_s ctl ;
 struct ctl_s
@@ -88,6 +92,19 @@ static int committed (char const *qid)
   return 0 ;
 }
 
+/* 1 with the lock held, 0 (errno set) on an error or after LOCK_WAIT_MS. */
+static int lock_wait (int fd)
+{
+  struct timespec poll = { .tv_sec = 0, .tv_nsec = LOCK_POLL_MS * 1000000L } ;
+  for (unsigned int waited = 0 ; ; waited += LOCK_POLL_MS)
+  {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return 1 ;
+    if (errno != EWOULDBLOCK) return 0 ;
+    if (waited >= LOCK_WAIT_MS) return (errno = ETIMEDOUT, 0) ;
+    nanosleep(&poll, 0) ;
+  }
+}
+
 static void slurpfd (stralloc *sa, int fd, char const *name)
 {
   char buf[READ_BUFSIZE] ;
@@ -132,7 +149,7 @@ int main (int argc, char const *const *argv)
     strerr_warni3x("bounce id=", x.id, " nothing to do: no records") ;
     return 0 ;
   }
-  if (flock(fd, LOCK_EX) < 0) strerr_diefu2sys(111, "lock ", bfile.s) ;
+  if (!lock_wait(fd)) strerr_diefu2sys(111, "lock ", bfile.s) ;
   if (fstat(fd, &st) < 0) strerr_diefu2sys(111, "stat ", bfile.s) ;
   if (!st.st_nlink)
   {

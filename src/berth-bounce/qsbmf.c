@@ -1,16 +1,24 @@
 /* ISC license. */
 /* qmail's bounce format (QSBMF), as qmail-send writes it, for admins and scripts that parse it. */
 
+#include <string.h>
 #include <skalibs/stralloc.h>
 #include <berth/dsn.h>
 #include "bounce.h"
+
+/* An address on one line: no byte of it may start a new header line. */
+static int addr (wout *w, stralloc *sa, char const *s)
+{
+  sa->len = 0 ;
+  return dsn_clean(sa, s, strlen(s), 1) && wputsa(w, sa) ;
+}
 
 int compose_qsbmf (wout *w, bounce const *x)
 {
   stralloc sa = STRALLOC_ZERO ;
   int r = wputs(w, "Date: ") && wdate(w, x->now)
-   && wputs(w, "\nFrom: ") && wputs(w, x->from) && wputs(w, "@") && wputs(w, x->bouncehost)
-   && wputs(w, "\nTo: ") && wputs(w, x->rcpt)
+   && wputs(w, "\nFrom: ") && addr(w, &sa, x->from) && wputs(w, "@") && addr(w, &sa, x->bouncehost)
+   && wputs(w, "\nTo: ") && addr(w, &sa, x->rcpt)
    && wputs(w, "\nSubject: failure notice\n\nHi. This is the qmail-send program at ") && wputs(w, x->bouncehost)
    && wputs(w, x->dbl
      ? ".\nI tried to deliver a bounce message to this address, but the bounce bounced!\n\n"
@@ -28,9 +36,9 @@ int compose_qsbmf (wout *w, bounce const *x)
      && stralloc_catb(&sa, "\n", 1) && wputsa(w, &sa) ;
     stralloc_free(&v) ;
   }
-  stralloc_free(&sa) ;
-  if (!r) return 0 ;
+  if (!r) { stralloc_free(&sa) ; return 0 ; }
   if (!wputs(w, x->dbl ? "--- Below this line is the original bounce.\n\n" : "--- Below this line is a copy of the message.\n\n")
-   || !wputs(w, "Return-Path: <") || !wputs(w, x->sender) || !wputs(w, ">\n")) return 0 ;
+   || !wputs(w, "Return-Path: <") || !addr(w, &sa, x->sender) || !wputs(w, ">\n")) { stralloc_free(&sa) ; return 0 ; }
+  stralloc_free(&sa) ;
   return x->messfd < 0 || original_copy(w, x) ;
 }
