@@ -147,20 +147,20 @@ int main (int argc, char const *const *argv)
   {
     if (errno != ENOENT) strerr_diefu2sys(111, "open ", bfile.s) ;
     strerr_warni3x("bounce id=", x.id, " nothing to do: no records") ;
-    return 0 ;
+    _exit(0) ;
   }
   if (!lock_wait(fd)) strerr_diefu2sys(111, "lock ", bfile.s) ;
   if (fstat(fd, &st) < 0) strerr_diefu2sys(111, "stat ", bfile.s) ;
   if (!st.st_nlink)
   {
     strerr_warni3x("bounce id=", x.id, " already done by a concurrent run") ;
-    return 0 ;
+    _exit(0) ;
   }
   if (committed(qid.s))
   {
     finish(bfile.s) ;
     strerr_warni4x("bounce id=", x.id, " already queued as ", qid.s) ;
-    return 0 ;
+    _exit(0) ;
   }
   slurpfd(&recs, fd, bfile.s) ;
   n = dsn_records_parse(&rcpts, recs.s, recs.len) ;
@@ -173,7 +173,7 @@ int main (int argc, char const *const *argv)
   {
     finish(bfile.s) ;
     strerr_warni5x("bounce id=", x.id, " discarded: triple bounce recipients=", num, " from=<#@[]>") ;
-    return 0 ;
+    _exit(0) ;
   }
   readctls(&c) ;
   if (!*x.sender)
@@ -182,7 +182,7 @@ int main (int argc, char const *const *argv)
     {
       finish(bfile.s) ;
       strerr_warni4x("bounce id=", x.id, " discarded: double bounce and control/doublebounceto is empty recipients=", num) ;
-      return 0 ;
+      _exit(0) ;
     }
     if (!stralloc_copy(&c.rcpt, &c.dbto) || !stralloc_catb(&c.rcpt, "@", 1) || !stralloc_cat(&c.rcpt, &c.dbhost)
      || !stralloc_0(&c.rcpt)) strerr_diefu1sys(111, "make the recipient") ;
@@ -225,5 +225,5 @@ int main (int argc, char const *const *argv)
     nb[uint64_fmt(nb, bytes)] = 0 ;
     strerr_warni10x("bounce id=", x.id, " qid=", qid.s, " to=<", x.rcpt, "> recipients=", num, " bytes=", nb) ;
   }
-  return 0 ;
+  _exit(0) ;
 }
