@@ -51,25 +51,28 @@ void dsn_diag_parse (dsn_diag *d, char const *s, size_t len)
     }
   }
 
-  i = find(s, len, SAID, 0) ;
-  if (i < len)
+  /* A reply is quoted only as "Remote host said: " or "host NAME said: "; any other "said: "
+     (a local program's words) is not an SMTP reply. */
+  for (i = find(s, len, SAID, 0) ; i < len ; i = find(s, len, SAID, i + 1))
   {
+    size_t j = i, namelen = 0 ;
+    if (!j || s[j-1] != ' ') continue ;
+    j-- ;
+    if (!(j >= 4 && !memcmp(s + j - 4, "host", 4)))
+    {
+      size_t k = j ;
+      while (k && ishostchar(s[k-1])) k-- ;
+      if (k == j || k < sizeof(HOST_WORD) - 1
+       || memcmp(s + k - (sizeof(HOST_WORD) - 1), HOST_WORD, sizeof(HOST_WORD) - 1)) continue ;
+      namelen = j - k ;
+      j = k ;
+    }
+    if (namelen && !d->hostlen) { d->host = j ; d->hostlen = namelen ; }
     d->reply = i + sizeof(SAID) - 1 ;
     while (d->reply < len && s[d->reply] == ' ') d->reply++ ;
     d->replylen = len - d->reply ;
     while (d->replylen && s[d->reply + d->replylen - 1] == ' ') d->replylen-- ;
-    if (!d->hostlen && i >= sizeof(HOST_WORD) && s[i-1] == ' ')
-    {
-      /* "host NAME said: " names the host; "Remote host said: " does not. */
-      size_t j = i - 1 ;
-      while (j && ishostchar(s[j-1])) j-- ;
-      if (j < i - 1 && j >= sizeof(HOST_WORD) - 1
-       && !memcmp(s + j - (sizeof(HOST_WORD) - 1), HOST_WORD, sizeof(HOST_WORD) - 1))
-      {
-        d->host = j ;
-        d->hostlen = i - 1 - j ;
-      }
-    }
+    break ;
   }
   if (!d->hostlen) d->host = 0 ;
 }

@@ -49,6 +49,9 @@ static struct dcase const diags[] =
   { "Remote host said:    ", "", "" },
   { "Sorry, I couldn't find any host named nowhere.example. (#5.1.2)", "", "" },
   { "", "", "" },
+  { "|myprog said: no thanks (#5.0.0)", "", "" },
+  { "The program said: x/Remote host said: 550 no", "", "550 no" },
+  { "Remote host said: 550 he said: no", "", "550 he said: no" },
 } ;
 
 #define R(s) s, sizeof(s) - 1
