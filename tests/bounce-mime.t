@@ -188,7 +188,26 @@ as_user berth-bounce 1.2.3 send@x 1 2>/dev/null; is "$?" 0 "no records: 0, nothi
 as_user berth-bounce 1.2.3 send@x 1 2>/dev/null; is "$?/$(ls "$Q/bounce")" "100/1.2.3" "empty records file: 100, left in place"
 rm -f "$Q/bounce/1.2.3"
 
-# 8. berth-queue's BERTH_QUEUEID.
+# 8. The original gone: a two-part report saying so. berth-queue is found next to berth-bounce,
+# not through PATH.
+printf 'Rx@test.example\0SD\0T1\0Xt (#5.1.1)\0\0' > "$Q/bounce/7.7.7"; chown "$TESTUSER" "$Q/bounce/7.7.7" 2>/dev/null
+as_user env PATH=/nonexistent "$BERTH_TOP/bin/berth-bounce" 7.7.7 send@sender.example 1 2>/dev/null
+is "$?/$(envelope 7.7.7B)" "0/F|Tsend@sender.example||" "original missing: still a bounce (berth-queue found next to berth-bounce)"
+python3 "$T_DIR/check.py" "$T_DIR/text" "$Q/mess/7.7.7B" - > "$T_DIR/j" || echo 'checker failed' > "$T_DIR/j"
+is "$(field "$T_DIR/j" parts)" "['text/plain', 'message/delivery-status']" "original missing: two parts"
+grep -q 'no longer available' "$T_DIR/text"; ok $? "original missing: the text part says so"
+
+# 9. The queue refuses: permanent (31) gives 100, temporary (71) gives 111; the records stay.
+printf '#!/bin/sh\ncat >/dev/null; exit 31\n' > "$T_DIR/q31"; printf '#!/bin/sh\ncat >/dev/null; exit 71\n' > "$T_DIR/q71"
+chmod 755 "$T_DIR/q31" "$T_DIR/q71"
+id=$(queue_orig 'send@sender.example' "$T_DIR/msg7"); records "$id"
+as_user env QMAILQUEUE="$T_DIR/q31" berth-bounce "$id" send@sender.example 1 2>/dev/null
+is "$?/$(ls "$Q/bounce")" "100/$id" "queue refuses permanently: exit 100, records kept"
+as_user env QMAILQUEUE="$T_DIR/q71" berth-bounce "$id" send@sender.example 1 2>/dev/null
+is "$?/$(ls "$Q/bounce")" "111/$id" "queue refuses temporarily: exit 111, records kept"
+rm -f "$Q/bounce/$id"
+
+# 10. berth-queue's BERTH_QUEUEID.
 printf 'Fa@b\0Tc@d\0\0' > "$T_DIR/env"
 got=$(as_user env BERTH_IDFD=3 BERTH_QUEUEID=42.1B berth-queue < "$T_DIR/msg7" 3>&1 1< "$T_DIR/env")
 is "$got/$(envelope 42.1B)" "42.1B/Fa@b|Tc@d||" "BERTH_QUEUEID names the message for the queue owner"
