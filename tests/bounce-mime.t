@@ -88,7 +88,7 @@ id=$(queue_orig 'send@sender.example' "$T_DIR/msg8")
 records "$id"
 as_user berth-bounce "$id" send@sender.example 1795384300 2> "$T_DIR/log"
 is "$?" 0 "berth-bounce exits 0"
-is "$(cat "$T_DIR/log")" "berth-bounce: info: bounce id=$id qid=${id}B to=<send@sender.example> recipients=2 bytes=$(($(wc -c < "$Q/mess/${id}B") - $(head -n 1 "$Q/mess/${id}B" | wc -c)))" "one log line with id, recipient, count and size"
+is "$(cat "$T_DIR/log")" "berth-bounce: info: bounce id=$id to=<send@sender.example> recipients=2 bytes=$(($(wc -c < "$Q/mess/${id}B") - $(head -n 1 "$Q/mess/${id}B" | wc -c))) qid=${id}B" "one log line with id, recipient, count and size"
 [ ! -e "$Q/bounce/$id" ]; ok $? "the bounce records are removed"
 is "$(envelope "${id}B")" "F|Tsend@sender.example||" "envelope: sender <>, recipient the original sender"
 python3 "$T_DIR/check.py" "$T_DIR/text" "$Q/mess/${id}B" "$Q/mess/$id" > "$T_DIR/j" || echo 'checker failed' > "$T_DIR/j"

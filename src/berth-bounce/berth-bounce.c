@@ -223,7 +223,7 @@ int main (int argc, char const *const *argv)
   {
     char nb[UINT64_FMT] ;
     nb[uint64_fmt(nb, bytes)] = 0 ;
-    strerr_warni10x("bounce id=", x.id, " qid=", qid.s, " to=<", x.rcpt, "> recipients=", num, " bytes=", nb) ;
+    strerr_warni10x("bounce id=", x.id, " to=<", x.rcpt, "> recipients=", num, " bytes=", nb, " qid=", qid.s) ;
   }
   _exit(0) ;
 }
