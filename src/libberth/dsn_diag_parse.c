@@ -63,7 +63,7 @@ void dsn_diag_parse (dsn_diag *d, char const *s, size_t len)
       size_t k = j ;
       while (k && ishostchar(s[k-1])) k-- ;
       if (k == j || k < sizeof(HOST_WORD) - 1
-       || memcmp(s + k - (sizeof(HOST_WORD) - 1), HOST_WORD, sizeof(HOST_WORD) - 1)) continue ;
+       || memcmp(s + k - (sizeof(HOST_WORD) - 1), HOST_WORD, sizeof(HOST_WORD) - 1) != 0) continue ;
       namelen = j - k ;
       j = k ;
     }
