@@ -187,6 +187,13 @@ as_user berth-bounce 1.2.3 send@x 1 2>/dev/null; is "$?" 0 "no records: 0, nothi
 : > "$Q/bounce/1.2.3"; chown "$TESTUSER" "$Q/bounce/1.2.3" 2>/dev/null
 as_user berth-bounce 1.2.3 send@x 1 2>/dev/null; is "$?/$(ls "$Q/bounce")" "100/1.2.3" "empty records file: 100, left in place"
 rm -f "$Q/bounce/1.2.3"
+if [ "$(id -u)" = 0 ]; then
+  records 1.2.4; berth-bounce 1.2.4 send@x 1 2>/dev/null
+  is "$?/$(ls "$Q/bounce")" "100/1.2.4" "not the queue's owner: 100, records left (exactly-once needs the owner)"
+  rm -f "$Q/bounce/1.2.4"
+else
+  ok 0 "# SKIP the owner check needs root"
+fi
 
 # 8. The original gone: a two-part report saying so. berth-queue is found next to berth-bounce,
 # not through PATH.

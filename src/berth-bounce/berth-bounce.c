@@ -135,6 +135,9 @@ int main (int argc, char const *const *argv)
   if (!uint640_scan(argv[3], &x.arrival)) strerr_dief2x(100, "invalid arrival time: ", argv[3]) ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
   sig_ignore(SIGPIPE) ;
+  /* berth-queue honours BERTH_QUEUEID only for the queue's owner: without it, no exactly-once. */
+  if (stat(QUEUE_DIR, &st) < 0) strerr_diefu2sys(111, "stat ", QUEUE_DIR) ;
+  if (st.st_uid != getuid()) strerr_dief1x(100, "not running as the owner of the queue") ;
   path(&bfile, DSN_QUEUE_BOUNCE, x.id, "") ;
   if (!stralloc_copys(&qid, x.id) || !stralloc_catb(&qid, "B", 1) || !stralloc_0(&qid))
     strerr_diefu1sys(111, "make the bounce id") ;
