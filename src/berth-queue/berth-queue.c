@@ -18,8 +18,10 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <sys/stat.h>
 #include <berth/control.h>
 #include <berth/date822.h>
+#include <berth/dsn.h>
 #include <berth/envelope.h>
 #include <berth/home.h>
 #include <berth/qq.h>
@@ -129,6 +131,35 @@ static int copy_envelope (int fd, uid_t uid, pid_t pid)
   return fd_sync(fd) < 0 ? QQ_WRITE : 0 ;
 }
 
+/* $BERTH_QUEUEID (berth-bounce's <id>B): only for the queue's owner, only a bounce's id.
+   Returns 1 to use it, 0 to make an id, and exits 0 when that id is already committed. */
+static int fixed_id (char *id, uid_t uid)
+{
+  struct stat st ;
+  char const *x = getenv("BERTH_QUEUEID") ;
+  if (!x || !dsn_queueid_ok(x, 1, DSN_ID_MAXB)) return 0 ;
+  if (stat(QUEUE_DIR, &st) < 0 || st.st_uid != uid) return 0 ;
+  {
+    size_t n = strlen(x) ;
+    char todo[sizeof(QUEUE_TODO) + 1 + n] ;
+    char state[sizeof(DSN_QUEUE_STATE) + 1 + n] ;
+    char mess[sizeof(QUEUE_MESS) + 1 + n] ;
+    char intd[sizeof(QUEUE_INTD) + 1 + n] ;
+    memcpy(todo, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(todo + sizeof(QUEUE_TODO), x, n + 1) ;
+    memcpy(state, DSN_QUEUE_STATE "/", sizeof(DSN_QUEUE_STATE)) ; memcpy(state + sizeof(DSN_QUEUE_STATE), x, n + 1) ;
+    memcpy(mess, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; memcpy(mess + sizeof(QUEUE_MESS), x, n + 1) ;
+    memcpy(intd, QUEUE_INTD "/", sizeof(QUEUE_INTD)) ; memcpy(intd + sizeof(QUEUE_INTD), x, n + 1) ;
+    /* Committed by an earlier run that may have died before its fsync of todo/: make it durable. */
+    if (access(todo, F_OK) == 0) _exit(queue_syncdir(QUEUE_TODO) < 0 ? QQ_WRITE : QQ_OK) ;
+    if (access(state, F_OK) == 0) _exit(queue_syncdir(DSN_QUEUE_STATE) < 0 ? QQ_WRITE : QQ_OK) ;
+    /* Leftovers of a run killed before its commit (the caller serialises runs per id). */
+    if (unlink(intd) < 0 && errno != ENOENT) _exit(QQ_INTD) ;
+    if (unlink(mess) < 0 && errno != ENOENT) _exit(QQ_MESS) ;
+    memcpy(id, x, n + 1) ;
+  }
+  return 1 ;
+}
+
 static int open_new (char const *path)
 {
   return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
@@ -153,7 +184,8 @@ int main (void)
   if (access(QUEUE_DIR, X_OK) < 0) _exit(QQ_QUEUE) ;
 
   clock_gettime(CLOCK_REALTIME, &ts) ;
-  queue_id_fmt(id, (uint64_t)ts.tv_sec, (unsigned long)(ts.tv_nsec / 1000), (unsigned long)pid) ;
+  if (!fixed_id(id, uid))
+    queue_id_fmt(id, (uint64_t)ts.tv_sec, (unsigned long)(ts.tv_nsec / 1000), (unsigned long)pid) ;
   recvlen = received_fmt(recv, pid, uid, ts.tv_sec) ;
   {
     size_t idlen = strlen(id) ;
