@@ -1,0 +1,22 @@
+#!/bin/sh
+# Documentation check: every program in package/targets has doc/PROGRAM.md, every control file
+# the sources read (a "control/NAME" string) is described in doc/control.md, and the README links
+# the documentation index.
+. "$BERTH_TOP/tests/lib.sh"
+cd "$BERTH_TOP" || exit 1
+for p in $(sed -e 's/#.*//' package/targets | awk 'NF { print $1 }'); do
+  [ -s "doc/$p.md" ]; ok $? "doc/$p.md exists for $p"
+done
+names=$( { grep -rhoE '"control/[a-z0-9.]+' src | sed 's|"control/||'
+           grep -hoE 'read[a-z]*\(s, [^"]*"[a-z0-9.]+"' src/berth-smtpd/*.c | grep -oE '"[a-z0-9.]+"' | tr -d '"'
+           sed -n 's/^  { "\([a-z0-9.]*\)", K_.*/\1/p' src/berth-showctl/berth-showctl.c ; } | sort -u)
+for n in $names; do
+  grep -q "\`$n\`" doc/control.md; ok $? "control file $n is documented in doc/control.md"
+done
+grep -q 'doc/index.md' README; ok $? "README links doc/index.md"
+for f in doc/*.md; do
+  b=$(basename "$f")
+  [ "$b" = index.md ] && continue
+  grep -q "($b)" doc/index.md; ok $? "doc/index.md links $b"
+done
+t_done
