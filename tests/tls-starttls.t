@@ -69,7 +69,7 @@ f = s.makefile("rb")
 f.readline()
 s.sendall(b"STARTTLS\r\n")
 print(f.readline().decode().strip())
-s.sendall(b"this is not TLS\r\n" * 4)
+s.sendall(b"\x16\x03\x01\x00\x05hello")
 s.settimeout(5)
 try:
     print("rest", repr(f.read()[:2]))
