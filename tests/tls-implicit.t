@@ -4,9 +4,10 @@
 # a chain file, and SNI picking the certificate.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
-t_start 40
+tls_start 40
 tls_certs
 C=$T_DIR/certs
+chmod 600 "$C"/*.key
 APP=$BERTH_TOP/tests/tls-echo-app.sh
 if [ "$(id -u)" = 0 ]; then TLSIDS="TLS_UID=$(id -u nobody) TLS_GID=$(id -g nobody)"; else TLSIDS=; fi
 
@@ -27,6 +28,9 @@ talk -quiet
 printf "%s\n" "$OUT" | grep -q '^hello proto=TLSv1.2 cipher=TLS_ECDHE_RSA_WITH_[A-Z0-9_]* sni=unset certfile=unset$'
 ok $? "RSA PKCS#8: SSL_PROTOCOL and SSL_CIPHER reach the app, CERTFILE removed"
 printf "%s\n" "$OUT" | grep -q '^echo: ping$'; ok $? "RSA PKCS#8: data relayed both ways"
+if [ "$(id -u)" = 0 ]; then
+  printf "%s\n" "$OUT" | grep -q "^engine-uid=$(id -u nobody)$"; ok $? "engine runs as TLS_UID (key file is mode 600, read before the drop)"
+fi
 talk -quiet -servername localhost
 printf "%s\n" "$OUT" | grep -q 'sni=localhost '; ok $? "SSL_TLS_SNI_SERVERNAME reaches the app"
 talk -cipher AES256-GCM-SHA384
