@@ -1,6 +1,6 @@
 /* ISC license. */
 
-/* The engine process: drops privileges, runs BearSSL between the client socket (fds 0/1) and
+/* The engine process (privileges already dropped): runs BearSSL between the client socket (fds 0/1) and
    the application's pipes, and reports the handshake info on infofd (then closes it). */
 
 #include <unistd.h>
@@ -37,7 +37,6 @@ void tlsd_engine (tlsd_conf const *conf, int appin, int appout, int infofd)
   int fds[4] = { appin, appout, 0, 1 } ;
   tain deadline ;
   int e ;
-  if (!berthtls_drop()) strerr_diefu1sys(BERTHTLS_EXIT_CONFIG, "drop privileges to TLS_UID/TLS_GID") ;
   sig_ignore(SIGPIPE) ;
   for (unsigned int i = 0 ; i < 4 ; i++)
     if (ndelay_on(fds[i]) < 0) strerr_diefu1sys(BERTHTLS_EXIT_SYS, "set fds nonblocking") ;
