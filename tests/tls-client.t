@@ -72,6 +72,19 @@ get -a "$C/ec.crt" -k ec.test
 is "$RC" 0 "EC server certificate verified"
 printf '%s\n' "$INFO_TEXT" | grep -qx 'SSL_CIPHER=TLS_ECDHE_ECDSA_WITH_[A-Z0-9_]*'; ok $? "EC: ECDSA suite"
 
+# A plain echo peer (s_server -rev answers each line reversed, closes on CLOSE): data both ways,
+# no CPU burnt while idle, clean exit when the peer closes while our input is still open.
+s_server "$C/rsa.crt" "$C/rsa.key" -rev
+OUT=$( (printf 'hello\n'; sleep 1; printf 'CLOSE\n'; sleep 5) | timeout 10 tcpclient -RHl0 127.0.0.1 "$PORT" \
+  python3 -c 'import resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], close_fds=False)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("cpu=%d rc=%d" % ((r.ru_utime + r.ru_stime) * 1000, p.returncode))' berth-tlsc -n -k localhost 6 0 1 2>"$ERR")
+printf '%s\n' "$OUT" | grep -qx 'olleh'; ok $? "echo peer: data both ways"
+printf '%s\n' "$OUT" | grep -q '^cpu=[0-9]* rc=0$'; ok $? "echo peer: exit 0 when the peer closes first"
+cpu=$(printf '%s\n' "$OUT" | sed -n 's/^cpu=\([0-9]*\) .*/\1/p')
+[ "${cpu:-9999}" -lt 500 ]; ok $? "idle session does not spin (${cpu:-?} ms CPU)"
+
 # berth-tlsc after a cleartext STARTTLS, against berth-tlsd: the berth-remote contract end to end.
 PORT=$(free_port)
 t_bg env CERTFILE="$C/chain.crt" KEYFILE="$C/leaf.key" tcpserver -HRl0 127.0.0.1 "$PORT" \
