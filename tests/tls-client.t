@@ -36,7 +36,8 @@ printf '%s\n' "$INFO_TEXT" | grep -qx 'SSL_CIPHER=TLS_ECDHE_RSA_WITH_[A-Z0-9_]*'
 printf '%s\n' "$INFO_TEXT" | grep -qx 'SSL_VERIFIED=0'; ok $? "info: SSL_VERIFIED=0 without trust"
 printf '%s\n' "$INFO_TEXT" | grep -qx "SSL_PEER_CERT_HASH=SHA256:$(hash_of "$C/rsa.crt")"; ok $? "info: peer certificate SHA-256 matches openssl's"
 [ "$(tail -c 2 "$INFO" | od -An -c | tr -d ' ')" = '\0\0' ]; ok $? "info ends with a double NUL"
-grep -q "berth-tlsc: info: peer localhost certificate SHA256:$(hash_of "$C/rsa.crt") not verified" "$ERR"; ok $? "no-verify: hash logged"
+grep -q "^berth-tlsc: info: tls peer=localhost protocol=TLSv1.2 cipher=TLS_[A-Z0-9_]* verified=0 cert=SHA256:$(hash_of "$C/rsa.crt") reason=X509_NOT_TRUSTED$" "$ERR"
+ok $? "no-verify: one key=value log line with the hash and the reason"
 
 get -a "$C/rsa.crt" -k localhost
 is "$RC" 0 "verify with the right trust anchor: exit 0"
