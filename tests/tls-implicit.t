@@ -67,6 +67,33 @@ printf "%s\n" "$OUT" | grep -q 'subject=CN *= *ec.test'; ok $? "wildcard SNI ent
 talk
 printf "%s\n" "$OUT" | grep -q 'subject=CN *= *localhost'; ok $? "no SNI gets the default certificate"
 
+# Bulk data both ways at once (pipes and socket buffers fill up): 1 MiB echoed by head -c.
+APP_SAVE=$APP; APP=$T_DIR/bulk-app
+printf '#!/bin/sh\nexec head -c 1048576\n' > "$APP"; chmod 755 "$APP"
+serve "$C/ec.crt" "$C/ec.key"
+APP=$APP_SAVE
+OUT=$(timeout 20 python3 - "$PORT" <<'PY' 2>&1
+import hashlib, os, socket, ssl, sys, threading
+data = os.urandom(1 << 20)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), 10))
+s.settimeout(15)
+t = threading.Thread(target=s.sendall, args=(data,)); t.start()
+got = b""
+while True:
+    try:
+        c = s.recv(65536)
+    except (ssl.SSLError, OSError):
+        break
+    if not c:
+        break
+    got += c
+t.join()
+print("bulk", len(got), hashlib.sha256(got).digest() == hashlib.sha256(data).digest())
+PY
+)
+is "$OUT" "bulk 1048576 True" "1 MiB echoed intact through the engine"
+
 # A client that never finishes the handshake is dropped at the -K deadline.
 PORT2=$PORT
 start=$(date +%s)
