@@ -106,6 +106,6 @@ PY
 is "$?" 0 "silent client: server closes the connection"
 elapsed=$(( $(date +%s) - start ))
 [ "$elapsed" -le 5 ]; ok $? "handshake deadline enforced (${elapsed}s)"
-grep -q 'berth-tlsd: fatal: unable to complete the TLS handshake: Connection timed out' "$T_DIR/server.log"
+grep -q 'berth-tlsd: fatal: unable to complete the TLS handshake with 127.0.0.1: Connection timed out' "$T_DIR/server.log"
 ok $? "handshake timeout logged"
 t_done
