@@ -15,6 +15,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include <berth/queue.h>
+#include <berth/sendqueue.h>
 
 #define USAGE "berth-setup [ -u user ] [ -n hostname ] home"
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -135,6 +136,8 @@ int main (int argc, char const *const *argv)
   mkdir_own(QUEUE_INTD, 0700, &o) ;
   mkdir_own(QUEUE_TODO, 0700, &o) ;
   mkdir_own(QUEUE_LOCK, 0755, &o) ;
+  mkdir_own(QUEUE_STATE, 0700, &o) ;
+  mkdir_own(QUEUE_BOUNCE, 0700, &o) ;
   fifo_default(QUEUE_TRIGGER, &o) ;
   return 0 ;
 }
