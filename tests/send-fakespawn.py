@@ -5,6 +5,8 @@
 #   FAKE_ZFIRST  answer Z for the first N tries of each recipient (0)
 #   FAKE_Z_RE    recipients matching this regex always get Z;  FAKE_D_RE: always D
 #   FAKE_SLEEP   seconds each job takes (0)
+#   FAKE_EARLY   1: deliver when the job arrives, answer after FAKE_SLEEP (a wide window for
+#                "delivered but not yet recorded", as after a remote 250)
 import os, re, select, sys, time
 
 chan = sys.argv[1]
@@ -13,6 +15,7 @@ zfirst = int(os.environ.get("FAKE_ZFIRST", "0"))
 zre = os.environ.get("FAKE_Z_RE")
 dre = os.environ.get("FAKE_D_RE")
 delay = float(os.environ.get("FAKE_SLEEP", "0"))
+early = os.environ.get("FAKE_EARLY") == "1"
 tries = {}
 running = []          # (due, slot, [(id, sender, rcpt)])
 maxrun = 0
@@ -45,6 +48,9 @@ def parse():
     return jobs
 
 def answer(slot, rcpts):
+    os.write(1, deliver(slot, rcpts))
+
+def deliver(slot, rcpts):
     out = bytes([slot])
     for (mid, sender, rcpt) in rcpts:
         n = tries.get(rcpt, 0) + 1
@@ -67,7 +73,7 @@ def answer(slot, rcpts):
                 code, text = "Z", "fake cannot read message: %s" % e.strerror
         append("tries", "%.3f %s %s %s %s\n" % (time.time(), chan, mid, rcpt, code))
         out += (code + text).encode() + b"\0"
-    os.write(1, out)
+    return out
 
 while not eof or running:
     now = time.time()
@@ -83,7 +89,7 @@ while not eof or running:
             buf += data
             for (slot, rcpts) in parse():
                 append(chan + ".jobs", "%.3f slot=%d id=%s rcpts=%s\n" % (time.time(), slot, rcpts[0][0], ",".join(x[2] for x in rcpts)))
-                running.append((time.time() + delay, slot, rcpts))
+                running.append((time.time() + delay, slot, deliver(slot, rcpts) if early else rcpts))
                 if len(running) > maxrun:
                     maxrun = len(running)
                     with open(os.path.join(d, chan + ".max"), "w") as f:
@@ -93,4 +99,7 @@ while not eof or running:
     now = time.time()
     for job in [j for j in running if j[0] <= now]:
         running.remove(job)
-        answer(job[1], job[2])
+        if early:
+            os.write(1, job[2])
+        else:
+            answer(job[1], job[2])
