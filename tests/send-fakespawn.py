@@ -4,7 +4,7 @@
 #   FAKE_DIR     where it logs: <chan>.jobs, tries, deliveries, <chan>.max, box/<rcpt>
 #   FAKE_ZFIRST  answer Z for the first N tries of each recipient (0)
 #   FAKE_Z_RE    recipients matching this regex always get Z;  FAKE_D_RE: always D
-#   FAKE_SLEEP   seconds each job takes (0)
+#   FAKE_SLEEP   seconds each job takes (0); FAKE_SLEEP_local, FAKE_SLEEP_remote per channel
 #   FAKE_EARLY   1: deliver when the job arrives, answer after FAKE_SLEEP (a wide window for
 #                "delivered but not yet recorded", as after a remote 250)
 import os, re, select, sys, time
@@ -14,7 +14,7 @@ d = os.environ["FAKE_DIR"]
 zfirst = int(os.environ.get("FAKE_ZFIRST", "0"))
 zre = os.environ.get("FAKE_Z_RE")
 dre = os.environ.get("FAKE_D_RE")
-delay = float(os.environ.get("FAKE_SLEEP", "0"))
+delay = float(os.environ.get("FAKE_SLEEP_" + chan, os.environ.get("FAKE_SLEEP", "0")))
 early = os.environ.get("FAKE_EARLY") == "1"
 tries = {}
 running = []          # (due, slot, [(id, sender, rcpt)])
