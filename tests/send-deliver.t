@@ -9,6 +9,9 @@ ctl locals test.example localhost
 ctl envnoathost noat.example
 ctl percenthack hack.example
 ctl virtualdomains 'virt.example:pv' '.sub.example:ps' 'exact@other.example:px' 'notvirt.sub.example:'
+Q=$BERTH_HOME/queue
+for f in mess/1.1.1 intd/1.1.1 mess/1.1.2; do echo x > "$Q/$f"; done
+touch -d '2 days ago' "$Q/mess/1.1.1" "$Q/intd/1.1.1"
 send_start
 
 inject a@x.example bob
@@ -31,6 +34,11 @@ grep -q 'rcpts=y@notvirt.sub.example$' "$R"; ok $? "virtualdomains empty prepend
 grep -q 'rcpts=g1@far.example,g2@FAR.example$' "$R"; ok $? "remote job groups one domain (case-insensitive)"
 grep -q 'rcpts=g3@other2.example$' "$R"; ok $? "other domain in its own job"
 grep -q 'body for joe@test.example' "$FAKE_DIR/box/joe@test.example"; ok $? "message bytes reached the spawner"
+[ ! -e "$Q/mess/1.1.1" ] && [ ! -e "$Q/intd/1.1.1" ]; ok $? "stale intd/ and mess/ leftovers removed at start"
+[ -e "$Q/mess/1.1.2" ]; ok $? "a fresh mess/ file (injection in progress) kept"
+grep -q 'event=stale file=queue/intd/1.1.1' "$SEND_LOG"; ok $? "stale removal logged"
+rm -f "$Q/mess/1.1.2"
+
 wait_until 5 queue_empty; ok $? "queue empty after delivery"
 is "$(grep -c 'event=delivery.*status=sent' "$SEND_LOG")" 10 "one log line per delivery"
 is "$(grep -c 'event=end ' "$SEND_LOG")" 5 "one end line per message"

@@ -71,6 +71,9 @@ int main (int argc, char const *const *argv)
   struct stat st ;
   PROG = "berth-start" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
+  for (int fd = 0 ; fd < 3 ; fd++)   /* a pipe must never land on 0-2 */
+    if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+      strerr_diefu1sys(111, "open /dev/null") ;
   lprog = prog_path("BERTH_LSPAWN", argv[0], "berth-lspawn", lbuf, sizeof lbuf) ;
   rprog = prog_path("BERTH_RSPAWN", argv[0], "berth-rspawn", rbuf, sizeof rbuf) ;
   sprog = prog_path("BERTH_SEND", argv[0], "berth-send", sbuf, sizeof sbuf) ;
