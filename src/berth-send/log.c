@@ -1,7 +1,7 @@
 /* ISC license. */
 /* One log line per event on stderr: "berth-send: key=value ...". Values are sanitised: bytes
-   below 0x20, 0x7f and above, and '=' in keys never occur; spaces are kept only in the last
-   field (text=), which callers put last. */
+   below 0x21 and from 0x7f up become '?'; spaces are kept only in the free-text field (text=),
+   which callers put last. */
 
 #include <skalibs/buffer.h>
 #include <skalibs/types.h>
@@ -16,13 +16,14 @@ void log_keyb (char const *key, char const *val, size_t len)
 {
   char buf[256] ;
   size_t n = 0 ;
+  unsigned char lo = key[0] == 't' && key[1] == 'e' && key[2] == 'x' && key[3] == 't' && !key[4] ? 0x20 : 0x21 ;
   buffer_puts(buffer_2, " ") ;
   buffer_puts(buffer_2, key) ;
   buffer_puts(buffer_2, "=") ;
   for (size_t i = 0 ; i < len ; i++)
   {
     unsigned char ch = val[i] ;
-    buf[n++] = (ch < 0x20 || ch >= 0x7f) ? '?' : ch ;
+    buf[n++] = (ch < lo || ch >= 0x7f) ? '?' : ch ;
     if (n == sizeof buf) { buffer_put(buffer_2, buf, n) ; n = 0 ; }
   }
   buffer_put(buffer_2, buf, n) ;
