@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # A fake spawner for berth-send's tests, speaking the spawn protocol (doc/berth-start.md).
 # argv[1] = channel name (local|remote). Environment:
-#   FAKE_DIR     where it logs: <chan>.jobs, tries, deliveries, <chan>.max, box/<rcpt>
+#   FAKE_DIR     where it logs: <chan>.jobs, tries, deliveries, <chan>.max, <chan>.uid, box/<rcpt>
 #   FAKE_ZFIRST  answer Z for the first N tries of each recipient (0)
 #   FAKE_Z_RE    recipients matching this regex always get Z;  FAKE_D_RE: always D
 #   FAKE_SLEEP   seconds each job takes (0); FAKE_SLEEP_local, FAKE_SLEEP_remote per channel
@@ -22,6 +22,8 @@ maxrun = 0
 buf = b""
 eof = False
 os.makedirs(os.path.join(d, "box"), exist_ok=True)
+with open(os.path.join(d, chan + ".uid"), "w") as f:
+    f.write("%d\n" % os.getuid())
 
 def append(name, line):
     fd = os.open(os.path.join(d, name), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
