@@ -31,6 +31,14 @@ done
 kill -TERM "$SEND_PID"; wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
 gone () { ! kill -0 "$lsp" 2>/dev/null && ! kill -0 "$rsp" 2>/dev/null; }
 wait_until 5 gone; ok $? "the spawners exit on EOF"
+# a spawner that dies: berth-send exits 111 (the supervisor restarts the lot)
+send_start
+wait_until 10 two
+for p in $(children_of "$SEND_PID"); do
+  [ "$(readlink "/proc/$p/fd/0")" = "$(readlink "/proc/$SEND_PID/fd/3")" ] && kill -KILL "$p"
+done
+wait "$SEND_PID"; is "$?" 111 "a dead local spawner: berth-send exits 111"
+grep -q 'berth-send: fatal: unable to read results from the local spawner' "$SEND_LOG"; ok $? "and says why"
 BERTH_LSPAWN=/nonexistent/x berth-send 2>/dev/null; r=$?
 [ "$r" = 100 ]; ok $? "berth-send alone (no fds 3-6, or as root) exits 100"
 send_done

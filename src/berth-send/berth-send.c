@@ -139,7 +139,7 @@ int main (int argc, char const *const *argv)
   for (;;)
   {
     iopause_fd x[2 + 2 * CHAN_N] ;
-    unsigned int n = 2, ri[CHAN_N], wi[CHAN_N] ;
+    unsigned int n = 2, ri[CHAN_N] ;
     uint64_t t ;
     tain deadline, tto ;
     int r ;
@@ -159,8 +159,7 @@ int main (int argc, char const *const *argv)
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
     {
       ri[ch] = n ; x[n].fd = c.ch[ch].resfd ; x[n++].events = IOPAUSE_READ ;
-      wi[ch] = 0 ;
-      if (c.ch[ch].out.len) { wi[ch] = n ; x[n].fd = c.ch[ch].jobfd ; x[n++].events = IOPAUSE_WRITE ; }
+      if (c.ch[ch].out.len) { x[n].fd = c.ch[ch].jobfd ; x[n++].events = IOPAUSE_WRITE ; }
     }
     t = next_deadline(&c, &l) ;
     tain_now_g() ;
@@ -177,7 +176,6 @@ int main (int argc, char const *const *argv)
         if (l.term) { status(&c, "spawner-gone") ; return 0 ; }
         strerr_diefu3sys(111, "read results from the ", c.ch[ch].name, " spawner") ;
       }
-    (void)wi ;
     if (!l.term && c.now >= l.next_scan)
     {
       scan_todo(&c) ; waiting_check(&c) ;

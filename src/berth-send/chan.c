@@ -122,14 +122,14 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
     char const *text = len ? p + 1 : "" ;
     size_t tlen = len ? len - 1 : 0 ;
     if (tlen > TEXT_MAX) tlen = TEXT_MAX ;
-    if (code == RES_FAIL) bounce_append(c, m, rs[i], 'D', text, tlen) ;
+    if (code == RES_FAIL) bounce_append(c, m, rs[i], BOUNCE_PERM, text, tlen) ;
     else if (code != RES_OK && over)
     {
       c->tmp.len = 0 ;
       if (!stralloc_catb(&c->tmp, text, tlen) || !stralloc_cats(&c->tmp, LIFETIME_TEXT)) strerr_diefu1sys(111, "allocate") ;
       {
         stralloc t = c->tmp ; c->tmp = (stralloc)STRALLOC_ZERO ;
-        bounce_append(c, m, rs[i], 'L', t.s, t.len) ;
+        bounce_append(c, m, rs[i], BOUNCE_LIFETIME, t.s, t.len) ;
         stralloc_free(&c->tmp) ; c->tmp = t ;
       }
     }

@@ -38,6 +38,10 @@
 #define CHANBYTE_LOCAL 'L'
 #define CHANBYTE_REMOTE 'R'
 
+/* bounce record status */
+#define BOUNCE_PERM 'D'       /* the deliverer said D */
+#define BOUNCE_LIFETIME 'L'   /* Z after queuelifetime */
+
 #define RC_PENDING 0
 #define RC_INFLIGHT 1
 #define RC_DONE 2

@@ -106,11 +106,13 @@ int state_preprocess (ctx *c, char const *id)
         break ;
       case 'T' :
       {
+        char rec[2] = { MARK_TODO, 0 } ;
         int chan ;
         if (!sender) goto bad ;
         chan = rewrite_rcpt(&c->tmp, f + 1, &c->rw) ;
         if (!chan) strerr_diefu1sys(111, "allocate") ;
-        if (!stralloc_catb(&st, chan == REWRITE_LOCAL ? "TL" : "TR", 2)
+        rec[1] = chan == REWRITE_LOCAL ? CHANBYTE_LOCAL : CHANBYTE_REMOTE ;
+        if (!stralloc_catb(&st, rec, 2)
          || !stralloc_catb(&st, c->tmp.s, c->tmp.len + 1)) strerr_diefu1sys(111, "allocate") ;
         nr++ ;
         break ;
