@@ -66,5 +66,24 @@ sleep 0.5
 is "$(tries_of alrm@test.example)" 1 "deferred, next try far away"
 kill -ALRM "$SEND_PID"; sleep 0.5; kill -ALRM "$SEND_PID"
 wait_until 5 has_k alrm@test.example; ok $? "SIGALRM retried it now (delivered on the third try)"
+
+# concurrencylocal 0 holds the channel; a torn bounce record is cut before the next append
+ctl concurrencylocal 0
+kill -HUP "$SEND_PID"
+rereads () { [ "$(grep -c 'event=reread' "$SEND_LOG")" -ge 2 ]; }
+wait_until 5 rereads
+inject a@x.example perm@test.example
+statefile () { [ -n "$(ls "$BERTH_HOME/queue/state")" ]; }
+wait_until 5 statefile
+id=$(ls "$BERTH_HOME/queue/state")
+as_user sh -c "printf 'Rtorn@x.example\000SD\000T1' > '$B/$id'"
+sleep 0.5
+is "$(tries_of perm@test.example)" 1 "concurrencylocal 0: nothing started"
+ctl concurrencylocal 10
+kill -HUP "$SEND_PID"
+pbounced () { [ "$(grep -c 'rcpt=perm@test.example .*status=bounced' "$SEND_LOG")" -ge 2 ]; }
+wait_until 5 pbounced; ok $? "delivered after concurrencylocal is raised"
+is "$(tr '\000' '\n' < "$B/$id" | grep -c '^R')" 1 "the torn record was cut, one complete record appended"
+tail -c 2 "$B/$id" | od -An -c | grep -q '\\0  \\0'; ok $? "the file ends with the record terminator"
 kill -TERM "$SEND_PID"; wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
 send_done
