@@ -150,7 +150,7 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
     else if (code == RES_FAIL || over) { rc->st = RC_DONE ; logres(c, ch, m, rs[i], "bounced", text, tlen) ; }
     else
     {
-      sched_rcpt(c, m, rs[i], retry_next(c, MSG(c, m)->birth, c->now, ch)) ;
+      sched_rcpt(c, m, rs[i], chan_retry(c, MSG(c, m)->birth, c->now, ch)) ;
       ndef++ ;
       logres(c, ch, m, rs[i], "deferred", text, tlen) ;
     }

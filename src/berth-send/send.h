@@ -51,8 +51,6 @@
 #define SEND_CLEAN_MS 3600000     /* stale mess/ and intd/ files */
 #define SEND_TERM_GRACE_MS 60000  /* SIGTERM: how long running jobs may take to finish */
 
-#define CHANSKIP_LOCAL 10
-#define CHANSKIP_REMOTE 20
 #define LIFETIME_TEXT " I'm not going to try again; this message has been in the queue too long."
 
 typedef struct rcpt_s rcpt ;
@@ -136,7 +134,7 @@ extern void conf_read (ctx *, int) ;
 
 /* clock.c */
 extern uint64_t now_ms (void) ;
-extern uint64_t retry_next (ctx const *, uint64_t birth, uint64_t now, unsigned int chan) ;
+extern uint64_t chan_retry (ctx const *, uint64_t birth, uint64_t now, unsigned int chan) ;
 extern int lifetime_over (ctx const *, uint64_t birth, uint64_t now) ;
 
 /* heap.c */
