@@ -13,8 +13,9 @@ if [ "$(id -u)" = 0 ]; then
 else
   send_start
 fi
-two () { [ -f "$FAKE_DIR/local.uid" ] && [ -f "$FAKE_DIR/remote.uid" ] && [ "$(children_of "$SEND_PID" | wc -l)" = 2 ]; }
-wait_until 10 two; ok $? "two spawners running as berth-send's children"
+# two N: berth-send has started N times (its fds are set up) and has two children
+two () { [ "$(grep -c 'event=start' "$SEND_LOG")" -ge "$1" ] && [ -f "$FAKE_DIR/local.uid" ] && [ -f "$FAKE_DIR/remote.uid" ] && [ "$(children_of "$SEND_PID" | wc -l)" = 2 ]; }
+wait_until 10 two 1; ok $? "two spawners running as berth-send's children"
 owner=$(stat -c %u "$BERTH_HOME/queue")
 suid=$(awk '/^Uid:/ { print $2 }' "/proc/$SEND_PID/status")
 is "$suid" "$owner" "berth-send runs as the queue owner"
@@ -33,9 +34,9 @@ gone () { ! kill -0 "$lsp" 2>/dev/null && ! kill -0 "$rsp" 2>/dev/null; }
 wait_until 5 gone; ok $? "the spawners exit on EOF"
 # a spawner that dies: berth-send exits 111 (the supervisor restarts the lot)
 send_start
-wait_until 10 two
+wait_until 10 two 2
 for p in $(children_of "$SEND_PID"); do
-  [ "$(readlink "/proc/$p/fd/0")" = "$(readlink "/proc/$SEND_PID/fd/3")" ] && kill -KILL "$p"
+  [ "$(readlink "/proc/$p/fd/0")" = "$(readlink "/proc/$SEND_PID/fd/3")" ] && kill -KILL "$p" 2>/dev/null
 done
 wait "$SEND_PID"; is "$?" 111 "a dead local spawner: berth-send exits 111"
 grep -q 'berth-send: fatal: unable to read results from the local spawner' "$SEND_LOG"; ok $? "and says why"

@@ -137,8 +137,14 @@ int state_preprocess (ctx *c, char const *id)
   }
   r = parse_state(c, id, st.s, st.len, c->now) ;
   if (!r) strerr_dief2x(111, "internal error parsing ", statefn) ;
-  log_start() ; log_key("event", "new") ; log_key("id", id) ; log_key("uid", uid) ; log_key("qp", pid) ;
-  log_keyu("rcpts", nr) ; log_key("from", sender) ; log_end() ;
+  {
+    char messfn[NAMELEN] ;
+    struct stat sm ;
+    mkname(messfn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, id) ;
+    log_start() ; log_key("event", "new") ; log_key("id", id) ;
+    if (stat(messfn, &sm) == 0) log_keyu("bytes", sm.st_size) ;
+    log_key("uid", uid) ; log_key("qp", pid) ; log_keyu("rcpts", nr) ; log_key("from", sender) ; log_end() ;
+  }
   stralloc_free(&env) ; stralloc_free(&st) ;
   msg_check_done(c, (uint32_t)(r - 1)) ;
   return 1 ;
