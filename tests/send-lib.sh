@@ -8,7 +8,7 @@ send_setup () {
   if [ -d /dev/shm ] && SEND_SHM=$(mktemp -d /dev/shm/berth-send.XXXXXX 2>/dev/null); then
     chmod 755 "$SEND_SHM"
     ln -s "$SEND_SHM" "$T_DIR/home"
-    trap 'rm -rf "$SEND_SHM"; t_cleanup' EXIT
+    trap '[ "${BERTH_KEEP:-}" = 1 ] || rm -rf "$SEND_SHM"; t_cleanup' EXIT
   fi
   t_instance
   FAKE_DIR=$T_DIR/fake
@@ -57,6 +57,16 @@ inject () {
   env=$T_DIR/env.$$
   { printf 'F%s\000' "$from"; for r in "$@"; do printf 'T%s\000' "$r"; done; printf '\000'; } > "$env"
   printf 'Subject: test\n\nbody for %s\n' "$*" | as_user berth-queue 1<"$env"
+}
+
+# inject_list < FILE: one message per input line (its recipients, space-separated), sender
+# s@x.example, all in one process running as the owner (fast: no setuidgid per message).
+inject_list () {
+  as_user sh -c '
+    while read -r rcpts; do
+      { printf "Fs@x.example\000"; for r in $rcpts; do printf "T%s\000" "$r"; done; printf "\000"; } > "$1"
+      printf "Subject: test\n\nbody for %s\n" "$rcpts" | berth-queue 1<"$1" || exit 1
+    done' sh "$FAKE_DIR/env.list"
 }
 
 # wait_until SECONDS CMD...: poll CMD every 0.1 s; 0 when it succeeded in time.

@@ -10,9 +10,11 @@ ctl concurrencylocal 3
 ctl concurrencyremote 2
 FAKE_SLEEP_local=1 FAKE_SLEEP_remote=0.2
 export FAKE_SLEEP_local FAKE_SLEEP_remote
+# everything queued before berth-send starts, so the limits are reached whatever the load
+{ for i in 1 2 3 4 5 6 7 8 9; do echo "l$i@test.example"; done
+  for i in 1 2 3 4 5 6; do echo "r$i@d$i.example"; done; } | inject_list
+ok $? "15 messages queued"
 send_start
-for i in 1 2 3 4 5 6 7 8 9; do inject s@x.example "l$i@test.example"; done
-for i in 1 2 3 4 5 6; do inject s@x.example "r$i@d$i.example"; done
 remote_done () { [ "$(grep -c ' remote .* K$' "$FAKE_DIR/tries" 2>/dev/null)" = 6 ]; }
 wait_until 10 remote_done; ok $? "6 remote deliveries done"
 lnow=$(grep -c ' local .* K$' "$FAKE_DIR/tries")
