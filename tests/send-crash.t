@@ -4,7 +4,7 @@
 # Duplicates (delivered, killed before the result was recorded) are counted and reported.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/send-lib.sh"
-t_start 50
+t_start 90
 send_setup
 ctl locals test.example
 FAKE_SLEEP=0.05 FAKE_EARLY=1
@@ -35,7 +35,7 @@ wait "$INJ"
 diag "killed berth-send and its spawners $kills times"
 is "$(cat "$T_DIR"/inject?.rc | grep -c '^0$')" "$N" "$N messages accepted by berth-queue"
 diag "delivered when the kills stopped: $(unique)"
-wait_until 30 all_delivered
+wait_until 60 all_delivered
 is "$(unique)" "$want" "every recipient delivered at least once"
 total=$(count_lines "$FAKE_DIR/deliveries")
 dups=$((total - $(unique)))
