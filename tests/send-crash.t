@@ -42,6 +42,9 @@ dups=$((total - $(unique)))
 diag "deliveries: $total for $want recipients, duplicates: $dups"
 # a duplicate needs a job running (or answered) at the kill: at most 10 local + 20 remote per kill
 [ "$dups" -le $((kills * 30)) ]; ok $? "duplicates ($dups) only from jobs running at a kill"
+# a recipient recorded as sent is never handed out again: at most one "sent" per recipient
+twice=$(grep 'event=delivery .*status=sent' "$SEND_LOG" | sed 's/.* rcpt=\([^ ]*\) .*/\1/' | sort | uniq -d | wc -l | tr -d ' ')
+is "$twice" 0 "no recipient recorded as sent twice"
 wait_until 10 queue_empty; ok $? "queue empty at the end"
 [ -z "$(ls "$BERTH_HOME/queue/bounce")" ]; ok $? "no bounce records"
 kill -TERM "$SEND_PID"; wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
