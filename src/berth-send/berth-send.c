@@ -70,11 +70,14 @@ static void handle_signals (ctx *c, loop *l)
       {
         int wstat ;
         pid_t pid ;
+        int bounced = 0 ;
         while ((pid = wait_nohang(&wstat)) > 0)
         {
+          if (bouncer_reaped(c, pid, wstat)) { bounced = 1 ; continue ; }
           log_start() ; log_key("event", "child-exit") ; log_keyu("pid", pid) ;
           log_keyu("status", wait_estatus(wstat)) ; log_end() ;
         }
+        if (bounced) { waiting_check(c) ; scan_todo(c) ; }
         break ;
       }
       default : break ;
@@ -102,7 +105,7 @@ static void drain (int fd)
 
 int main (int argc, char const *const *argv)
 {
-  ctx c = { .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO } ;
+  ctx c = { .bounceprog = 0, .nbounce = 0, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
@@ -127,6 +130,7 @@ int main (int argc, char const *const *argv)
   mkdir_maybe(QUEUE_STATE) ;
   mkdir_maybe(QUEUE_BOUNCE) ;
   conf_read(&c, 0) ;
+  c.bounceprog = bouncer_prog() ;
 
   c.now = now_ms() ;
   scan_state(&c) ;
@@ -181,6 +185,7 @@ int main (int argc, char const *const *argv)
       scan_todo(&c) ; waiting_check(&c) ;
       l.next_scan = c.now + SEND_SCAN_MS ;
     }
+    if (!l.term) bouncer_run(&c) ;
     if (!l.term && c.now >= l.next_clean)
     {
       scan_clean(&c) ;

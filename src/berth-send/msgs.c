@@ -28,6 +28,8 @@ uint32_t msg_new (ctx *c, char const *id)
   genalloc_setlen(rcpt, &x->rcpts, 0) ;
   x->npending = x->ninflight = 0 ;
   x->waitbounce = 0 ;
+  x->bouncepid = 0 ;
+  x->bouncenext = 0 ;
   x->used = 1 ;
   x->birth = 0 ;
   strncpy(x->id, id, QUEUE_ID_MAX - 1) ;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
 #include <berth/queue.h>
@@ -76,6 +77,8 @@ struct msg_s
   uint32_t ninflight ;
   unsigned char used ;
   unsigned char waitbounce ;
+  pid_t bouncepid ;    /* berth-bounce running for this message, or 0 */
+  uint64_t bouncenext ; /* ms: earliest time to run berth-bounce (again) */
 } ;
 
 typedef struct hent_s hent ;
@@ -124,6 +127,8 @@ struct ctx_s
   uint64_t genctr ;
   uint64_t now ;
   stralloc tmp ;
+  char const *bounceprog ;   /* berth-bounce's path (read-only after start) */
+  unsigned int nbounce ;     /* berth-bounce processes running */
 } ;
 
 #define MSG(c, m) (genalloc_s(msg, &(c)->msgs) + (m))
@@ -148,6 +153,15 @@ extern uint32_t msg_new (ctx *, char const *id) ;
 extern void msg_free (ctx *, uint32_t m) ;
 extern void msg_check_done (ctx *, uint32_t m) ;
 extern void waiting_check (ctx *) ;
+
+/* bouncer.c: berth-bounce for messages waiting on queue/bounce/<id> (doc/berth-bounce.md) */
+#define BOUNCE_CONC 4                 /* berth-bounce processes at once */
+#define BOUNCE_RETRY_MS 300000        /* after a temporary failure (111) */
+#define BOUNCE_RETRY_PERM_MS 3600000  /* after a permanent one (100): the admin must look */
+extern char const *bouncer_prog (void) ;
+extern void bouncer_run (ctx *) ;
+extern int bouncer_reaped (ctx *, pid_t, int) ;
+extern int bouncer_blocks (char const *) ;
 extern void retry_all (ctx *) ;
 
 /* state.c */

@@ -1,0 +1,97 @@
+/* ISC license. */
+/* berth-send: runs berth-bounce for each message whose deliveries are over and whose permanent
+   failures wait in queue/bounce/<id>; at most BOUNCE_CONC at once, a failed run retried later.
+   Exactly once (doc/berth-bounce.md): the bounce of x is queued as xB, and xB is not taken from
+   todo/ while queue/bounce/x exists, so a rerun after a crash always sees the committed xB.
+   Trust: berth-bounce is our own program, run with berth-send's uid. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/posixplz.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include "send.h"
+
+#define BOUNCE_PROG "berth-bounce"
+
+char const *bouncer_prog (void)
+{
+  static char path[4096] ;   /* written once at start, read-only afterwards */
+  char const *x = getenv("BERTH_BOUNCE") ;
+  ssize_t r ;
+  char *slash ;
+  if (x && *x) return x ;
+  r = readlink("/proc/self/exe", path, sizeof path - sizeof(BOUNCE_PROG) - 1) ;
+  if (r <= 0) return BOUNCE_PROG ;
+  path[r] = 0 ;
+  slash = strrchr(path, '/') ;
+  if (!slash) return BOUNCE_PROG ;
+  strcpy(slash + 1, BOUNCE_PROG) ;
+  return path ;
+}
+
+static void spawn (ctx *c, uint32_t m)
+{
+  msg *x = MSG(c, m) ;
+  char birth[UINT64_FMT] ;
+  char const *argv[5] = { c->bounceprog, x->id, x->data.s, birth, 0 } ;
+  pid_t pid ;
+  birth[uint64_fmt(birth, x->birth / 1000)] = 0 ;
+  pid = child_spawn0(argv[0], argv, (char const *const *)environ) ;
+  log_start() ; log_key("event", "bounce-start") ; log_key("id", x->id) ;
+  if (!pid)
+  {
+    log_key("status", "unable-to-spawn") ; log_end() ;
+    x->bouncenext = c->now + BOUNCE_RETRY_MS ;
+    return ;
+  }
+  log_keyu("pid", pid) ; log_end() ;
+  x->bouncepid = pid ;
+  c->nbounce++ ;
+}
+
+void bouncer_run (ctx *c)
+{
+  size_t n = genalloc_len(uint32_t, &c->waiting) ;
+  uint32_t const *w = genalloc_s(uint32_t, &c->waiting) ;
+  for (size_t i = 0 ; i < n && c->nbounce < BOUNCE_CONC ; i++)
+  {
+    msg *x = MSG(c, w[i]) ;
+    if (!x->bouncepid && x->bouncenext <= c->now) spawn(c, w[i]) ;
+  }
+}
+
+int bouncer_reaped (ctx *c, pid_t pid, int wstat)
+{
+  size_t n = genalloc_len(uint32_t, &c->waiting) ;
+  uint32_t const *w = genalloc_s(uint32_t, &c->waiting) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    msg *x = MSG(c, w[i]) ;
+    int e ;
+    if (x->bouncepid != pid) continue ;
+    x->bouncepid = 0 ;
+    c->nbounce-- ;
+    e = wait_estatus(wstat) ;
+    log_start() ; log_key("event", "bounce-end") ; log_key("id", x->id) ; log_keyu("status", e) ; log_end() ;
+    if (e) x->bouncenext = c->now + (e == 100 ? BOUNCE_RETRY_PERM_MS : BOUNCE_RETRY_MS) ;
+    return 1 ;
+  }
+  return 0 ;
+}
+
+/* 1 when id is a bounce "xB" (or "xBB") whose records queue/bounce/x still exist. */
+int bouncer_blocks (char const *id)
+{
+  size_t len = strlen(id) ;
+  char fn[sizeof(QUEUE_BOUNCE) + len + 1] ;
+  if (!len || id[len - 1] != 'B') return 0 ;
+  memcpy(fn, QUEUE_BOUNCE "/", sizeof(QUEUE_BOUNCE)) ;
+  memcpy(fn + sizeof(QUEUE_BOUNCE), id, len - 1) ;
+  fn[sizeof(QUEUE_BOUNCE) + len - 1] = 0 ;
+  if (access(fn, F_OK) == 0) return 1 ;
+  return errno != ENOENT ;   /* unsure: wait rather than risk a second bounce */
+}
