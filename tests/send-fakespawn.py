@@ -22,8 +22,9 @@ maxrun = 0
 buf = b""
 eof = False
 os.makedirs(os.path.join(d, "box"), exist_ok=True)
-with open(os.path.join(d, chan + ".uid"), "w") as f:
+with open(os.path.join(d, chan + ".uid.tmp"), "w") as f:
     f.write("%d\n" % os.getuid())
+os.rename(os.path.join(d, chan + ".uid.tmp"), os.path.join(d, chan + ".uid"))
 
 def append(name, line):
     fd = os.open(os.path.join(d, name), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

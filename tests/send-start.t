@@ -33,6 +33,7 @@ kill -TERM "$SEND_PID"; wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
 gone () { ! kill -0 "$lsp" 2>/dev/null && ! kill -0 "$rsp" 2>/dev/null; }
 wait_until 5 gone; ok $? "the spawners exit on EOF"
 # a spawner that dies: berth-send exits 111 (the supervisor restarts the lot)
+rm -f "$FAKE_DIR/local.uid" "$FAKE_DIR/remote.uid"
 send_start
 wait_until 10 two 2
 victim=
