@@ -45,8 +45,16 @@ build/libberth.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# Other libraries: src/libNAME/*.c -> build/libNAME.a, linked only by programs naming it in src/P/libs.
+define lib_rule
+build/$(1).a: $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(filter-out libberth,$(notdir $(wildcard src/lib*))),$(eval $(call lib_rule,$(l))))
+
 define prog_rule
-bin/$(1): $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c)) build/libberth.a conf-ld
+bin/$(1): $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c)) $(filter build/%.a,$(call EXTRA_LIBS,$(1))) build/libberth.a conf-ld
 	@mkdir -p bin
 	$(LD_CMD) $(2) -o $$@ $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c)) build/libberth.a $(call EXTRA_LIBS,$(1)) $(SKARNET)
 endef

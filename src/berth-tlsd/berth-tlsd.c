@@ -1,0 +1,46 @@
+/* ISC license. */
+
+/* berth-tlsd: UCSPI-TLS server helper (s6-ucspitlsd compatible), or implicit TLS with -i.
+   Runs under tcpserver with the TCP socket on fds 0/1. Reads CERTFILE/KEYFILE (trusted config)
+   before any client byte; the client is untrusted and only ever talks to BearSSL. */
+
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include <skalibs/tai.h>
+#include <berth/tls.h>
+#include "tlsd.h"
+
+#define USAGE "berth-tlsd [ -i ] [ -K handshake_timeout_ms ] prog..."
+#define DEFAULT_HSTIMEOUT_MS 60000
+
+int main (int argc, char const *const *argv)
+{
+  berthtls_cred creds[BERTHTLS_MAXCREDS] ;
+  tlsd_conf conf = { .creds = creds, .n = 0 } ;
+  unsigned int ms = DEFAULT_HSTIMEOUT_MS ;
+  int implicit = 0 ;
+  PROG = "berth-tlsd" ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "iK:", &l) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case 'i' : implicit = 1 ; break ;
+        case 'K' : if (!uint0_scan(l.arg, &ms)) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ; break ;
+        default : strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
+      }
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  if (!argc) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
+  conf.argv = argv ;
+  if (ms) tain_from_millisecs(&conf.hstimeout, ms) ;
+  else conf.hstimeout = tain_infinite_relative ;
+  tlsd_creds_load(creds, &conf.n) ;
+  if (implicit) tlsd_implicit(&conf) ;
+  else tlsd_ucspi(&conf) ;
+}
