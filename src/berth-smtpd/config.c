@@ -47,6 +47,16 @@ static void readlines (smtpd *s, stralloc *sa, char const *file)
   if (control_readlines(sa, fn) < 0) tempfail(s, file) ;
 }
 
+/* A flag file: present (1) or absent (0); any other error ends the session. */
+static int flagfile (smtpd *s, char const *file)
+{
+  char fn[sizeof("control/") + strlen(file)] ;
+  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  if (!access(fn, F_OK)) return 1 ;
+  if (errno != ENOENT) tempfail(s, file) ;
+  return 0 ;
+}
+
 void smtpd_config (smtpd *s)
 {
   char const *x ;
@@ -68,6 +78,15 @@ void smtpd_config (smtpd *s)
   readlines(s, &s->badmailfrom, "badmailfrom") ;
   if (cdb_init(&s->morercpthosts, "control/morercpthosts.cdb")) s->hasmore = 1 ;
   else if (errno != ENOENT) tempfail(s, "morercpthosts.cdb") ;
+
+  s->requiretls = getenv("REQUIRETLS") || flagfile(s, "requiretls") ;
+  s->requireauth = getenv("REQUIREAUTH") || flagfile(s, "requireauth") ;
+  s->authloopback = flagfile(s, "authloopback")
+    && (!strcmp(s->remoteip, "127.0.0.1") || !strcmp(s->remoteip, "::1")) ;
+  x = getenv("CHECKPASSWORD") ;
+  if (x && *x) { if (!stralloc_copys(&s->checkpw, x) || !stralloc_0(&s->checkpw)) tempfail(s, "checkpassword") ; }
+  else readline_dflt(s, &s->checkpw, "checkpassword", 0) ;
+  if (s->checkpw.len) s->checkpw.len = strlen(s->checkpw.s) ;
 
   u = readulong(s, "databytes", 0) ;
   x = getenv("DATABYTES") ;

@@ -43,6 +43,12 @@ static int path_params (smtpd *s, stralloc *sa, smtpaddr *a, smtpparam *p, char 
   return 1 ;
 }
 
+static void refuse (smtpd *s, char const *reply, char const *reason)
+{
+  smtpd_reply(s, reply) ;
+  smtpd_log_tx(s, "refused", 0, 0, reason) ;
+}
+
 void smtpd_mail (smtpd *s, char const *arg, size_t len)
 {
   smtpaddr a = SMTPADDR_ZERO ;
@@ -50,6 +56,8 @@ void smtpd_mail (smtpd *s, char const *arg, size_t len)
   ssize_t n ;
   if (s->helomode == HELO_NONE) { smtpd_reply(s, RP_NEED_HELO) ; return ; }
   if (s->hasmail) { smtpd_reply(s, RP_NESTED_MAIL) ; return ; }
+  if (s->requiretls && !s->tls) { refuse(s, RP_NEED_TLS, "tls-required") ; return ; }
+  if (s->requireauth && !s->authed) { refuse(s, RP_NEED_AUTH, "auth-required") ; return ; }
   n = prefix(arg, len, "FROM:") ;
   if (n < 0) { smtpd_reply(s, RP_MAIL_SYNTAX) ; return ; }
   if (!path_params(s, &s->mailfrom, &a, &p, arg + n, len - n, SMTPPARAM_MAIL, RP_SENDER_SYNTAX)) return ;
@@ -65,13 +73,9 @@ void smtpd_mail (smtpd *s, char const *arg, size_t len)
   s->hasmail = 1 ;
   s->rcpts.len = 0 ;
   s->nrcpt = 0 ;
+  /* a transaction in clear: TLS is declined, so berth-tlsd's engine child exits now */
+  if (!s->tls) smtpd_tls_decline(s) ;
   smtpd_reply(s, RP_MAIL_OK) ;
-}
-
-static void refuse (smtpd *s, char const *reply, char const *reason)
-{
-  smtpd_reply(s, reply) ;
-  smtpd_log_tx(s, "refused", 0, 0, reason) ;
 }
 
 void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
