@@ -94,11 +94,12 @@ static size_t readinfo (smtpd *s, char *buf, size_t max)
     if (!r) { errno = ETIMEDOUT ; return 0 ; }
     r = fd_read(s->ctlfd, buf + len, max - len) ;
     if (r < 0) { if (errno == EAGAIN || errno == EWOULDBLOCK) continue ; return 0 ; }
-    if (!r) break ;
+    if (!r) { errno = 0 ; return len ; }      /* EOF: the end (nothing at all: failed) */
     len += r ;
-    if (!buf[len - 1] && (len == 1 || !buf[len - 2])) break ;
+    if (!buf[len - 1] && (len == 1 || !buf[len - 2])) return len ;   /* the final empty entry */
   }
-  return len ;
+  errno = EMSGSIZE ;                          /* no end within the bound: treated as failed */
+  return 0 ;
 }
 
 static void parseinfo (smtpd *s, char const *buf, size_t len)
@@ -134,7 +135,11 @@ void smtpd_starttls (smtpd *s, char const *arg, size_t len)
   if (fd_write(s->ctlfd, &c, 1) != 1) { smtpd_log_tls(s, "helper-gone") ; smtpd_exit(s, "tls-failed") ; }
   shutdown(s->ctlfd, SHUT_WR) ;
   n = readinfo(s, info, sizeof info) ;
-  if (!n) { smtpd_log_tls(s, errno == ETIMEDOUT ? "timeout" : "handshake-failed") ; smtpd_exit(s, "tls-failed") ; }
+  if (!n)
+  {
+    smtpd_log_tls(s, errno == ETIMEDOUT ? "timeout" : errno == EMSGSIZE ? "info-too-long" : "handshake-failed") ;
+    smtpd_exit(s, "tls-failed") ;
+  }
   parseinfo(s, info, n) ;
   fd_close(s->ctlfd) ; s->ctlfd = -1 ;
   /* the TCP socket now belongs to the TLS engine: our copies on 0/1 are replaced */
