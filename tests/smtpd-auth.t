@@ -90,6 +90,26 @@ new = [q for q in queue_ids() if q not in before]
 if check(len(new) == 1, "queued"):
     is_(body_after_received(mess(new[0])), own.replace("\r\n", "\n").encode(), "own Date:/Message-ID: kept, nothing added")
 
+# Where the fields go: before the first line that is no field, or at the end of a header-only
+# message; folded fields stay whole. IPv6 loopback counts as loopback.
+for desc, body, want in (
+    ("header-only message", "Subject: only\r\n", rb"Subject: only\nDate: [^\n]+\nMessage-ID: <[^\n]+>\n$"),
+    ("first line no field", "no field here\r\nSubject: x\r\n", rb"Date: [^\n]+\nMessage-ID: <[^\n]+>\nno field here\nSubject: x\n$"),
+    ("folded field, Date present", "Subject: a\r\n folded\r\nDATE: Mon, 1 Jan 2024 00:00:00 +0000\r\n\r\nb\r\n",
+     rb"Subject: a\n folded\nDATE: Mon, 1 Jan 2024 00:00:00 \+0000\nMessage-ID: <[^\n]+>\n\nb\n$"),
+):
+    s = Session({"TCPREMOTEIP": "::1"})
+    s.cmd("EHLO client.example")
+    s.cmd("AUTH PLAIN " + GOOD)
+    before = queue_ids()
+    s.cmd("MAIL FROM:<joe@test.example>"); s.cmd("RCPT TO:<y@test.example>"); s.cmd("DATA")
+    is_(s.cmd(body + ".")[0], 250, "%s: accepted (::1 is loopback)" % desc)
+    s.cmd("QUIT"); s.close()
+    new = [q for q in queue_ids() if q not in before]
+    if check(len(new) == 1, "%s: queued" % desc):
+        got = body_after_received(mess(new[0]))
+        if not check(re.match(want, got) is not None, "%s: fields placed right" % desc): diag(got)
+
 # LOGIN, with and without an initial response.
 for init in (False, True):
     s = Session()

@@ -115,7 +115,7 @@ static void plain (smtpd *s, char const *init, size_t initlen)
     char const *user = z1 + 1 ;
     size_t ulen = z2 - user ;
     size_t zlen = z1 - buf ;
-    if (zlen && (zlen != ulen || memcmp(buf, user, ulen))) fail(s, RP_AUTH_BAD, MECH_PLAIN, user, ulen, "authzid") ;
+    if (zlen && (zlen != ulen || memcmp(buf, user, ulen) != 0)) fail(s, RP_AUTH_BAD, MECH_PLAIN, user, ulen, "authzid") ;
     else verify(s, MECH_PLAIN, user, ulen, z2 + 1, n - (z2 + 1 - buf)) ;
   }
   explicit_bzero(buf, sizeof buf) ;

@@ -26,32 +26,36 @@ static void tempfail (smtpd *s, char const *file)
 
 static void readline_dflt (smtpd *s, stralloc *sa, char const *file, char const *dflt)
 {
-  char fn[sizeof("control/") + strlen(file)] ;
-  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  size_t n = strlen(file) ;
+  char fn[sizeof("control/") + n] ;
+  memcpy(fn, "control/", 8) ; memcpy(fn + 8, file, n + 1) ;
   if (control_readline(sa, fn, dflt) < 0) tempfail(s, file) ;
 }
 
 static unsigned long readulong (smtpd *s, char const *file, unsigned long dflt)
 {
   unsigned long u ;
-  char fn[sizeof("control/") + strlen(file)] ;
-  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  size_t n = strlen(file) ;
+  char fn[sizeof("control/") + n] ;
+  memcpy(fn, "control/", 8) ; memcpy(fn + 8, file, n + 1) ;
   if (control_readulong(&u, fn, dflt) <= 0) tempfail(s, file) ;
   return u ;
 }
 
 static void readlines (smtpd *s, stralloc *sa, char const *file)
 {
-  char fn[sizeof("control/") + strlen(file)] ;
-  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  size_t n = strlen(file) ;
+  char fn[sizeof("control/") + n] ;
+  memcpy(fn, "control/", 8) ; memcpy(fn + 8, file, n + 1) ;
   if (control_readlines(sa, fn) < 0) tempfail(s, file) ;
 }
 
 /* A flag file: present (1) or absent (0); any other error ends the session. */
 static int flagfile (smtpd *s, char const *file)
 {
-  char fn[sizeof("control/") + strlen(file)] ;
-  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  size_t n = strlen(file) ;
+  char fn[sizeof("control/") + n] ;
+  memcpy(fn, "control/", 8) ; memcpy(fn + 8, file, n + 1) ;
   if (!access(fn, F_OK)) return 1 ;
   if (errno != ENOENT) tempfail(s, file) ;
   return 0 ;
