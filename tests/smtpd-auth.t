@@ -230,6 +230,24 @@ if check(len(new) == 1, "queued"):
     check(re.search(rb" with ESMTPSA \(TLSv1\.[23] TLS_[A-Z0-9_]+\) id ", m) is not None, "Received says ESMTPSA with version and cipher")
     check(b"\nDate: " in m and b"\nMessage-ID: <" in m, "Date:/Message-ID: added")
 PY
+# AUTH in clear (loopback + authloopback), then STARTTLS: the AUTH and its relaying are gone.
+echo > "$BERTH_HOME/control/authloopback"
+smtpd_py <<'PY'
+import os, smtplib, ssl
+port = int(os.environ["port"])
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+c = smtplib.SMTP("127.0.0.1", port, local_hostname="submit.example", timeout=10)
+c.ehlo()
+check(c.has_extn("auth") and c.has_extn("starttls"), "authloopback: AUTH and STARTTLS offered in clear")
+c.login("joe@test.example", "s3cret pass")
+c.starttls(context=ctx)
+c.ehlo()
+check(c.has_extn("auth"), "after STARTTLS: AUTH offered again (the clear AUTH is forgotten)")
+is_(c.docmd("MAIL FROM:<joe@test.example>")[0], 250, "MAIL over TLS")
+is_(c.docmd("RCPT TO:<z@other.example>")[0], 553, "the clear AUTH no longer opens relaying after STARTTLS")
+c.quit()
+PY
+rm -f "$BERTH_HOME/control/authloopback"
 grep -q 'event=auth .*result=ok' "$T_DIR/tcp.log"; ok $? "tcp log: AUTH ok"
 ! grep -q 's3cret' "$T_DIR/tcp.log"; ok $? "tcp log: no password"
 smtpd_done

@@ -2,7 +2,8 @@
 /* SMTP AUTH (RFC 4954), mechanisms PLAIN and LOGIN, checked by a checkpassword(8) program.
    Offered only over TLS, or in clear to a loopback peer with control/authloopback.
    Trust: every response is the peer's: strictly base64-decoded into a fixed buffer, wiped
-   after use; the password is never logged. A success opens relaying (RELAYCLIENT=""). */
+   after use; the password is never logged. A success opens relaying (mailrcpt.c: as if
+   RELAYCLIENT were set and empty) until STARTTLS forgets it. */
 
 #include <string.h>
 #include <skalibs/bytestr.h>
@@ -95,7 +96,6 @@ static void verify (smtpd *s, char const *mech, char const *user, size_t ulen, c
   if (!stralloc_copyb(&s->authuser, user, ulen) || !stralloc_0(&s->authuser)) smtpd_drop(s, RP_NOMEM, "nomem") ;
   s->authuser.len-- ;
   s->authed = 1 ;
-  if (!s->relayclient) s->relayclient = "" ;   /* as RELAYCLIENT with an empty value */
   smtpd_log_auth(s, mech, user, ulen, "ok") ;
   smtpd_reply(s, RP_AUTH_OK) ;
 }

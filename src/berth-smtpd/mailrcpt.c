@@ -1,7 +1,7 @@
 /* ISC license. */
 /* MAIL and RCPT: path and parameter parsing, then qmail's policy (badmailfrom, rcpthosts,
    morercpthosts.cdb, RELAYCLIENT, localiphost), checked on the address as delivery reads it.
-   Trust: arguments are the peer's. Relaying opens only through RELAYCLIENT or rcpthosts. */
+   Trust: arguments are the peer's. Relaying opens only through RELAYCLIENT, AUTH or rcpthosts. */
 
 #include <errno.h>
 #include <string.h>
@@ -80,6 +80,8 @@ void smtpd_mail (smtpd *s, char const *arg, size_t len)
 
 void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
 {
+  /* AUTH relays like RELAYCLIENT="" (an admin's RELAYCLIENT value is kept); STARTTLS clears it */
+  char const *relayclient = s->relayclient ? s->relayclient : s->authed ? "" : 0 ;
   smtpaddr a = SMTPADDR_ZERO ;
   smtpparam p = SMTPPARAM_ZERO ;
   stralloc *addr = &s->tmp ;
@@ -103,7 +105,7 @@ void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
   else
   {
     if (smtpd_badmailfrom(s, s->mailfrom.s, s->mailfrom.len)) { refuse(s, RP_BADMAILFROM, "badmailfrom") ; return ; }
-    if (!s->relayclient)
+    if (!relayclient)
     {
       /* Delivery would route on %, ! or an @ inside the local part: never for a stranger. */
       if (a.flags & SMTPADDR_SPECIAL) { refuse(s, RP_ROUTING, "routing-characters") ; return ; }
@@ -116,7 +118,7 @@ void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
     }
   }
   if (!stralloc_catb(&s->rcpts, addr->s, addr->len)
-   || (s->relayclient && !stralloc_cats(&s->rcpts, s->relayclient))
+   || (relayclient && !stralloc_cats(&s->rcpts, relayclient))
    || !stralloc_0(&s->rcpts)) smtpd_drop(s, RP_NOMEM, "nomem") ;
   s->nrcpt++ ;
   smtpd_reply(s, RP_RCPT_OK) ;
