@@ -40,11 +40,17 @@ while True:
     if cmd in ("EHLO", "HELO"):
         ext = "" if tls or ctl < 0 else "250-STARTTLS\r\n"
         send("250-tls.test\r\n" + ext + "250 8BITMIME\r\n")
-    elif cmd == "STARTTLS":
+    elif cmd in ("STARTTLS", "XSTARTTLS"):  # XSTARTTLS: test of the 'y' (no info) command
         if tls or ctl < 0:
             send("503 no\r\n")
             continue
         send("220 ready to start TLS\r\n")
+        if cmd == "XSTARTTLS":
+            os.write(ctl, b"y")
+            os.close(ctl)
+            rfd, wfd = int(os.environ["SSLREADFD"]), int(os.environ["SSLWRITEFD"])
+            ctl, tls = -1, True
+            continue
         os.write(ctl, b"Y")
         data = b""
         while not data.endswith(b"\0\0"):

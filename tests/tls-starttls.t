@@ -4,7 +4,7 @@
 # declining TLS (the engine child exits and the connection closes), and a failed handshake.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
-t_start 30
+tls_start 30
 tls_certs
 C=$T_DIR/certs
 APP=$BERTH_TOP/tests/tls-smtp-app.py
@@ -42,6 +42,23 @@ printf '%s\n' "$OUT" | grep -q '^info tls=yes SSL_PROTOCOL=TLSv1.2'; ok $? "smtp
 printf '%s\n' "$OUT" | grep -q '^quit 221$'; ok $? "smtplib: QUIT over TLS"
 diag "$(printf '%s\n' "$OUT" | grep '^cipher')"
 
+# 'y' instead of 'Y': TLS without handshake info.
+OUT=$(timeout 10 python3 - "$PORT" <<'PY' 2>&1
+import socket, ssl, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+f = s.makefile("rb")
+f.readline()
+s.sendall(b"XSTARTTLS\r\n")
+print(f.readline().decode().strip())
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+t = ctx.wrap_socket(s, server_hostname="y.test")
+g = t.makefile("rb")
+t.sendall(b"INFO\r\n")
+print(g.readline().decode().strip())
+PY
+)
+printf '%s\n' "$OUT" | grep -q '^250 tls=yes none$'; ok $? "'y' command: TLS without info"
+
 # Declining: MAIL without STARTTLS closes the UCSPI-TLS fds; the engine child must exit so the
 # connection closes as soon as the app exits.
 OUT=$(timeout 10 python3 - "$PORT" <<'PY' 2>&1
@@ -69,7 +86,7 @@ f = s.makefile("rb")
 f.readline()
 s.sendall(b"STARTTLS\r\n")
 print(f.readline().decode().strip())
-s.sendall(b"this is not TLS\r\n" * 4)
+s.sendall(b"\x16\x03\x01\x00\x05hello")
 s.settimeout(5)
 try:
     print("rest", repr(f.read()[:2]))
@@ -80,5 +97,5 @@ PY
 printf '%s\n' "$OUT" | grep -q '^220 ready'; ok $? "garbage handshake: STARTTLS accepted"
 sleep 0.2
 grep -q 'tls-smtp-app: handshake failed' "$T_DIR/server.log"; ok $? "garbage handshake: app sees EOF without info"
-grep -q 'berth-tlsd: fatal: TLS error' "$T_DIR/server.log"; ok $? "garbage handshake: engine logs a TLS error"
+grep -q 'berth-tlsd: fatal: TLS error with 127.0.0.1: [0-9]*: ' "$T_DIR/server.log"; ok $? "garbage handshake: engine logs a TLS error"
 t_done

@@ -32,16 +32,31 @@ struct report_s
   int done ;
 } ;
 
+static char const *field (stralloc const *sa, char const *name)
+{
+  size_t len = strlen(name) ;
+  for (char const *s = sa->s ; s < sa->s + sa->len && *s ; s += strlen(s) + 1)
+    if (!strncmp(s, name, len) && s[len] == '=') return s + len + 1 ;
+  return "" ;
+}
+
 static int on_handshake (br_ssl_engine_context *eng, void *data)
 {
   report *r = data ;
   stralloc sa = STRALLOC_ZERO ;
-  char const *hash ;
-  r->done = 1 ;
+  char reason[64] = "" ;
   if (!berthtls_info_client(eng, r->x, &sa)) return 0 ;
-  hash = sa.s ;
-  while (hash < sa.s + sa.len && strncmp(hash, "SSL_PEER_CERT_HASH=", 19)) hash += strlen(hash) + 1 ;
-  strerr_warni6x("peer ", r->name ? r->name : "(no name)", " certificate ", hash + 19, r->x->err ? " not verified: " : " verified", r->x->err ? berthtls_error_str(r->x->err) : "") ;
+  r->done = 1 ;
+  if (r->x->err)
+  {
+    char const *e = berthtls_error_str(r->x->err) ;
+    size_t n = strcspn(e, ": ") ;
+    if (n > sizeof reason - 9) n = sizeof reason - 9 ;
+    memcpy(reason, " reason=", 8) ; memcpy(reason + 8, e, n) ; reason[8 + n] = 0 ;
+  }
+  strerr_warni("tls peer=", r->name ? r->name : "-", " protocol=", field(&sa, "SSL_PROTOCOL"),
+    " cipher=", field(&sa, "SSL_CIPHER"), " verified=", field(&sa, "SSL_VERIFIED"),
+    " cert=", field(&sa, "SSL_PEER_CERT_HASH"), reason) ;
   if (r->ctl >= 0)
   {
     if (allwrite(r->ctl, sa.s, sa.len) < sa.len) strerr_warnwu1sys("write handshake info") ;

@@ -1,9 +1,10 @@
 /* ISC license. */
 
-/* The engine process: drops privileges, runs BearSSL between the client socket (fds 0/1) and
+/* The engine process (privileges already dropped): runs BearSSL between the client socket (fds 0/1) and
    the application's pipes, and reports the handshake info on infofd (then closes it). */
 
 #include <unistd.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <bearssl.h>
 #include <skalibs/allreadwrite.h>
@@ -16,16 +17,24 @@
 #include <berth/tls.h>
 #include "tlsd.h"
 
+typedef struct hs_s hs, *hs_ref ;
+struct hs_s
+{
+  int infofd ;
+  int done ;
+} ;
+
 static int report (br_ssl_engine_context *eng, void *data)
 {
-  int fd = *(int *)data ;
+  hs *h = data ;
   stralloc sa = STRALLOC_ZERO ;
-  if (fd < 0) return 1 ;
+  h->done = 1 ;
+  if (h->infofd < 0) return 1 ;
   if (!berthtls_info_server(eng, &sa)) return 0 ;
-  if (allwrite(fd, sa.s, sa.len) < sa.len) strerr_warnwu1sys("write handshake info") ;
+  if (allwrite(h->infofd, sa.s, sa.len) < sa.len) strerr_warnwu1sys("write handshake info") ;
   stralloc_free(&sa) ;
-  fd_close(fd) ;
-  *(int *)data = -1 ;
+  fd_close(h->infofd) ;
+  h->infofd = -1 ;
   return 1 ;
 }
 
@@ -35,9 +44,10 @@ void tlsd_engine (tlsd_conf const *conf, int appin, int appout, int infofd)
   berthtls_sni sni ;
   unsigned char iobuf[BR_SSL_BUFSIZE_BIDI] ;
   int fds[4] = { appin, appout, 0, 1 } ;
+  hs h = { .infofd = infofd, .done = 0 } ;
+  char const *ip = getenv("TCPREMOTEIP") ;
   tain deadline ;
   int e ;
-  if (!berthtls_drop()) strerr_diefu1sys(BERTHTLS_EXIT_CONFIG, "drop privileges to TLS_UID/TLS_GID") ;
   sig_ignore(SIGPIPE) ;
   for (unsigned int i = 0 ; i < 4 ; i++)
     if (ndelay_on(fds[i]) < 0) strerr_diefu1sys(BERTHTLS_EXIT_SYS, "set fds nonblocking") ;
@@ -51,13 +61,14 @@ void tlsd_engine (tlsd_conf const *conf, int appin, int appout, int infofd)
   }
   tain_now_set_stopwatch_g() ;
   tain_add_g(&deadline, &conf->hstimeout) ;
-  e = berthtls_run(&sc.eng, fds, &deadline, &report, &infofd) ;
-  if (e < 0) strerr_diefu1sys(BERTHTLS_EXIT_TLS, infofd >= 0 ? "complete the TLS handshake" : "run the TLS session") ;
+  if (!ip) ip = "unknown" ;
+  e = berthtls_run(&sc.eng, fds, &deadline, &report, &h) ;
+  if (e < 0) strerr_diefu3sys(BERTHTLS_EXIT_TLS, h.done ? "run the TLS session" : "complete the TLS handshake", " with ", ip) ;
   if (e)
   {
     char fmt[UINT_FMT] ;
     fmt[uint_fmt(fmt, (unsigned int)e)] = 0 ;
-    strerr_dief4x(BERTHTLS_EXIT_TLS, "TLS error ", fmt, ": ", berthtls_error_str(e)) ;
+    strerr_dief6x(BERTHTLS_EXIT_TLS, "TLS error with ", ip, ": ", fmt, ": ", berthtls_error_str(e)) ;
   }
   _exit(0) ;
 }

@@ -40,6 +40,7 @@ void tlsd_implicit (tlsd_conf const *conf)
   if (!pid)
   {
     fd_close(a[1]) ; fd_close(b[0]) ; fd_close(i[0]) ;
+    if (!berthtls_drop()) strerr_diefu1sys(BERTHTLS_EXIT_CONFIG, "drop privileges to TLS_UID/TLS_GID") ;
     tlsd_engine(conf, a[0], b[1], i[1]) ;
   }
   fd_close(a[0]) ; fd_close(b[1]) ; fd_close(i[1]) ;

@@ -19,11 +19,13 @@
 
 #define CTL_INFO 'Y'
 #define CTL_NOINFO 'y'
+#define catlit(sa, s) stralloc_catb(sa, s, sizeof(s) - 1)
 
 static void child (tlsd_conf const *conf, int appin, int appout, int ctl)
 {
   char c ;
   ssize_t r ;
+  if (!berthtls_drop()) strerr_diefu1sys(BERTHTLS_EXIT_CONFIG, "drop privileges to TLS_UID/TLS_GID") ;
   do r = read(ctl, &c, 1) ; while (r < 0 && errno == EINTR) ;
   if (r < 0) strerr_diefu1sys(BERTHTLS_EXIT_SYS, "read from SSLCTLFD") ;
   if (!r) _exit(0) ;   /* the app declined TLS */
@@ -52,9 +54,9 @@ void tlsd_ucspi (tlsd_conf const *conf)
     char fmt[INT_FMT] ;
     if (!stralloc_cats(&modif, "SSLCTLFD=")) goto nomem ;
     fmt[int_fmt(fmt, c[0])] = 0 ;
-    if (!stralloc_cats(&modif, fmt) || !stralloc_catb(&modif, "\0SSLREADFD=", 11)) goto nomem ;
+    if (!stralloc_cats(&modif, fmt) || !catlit(&modif, "\0SSLREADFD=")) goto nomem ;
     fmt[int_fmt(fmt, b[0])] = 0 ;
-    if (!stralloc_cats(&modif, fmt) || !stralloc_catb(&modif, "\0SSLWRITEFD=", 12)) goto nomem ;
+    if (!stralloc_cats(&modif, fmt) || !catlit(&modif, "\0SSLWRITEFD=")) goto nomem ;
     fmt[int_fmt(fmt, a[1])] = 0 ;
     if (!stralloc_cats(&modif, fmt) || !stralloc_0(&modif)) goto nomem ;
     if (!tlsd_env_scrub(&modif)) goto nomem ;

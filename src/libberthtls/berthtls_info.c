@@ -10,6 +10,8 @@
 #include <skalibs/uint16.h>
 #include <berth/tls.h>
 
+#define catlit(sa, s) stralloc_catb(sa, s, sizeof(s) - 1)
+
 static int add_common (br_ssl_engine_context const *eng, stralloc *sa)
 {
   br_ssl_session_parameters p ;
@@ -20,7 +22,7 @@ static int add_common (br_ssl_engine_context const *eng, stralloc *sa)
   name = berthtls_suite_name(p.cipher_suite) ;
   if (!stralloc_cats(sa, "SSL_PROTOCOL=")
    || !stralloc_cats(sa, berthtls_version_name(br_ssl_engine_get_version(eng)))
-   || !stralloc_catb(sa, "\0SSL_CIPHER=", 12)) return 0 ;
+   || !catlit(sa, "\0SSL_CIPHER=")) return 0 ;
   if (name) return stralloc_cats(sa, name) && stralloc_0(sa) ;
   hex[uint16_xfmt(hex, p.cipher_suite)] = 0 ;
   return stralloc_cats(sa, "0x") && stralloc_cats(sa, hex) && stralloc_0(sa) ;
@@ -34,10 +36,10 @@ int berthtls_info_server (br_ssl_engine_context const *eng, stralloc *sa)
   {
     size_t n = strlen(sni) ;
     for (size_t i = 0 ; i < n ; i++)
-      if ((unsigned char)sni[i] <= ' ' || sni[i] == 0x7f) return stralloc_catb(sa, "SSL_TLS_SNI_SERVERNAME\0\0", 24) ;
-    return stralloc_cats(sa, "SSL_TLS_SNI_SERVERNAME=") && stralloc_catb(sa, sni, n) && stralloc_catb(sa, "\0\0", 2) ;
+      if ((unsigned char)sni[i] <= ' ' || sni[i] == 0x7f) return catlit(sa, "SSL_TLS_SNI_SERVERNAME\0\0") ;
+    return stralloc_cats(sa, "SSL_TLS_SNI_SERVERNAME=") && stralloc_catb(sa, sni, n) && catlit(sa, "\0\0") ;
   }
-  return stralloc_catb(sa, "SSL_TLS_SNI_SERVERNAME\0\0", 24) ;
+  return catlit(sa, "SSL_TLS_SNI_SERVERNAME\0\0") ;
 }
 
 int berthtls_info_client (br_ssl_engine_context const *eng, berthtls_x509 const *x, stralloc *sa)
@@ -51,7 +53,7 @@ int berthtls_info_client (br_ssl_engine_context const *eng, berthtls_x509 const 
   hex[64] = 0 ;
   return add_common(eng, sa)
    && stralloc_cats(sa, x->err ? "SSL_VERIFIED=0" : "SSL_VERIFIED=1")
-   && stralloc_catb(sa, "\0SSL_PEER_CERT_HASH=SHA256:", 27)
+   && catlit(sa, "\0SSL_PEER_CERT_HASH=SHA256:")
    && stralloc_catb(sa, hex, 64)
-   && stralloc_catb(sa, "\0\0", 2) ;
+   && catlit(sa, "\0\0") ;
 }

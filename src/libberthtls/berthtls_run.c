@@ -3,12 +3,14 @@
 /* The TLS engine loop: one iopause over 4 nonblocking fds, fd[0] cleartext from the app, fd[1]
    cleartext to the app, fd[2] ciphertext from the peer, fd[3] ciphertext to the peer. Each fd is
    polled only when the engine state allows it, so the loop never spins. The handshake has a
-   deadline; after app EOF (and once received data is delivered) we send close_notify and wait a
-   bounded time for the peer's.
+   deadline. App EOF is a half-close: peer data is still relayed until the app stops reading too,
+   the peer closes, or a linger timeout; then we send close_notify and wait a bounded time for
+   the peer's.
    Returns 0 on a clean end, -1 on a system error (errno), or a BearSSL/berthtls error code. */
 
 #include <errno.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <bearssl.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/error.h>
@@ -17,18 +19,19 @@
 #include <berth/tls.h>
 
 #define CLOSE_TIMEOUT_SECS 5
+#define LINGER_TIMEOUT_SECS 10
 
-enum { APPIN, APPOUT, NETIN, NETOUT } ;
+enum { APPIN, APPOUT, NETIN, NETOUT, APPWATCH } ;
 
 int berthtls_run (br_ssl_engine_context *eng, int const *fd, tain const *hsdeadline, berthtls_handshake_func *cb, void *data)
 {
   tain deadline = *hsdeadline ;
-  int handshaken = 0, appeof = 0, closing = 0 ;
+  int handshaken = 0, appeof = 0, lingered = 0, closing = 0, shut = 0 ;
   int open[4] = { 1, 1, 1, 1 } ;
   for (;;)
   {
-    iopause_fd x[4] ;
-    int which[4] ;
+    iopause_fd x[5] ;
+    int which[5] ;
     unsigned int n = 0 ;
     unsigned int st = br_ssl_engine_current_state(eng) ;
     int r ;
@@ -38,12 +41,17 @@ int berthtls_run (br_ssl_engine_context *eng, int const *fd, tain const *hsdeadl
       handshaken = 1 ;
       if (cb && !(*cb)(eng, data)) return -1 ;
     }
-    if (appeof && !closing && !(st & BR_SSL_RECVAPP))
-    {  /* close_notify only once what the peer sent is delivered */
+    if (appeof && !closing && (lingered || !open[APPOUT]) && !(st & BR_SSL_RECVAPP))
+    {  /* close_notify only once what the peer sent is delivered and the app stopped reading */
       br_ssl_engine_close(eng) ;
       closing = 1 ;
       tain_addsec_g(&deadline, CLOSE_TIMEOUT_SECS) ;
       continue ;
+    }
+    if (closing && !shut && !(st & BR_SSL_SENDREC))
+    {  /* our close_notify is out: TCP half-close too, so that lazy peers see EOF */
+      shutdown(fd[NETOUT], SHUT_WR) ;
+      shut = 1 ;
     }
     if ((st & BR_SSL_RECVAPP) && !open[APPOUT])
     {  /* the app is gone: discard what the peer still sends */
@@ -56,15 +64,25 @@ int berthtls_run (br_ssl_engine_context *eng, int const *fd, tain const *hsdeadl
     if ((st & BR_SSL_RECVREC) && open[NETIN]) { x[n].fd = fd[NETIN] ; x[n].events = IOPAUSE_READ ; which[n++] = NETIN ; }
     if (st & BR_SSL_RECVAPP) { x[n].fd = fd[APPOUT] ; x[n].events = IOPAUSE_WRITE ; which[n++] = APPOUT ; }
     if ((st & BR_SSL_SENDAPP) && open[APPIN]) { x[n].fd = fd[APPIN] ; x[n].events = IOPAUSE_READ ; which[n++] = APPIN ; }
+    if (appeof && !closing && open[APPOUT] && !(st & BR_SSL_RECVAPP))
+    {  /* half-closed app: notice when it stops reading too */
+      x[n].fd = fd[APPOUT] ; x[n].events = 0 ; which[n++] = APPWATCH ;
+    }
     if (!n)
     {
       if (closing) return 0 ;  /* after close_notify BearSSL drops late data: done */
       if (!open[NETIN]) return handshaken ? 0 : (errno = EPIPE, -1) ;
       return BERTHTLS_ERR_STALLED ;
     }
-    r = iopause_g(x, n, handshaken && !closing ? 0 : &deadline) ;
+    r = iopause_g(x, n, handshaken && !closing && !appeof ? 0 : &deadline) ;
     if (r < 0) return -1 ;
-    if (!r) return closing ? 0 : (errno = ETIMEDOUT, -1) ;
+    if (!r)
+    {
+      if (closing) return 0 ;
+      if (!appeof) return (errno = ETIMEDOUT, -1) ;
+      lingered = 1 ;
+      continue ;
+    }
     for (unsigned int i = 0 ; i < n ; i++)
     {
       unsigned char *buf ;
@@ -102,6 +120,7 @@ int berthtls_run (br_ssl_engine_context *eng, int const *fd, tain const *hsdeadl
           {
             open[APPIN] = 0 ;
             appeof = 1 ;
+            tain_addsec_g(&deadline, LINGER_TIMEOUT_SECS) ;
           }
           break ;
         case APPOUT :
@@ -118,6 +137,9 @@ int berthtls_run (br_ssl_engine_context *eng, int const *fd, tain const *hsdeadl
               tain_addsec_g(&deadline, CLOSE_TIMEOUT_SECS) ;
             }
           }
+          break ;
+        case APPWATCH :
+          open[APPOUT] = 0 ;
           break ;
       }
       break ;  /* the engine state changed: recompute the poll set */
