@@ -57,6 +57,7 @@ int main (void)
     smtpd_drop(&s, RP_HOME, "home") ;
   }
   smtpd_config(&s) ;
+  smtpd_tls_init(&s) ;
   smtpd_puts(&s, RP_GREETING) ;
   smtpd_put(&s, s.greeting.s, s.greeting.len) ;
   smtpd_puts(&s, RP_GREETING_END "\r\n") ;

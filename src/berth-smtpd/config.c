@@ -26,25 +26,39 @@ static void tempfail (smtpd *s, char const *file)
 
 static void readline_dflt (smtpd *s, stralloc *sa, char const *file, char const *dflt)
 {
-  char fn[sizeof("control/") + strlen(file)] ;
-  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  size_t n = strlen(file) ;
+  char fn[sizeof("control/") + n] ;
+  memcpy(fn, "control/", 8) ; memcpy(fn + 8, file, n + 1) ;
   if (control_readline(sa, fn, dflt) < 0) tempfail(s, file) ;
 }
 
 static unsigned long readulong (smtpd *s, char const *file, unsigned long dflt)
 {
   unsigned long u ;
-  char fn[sizeof("control/") + strlen(file)] ;
-  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  size_t n = strlen(file) ;
+  char fn[sizeof("control/") + n] ;
+  memcpy(fn, "control/", 8) ; memcpy(fn + 8, file, n + 1) ;
   if (control_readulong(&u, fn, dflt) <= 0) tempfail(s, file) ;
   return u ;
 }
 
 static void readlines (smtpd *s, stralloc *sa, char const *file)
 {
-  char fn[sizeof("control/") + strlen(file)] ;
-  memcpy(fn, "control/", 8) ; strcpy(fn + 8, file) ;
+  size_t n = strlen(file) ;
+  char fn[sizeof("control/") + n] ;
+  memcpy(fn, "control/", 8) ; memcpy(fn + 8, file, n + 1) ;
   if (control_readlines(sa, fn) < 0) tempfail(s, file) ;
+}
+
+/* A flag file: present (1) or absent (0); any other error ends the session. */
+static int flagfile (smtpd *s, char const *file)
+{
+  size_t n = strlen(file) ;
+  char fn[sizeof("control/") + n] ;
+  memcpy(fn, "control/", 8) ; memcpy(fn + 8, file, n + 1) ;
+  if (!access(fn, F_OK)) return 1 ;
+  if (errno != ENOENT) tempfail(s, file) ;
+  return 0 ;
 }
 
 void smtpd_config (smtpd *s)
@@ -68,6 +82,15 @@ void smtpd_config (smtpd *s)
   readlines(s, &s->badmailfrom, "badmailfrom") ;
   if (cdb_init(&s->morercpthosts, "control/morercpthosts.cdb")) s->hasmore = 1 ;
   else if (errno != ENOENT) tempfail(s, "morercpthosts.cdb") ;
+
+  s->requiretls = getenv("REQUIRETLS") || flagfile(s, "requiretls") ;
+  s->requireauth = getenv("REQUIREAUTH") || flagfile(s, "requireauth") ;
+  s->authloopback = flagfile(s, "authloopback")
+    && (!strcmp(s->remoteip, "127.0.0.1") || !strcmp(s->remoteip, "::1")) ;
+  x = getenv("CHECKPASSWORD") ;
+  if (x && *x) { if (!stralloc_copys(&s->checkpw, x) || !stralloc_0(&s->checkpw)) tempfail(s, "checkpassword") ; }
+  else readline_dflt(s, &s->checkpw, "checkpassword", 0) ;
+  if (s->checkpw.len) s->checkpw.len = strlen(s->checkpw.s) ;
 
   u = readulong(s, "databytes", 0) ;
   x = getenv("DATABYTES") ;

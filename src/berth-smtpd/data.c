@@ -24,8 +24,15 @@
 #define ST_END 5
 #define ST_BARE 6
 
-#define HDR_PEEK 16
 #define QBUF_SIZE 65536
+
+/* Where the header scanner is in the current line of the header block. */
+#define HS_START 0        /* at the start of a line */
+#define HS_NAME 1         /* holding what may be a field name */
+#define HS_FIELD 2        /* inside a field (name known), streaming */
+
+#define F_RECEIVED "received"
+#define F_DELIVERED "delivered-to"
 
 typedef struct dstate_s dstate ;
 struct dstate_s
@@ -35,35 +42,92 @@ struct dstate_s
   uint64_t size ;         /* bytes as stored, LF endings */
   unsigned int hops ;
   int inheader ;
-  size_t hdrlen ;
-  char hdr[HDR_PEEK] ;
+  unsigned int hs ;
+  int prevfield ;         /* the previous header line was a field: WSP continues it */
+  int submit ;            /* authenticated: add Date:/Message-ID: if missing */
+  unsigned int have ;     /* SUBMIT_HAVE_* seen */
+  size_t holdlen ;
+  char hold[SMTPD_TEXTLINE_MAX] ;
   int toolong ;
   int toobig ;
   int writeerr ;
   buffer q ;
 } ;
 
-static void emit (smtpd const *s, dstate *d, char c)
+static void store (smtpd const *s, dstate *d, char c)
 {
-  if (d->inheader)
-  {
-    if (d->hdrlen < HDR_PEEK) d->hdr[d->hdrlen++] = c ;
-    if (c == '\n')
-    {
-      if (d->hdrlen == 1) d->inheader = 0 ;
-      else if ((d->hdrlen >= 9 && !case_diffb(d->hdr, 9, "received:"))
-            || (d->hdrlen >= 13 && !case_diffb(d->hdr, 13, "delivered-to:"))) d->hops++ ;
-      d->hdrlen = 0 ;
-    }
-  }
   d->size++ ;
   if (s->databytes && d->size > s->databytes) d->toobig = 1 ;
   if (d->toobig || d->toolong || d->writeerr || d->hops > SMTPD_HOPS_MAX) return ;
   if (buffer_put(&d->q, &c, 1) < 0) d->writeerr = 1 ;
 }
 
+static void storeb (smtpd const *s, dstate *d, char const *x, size_t len)
+{
+  size_t i = 0 ;
+  for (; i < len ; i++) store(s, d, x[i]) ;
+}
+
+/* The header block ends (empty line, a line that is no field, or the end of the message):
+   a submission gets its missing fields here, at the end of the header. */
+static void endheader (smtpd *s, dstate *d)
+{
+  d->inheader = 0 ;
+  if (!d->submit || (d->have & (SUBMIT_HAVE_DATE | SUBMIT_HAVE_MSGID)) == (SUBMIT_HAVE_DATE | SUBMIT_HAVE_MSGID)) return ;
+  if (!smtpd_submit_headers(s, d->have, &s->tmp)) { d->writeerr = 1 ; return ; }
+  storeb(s, d, s->tmp.s, s->tmp.len) ;
+}
+
+static void fieldname (dstate *d)
+{
+  size_t n = d->holdlen ;
+  if ((n == sizeof(F_RECEIVED) - 1 && !case_diffb(d->hold, n, F_RECEIVED))
+   || (n == sizeof(F_DELIVERED) - 1 && !case_diffb(d->hold, n, F_DELIVERED))) d->hops++ ;
+  d->have |= smtpd_submit_field(d->hold, n) ;
+}
+
+/* One stored byte: through the header scanner while in the header block. A possible field
+   name is held (at most one line) until its ':' shows whether the line is a field. */
+static void emit (smtpd *s, dstate *d, char c)
+{
+  if (!d->inheader) { store(s, d, c) ; return ; }
+  switch (d->hs)
+  {
+    case HS_START :
+      if (c == '\n') { endheader(s, d) ; store(s, d, c) ; return ; }
+      if ((c == ' ' || c == '\t') && d->prevfield) { d->hs = HS_FIELD ; store(s, d, c) ; return ; }
+      if ((unsigned char)c > 32 && (unsigned char)c < 127 && c != ':')
+      {
+        d->hold[0] = c ; d->holdlen = 1 ; d->hs = HS_NAME ;
+        return ;
+      }
+      endheader(s, d) ; store(s, d, c) ;
+      return ;
+    case HS_NAME :
+      if (c == ':')
+      {
+        fieldname(d) ;
+        storeb(s, d, d->hold, d->holdlen) ; store(s, d, c) ;
+        d->hs = HS_FIELD ; d->prevfield = 1 ;
+        return ;
+      }
+      if ((unsigned char)c > 32 && (unsigned char)c < 127 && d->holdlen < sizeof d->hold)
+      {
+        d->hold[d->holdlen++] = c ;
+        return ;
+      }
+      endheader(s, d) ;
+      storeb(s, d, d->hold, d->holdlen) ; store(s, d, c) ;
+      return ;
+    default :
+      store(s, d, c) ;
+      if (c == '\n') d->hs = HS_START ;
+      return ;
+  }
+}
+
 /* One byte through the automaton. */
-static void step (smtpd const *s, dstate *d, char c)
+static void step (smtpd *s, dstate *d, char c)
 {
   d->linelen++ ;
   if (d->linelen > SMTPD_TEXTLINE_MAX) d->toolong = 1 ;
@@ -105,7 +169,7 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
   char qbuf[QBUF_SIZE] ;
   char qid[QUEUE_ID_MAX + 16] ;
   smtpd_qq q = { .pid = 0, .msgfd = -1, .envfd = -1, .errfd = -1, .idfd = -1 } ;
-  dstate d = { .st = ST_BOL, .linelen = 0, .size = 0, .hops = 0, .inheader = 1, .hdrlen = 0, .toolong = 0, .toobig = 0, .writeerr = 0 } ;
+  dstate d = { .st = ST_BOL, .linelen = 0, .size = 0, .hops = 0, .inheader = 1, .hs = HS_START, .prevfield = 0, .submit = s->authed, .have = 0, .holdlen = 0, .toolong = 0, .toobig = 0, .writeerr = 0 } ;
   int r ;
   (void)arg ;
   if (len) { smtpd_reply(s, RP_NO_ARG) ; return ; }
@@ -146,6 +210,7 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
     smtpd_log_tx(s, "refused", 0, d.size, "bare-cr-or-lf") ;
     smtpd_drop(s, RP_BARE_LF, "bare-cr-or-lf") ;
   }
+  if (d.inheader) endheader(s, &d) ;   /* a message that is all header */
   if (!d.writeerr && !buffer_flush(&d.q)) d.writeerr = 1 ;
   if (d.toolong) { txfail(s, &q, RP_TEXT_TOO_LONG, "line-too-long", d.size) ; return ; }
   if (d.toobig) { txfail(s, &q, RP_SIZE, "databytes", d.size) ; return ; }

@@ -65,6 +65,9 @@ void smtpd_log_tx (smtpd *s, char const *status, char const *qid, uint64_t size,
   smtpd_log_cat(&sa, "from", s->mailfrom.s ? s->mailfrom.s : "", s->mailfrom.len) ;
   lognum(&sa, "rcpts", s->nrcpt) ;
   lognum(&sa, "size", size) ;
+  logs(&sa, "proto", smtpd_proto(s)) ;
+  if (s->tls) { logs(&sa, "tls", s->tlsproto) ; logs(&sa, "cipher", s->tlscipher) ; }
+  if (s->authed) smtpd_log_cat(&sa, "user", s->authuser.s, s->authuser.len) ;
   if (s->sid[0]) logs(&sa, "sid", s->sid) ;
   if (qid) logs(&sa, "qid", qid) ;
   if (reason) logs(&sa, "reason", reason) ;
@@ -80,7 +83,32 @@ void smtpd_log_session (smtpd *s, char const *reason)
   lognum(&sa, "tx", s->ntx) ;
   lognum(&sa, "accepted", s->naccepted) ;
   lognum(&sa, "errors", s->errors) ;
+  if (s->tls) { logs(&sa, "tls", s->tlsproto) ; logs(&sa, "cipher", s->tlscipher) ; }
+  if (s->authed) smtpd_log_cat(&sa, "user", s->authuser.s, s->authuser.len) ;
   logs(&sa, "end", reason) ;
+  emit(&sa) ;
+  stralloc_free(&sa) ;
+}
+
+/* Never the password: only the mechanism, the user name (escaped) and the outcome. */
+void smtpd_log_auth (smtpd *s, char const *mech, char const *user, size_t ulen, char const *result)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  common(s, &sa, "auth") ;
+  logs(&sa, "mech", mech) ;
+  smtpd_log_cat(&sa, "user", user, ulen) ;
+  logs(&sa, "result", result) ;
+  lognum(&sa, "failures", s->authfails) ;
+  emit(&sa) ;
+  stralloc_free(&sa) ;
+}
+
+void smtpd_log_tls (smtpd *s, char const *result)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  common(s, &sa, "starttls") ;
+  logs(&sa, "result", result) ;
+  if (s->tls) { logs(&sa, "tls", s->tlsproto) ; logs(&sa, "cipher", s->tlscipher) ; }
   emit(&sa) ;
   stralloc_free(&sa) ;
 }

@@ -1,7 +1,7 @@
 /* ISC license. */
 /* MAIL and RCPT: path and parameter parsing, then qmail's policy (badmailfrom, rcpthosts,
    morercpthosts.cdb, RELAYCLIENT, localiphost), checked on the address as delivery reads it.
-   Trust: arguments are the peer's. Relaying opens only through RELAYCLIENT or rcpthosts. */
+   Trust: arguments are the peer's. Relaying opens only through RELAYCLIENT, AUTH or rcpthosts. */
 
 #include <errno.h>
 #include <string.h>
@@ -43,6 +43,12 @@ static int path_params (smtpd *s, stralloc *sa, smtpaddr *a, smtpparam *p, char 
   return 1 ;
 }
 
+static void refuse (smtpd *s, char const *reply, char const *reason)
+{
+  smtpd_reply(s, reply) ;
+  smtpd_log_tx(s, "refused", 0, 0, reason) ;
+}
+
 void smtpd_mail (smtpd *s, char const *arg, size_t len)
 {
   smtpaddr a = SMTPADDR_ZERO ;
@@ -50,6 +56,8 @@ void smtpd_mail (smtpd *s, char const *arg, size_t len)
   ssize_t n ;
   if (s->helomode == HELO_NONE) { smtpd_reply(s, RP_NEED_HELO) ; return ; }
   if (s->hasmail) { smtpd_reply(s, RP_NESTED_MAIL) ; return ; }
+  if (s->requiretls && !s->tls) { refuse(s, RP_NEED_TLS, "tls-required") ; return ; }
+  if (s->requireauth && !s->authed) { refuse(s, RP_NEED_AUTH, "auth-required") ; return ; }
   n = prefix(arg, len, "FROM:") ;
   if (n < 0) { smtpd_reply(s, RP_MAIL_SYNTAX) ; return ; }
   if (!path_params(s, &s->mailfrom, &a, &p, arg + n, len - n, SMTPPARAM_MAIL, RP_SENDER_SYNTAX)) return ;
@@ -65,17 +73,15 @@ void smtpd_mail (smtpd *s, char const *arg, size_t len)
   s->hasmail = 1 ;
   s->rcpts.len = 0 ;
   s->nrcpt = 0 ;
+  /* a transaction in clear: TLS is declined, so berth-tlsd's engine child exits now */
+  if (!s->tls) smtpd_tls_decline(s) ;
   smtpd_reply(s, RP_MAIL_OK) ;
-}
-
-static void refuse (smtpd *s, char const *reply, char const *reason)
-{
-  smtpd_reply(s, reply) ;
-  smtpd_log_tx(s, "refused", 0, 0, reason) ;
 }
 
 void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
 {
+  /* AUTH relays like RELAYCLIENT="" (an admin's RELAYCLIENT value is kept); STARTTLS clears it */
+  char const *relayclient = s->relayclient ? s->relayclient : s->authed ? "" : 0 ;
   smtpaddr a = SMTPADDR_ZERO ;
   smtpparam p = SMTPPARAM_ZERO ;
   stralloc *addr = &s->tmp ;
@@ -99,7 +105,7 @@ void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
   else
   {
     if (smtpd_badmailfrom(s, s->mailfrom.s, s->mailfrom.len)) { refuse(s, RP_BADMAILFROM, "badmailfrom") ; return ; }
-    if (!s->relayclient)
+    if (!relayclient)
     {
       /* Delivery would route on %, ! or an @ inside the local part: never for a stranger. */
       if (a.flags & SMTPADDR_SPECIAL) { refuse(s, RP_ROUTING, "routing-characters") ; return ; }
@@ -112,7 +118,7 @@ void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
     }
   }
   if (!stralloc_catb(&s->rcpts, addr->s, addr->len)
-   || (s->relayclient && !stralloc_cats(&s->rcpts, s->relayclient))
+   || (relayclient && !stralloc_cats(&s->rcpts, relayclient))
    || !stralloc_0(&s->rcpts)) smtpd_drop(s, RP_NOMEM, "nomem") ;
   s->nrcpt++ ;
   smtpd_reply(s, RP_RCPT_OK) ;

@@ -108,7 +108,7 @@ static void escfind (char const *t, size_t len, char const *dflt, char *esc)
     while (p + n < t + len && n < 15 && ((p[n] >= '0' && p[n] <= '9') || p[n] == '.')) n++ ;
     if (n >= 5 && p[n] == ')' && p[0] == dflt[0]) { memcpy(esc, p, n) ; esc[n] = 0 ; return ; }
   }
-  strcpy(esc, dflt) ;
+  memcpy(esc, dflt, strlen(dflt) + 1) ;
 }
 
 int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t qidmax)

@@ -2,6 +2,7 @@
 /* The Received line berth-smtpd adds (RFC 5321 4.4), and the transaction id it carries.
    The queue id exists only after berth-queue commits, so the header names berth-smtpd's own
    id; the 250 reply and the log line carry both, which ties them together.
+   `with` follows RFC 3848 / 6531 (ESMTPS, ESMTPA, ESMTPSA, UTF8SMTPS...).
    Trust: HELO, TCPREMOTEHOST and TCPREMOTEINFO are reduced to safe bytes; addresses were
    checked by the parser (no control characters). */
 
@@ -43,7 +44,7 @@ static int safe (stralloc *sa, char const *x, size_t len)
 int smtpd_received (smtpd const *s, stralloc *sa)
 {
   char date[DATE822_FMT] ;
-  char const *with = s->helomode == HELO_EHLO ? (s->mparam.smtputf8 ? "UTF8SMTP" : "ESMTP") : "SMTP" ;
+  char const *with = smtpd_proto(s) ;
   int ok = 1 ;
   sa->len = 0 ;
   ok = ok && stralloc_cats(sa, "Received: from ") && safe(sa, s->helo.s, s->helo.len) && stralloc_cats(sa, " (") ;
@@ -52,8 +53,11 @@ int smtpd_received (smtpd const *s, stralloc *sa)
   ok = ok && stralloc_cats(sa, " [") && safe(sa, s->remoteip, strlen(s->remoteip))
     && stralloc_cats(sa, "])\n\tby ")
     && (s->localhost ? safe(sa, s->localhost, strlen(s->localhost)) : safe(sa, s->me.s, s->me.len))
-    && stralloc_cats(sa, " (berth-smtpd) with ") && stralloc_cats(sa, with)
-    && stralloc_cats(sa, " id ") && stralloc_cats(sa, s->sid) ;
+    && stralloc_cats(sa, " (berth-smtpd) with ") && stralloc_cats(sa, with) ;
+  if (s->tls)   /* RFC 3848: the protocol, and the TLS version and suite as a comment */
+    ok = ok && stralloc_cats(sa, " (") && stralloc_cats(sa, s->tlsproto) && stralloc_catb(sa, " ", 1)
+      && stralloc_cats(sa, s->tlscipher) && stralloc_catb(sa, ")", 1) ;
+  ok = ok && stralloc_cats(sa, " id ") && stralloc_cats(sa, s->sid) ;
   if (s->nrcpt == 1) ok = ok && stralloc_cats(sa, "\n\tfor <") && stralloc_cats(sa, s->rcpts.s) && stralloc_cats(sa, ">") ;
   return ok && stralloc_cats(sa, "; ") && stralloc_catb(sa, date, date822_fmt(date, time(0))) && stralloc_catb(sa, "\n", 1) ;
 }

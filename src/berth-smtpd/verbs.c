@@ -9,8 +9,7 @@
 #include <berth/smtpd.h>
 #include <berth/smtpd_replies.h>
 
-/* EHLO capabilities. STARTTLS and AUTH go here, each with a predicate saying whether this
-   session offers it (e.g. "SSLCTLFD is set and TLS is not active yet"). */
+/* EHLO capabilities, each with a predicate saying whether this session offers it. */
 typedef struct cap_s cap ;
 struct cap_s
 {
@@ -32,6 +31,11 @@ static void cap_size (smtpd *s)
   }
 }
 
+static int tls_offered (smtpd const *s) { return smtpd_tls_offered(s) ; }
+static int auth_offered (smtpd const *s) { return smtpd_auth_offered(s) ; }
+
+static void cap_auth (smtpd *s) { smtpd_puts(s, "AUTH PLAIN LOGIN") ; }
+
 static cap const caps[] =
 {
   { "PIPELINING", &always, 0 },
@@ -39,6 +43,8 @@ static cap const caps[] =
   { "SIZE", &always, &cap_size },
   { "ENHANCEDSTATUSCODES", &always, 0 },
   { "SMTPUTF8", &always, 0 },
+  { "STARTTLS", &tls_offered, 0 },
+  { "AUTH", &auth_offered, &cap_auth },
   { 0, 0, 0 }
 } ;
 
@@ -124,8 +130,9 @@ struct verb_s
   void (*f) (smtpd *, char const *, size_t) ;
 } ;
 
-/* STARTTLS and AUTH will be entries here; STARTTLS must refuse pipelined input after it
-   (buffer_len(&s->in) != 0, CVE-2011-0411) and reset the session state after the handshake. */
+static void v_starttls (smtpd *s, char const *arg, size_t len) { smtpd_starttls(s, arg, len) ; }
+static void v_auth (smtpd *s, char const *arg, size_t len) { smtpd_auth(s, arg, len) ; }
+
 static verb const verbs[] =
 {
   { "HELO", &v_helo },
@@ -138,6 +145,8 @@ static verb const verbs[] =
   { "QUIT", &v_quit },
   { "VRFY", &v_vrfy },
   { "HELP", &v_help },
+  { "STARTTLS", &v_starttls },
+  { "AUTH", &v_auth },
   { 0, 0 }
 } ;
 

@@ -26,6 +26,13 @@
 #define SMTPD_ERRFD 6                 /* qmail-queue's custom error text fd */
 #define SMTPD_CUSTOM_MAX 1000
 #define SMTPD_LOGFIELD_MAX 256
+#define SMTPD_TLSINFO_MAX 4096        /* bytes of UCSPI-TLS handshake info read from SSLCTLFD */
+#define SMTPD_TLSVAL_MAX 64           /* SSL_PROTOCOL / SSL_CIPHER values kept */
+#define SMTPD_HANDSHAKE_TIMEOUT 60    /* seconds for the TLS handshake after STARTTLS */
+#define SMTPD_AUTH_FAILS_MAX 3        /* failed AUTH attempts before the session is dropped */
+#define SMTPD_AUTH_DELAY_MS 1000      /* pause before each AUTH failure reply */
+#define SMTPD_CHECKPW_TIMEOUT 30      /* seconds the checkpassword program may take */
+#define SMTPD_CHECKPW_FD 3            /* checkpassword(8) reads user\0pass\0stamp\0 there */
 
 #define HELO_NONE 0
 #define HELO_HELO 1
@@ -34,8 +41,8 @@
 typedef struct smtpd_s smtpd, *smtpd_ref ;
 struct smtpd_s
 {
-  int infd ;                   /* 0; STARTTLS (UCSPI-TLS) will switch to SSLREADFD */
-  int outfd ;                  /* 1; STARTTLS will switch to SSLWRITEFD */
+  int infd ;                   /* 0; after STARTTLS, SSLREADFD moved to 0 */
+  int outfd ;                  /* 1; after STARTTLS, SSLWRITEFD moved to 1 */
   buffer in ;
   buffer out ;
   char inbuf[BUFFER_INSIZE] ;
@@ -60,6 +67,23 @@ struct smtpd_s
   char const *relayclient ;
   char const *queueprog ;
   stralloc qqpath ;
+  int requiretls ;             /* control/requiretls or $REQUIRETLS: MAIL needs TLS */
+  int requireauth ;            /* control/requireauth or $REQUIREAUTH: MAIL needs AUTH */
+  int authloopback ;           /* control/authloopback and a loopback peer: AUTH in clear */
+  stralloc checkpw ;           /* control/checkpassword or $CHECKPASSWORD; empty: no AUTH */
+
+  /* TLS (UCSPI-TLS: berth-tlsd / s6-ucspitlsd); the fds are -1 when absent or given up */
+  int ctlfd ;
+  int sslrfd ;
+  int sslwfd ;
+  int tls ;                    /* TLS active: after STARTTLS, or implicit (SSL_PROTOCOL at start) */
+  char tlsproto[SMTPD_TLSVAL_MAX] ;
+  char tlscipher[SMTPD_TLSVAL_MAX] ;
+
+  /* AUTH (RFC 4954) */
+  int authed ;
+  unsigned int authfails ;
+  stralloc authuser ;
 
   /* session */
   stralloc helo ;
@@ -92,6 +116,25 @@ extern void smtpd_drop (smtpd *, char const *reply, char const *reason) gccattr_
 
 /* config.c */
 extern void smtpd_config (smtpd *) ;
+
+/* tls.c */
+extern void smtpd_tls_init (smtpd *) ;               /* UCSPI-TLS fds, implicit-TLS environment */
+extern int smtpd_tls_offered (smtpd const *) ;
+extern void smtpd_tls_decline (smtpd *) ;            /* closes the UCSPI-TLS fds: no STARTTLS */
+extern void smtpd_starttls (smtpd *, char const *arg, size_t len) ;
+extern char const *smtpd_proto (smtpd const *) ;     /* SMTP ESMTP ESMTPS ESMTPA ESMTPSA UTF8SMTP... */
+
+/* auth.c, checkpw.c */
+extern int smtpd_auth_offered (smtpd const *) ;
+extern void smtpd_auth (smtpd *, char const *arg, size_t len) ;
+/* 1 good, 0 bad credentials, -1 temporary failure */
+extern int smtpd_checkpw (smtpd const *, char const *user, size_t ulen, char const *pass, size_t plen) ;
+
+/* submit.c */
+#define SUBMIT_HAVE_DATE 1
+#define SUBMIT_HAVE_MSGID 2
+extern unsigned int smtpd_submit_field (char const *name, size_t len) ;   /* SUBMIT_HAVE_* or 0 */
+extern int smtpd_submit_headers (smtpd const *, unsigned int have, stralloc *) ;   /* the missing lines */
 
 /* relay.c */
 extern int smtpd_rcpthosts (smtpd const *, char const *domain, size_t len) ;
@@ -130,5 +173,7 @@ extern int smtpd_received (smtpd const *, stralloc *) ; /* the Received line, LF
 extern void smtpd_log_cat (stralloc *, char const *key, char const *val, size_t len) ;
 extern void smtpd_log_tx (smtpd *, char const *status, char const *qid, uint64_t size, char const *reason) ;
 extern void smtpd_log_session (smtpd *, char const *reason) ;
+extern void smtpd_log_auth (smtpd *, char const *mech, char const *user, size_t ulen, char const *result) ;
+extern void smtpd_log_tls (smtpd *, char const *result) ;
 
 #endif

@@ -52,6 +52,30 @@
 #define RP_LOOP "554 5.4.6 too many hops, this message is looping (#5.4.6)"
 #define RP_PARAM_UNKNOWN "555 5.5.4 unknown or unsupported parameter (#5.5.4)"
 
+/* STARTTLS (RFC 3207) */
+#define RP_STARTTLS_GO "220 2.0.0 Ready to start TLS"
+#define RP_STARTTLS_PIPELINED "554 5.5.1 pipelined data after STARTTLS refused (#5.5.1)"
+#define RP_STARTTLS_AGAIN "503 5.5.1 TLS already active (#5.5.1)"
+#define RP_STARTTLS_NONE "502 5.5.1 STARTTLS not available (#5.5.1)"
+#define RP_NEED_TLS "530 5.7.0 Must issue a STARTTLS command first (#5.7.0)"
+
+/* AUTH (RFC 4954) */
+#define RP_AUTH_OK "235 2.7.0 Authentication successful"
+#define RP_AUTH_PROMPT "334 "
+#define RP_AUTH_LOGIN_USER "334 VXNlcm5hbWU6"
+#define RP_AUTH_LOGIN_PASS "334 UGFzc3dvcmQ6"
+#define RP_AUTH_BAD "535 5.7.8 authentication credentials invalid (#5.7.8)"
+#define RP_AUTH_B64 "501 5.5.2 malformed base64 or AUTH response (#5.5.2)"
+#define RP_AUTH_CANCEL "501 5.0.0 AUTH cancelled (#5.0.0)"
+#define RP_AUTH_MECH "504 5.5.4 unrecognized authentication mechanism (#5.5.4)"
+#define RP_AUTH_SYNTAX "501 5.5.4 syntax: AUTH mechanism [initial-response] (#5.5.4)"
+#define RP_AUTH_AGAIN "503 5.5.1 already authenticated (#5.5.1)"
+#define RP_AUTH_INTX "503 5.5.1 AUTH not allowed during a mail transaction (#5.5.1)"
+#define RP_AUTH_NONE "503 5.5.1 AUTH not available (#5.5.1)"
+#define RP_AUTH_NEED_EHLO "503 5.5.1 send EHLO first (#5.5.1)"
+#define RP_AUTH_TEMP "454 4.7.0 temporary authentication failure (#4.7.0)"
+#define RP_AUTH_TOO_MANY "421 4.7.0 too many AUTH failures, closing connection (#4.7.0)"
+#define RP_NEED_AUTH "530 5.7.0 Authentication required (#5.7.0)"
 
 /* Reply codes built at run time from berth-queue's exit code. */
 #define RP_QQ_OK "250 2.0.0 ok queued as "
