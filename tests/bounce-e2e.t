@@ -13,7 +13,7 @@ wait_port "$sinkport" 20 || { echo "Bail out! sink did not start"; exit 1; }
 echo "far.example:127.0.0.1" > "$c/smtproutes"
 echo "$sinkport" > "$c/smtpport"
 echo 400 > "$c/retryscale"
-echo 2 > "$c/queuelifetime"
+echo 800 > "$c/queuelifetime"   # 2 s at retryscale 400: one deferral, then the lifetime is over
 chmod 755 "$T_DIR/sink"
 t_bg as_user berth-start 2>"$T_DIR/send.log"
 n=0; while [ $n -lt 100 ] && ! berth-check send 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
@@ -69,6 +69,9 @@ ok $? "the bounces parse with python's email package and carry the right fields"
 grep -q 'Return-Path: <>' "$md"/* ; ok $? "bounces come from the null sender"
 sleep 1
 is "$(ls "$md" | wc -l)" 3 "no second bounce"
-n=0; while [ $n -lt 50 ] && [ -n "$(ls "$BERTH_HOME/queue/state" "$BERTH_HOME/queue/bounce" "$BERTH_HOME/queue/todo")" ]; do sleep 0.1; n=$((n + 1)); done
-is "$(ls "$BERTH_HOME/queue/state" "$BERTH_HOME/queue/bounce" "$BERTH_HOME/queue/todo" "$BERTH_HOME/queue/mess" | grep -c .)" 0 "the queue is empty afterwards"
+q=$BERTH_HOME/queue
+left () { find "$q/state" "$q/bounce" "$q/todo" "$q/mess" -type f | wc -l; }
+n=0; while [ $n -lt 50 ] && [ "$(left)" != 0 ]; do sleep 0.1; n=$((n + 1)); done
+is "$(left)" 0 "the queue is empty afterwards"
+grep -q 'rcpt=t450x@far.example chan=remote try=1 .*status=deferred' "$T_DIR/send.log"; ok $? "the lifetime case was deferred before it expired"
 t_done

@@ -35,13 +35,6 @@ static void put_results (unsigned char slot, char code, char const *s, unsigned 
   put_result(slot, code, s, strlen(s), extra) ;
 }
 
-static int id_ok (char const *id)
-{
-  if (!*id || *id == '.') return 0 ;
-  for (; *id ; id++) if ((*id < '0' || *id > '9') && *id != '.') return 0 ;
-  return 1 ;
-}
-
 void drain (job *j)
 {
   char buf[READ_CHUNK] ;
@@ -114,7 +107,7 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
   }
   code = lookup(&st->c, lower, &t, &sa, &text) ;
   if (code) { put_result(slot, code, text, strlen(text), extra) ; goto end ; }
-  if (!id_ok(id)) { put_results(slot, RESULT_TEMP, "Invalid queue id. (#4.3.0)", extra) ; goto end ; }
+  if (!queue_id_ok(id)) { put_results(slot, RESULT_TEMP, "Invalid queue id. (#4.3.0)", extra) ; goto end ; }
   {
     char path[sizeof(QUEUE_MESS) + strlen(id) + 1] ;
     memcpy(path, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; strcpy(path + sizeof(QUEUE_MESS), id) ;

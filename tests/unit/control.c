@@ -48,7 +48,7 @@ static struct dcase const dates[] =
 int main (void)
 {
   size_t nl = sizeof lines / sizeof *lines, nq = sizeof qq / sizeof *qq, nd = sizeof dates / sizeof *dates ;
-  TAP_PLAN(nl + nq + nd + 1) ;
+  TAP_PLAN(nl + nq + nd + 1 + 10) ;
   for (size_t i = 0 ; i < nl ; i++)
   {
     stralloc sa = STRALLOC_ZERO ;
@@ -64,6 +64,15 @@ int main (void)
     size_t n = date822_fmt(buf, (time_t)dates[i].t) ;
     buf[n] = 0 ;
     TAP_OK(!strcmp(buf, dates[i].s), "date %ld is %s (got %s)", dates[i].t, dates[i].s, buf) ;
+  }
+  {
+    static struct { char const *id ; int ok ; } const ids[] =
+    {
+      { "1795384346.000007.42", 1 }, { "1.2.3B", 1 }, { "1.2.3BB", 1 }, { "1.2.3BBB", 0 },
+      { "", 0 }, { ".1", 0 }, { "1/2", 0 }, { "../x", 0 }, { "1B2", 0 }, { "B", 0 },
+    } ;
+    for (size_t i = 0 ; i < sizeof ids / sizeof *ids ; i++)
+      TAP_OK(queue_id_ok(ids[i].id) == ids[i].ok, "queue_id_ok(\"%s\") is %d", ids[i].id, ids[i].ok) ;
   }
   {
     char id[QUEUE_ID_MAX] ;

@@ -19,6 +19,12 @@
 /* Leftovers (a mess or intd file with no commit) older than this are removed by berth-send. */
 #define QUEUE_STALE_SECONDS 129600
 
+/* A bounce is queued as "<id>B", a double bounce as "<id>BB" (berth-bounce). */
+#define QUEUE_ID_BOUNCES 2
+
+/* 1 when id has the form of a queue id (digits and dots, then at most two B's). */
+extern int queue_id_ok (char const *id) ;
+
 /* Fills id (QUEUE_ID_MAX bytes, NUL-terminated) from the clock and the pid; returns its length. */
 extern size_t queue_id_fmt (char *id, uint64_t sec, unsigned long usec, unsigned long pid) ;
 
