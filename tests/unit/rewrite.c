@@ -54,5 +54,14 @@ int main (void)
   setlines(&rw2.vdoms, "h.example:\0:all\0", 16) ;
   TAP_OK(rewrite_rcpt(&out, "y@h.example", &rw2) == 'R', "empty prepend means not virtual") ;
   TAP_OK(rewrite_rcpt(&out, "y@else.example", &rw2) == 'L' && !strcmp(out.s, "all-y@else.example"), "empty key catches the rest") ;
+  {
+    rewrite *all[2] = { &rw, &rw2 } ;
+    for (unsigned int i = 0 ; i < 2 ; i++)
+    {
+      stralloc_free(&all[i]->envnoathost) ; stralloc_free(&all[i]->locals) ;
+      stralloc_free(&all[i]->percenthack) ; stralloc_free(&all[i]->vdoms) ;
+    }
+    stralloc_free(&out) ;
+  }
   return TAP_DONE() ;
 }
