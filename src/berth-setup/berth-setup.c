@@ -66,6 +66,58 @@ static void fifo_default (char const *path, owner const *o)
   own(path, o) ;
 }
 
+/* Local delivery defaults (berth-lspawn, berth-local): control/defaultdelivery, the alias
+   mailbox alias/Maildir/ for postmaster, root and mailer-daemon and for the owner's name when
+   the owner's passwd home cannot take it, and the owner's own ~/Maildir/ when that home exists
+   and is the owner's. Existing files and directories are left alone. */
+static void maildir_default (char const *dir, owner const *o)
+{
+  size_t len = strlen(dir) ;
+  char sub[len + 5] ;
+  mkdir_own(dir, 0700, o) ;
+  memcpy(sub, dir, len) ;
+  memcpy(sub + len, "/tmp", 5) ; mkdir_own(sub, 0700, o) ;
+  memcpy(sub + len, "/new", 5) ; mkdir_own(sub, 0700, o) ;
+  memcpy(sub + len, "/cur", 5) ; mkdir_own(sub, 0700, o) ;
+}
+
+static void alias_default (char const *name, char const *suffix, owner const *o)
+{
+  size_t len = strlen(name) ;
+  char path[len + strlen(suffix) + 14] ;
+  memcpy(path, "alias/.qmail-", 13) ;
+  for (size_t i = 0 ; i < len ; i++)
+  {
+    char c = name[i] ;
+    path[13 + i] = c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c == '.' ? ':' : c ;
+  }
+  strcpy(path + 13 + len, suffix) ;
+  file_default(path, "./Maildir/\n", 0644, o) ;
+}
+
+static void local_defaults (char const *user, owner const *o)
+{
+  file_default("control/defaultdelivery", "./Maildir/\n", 0644, o) ;
+  maildir_default("alias/Maildir", o) ;
+  alias_default("postmaster", "", o) ;
+  alias_default("root", "", o) ;
+  alias_default("mailer-daemon", "", o) ;
+  {
+    struct passwd *pw = user ? getpwnam(user) : getpwuid(o->uid) ;
+    struct stat st ;
+    if (!pw) return ;
+    alias_default(pw->pw_name, "", o) ;
+    alias_default(pw->pw_name, "-default", o) ;
+    if (pw->pw_uid && pw->pw_dir[0] == '/' && stat(pw->pw_dir, &st) == 0 && st.st_uid == pw->pw_uid)
+    {
+      size_t len = strlen(pw->pw_dir) ;
+      char md[len + 10] ;
+      memcpy(md, pw->pw_dir, len) ; memcpy(md + len, "/Maildir", 9) ;
+      maildir_default(md, o) ;
+    }
+  }
+}
+
 int main (int argc, char const *const *argv)
 {
   owner o = { .uid = getuid(), .gid = getgid(), .chown = 0, .name = 0 } ;
@@ -149,6 +201,7 @@ int main (int argc, char const *const *argv)
   mkdir_own(QUEUE_TODO, 0700, &o) ;
   mkdir_own(QUEUE_LOCK, 0755, &o) ;
   fifo_default(QUEUE_TRIGGER, &o) ;
+  local_defaults(user, &o) ;
   setup_services(&sv, &o) ;
   return 0 ;
 }

@@ -1,0 +1,279 @@
+/* ISC license. */
+/* berth-local: qmail-local(8). Delivers the message on fd 0 (seekable) for one local address
+   according to the user's .qmail files, running as that user (the spawner dropped root).
+   Trust: argv comes from berth-lspawn; .qmail files are the user's; the message is untrusted. */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <skalibs/buffer.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/sig.h>
+#include <skalibs/skamisc.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include <berth/addrquote.h>
+#include "local.h"
+#include "qme.h"
+
+#define USAGE "berth-local [ -nN ] -- user homedir local dash ext domain sender defaultdelivery"
+#define HEADER_BUFSIZE 8192
+#define CTIME_FMT 64
+
+typedef struct args_s args, *args_ref ;
+struct args_s
+{
+  char const *user, *home, *local, *dash, *ext, *host, *sender, *dflt ;
+} ;
+
+static void nomem (void)
+{
+  say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
+}
+
+static void usage (void)
+{
+  say_die(LOCAL_PERM, "berth-local: usage: ", USAGE, (char *)0) ;
+}
+
+static void env_set (char const *name, char const *value)
+{
+  if (setenv(name, value, 1) < 0) nomem() ;
+}
+
+static void checkhome (int doit)
+{
+  struct stat st ;
+  if (stat(".", &st) < 0) say_die(LOCAL_TEMP, "Unable to stat home directory: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (st.st_mode & S_IWOTH) say_die(LOCAL_TEMP, "Uh-oh: home directory is writable. (#4.7.0)", (char *)0) ;
+  if (st.st_mode & S_ISVTX)
+  {
+    if (doit) say_die(LOCAL_TEMP, "Home directory is sticky: user is editing his .qmail file. (#4.2.1)", (char *)0) ;
+    say("Warning: home directory is sticky.", (char *)0) ;
+  }
+}
+
+/* stralloc holding "<prefix><s with \n -> repl><suffix>", NUL-terminated (len excludes it). */
+static void line_make (stralloc *sa, char const *prefix, char const *s, char const *suffix, char const *bad, char repl)
+{
+  size_t start ;
+  if (!stralloc_copys(sa, prefix)) nomem() ;
+  start = sa->len ;
+  if (!stralloc_cats(sa, s)) nomem() ;
+  for (size_t i = start ; i < sa->len ; i++) if (strchr(bad, sa->s[i])) sa->s[i] = repl ;
+  if (!stralloc_cats(sa, suffix) || !stralloc_0(sa)) nomem() ;
+  sa->len-- ;
+}
+
+/* qmail's bouncexf: the same Delivered-To line already in the header is a loop. */
+static void check_loop (stralloc const *dt)
+{
+  char buf[HEADER_BUFSIZE] ;
+  buffer in = BUFFER_INIT(&buffer_read, 0, buf, sizeof buf) ;
+  stralloc line = STRALLOC_ZERO ;
+  mess_rewind() ;
+  for (;;)
+  {
+    int r ;
+    line.len = 0 ;
+    r = skagetln(&in, &line, '\n') ;
+    if (r < 0 && errno != EPIPE) say_die(LOCAL_TEMP, "Unable to read message: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+    if (r <= 0 || line.len <= 1) break ;
+    if (line.len == dt->len && !memcmp(line.s, dt->s, dt->len))
+      say_die(LOCAL_PERM, "This message is looping: it already has my Delivered-To line. (#5.4.6)", (char *)0) ;
+  }
+  stralloc_free(&line) ;
+}
+
+static void env_ext (char const *ext)
+{
+  static char const *const names[4] = { "EXT", "EXT2", "EXT3", "EXT4" } ;
+  char const *x = ext ;
+  for (unsigned int i = 0 ; i < 4 ; i++)
+  {
+    env_set(names[i], x) ;
+    x += strcspn(x, "-") ;
+    if (*x) x++ ;
+  }
+}
+
+static void env_host (char const *host)
+{
+  static char const *const names[3] = { "HOST2", "HOST3", "HOST4" } ;
+  size_t len = strlen(host) ;
+  char tmp[len + 1] ;
+  memcpy(tmp, host, len + 1) ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
+  {
+    char *dot = strrchr(tmp, '.') ;
+    if (dot) *dot = 0 ;
+    env_set(names[i], tmp) ;
+  }
+}
+
+/* The forwarding sender: local-owner@host when .qmail-ext-owner exists, VERP with -owner-default. */
+static void newsender (stralloc *ueo, args const *a, stralloc const *safe)
+{
+  if (!stralloc_copys(ueo, a->sender)) nomem() ;
+  if (a->sender[0] && strcmp(a->sender, "#@[]") && qme_exists(a->dash, safe, "-owner"))
+  {
+    int verp = qme_exists(a->dash, safe, "-owner-default") ;
+    if (!stralloc_copys(ueo, a->local) || !stralloc_cats(ueo, verp ? "-owner-@" : "-owner@")
+     || !stralloc_cats(ueo, a->host) || (verp && !stralloc_cats(ueo, "-@[]"))) nomem() ;
+  }
+  if (!stralloc_0(ueo)) nomem() ;
+}
+
+static void ctime_fmt (char *s, time_t t)
+{
+  struct tm tm ;
+  if (!gmtime_r(&t, &tm) || !strftime(s, CTIME_FMT, "%a %b %e %H:%M:%S %Y\n", &tm)) strcpy(s, "Thu Jan  1 00:00:00 1970\n") ;
+}
+
+static void count_print (unsigned long f, unsigned long fw, unsigned long p, unsigned long qp)
+{
+  char a[ULONG_FMT], b[ULONG_FMT], c[ULONG_FMT], d[ULONG_FMT] ;
+  a[ulong_fmt(a, f)] = 0 ; b[ulong_fmt(b, fw)] = 0 ; c[ulong_fmt(c, p)] = 0 ;
+  say("did ", a, "+", b, "+", c, (char *)0) ;
+  if (qp) { d[ulong_fmt(d, qp)] = 0 ; say("qp ", d, (char *)0) ; }
+}
+
+int main (int argc, char const *const *argv)
+{
+  stralloc dt = STRALLOC_ZERO, rp = STRALLOC_ZERO, uf = STRALLOC_ZERO, safe = STRALLOC_ZERO ;
+  stralloc ueo = STRALLOC_ZERO, cmds = STRALLOC_ZERO, fwd = STRALLOC_ZERO, tmp = STRALLOC_ZERO ;
+  char ct[CTIME_FMT] ;
+  unsigned long nfile = 0, nforward = 0, nprog = 0, qp = 0 ;
+  lines l ;
+  qme q ;
+  args a ;
+  int doit = 1, forwardonly ;
+  char const *self = argv[0] ;
+  PROG = "berth-local" ;
+  {
+    subgetopt o = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "nN", &o) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case 'n' : doit = 0 ; break ;
+        case 'N' : doit = 1 ; break ;
+        default : usage() ;
+      }
+    }
+    argc -= o.ind ; argv += o.ind ;
+  }
+  if (argc != 8) usage() ;
+  a.user = argv[0] ; a.home = argv[1] ; a.local = argv[2] ; a.dash = argv[3] ;
+  a.ext = argv[4] ; a.host = argv[5] ; a.sender = argv[6] ; a.dflt = argv[7] ;
+  if (a.home[0] != '/') usage() ;
+  umask(077) ;
+  sig_ignore(SIGPIPE) ;
+  if (chdir(a.home) < 0) say_die(LOCAL_TEMP, "Unable to switch to ", a.home, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  checkhome(doit) ;
+
+  env_set("HOST", a.host) ; env_set("HOME", a.home) ; env_set("USER", a.user) ; env_set("LOCAL", a.local) ;
+  line_make(&tmp, a.local, "@", "", "", 0) ;
+  if (!stralloc_cats(&tmp, a.host) || !stralloc_0(&tmp)) nomem() ;
+  env_set("RECIPIENT", tmp.s) ;
+  line_make(&dt, "Delivered-To: ", tmp.s, "\n", "\n", '_') ;
+  env_set("DTLINE", dt.s) ;
+  if (doit) check_loop(&dt) ;
+  env_set("SENDER", a.sender) ;
+  tmp.len = 0 ;
+  if (!addr_quote(&tmp, a.sender) || !stralloc_0(&tmp)) nomem() ;
+  line_make(&rp, "Return-Path: <", tmp.s, ">\n", "\n", '_') ;
+  env_set("RPLINE", rp.s) ;
+  ctime_fmt(ct, time(0)) ;
+  line_make(&uf, "From ", a.sender[0] ? a.sender : "MAILER-DAEMON", " ", " \t\n", '-') ;
+  if (!stralloc_cats(&uf, ct) || !stralloc_0(&uf)) nomem() ;
+  uf.len-- ;
+  env_set("UFLINE", uf.s) ;
+  env_ext(a.ext) ;
+  env_host(a.host) ;
+  safeext_make(&safe, a.ext) ;
+
+  if (qmesearch(&q, a.dash, a.ext, &safe))
+  {
+    if (q.dflt) env_set("DEFAULT", q.dflt) ;
+    else unsetenv("DEFAULT") ;
+  }
+  else
+  {
+    unsetenv("DEFAULT") ;
+    if (a.dash[0]) say_die(LOCAL_PERM, "Sorry, no mailbox here by that name. (#5.1.1)", (char *)0) ;
+  }
+  forwardonly = q.cutable ;
+  newsender(&ueo, &a, &safe) ;
+  env_set("NEWSENDER", ueo.s) ;
+
+  if (q.fd >= 0)
+  {
+    if (!slurp(&cmds, q.fd)) say_die(LOCAL_TEMP, "Unable to read .qmail file: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+    close(q.fd) ;
+  }
+  if (!cmds.len)
+  {
+    if (!stralloc_copys(&cmds, a.dflt)) nomem() ;
+    forwardonly = 0 ;
+  }
+  if (!cmds.len || cmds.s[cmds.len - 1] != '\n')
+    if (!stralloc_catb(&cmds, "\n", 1)) nomem() ;
+
+  l.dt = dt.s ; l.dtlen = dt.len ; l.rp = rp.s ; l.rplen = rp.len ; l.uf = uf.s ; l.uflen = uf.len ;
+  for (size_t i = 0, j = 0 ; j < cmds.len ; j++)
+  {
+    size_t k = j ;
+    char *line = cmds.s + i ;
+    int skip = 0 ;
+    if (cmds.s[j] != '\n') continue ;
+    cmds.s[j] = 0 ;
+    while (k > i && (cmds.s[k-1] == ' ' || cmds.s[k-1] == '\t')) cmds.s[--k] = 0 ;
+    switch (line[0])
+    {
+      case 0 :
+        if (!i) say_die(LOCAL_TEMP, "Uh-oh: first line of .qmail file is blank. (#4.2.1)", (char *)0) ;
+        break ;
+      case '#' : break ;
+      case '.' :
+      case '/' :
+        nfile++ ;
+        if (forwardonly) say_die(LOCAL_TEMP, "Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)", (char *)0) ;
+        if (cmds.s[k-1] == '/')
+        {
+          if (doit) deliver_maildir(line, &l, (unsigned int)nfile) ; else say("maildir ", line, (char *)0) ;
+        }
+        else if (doit) deliver_mbox(line, &l) ; else say("mbox ", line, (char *)0) ;
+        break ;
+      case '|' :
+        nprog++ ;
+        if (forwardonly) say_die(LOCAL_TEMP, "Uh-oh: .qmail has prog delivery but has x bit set. (#4.7.0)", (char *)0) ;
+        if (doit) skip = deliver_prog(line + 1) ; else say("program ", line + 1, (char *)0) ;
+        break ;
+      case '+' :
+        if (!strcmp(line + 1, "list")) forwardonly = 1 ;
+        break ;
+      case '&' :
+        line++ ;
+        /* fall through */
+      default :
+        nforward++ ;
+        if (doit) { if (!stralloc_catb(&fwd, line, strlen(line) + 1)) nomem() ; }
+        else say("forward ", line, (char *)0) ;
+        break ;
+    }
+    i = j + 1 ;
+    if (skip) break ;
+  }
+  if (fwd.len && doit) deliver_forward(self, ueo.s, fwd.s, fwd.len, nforward, &l, &qp) ;
+  count_print(nfile, nforward, nprog, qp) ;
+  return 0 ;
+}

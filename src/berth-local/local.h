@@ -1,0 +1,41 @@
+/* ISC license. */
+/* berth-local's internal interface: one file per delivery kind.
+   Trust: runs as the recipient; .qmail files are the recipient's, the message is untrusted. */
+#ifndef BERTH_LOCAL_INTERNAL_H
+#define BERTH_LOCAL_INTERNAL_H
+
+#include <stddef.h>
+#include <skalibs/gccattributes.h>
+
+#define LOCAL_OK 0
+#define LOCAL_PERM 100
+#define LOCAL_TEMP 111
+
+/* The lines every delivery needs, each ending in "\n". */
+typedef struct lines_s lines, *lines_ref ;
+struct lines_s
+{
+  char const *dt ; size_t dtlen ;   /* Delivered-To: local@domain */
+  char const *rp ; size_t rplen ;   /* Return-Path: <sender> */
+  char const *uf ; size_t uflen ;   /* From sender date (mbox) */
+} ;
+
+/* Prints the strings (NULL-terminated list) and a newline on stdout, exits with e. */
+extern void say_die (int e, ...) gccattr_noreturn ;
+/* Prints the strings and a newline on stdout. */
+extern void say (char const *s, ...) ;
+
+/* Rewinds the message (fd 0); dies 111 on error. */
+extern void mess_rewind (void) ;
+/* Copies the message from fd 0 (rewound) to fd. 0 ok, -1 read error, -2 write error. */
+extern int mess_copy (int fd) ;
+
+/* q: a per-process counter making the file name unique */
+extern void deliver_maildir (char const *dir, lines const *l, unsigned int q) ;
+extern void deliver_mbox (char const *fn, lines const *l) ;
+/* Returns 1 if the program exited 99 (skip the rest), else 0; dies on failure. */
+extern int deliver_prog (char const *cmd) ;
+/* recips: n NUL-terminated addresses one after another. Prints "qp N" into qp. */
+extern void deliver_forward (char const *self, char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp) ;
+
+#endif

@@ -1,0 +1,94 @@
+/* ISC license. */
+/* Maildir delivery: tmp/NAME written and fsynced, linked into new/NAME, new/ fsynced, tmp/NAME
+   removed. Only then is the delivery counted: a crash before leaves at most a tmp/ file. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/types.h>
+#include <berth/queue.h>
+#include "local.h"
+
+#define MAILDIR_TRIES 5
+#define HOST_MAX 64
+
+static size_t host_fmt (char *s)
+{
+  char h[HOST_MAX + 1] ;
+  size_t n = 0 ;
+  if (gethostname(h, HOST_MAX) < 0) h[0] = 0 ;
+  h[HOST_MAX] = 0 ;
+  for (char const *p = h ; *p ; p++)
+  {
+    /* maildir(5): '/' and ':' are written as octal escapes */
+    if (*p == '/') { memcpy(s + n, "\\057", 4) ; n += 4 ; }
+    else if (*p == ':') { memcpy(s + n, "\\072", 4) ; n += 4 ; }
+    else s[n++] = *p ;
+  }
+  if (!n) { memcpy(s, "localhost", 9) ; n = 9 ; }
+  return n ;
+}
+
+/* "<sec>.M<usec>P<pid>Q<n>.<host>" */
+static size_t name_fmt (char *s, unsigned int q)
+{
+  struct timespec ts ;
+  size_t n = 0 ;
+  clock_gettime(CLOCK_REALTIME, &ts) ;
+  n += ulong_fmt(s + n, (unsigned long)ts.tv_sec) ;
+  s[n++] = '.' ; s[n++] = 'M' ;
+  n += ulong_fmt(s + n, (unsigned long)(ts.tv_nsec / 1000)) ;
+  s[n++] = 'P' ;
+  n += pid_fmt(s + n, getpid()) ;
+  s[n++] = 'Q' ;
+  n += uint_fmt(s + n, q) ;
+  s[n++] = '.' ;
+  n += host_fmt(s + n) ;
+  s[n] = 0 ;
+  return n ;
+}
+
+static void fail (char const *tmp, char const *text)
+{
+  if (tmp) unlink(tmp) ;
+  say_die(LOCAL_TEMP, text, (char *)0) ;
+}
+
+void deliver_maildir (char const *dir, lines const *l, unsigned int q)
+{
+  size_t dirlen = strlen(dir) ;
+  char name[128 + HOST_MAX * 4] ;
+  char tmp[dirlen + sizeof name + 5] ;
+  char new[dirlen + sizeof name + 5] ;
+  int fd = -1 ;
+  int r ;
+
+  for (unsigned int i = 0 ; i < MAILDIR_TRIES ; i++)
+  {
+    name_fmt(name, q++) ;
+    memcpy(tmp, dir, dirlen) ; memcpy(tmp + dirlen, "tmp/", 4) ; strcpy(tmp + dirlen + 4, name) ;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) ;
+    if (fd >= 0) break ;
+    if (errno != EEXIST)
+    {
+      if (errno == ENOENT || errno == ENOTDIR) fail(0, "Unable to chdir to maildir. (#4.2.1)") ;
+      fail(0, "Temporary error on maildir delivery. (#4.3.0)") ;
+    }
+  }
+  if (fd < 0) fail(0, "Temporary error on maildir delivery. (#4.3.0)") ;
+  memcpy(new, dir, dirlen) ; memcpy(new + dirlen, "new/", 4) ; strcpy(new + dirlen + 4, name) ;
+
+  if (allwrite(fd, l->rp, l->rplen) < l->rplen || allwrite(fd, l->dt, l->dtlen) < l->dtlen)
+    fail(tmp, "Temporary error on maildir delivery. (#4.3.0)") ;
+  r = mess_copy(fd) ;
+  if (r == -1) fail(tmp, "Unable to read message. (#4.3.0)") ;
+  if (r < 0 || fd_sync(fd) < 0 || close(fd) < 0) fail(tmp, "Temporary error on maildir delivery. (#4.3.0)") ;
+  if (link(tmp, new) < 0) fail(tmp, "Temporary error on maildir delivery. (#4.3.0)") ;
+  unlink(tmp) ;
+  new[dirlen + 3] = 0 ;
+  if (queue_syncdir(new) < 0) say_die(LOCAL_TEMP, "Unable to sync maildir new/ directory. (#4.3.0)", (char *)0) ;
+}

@@ -1,0 +1,28 @@
+/* ISC license. */
+/* The message on fd 0 is seekable: every delivery starts from its first byte. */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include "local.h"
+
+#define COPY_BUFSIZE 65536
+
+void mess_rewind (void)
+{
+  if (lseek(0, 0, SEEK_SET) < 0) say_die(LOCAL_TEMP, "Unable to rewind message. (#4.3.0)", (char *)0) ;
+}
+
+int mess_copy (int fd)
+{
+  char buf[COPY_BUFSIZE] ;
+  mess_rewind() ;
+  for (;;)
+  {
+    ssize_t r = fd_read(0, buf, sizeof buf) ;
+    if (r < 0) return -1 ;
+    if (!r) return 0 ;
+    if (allwrite(fd, buf, r) < (size_t)r) return -2 ;
+  }
+}

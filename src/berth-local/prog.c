@@ -1,0 +1,45 @@
+/* ISC license. */
+/* |command: sh -c in $HOME with the message on fd 0 and the environment set by main.
+   Exit codes per qmail-command(8). */
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/sig.h>
+#include "local.h"
+
+#define PROG_SKIP_REST 99
+#define SHELL "/bin/sh"
+
+static int is_permanent (int code)
+{
+  static int const hard[] = { 100, 64, 65, 70, 76, 77, 78, 112 } ;
+  for (size_t i = 0 ; i < sizeof hard / sizeof *hard ; i++) if (code == hard[i]) return 1 ;
+  return 0 ;
+}
+
+int deliver_prog (char const *cmd)
+{
+  int wstat ;
+  pid_t pid ;
+  mess_rewind() ;
+  pid = fork() ;
+  if (pid < 0) say_die(LOCAL_TEMP, "Unable to fork: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (!pid)
+  {
+    char const *argv[4] = { "sh", "-c", cmd, 0 } ;
+    sig_restore(SIGPIPE) ;
+    execv(SHELL, (char *const *)argv) ;
+    say_die(LOCAL_TEMP, "Unable to run /bin/sh: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  }
+  if (wait_pid(pid, &wstat) < 0) say_die(LOCAL_TEMP, "Unable to wait for child: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (WIFSIGNALED(wstat)) say_die(LOCAL_TEMP, "Aack, child crashed. (#4.3.0)", (char *)0) ;
+  wstat = WEXITSTATUS(wstat) ;
+  if (is_permanent(wstat)) _exit(LOCAL_PERM) ;
+  if (wstat == PROG_SKIP_REST) return 1 ;
+  if (wstat) _exit(LOCAL_TEMP) ;
+  return 0 ;
+}

@@ -1,0 +1,96 @@
+/* ISC license. */
+/* Finding the .qmail file: .qmail<dash><ext>, then <dash><ext prefix>-default down to
+   <dash>default, as qmail-local. ext is lowercased and dots become colons (safeext). */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/stralloc.h>
+#include "qme.h"
+#include "local.h"
+
+static void nomem (void)
+{
+  say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
+}
+
+/* 1: an ordinary file was opened into *fd; 0: absent or not a file. Dies on trouble. */
+static int qme_open (char const *fn, int *fd, int *cutable)
+{
+  struct stat st ;
+  *fd = open(fn, O_RDONLY | O_CLOEXEC) ;
+  if (*fd < 0)
+  {
+    if (errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG) return 0 ;
+    say_die(LOCAL_TEMP, "Unable to open ", fn, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  }
+  if (fstat(*fd, &st) < 0) say_die(LOCAL_TEMP, "Unable to open ", fn, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (!S_ISREG(st.st_mode)) { close(*fd) ; *fd = -1 ; return 0 ; }
+  if (st.st_mode & S_IWOTH) say_die(LOCAL_TEMP, "Uh-oh: .qmail file is writable. (#4.7.0)", (char *)0) ;
+  *cutable = !!(st.st_mode & S_IXUSR) ;
+  return 1 ;
+}
+
+static void qme_name (stralloc *sa, char const *dash, char const *ext, size_t extlen, char const *suffix)
+{
+  if (!stralloc_copys(sa, ".qmail") || !stralloc_cats(sa, dash) || !stralloc_catb(sa, ext, extlen)
+   || !stralloc_cats(sa, suffix) || !stralloc_0(sa)) nomem() ;
+}
+
+void safeext_make (stralloc *sa, char const *ext)
+{
+  if (!stralloc_copys(sa, ext) || !stralloc_0(sa)) nomem() ;
+  sa->len-- ;
+  for (size_t i = 0 ; i < sa->len ; i++)
+  {
+    if (sa->s[i] >= 'A' && sa->s[i] <= 'Z') sa->s[i] += 'a' - 'A' ;
+    else if (sa->s[i] == '.') sa->s[i] = ':' ;
+  }
+}
+
+int qmesearch (qme *q, char const *dash, char const *ext, stralloc const *safe)
+{
+  stralloc fn = STRALLOC_ZERO ;
+  size_t extlen = strlen(ext) ;
+  q->fd = -1 ; q->cutable = 0 ; q->dflt = 0 ;
+  qme_name(&fn, dash, safe->s, safe->len, "") ;
+  if (qme_open(fn.s, &q->fd, &q->cutable))
+  {
+    if (safe->len >= 7 && !memcmp(safe->s + safe->len - 7, "default", 7) && safe->len - 7 <= extlen)
+      q->dflt = ext + safe->len - 7 ;
+    goto found ;
+  }
+  for (size_t i = safe->len + 1 ; i-- > 0 ;)
+  {
+    if (i && safe->s[i-1] != '-') continue ;
+    qme_name(&fn, dash, safe->s, i, "default") ;
+    if (qme_open(fn.s, &q->fd, &q->cutable))
+    {
+      if (i <= extlen) q->dflt = ext + i ;
+      goto found ;
+    }
+  }
+  stralloc_free(&fn) ;
+  return 0 ;
+ found:
+  stralloc_free(&fn) ;
+  return 1 ;
+}
+
+/* qmail's qmeox: 1 if .qmail<dash><safeext><suffix> exists. */
+int qme_exists (char const *dash, stralloc const *safe, char const *suffix)
+{
+  struct stat st ;
+  stralloc fn = STRALLOC_ZERO ;
+  int r ;
+  qme_name(&fn, dash, safe->s, safe->len, suffix) ;
+  r = stat(fn.s, &st) == 0 ;
+  if (!r && errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+    say_die(LOCAL_TEMP, "Unable to open ", fn.s, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  stralloc_free(&fn) ;
+  return r ;
+}

@@ -1,0 +1,187 @@
+/* ISC license. */
+/* berth-lspawn: qmail-lspawn(8). Reads jobs on fd 0, runs one berth-local per job as the
+   recipient, writes one result per recipient on fd 1. Many jobs run at once: an iopause loop
+   over the job pipe, the children's output pipes and SIGCHLD through a selfpipe.
+   Trust: jobs come from berth-send (the queue owner); addresses inside them are untrusted. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <berth/qq.h>
+#include <berth/queue.h>
+#include "lspawn.h"
+#include "state.h"
+
+#define EXTRA_TEXT "berth-lspawn: a local job carries one recipient. (#4.3.0)"
+
+static void put_result (unsigned char slot, char code, char const *s, size_t len, unsigned int extra)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int ok = stralloc_catb(&sa, (char *)&slot, 1) && result_cat(&sa, code, s, len) ;
+  while (ok && extra--) ok = result_cat(&sa, RESULT_TEMP, EXTRA_TEXT, sizeof(EXTRA_TEXT) - 1) ;
+  if (!ok) strerr_diefu1sys(111, "allocate") ;
+  if (allwrite(1, sa.s, sa.len) < sa.len) strerr_diefu1sys(111, "write results") ;
+  stralloc_free(&sa) ;
+}
+
+static void put_results (unsigned char slot, char code, char const *s, unsigned int extra)
+{
+  put_result(slot, code, s, strlen(s), extra) ;
+}
+
+static int id_ok (char const *id)
+{
+  if (!*id || *id == '.') return 0 ;
+  for (; *id ; id++) if ((*id < '0' || *id > '9') && *id != '.') return 0 ;
+  return 1 ;
+}
+
+void drain (job *j)
+{
+  char buf[READ_CHUNK] ;
+  for (;;)
+  {
+    ssize_t r = fd_read(j->fd, buf, sizeof buf) ;
+    if (r <= 0)
+    {
+      if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return ;
+      fd_close(j->fd) ; j->fd = -1 ;
+      return ;
+    }
+    if (j->out.len < OUT_MAX)
+    {
+      size_t n = (size_t)r < OUT_MAX - j->out.len ? (size_t)r : OUT_MAX - j->out.len ;
+      if (!stralloc_catb(&j->out, buf, n)) strerr_diefu1sys(111, "allocate") ;
+    }
+  }
+}
+
+static void finish (state *st, unsigned char slot, int wstat)
+{
+  job *j = st->jobs + slot ;
+  char code = RESULT_PERM ;
+  char const *s ;
+  size_t len ;
+  if (j->fd >= 0) { drain(j) ; if (j->fd >= 0) { fd_close(j->fd) ; j->fd = -1 ; } }
+  s = j->out.s ; len = j->out.len ;
+  while (len && j->out.s[len-1] == '\n') len-- ;
+  if (WIFSIGNALED(wstat))
+  {
+    code = RESULT_TEMP ; s = "berth-local crashed. (#4.3.0)" ; len = strlen(s) ;
+  }
+  else switch (WEXITSTATUS(wstat))
+  {
+    case 0 : code = RESULT_OK ; break ;
+    case 111 : case 71 : case 74 : case 75 : code = RESULT_TEMP ; break ;
+    default : code = RESULT_PERM ; break ;
+  }
+  if (!len && code != RESULT_OK) { s = "Unable to run berth-local: no report. (#4.3.0)" ; len = strlen(s) ; }
+  put_result(slot, code, s, len, j->extra) ;
+  j->pid = 0 ; j->out.len = 0 ; j->extra = 0 ;
+  st->running-- ;
+}
+
+static void start (state *st, unsigned char slot, char const *id, char const *sender, char const *rcpt, unsigned int extra)
+{
+  job *j = st->jobs + slot ;
+  stralloc sa = STRALLOC_ZERO ;
+  target t ;
+  char const *text ;
+  char const *at = strrchr(rcpt, '@') ;
+  size_t llen = at ? (size_t)(at - rcpt) : strlen(rcpt) ;
+  char const *domain = at ? at + 1 : st->me.s ;
+  char local[QQ_ADDR_MAX], lower[QQ_ADDR_MAX] ;
+  char code ;
+  int p[2], mfd ;
+  if (strlen(rcpt) >= QQ_ADDR_MAX || strlen(id) >= QUEUE_ID_MAX)
+  {
+    put_results(slot, RESULT_PERM, "Address or queue id too long. (#5.1.3)", extra) ;
+    return ;
+  }
+  memcpy(local, rcpt, llen) ; local[llen] = 0 ;
+  for (size_t i = 0 ; i <= llen ; i++) lower[i] = local[i] >= 'A' && local[i] <= 'Z' ? local[i] + 'a' - 'A' : local[i] ;
+  if (j->pid)
+  {
+    strerr_warnw2x("slot busy, job refused: ", id) ;
+    put_results(slot, RESULT_TEMP, "berth-lspawn: delivery slot busy. (#4.3.0)", extra) ;
+    return ;
+  }
+  code = lookup(&st->c, lower, &t, &sa, &text) ;
+  if (code) { put_result(slot, code, text, strlen(text), extra) ; goto end ; }
+  if (!id_ok(id)) { put_results(slot, RESULT_TEMP, "Invalid queue id. (#4.3.0)", extra) ; goto end ; }
+  {
+    char path[sizeof(QUEUE_MESS) + strlen(id) + 1] ;
+    memcpy(path, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; strcpy(path + sizeof(QUEUE_MESS), id) ;
+    mfd = open(path, O_RDONLY | O_CLOEXEC) ;
+  }
+  if (mfd < 0) { put_results(slot, RESULT_TEMP, "Unable to open message in the queue. (#4.3.0)", extra) ; goto end ; }
+  if (pipe2(p, O_CLOEXEC) < 0) { fd_close(mfd) ; put_results(slot, RESULT_TEMP, "Unable to create a pipe. (#4.3.0)", extra) ; goto end ; }
+  {
+    char const *args[8] = { sa.s + t.user, sa.s + t.home, local, sa.s + t.dash, sa.s + t.ext, domain, sender, st->dflt.s } ;
+    j->pid = local_spawn(st->prog, st->c.root, &t, args, mfd, p[1]) ;
+  }
+  fd_close(mfd) ; fd_close(p[1]) ;
+  if (j->pid < 0)
+  {
+    j->pid = 0 ; fd_close(p[0]) ;
+    put_results(slot, RESULT_TEMP, "Unable to fork. (#4.3.0)", extra) ;
+    goto end ;
+  }
+  ndelay_on(p[0]) ;
+  j->fd = p[0] ; j->extra = extra ; j->out.len = 0 ;
+  st->running++ ;
+ end:
+  stralloc_free(&sa) ;
+}
+
+/* Parses every complete job at the start of st->in, starts it, removes it. */
+void parse_jobs (state *st)
+{
+  size_t pos = 0 ;
+  for (;;)
+  {
+    size_t p = pos + 1 ;
+    char const *f[3] = { 0, 0, 0 } ;
+    unsigned int nrcpt = 0 ;
+    int complete = 0 ;
+    if (p > st->in.len) break ;
+    while (p < st->in.len)
+    {
+      if (!st->in.s[p]) { p++ ; complete = 1 ; break ; }
+      for (unsigned int k = 0 ; k < 3 ; k++)
+      {
+        char const *z = p < st->in.len ? memchr(st->in.s + p, 0, st->in.len - p) : 0 ;
+        if (!z) { p = st->in.len ; break ; }
+        if (!nrcpt) f[k] = st->in.s + p ;
+        p = z - st->in.s + 1 ;
+        if (k == 2) nrcpt++ ;
+      }
+    }
+    if (!complete) break ;
+    if (nrcpt) start(st, (unsigned char)st->in.s[pos], f[0], f[1], f[2], nrcpt - 1) ;
+    pos = p ;
+  }
+  if (pos)
+  {
+    memmove(st->in.s, st->in.s + pos, st->in.len - pos) ;
+    st->in.len -= pos ;
+  }
+}
+
+void reap (state *st)
+{
+  for (;;)
+  {
+    int wstat ;
+    pid_t pid = wait_nohang(&wstat) ;
+    if (pid <= 0) break ;
+    for (unsigned int i = 0 ; i < SLOTS ; i++)
+      if (st->jobs[i].pid == pid) { finish(st, i, wstat) ; break ; }
+  }
+}

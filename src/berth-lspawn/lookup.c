@@ -1,0 +1,127 @@
+/* ISC license. */
+/* Who receives an address: users/assign.cdb, then passwd as qmail-passwd_lookup (single-user mode: only
+   the owner's own name), then the alias user. Trust: passwd and users/assign are the admin's. */
+
+#include <errno.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <skalibs/cdb.h>
+#include <skalibs/stralloc.h>
+#include <berth/assign.h>
+#include "lspawn.h"
+
+static int set_strings (target *t, stralloc *sa, char const *user, char const *home, char const *dash, char const *ext)
+{
+  t->user = sa->len ;
+  if (!stralloc_cats(sa, user) || !stralloc_0(sa)) return 0 ;
+  t->home = sa->len ;
+  if (!stralloc_cats(sa, home) || !stralloc_0(sa)) return 0 ;
+  t->dash = sa->len ;
+  if (!stralloc_cats(sa, dash) || !stralloc_0(sa)) return 0 ;
+  t->ext = sa->len ;
+  return stralloc_cats(sa, ext) && stralloc_0(sa) ;
+}
+
+static int has_upper (char const *s)
+{
+  for (; *s ; s++) if (*s >= 'A' && *s <= 'Z') return 1 ;
+  return 0 ;
+}
+
+/* qmail-getpw's test for one candidate name. 1 claimed, 0 not, -1 temporary error. */
+static int claims (lctx const *c, char const *name, target *t, stralloc *sa, char const *dash, char const *ext)
+{
+  struct stat st ;
+  if (c->root)
+  {
+    struct passwd *pw ;
+    errno = 0 ;
+    pw = getpwnam(name) ;
+    if (!pw) return errno && errno != ENOENT && errno != ESRCH ? -1 : 0 ;
+    if (!pw->pw_uid || strcmp(pw->pw_name, name) || has_upper(pw->pw_name)) return 0 ;
+    if (stat(pw->pw_dir, &st) < 0) return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -1 ;
+    if (st.st_uid != pw->pw_uid) return 0 ;
+    t->uid = pw->pw_uid ; t->gid = pw->pw_gid ;
+    return set_strings(t, sa, pw->pw_name, pw->pw_dir, dash, ext) ? 1 : -1 ;
+  }
+  if (!c->name || strcmp(c->name, name) || !c->uid) return 0 ;
+  if (stat(c->pwdir, &st) < 0) return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -1 ;
+  if (st.st_uid != c->uid) return 0 ;
+  t->uid = c->uid ; t->gid = c->gid ;
+  return set_strings(t, sa, c->name, c->pwdir, dash, ext) ? 1 : -1 ;
+}
+
+static int passwd_lookup (lctx const *c, char const *lower, target *t, stralloc *sa)
+{
+  size_t len = strlen(lower) ;
+  for (size_t i = len + 1 ; i-- > 0 ;)
+  {
+    char name[GETPW_USERLEN] ;
+    int r ;
+    if (i < len && lower[i] != c->brk) continue ;
+    if (!i || i >= sizeof name) continue ;
+    memcpy(name, lower, i) ; name[i] = 0 ;
+    r = claims(c, name, t, sa, i < len ? "-" : "", i < len ? lower + i + 1 : "") ;
+    if (r) return r ;
+  }
+  return 0 ;
+}
+
+static int alias (lctx const *c, char const *lower, target *t, stralloc *sa)
+{
+  if (c->root)
+  {
+    struct passwd *pw ;
+    errno = 0 ;
+    pw = getpwnam(ALIAS_USER) ;
+    if (!pw && errno && errno != ENOENT && errno != ESRCH) return -1 ;
+    if (pw && pw->pw_uid)
+    {
+      t->uid = pw->pw_uid ; t->gid = pw->pw_gid ;
+      return set_strings(t, sa, ALIAS_USER, pw->pw_dir, "-", lower) ? 1 : -1 ;
+    }
+  }
+  t->uid = c->root ? c->homeuid : c->uid ;
+  t->gid = c->root ? c->homegid : c->gid ;
+  return set_strings(t, sa, ALIAS_USER, c->aliashome, "-", lower) ? 1 : -1 ;
+}
+
+char lookup (lctx const *c, char const *lower, target *t, stralloc *sa, char const **text)
+{
+  cdb db = CDB_ZERO ;
+  int r ;
+  if (!lower[0])
+  {
+    *text = "Trashed: empty local part. (#2.0.0)" ;
+    return RESULT_OK ;
+  }
+  if (cdb_init(&db, ASSIGN_CDB))
+  {
+    assign a ;
+    r = assign_lookup(&db, lower, &a, sa) ;
+    cdb_free(&db) ;
+    if (r < 0) { *text = "Unable to read users/assign.cdb. (#4.3.0)" ; return RESULT_TEMP ; }
+    if (r)
+    {
+      t->uid = a.uid ; t->gid = a.gid ; t->user = a.user ; t->home = a.home ; t->dash = a.dash ; t->ext = a.ext ;
+      goto found ;
+    }
+  }
+  else if (errno != ENOENT) { *text = "Unable to open users/assign.cdb. (#4.3.0)" ; return RESULT_TEMP ; }
+  r = passwd_lookup(c, lower, t, sa) ;
+  if (!r) r = alias(c, lower, t, sa) ;
+  if (r < 0) { *text = "Unable to look up the user (passwd). (#4.3.0)" ; return RESULT_TEMP ; }
+ found:
+  if (!t->uid)
+  {
+    *text = "Refusing to deliver as root: the address maps to uid 0. (#4.7.0)" ;
+    return RESULT_TEMP ;
+  }
+  if (!c->root && t->uid != c->uid)
+  {
+    *text = "Sorry, this single-user instance delivers only to its owner's uid. (#5.1.1)" ;
+    return RESULT_PERM ;
+  }
+  return 0 ;
+}

@@ -1,0 +1,51 @@
+/* ISC license. */
+/* berth-lspawn's internal interface: recipient lookup and running berth-local. */
+#ifndef BERTH_LSPAWN_H
+#define BERTH_LSPAWN_H
+
+#include <sys/types.h>
+#include <skalibs/stralloc.h>
+
+#define RESULT_OK 'K'
+#define RESULT_TEMP 'Z'
+#define RESULT_PERM 'D'
+#define RESULT_TEXT_MAX 1000
+#define GETPW_USERLEN 32
+#define ALIAS_USER "alias"
+#define ALIAS_DIR "alias"
+
+/* Who may receive: read once at startup, never changed. */
+typedef struct lctx_s lctx, *lctx_ref ;
+struct lctx_s
+{
+  int root ;               /* multi-user mode */
+  uid_t uid ;              /* single-user: the instance owner (ourselves) */
+  gid_t gid ;
+  char const *name ;       /* single-user: the owner's passwd name, or 0 */
+  char const *pwdir ;      /* single-user: the owner's passwd home, or 0 */
+  uid_t homeuid ;          /* owner of the instance home: the alias uid/gid without passwd "alias" */
+  gid_t homegid ;
+  char const *aliashome ;  /* absolute HOME/alias */
+  char brk ;               /* conf-break: the user/extension separator */
+} ;
+
+typedef struct target_s target, *target_ref ;
+struct target_s
+{
+  uid_t uid ;
+  gid_t gid ;
+  size_t user, home, dash, ext ;   /* offsets into a stralloc */
+} ;
+
+/* 0: deliver to *t (strings appended to sa). Else the immediate result code ('K', 'Z' or 'D')
+   and *text. lower is local lowercased. */
+extern char lookup (lctx const *c, char const *lower, target *t, stralloc *sa, char const **text) ;
+
+/* Forks berth-local for t with the message on messfd and stdout+stderr on outfd.
+   argv: the 8 qmail-local arguments after "--". Returns the pid or -1. */
+extern pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd) ;
+
+/* Appends a result record (code, sanitised text, NUL) to sa. 1 or 0 (out of memory). */
+extern int result_cat (stralloc *sa, char code, char const *s, size_t len) ;
+
+#endif

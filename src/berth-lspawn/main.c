@@ -1,0 +1,128 @@
+/* ISC license. */
+/* berth-lspawn's setup and event loop (the job logic is in berth-lspawn.c). */
+
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sig.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <berth/control.h>
+#include <berth/home.h>
+#include "lspawn.h"
+#include "state.h"
+
+/* conf-break: the character between a user name and an extension (qmail's auto_break) */
+#define CONF_BREAK '-'
+
+static void setup (state *st, char const *argv0)
+{
+  struct stat s ;
+  stralloc sa = STRALLOC_ZERO ;
+  char const *slash = strrchr(argv0, '/') ;
+  if (slash)
+  {
+    /* berth-local lives next to us; made absolute before the chdir */
+    stralloc p = STRALLOC_ZERO ;
+    if ((argv0[0] != '/' && (sagetcwd(&p) < 0 || !stralloc_catb(&p, "/", 1)))
+     || !stralloc_catb(&p, argv0, slash - argv0 + 1) || !stralloc_cats(&p, LOCAL_PROG) || !stralloc_0(&p))
+      strerr_diefu1sys(111, "find berth-local") ;
+    st->prog = p.s ;
+  }
+  else st->prog = LOCAL_PROG ;
+  if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
+  if (stat(".", &s) < 0) strerr_diefu1sys(111, "stat the instance home") ;
+  st->c.root = !geteuid() ;
+  st->c.uid = getuid() ; st->c.gid = getgid() ;
+  st->c.homeuid = s.st_uid ; st->c.homegid = s.st_gid ;
+  st->c.name = 0 ; st->c.pwdir = 0 ;
+  st->c.brk = CONF_BREAK ;
+  if (!st->c.root)
+  {
+    struct passwd *pw = getpwuid(st->c.uid) ;
+    if (pw)
+    {
+      size_t n = strlen(pw->pw_name) + 1 ;
+      if (!stralloc_catb(&sa, pw->pw_name, n) || !stralloc_cats(&sa, pw->pw_dir) || !stralloc_0(&sa))
+        strerr_diefu1sys(111, "allocate") ;
+      st->c.name = sa.s ; st->c.pwdir = sa.s + n ;
+    }
+  }
+  {
+    stralloc cwd = STRALLOC_ZERO ;
+    if (sagetcwd(&cwd) < 0 || !stralloc_cats(&cwd, "/" ALIAS_DIR) || !stralloc_0(&cwd)) strerr_diefu1sys(111, "get the instance directory") ;
+    st->c.aliashome = cwd.s ;
+  }
+  if (control_readline(&st->dflt, "control/defaultdelivery", DEFAULT_DELIVERY) < 0) strerr_diefu1sys(111, "read control/defaultdelivery") ;
+  if (!st->dflt.len && !stralloc_copys(&st->dflt, DEFAULT_DELIVERY)) strerr_diefu1sys(111, "allocate") ;
+  if (!stralloc_0(&st->dflt)) strerr_diefu1sys(111, "allocate") ;
+  if (control_readline(&st->me, "control/me", "localhost") < 0) strerr_diefu1sys(111, "read control/me") ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  state st = { .running = 0 } ;
+  iopause_fd x[SLOTS + 2] ;
+  unsigned char who[SLOTS + 2] ;
+  int sfd, eof = 0 ;
+  PROG = "berth-lspawn" ;
+  if (argc > 1) strerr_dieusage(100, USAGE) ;
+  for (unsigned int i = 0 ; i < SLOTS ; i++) { st.jobs[i].pid = 0 ; st.jobs[i].fd = -1 ; }
+  setup(&st, argv[0]) ;
+  sig_ignore(SIGPIPE) ;
+  sfd = selfpipe_init() ;
+  if (sfd < 0 || !selfpipe_trap(SIGCHLD)) strerr_diefu1sys(111, "trap SIGCHLD") ;
+  tain_now_set_stopwatch_g() ;
+
+  while (!eof || st.running)
+  {
+    unsigned int n = 0 ;
+    int r ;
+    x[n].fd = sfd ; x[n].events = IOPAUSE_READ ; n++ ;
+    if (!eof) { x[n].fd = 0 ; x[n].events = IOPAUSE_READ ; n++ ; }
+    for (unsigned int i = 0 ; i < SLOTS ; i++)
+      if (st.jobs[i].pid && st.jobs[i].fd >= 0)
+      {
+        x[n].fd = st.jobs[i].fd ; x[n].events = IOPAUSE_READ ; who[n] = i ; n++ ;
+      }
+    r = iopause_g(x, n, 0) ;
+    if (r < 0) strerr_diefu1sys(111, "iopause") ;
+    for (unsigned int k = eof ? 1 : 2 ; k < n ; k++)
+      if (x[k].revents) drain(st.jobs + who[k]) ;
+    if (!eof && x[1].revents)
+    {
+      char buf[READ_CHUNK] ;
+      ssize_t got = fd_read(0, buf, sizeof buf) ;
+      if (got < 0)
+      {
+        if (errno != EAGAIN && errno != EWOULDBLOCK) strerr_diefu1sys(111, "read jobs") ;
+      }
+      else if (!got) eof = 1 ;
+      else
+      {
+        if (!stralloc_catb(&st.in, buf, got)) strerr_diefu1sys(111, "allocate") ;
+        parse_jobs(&st) ;
+      }
+    }
+    if (x[0].revents)
+    {
+      for (;;)
+      {
+        int sig = selfpipe_read() ;
+        if (sig < 0) strerr_diefu1sys(111, "selfpipe_read") ;
+        if (!sig) break ;
+      }
+      reap(&st) ;
+    }
+  }
+  if (st.in.len) strerr_warnw1x("jobs pipe closed in the middle of a job: ignored") ;
+  return 0 ;
+}

@@ -1,0 +1,54 @@
+/* ISC license. */
+/* Runs berth-local as the recipient: groups set to the single gid, then gid, then uid (root),
+   or as ourselves (single-user mode). The child never returns. */
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/setgroups.h>
+#include <skalibs/sig.h>
+#include <skalibs/types.h>
+#include "lspawn.h"
+
+#define EXIT_TEMP 111
+#define LOCAL_ARGS 8
+
+static void child_die (char const *a, char const *b)
+{
+  char const *e = strerror(errno) ;
+  fd_write(1, a, strlen(a)) ;
+  fd_write(1, b, strlen(b)) ;
+  fd_write(1, ": ", 2) ;
+  fd_write(1, e, strlen(e)) ;
+  fd_write(1, ". (#4.3.0)\n", 11) ;
+  _exit(EXIT_TEMP) ;
+}
+
+pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd)
+{
+  pid_t pid = fork() ;
+  if (pid) return pid ;
+  if (fd_move(0, messfd) < 0 || fd_move(1, outfd) < 0 || fd_copy(2, 1) < 0) _exit(EXIT_TEMP) ;
+  sig_blocknone() ;
+  sig_restore(SIGPIPE) ;
+  sig_restore(SIGCHLD) ;
+  if (root)
+  {
+    if (skalibs_setgroups(1, &t->gid) < 0) child_die("Unable to set groups", "") ;
+    if (setgid(t->gid) < 0) child_die("Unable to set gid", "") ;
+    if (setuid(t->uid) < 0) child_die("Unable to set uid", "") ;
+  }
+  {
+    char const *argv[LOCAL_ARGS + 3] ;
+    argv[0] = prog ; argv[1] = "--" ;
+    for (unsigned int i = 0 ; i < LOCAL_ARGS ; i++) argv[i+2] = args[i] ;
+    argv[LOCAL_ARGS + 2] = 0 ;
+    if (strchr(prog, '/')) execv(prog, (char *const *)argv) ;
+    else execvp(prog, (char *const *)argv) ;
+    child_die("Unable to run ", prog) ;
+  }
+  return -1 ;
+}

@@ -1,0 +1,42 @@
+/* ISC license. */
+/* berth-lspawn's running state, shared by the job logic and the event loop. */
+#ifndef BERTH_LSPAWN_STATE_H
+#define BERTH_LSPAWN_STATE_H
+
+#include <sys/types.h>
+#include <skalibs/stralloc.h>
+#include "lspawn.h"
+
+#define USAGE "berth-lspawn"
+#define SLOTS 256
+#define OUT_MAX 4096
+#define READ_CHUNK 4096
+#define LOCAL_PROG "berth-local"
+#define DEFAULT_DELIVERY "./Maildir/"
+
+typedef struct job_s job, *job_ref ;
+struct job_s
+{
+  pid_t pid ;         /* 0: free */
+  int fd ;            /* berth-local's output, or -1 */
+  unsigned int extra ;/* recipients beyond the first: refused */
+  stralloc out ;
+} ;
+
+typedef struct state_s state, *state_ref ;
+struct state_s
+{
+  lctx c ;
+  char const *prog ;
+  stralloc dflt ;
+  stralloc me ;
+  stralloc in ;
+  unsigned int running ;
+  job jobs[SLOTS] ;
+} ;
+
+extern void drain (job *) ;
+extern void parse_jobs (state *) ;
+extern void reap (state *) ;
+
+#endif
