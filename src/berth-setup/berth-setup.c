@@ -17,6 +17,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include <berth/queue.h>
+#include <berth/sendqueue.h>
 #include "setup.h"
 
 #define USAGE "berth-setup [ -u user ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] home"
@@ -200,6 +201,8 @@ int main (int argc, char const *const *argv)
   mkdir_own(QUEUE_INTD, 0700, &o) ;
   mkdir_own(QUEUE_TODO, 0700, &o) ;
   mkdir_own(QUEUE_LOCK, 0755, &o) ;
+  mkdir_own(QUEUE_STATE, 0700, &o) ;
+  mkdir_own(QUEUE_BOUNCE, 0700, &o) ;
   fifo_default(QUEUE_TRIGGER, &o) ;
   local_defaults(user, &o) ;
   setup_services(&sv, &o) ;

@@ -1,0 +1,202 @@
+/* ISC license. */
+/* The two channels: jobs out to a spawner (non-blocking, buffered), results back. Every result
+   is recorded durably (bounce record, then done mark) before the slot is reused. */
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/error.h>
+#include <skalibs/strerr.h>
+#include "send.h"
+
+static char const *domain_of (char const *addr)
+{
+  char const *at = strrchr(addr, '@') ;
+  return at ? at + 1 : "" ;
+}
+
+static void job_add (chan *h, msg const *x, char const *addr)
+{
+  if (!stralloc_cats(&h->out, x->id) || !stralloc_0(&h->out)
+   || !stralloc_cats(&h->out, x->data.s) || !stralloc_0(&h->out)
+   || !stralloc_cats(&h->out, addr) || !stralloc_0(&h->out)) strerr_diefu1sys(111, "allocate") ;
+}
+
+static unsigned int slot_free (chan const *h)
+{
+  unsigned int s = 0 ;
+  while (s < SLOTS_MAX && h->slots[s].used) s++ ;
+  return s ;
+}
+
+void chan_dispatch (ctx *c, unsigned int ch)
+{
+  chan *h = &c->ch[ch] ;
+  while (h->busy < c->conc[ch])
+  {
+    hent e ;
+    msg *x ;
+    rcpt *rc ;
+    slot *sl ;
+    unsigned int s ;
+    char sb ;
+    if (!heap_top(&h->heap, &e) || e.when > c->now) break ;
+    heap_pop(&h->heap) ;
+    if (e.m >= genalloc_len(msg, &c->msgs)) continue ;
+    x = MSG(c, e.m) ;
+    if (!x->used || e.r >= genalloc_len(rcpt, &x->rcpts)) continue ;
+    rc = RCPT(c, e.m, e.r) ;
+    if (rc->st != RC_PENDING || rc->gen != e.gen) continue ;
+    s = slot_free(h) ;
+    if (s >= SLOTS_MAX) { heap_push(&h->heap, &e) ; break ; }
+    sl = h->slots + s ;
+    sl->used = 1 ;
+    sl->m = e.m ;
+    sl->start = c->now ;
+    genalloc_setlen(uint32_t, &sl->rcpts, 0) ;
+    sb = (char)s ;
+    if (!stralloc_catb(&h->out, &sb, 1) || !genalloc_append(uint32_t, &sl->rcpts, &e.r)) strerr_diefu1sys(111, "allocate") ;
+    rc->st = RC_INFLIGHT ; rc->tries++ ;
+    job_add(h, x, x->data.s + rc->addr) ;
+    if (ch == CHAN_REMOTE)
+    {
+      char const *dom = domain_of(x->data.s + rc->addr) ;
+      size_t nr = genalloc_len(rcpt, &x->rcpts) ;
+      for (uint32_t r = 0 ; r < nr && genalloc_len(uint32_t, &sl->rcpts) < REMOTE_GROUP_MAX ; r++)
+      {
+        rcpt *o = RCPT(c, e.m, r) ;
+        if (o->chan != CHAN_REMOTE || o->st != RC_PENDING || o->next > c->now) continue ;
+        if (strcasecmp(domain_of(x->data.s + o->addr), dom)) continue ;
+        if (!genalloc_append(uint32_t, &sl->rcpts, &r)) strerr_diefu1sys(111, "allocate") ;
+        o->st = RC_INFLIGHT ; o->tries++ ;
+        job_add(h, x, x->data.s + o->addr) ;
+      }
+    }
+    if (!stralloc_0(&h->out)) strerr_diefu1sys(111, "allocate") ;
+    x->ninflight += genalloc_len(uint32_t, &sl->rcpts) ;
+    h->busy++ ;
+  }
+}
+
+int chan_flush (ctx *c, unsigned int ch)
+{
+  chan *h = &c->ch[ch] ;
+  while (h->outpos < h->out.len)
+  {
+    ssize_t w = fd_write(h->jobfd, h->out.s + h->outpos, h->out.len - h->outpos) ;
+    if (w < 0) return error_isagain(errno) ? 1 : 0 ;
+    h->outpos += w ;
+  }
+  h->out.len = h->outpos = 0 ;
+  return 1 ;
+}
+
+static void logres (ctx *c, unsigned int ch, uint32_t m, uint32_t r, char const *status, char const *text, size_t len)
+{
+  msg *x = MSG(c, m) ;
+  rcpt *rc = RCPT(c, m, r) ;
+  log_start() ; log_key("event", "delivery") ; log_key("id", x->id) ; log_key("rcpt", x->data.s + rc->addr) ;
+  log_key("chan", c->ch[ch].name) ; log_keyu("try", rc->tries) ; log_keydelay("delay", c->now - x->birth) ;
+  log_key("status", status) ; log_keyb("text", text, len) ; log_end() ;
+}
+
+/* records[i] is the i-th recipient's record; returns after recording everything */
+static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
+{
+  chan *h = &c->ch[ch] ;
+  slot *sl = h->slots + s ;
+  uint32_t m = sl->m ;
+  size_t n = genalloc_len(uint32_t, &sl->rcpts) ;
+  uint32_t const *rs = genalloc_s(uint32_t, &sl->rcpts) ;
+  uint32_t done[REMOTE_GROUP_MAX] ;
+  size_t ndone = 0, ndef = 0 ;
+  char const *p = rec ;
+  int over = lifetime_over(c, MSG(c, m)->birth, c->now) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    size_t len = strlen(p) ;
+    char code = len ? p[0] : RES_DEFER ;
+    char const *text = len ? p + 1 : "" ;
+    size_t tlen = len ? len - 1 : 0 ;
+    if (tlen > TEXT_MAX) tlen = TEXT_MAX ;
+    if (code == RES_FAIL) bounce_append(c, m, rs[i], BOUNCE_PERM, text, tlen) ;
+    else if (code != RES_OK && over)
+    {
+      c->tmp.len = 0 ;
+      if (!stralloc_catb(&c->tmp, text, tlen) || !stralloc_cats(&c->tmp, LIFETIME_TEXT)) strerr_diefu1sys(111, "allocate") ;
+      {
+        stralloc t = c->tmp ; c->tmp = (stralloc)STRALLOC_ZERO ;
+        bounce_append(c, m, rs[i], BOUNCE_LIFETIME, t.s, t.len) ;
+        stralloc_free(&c->tmp) ; c->tmp = t ;
+      }
+    }
+    if (code == RES_OK || code == RES_FAIL || over) done[ndone++] = rs[i] ;
+    p += len + 1 ;
+  }
+  state_mark(c, m, done, ndone) ;
+  p = rec ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    size_t len = strlen(p) ;
+    char code = len ? p[0] : RES_DEFER ;
+    char const *text = len ? p + 1 : "" ;
+    size_t tlen = len ? len - 1 : 0 ;
+    rcpt *rc = RCPT(c, m, rs[i]) ;
+    if (tlen > TEXT_MAX) tlen = TEXT_MAX ;
+    if (code == RES_OK) { rc->st = RC_DONE ; logres(c, ch, m, rs[i], "sent", text, tlen) ; }
+    else if (code == RES_FAIL || over) { rc->st = RC_DONE ; logres(c, ch, m, rs[i], "bounced", text, tlen) ; }
+    else
+    {
+      sched_rcpt(c, m, rs[i], chan_retry(c, MSG(c, m)->birth, c->now, ch)) ;
+      ndef++ ;
+      logres(c, ch, m, rs[i], "deferred", text, tlen) ;
+    }
+    p += len + 1 ;
+  }
+  MSG(c, m)->ninflight -= n ;
+  MSG(c, m)->npending -= ndone ;
+  sl->used = 0 ;
+  h->busy-- ;
+  if (ndef) state_hint(c, m) ;
+  msg_check_done(c, m) ;
+}
+
+/* 1: ok, 0: EOF or error (errno set) */
+int chan_results (ctx *c, unsigned int ch)
+{
+  chan *h = &c->ch[ch] ;
+  size_t pos = 0 ;
+  int eof = 0 ;
+  for (;;)
+  {
+    ssize_t r ;
+    if (!stralloc_readyplus(&h->in, 4096)) strerr_diefu1sys(111, "allocate") ;
+    r = fd_read(h->resfd, h->in.s + h->in.len, 4096) ;
+    if (r < 0) { if (error_isagain(errno)) break ; return 0 ; }
+    if (!r) { eof = 1 ; break ; }
+    h->in.len += r ;
+  }
+  while (pos < h->in.len)
+  {
+    unsigned char s = h->in.s[pos] ;
+    size_t n, i = pos + 1, need ;
+    if (s >= SLOTS_MAX || !h->slots[s].used)
+      strerr_dief3x(111, "protocol error from the ", h->name, " spawner: unknown slot") ;
+    need = genalloc_len(uint32_t, &h->slots[s].rcpts) ;
+    for (n = 0 ; n < need && i < h->in.len ; i++)
+      if (!h->in.s[i]) n++ ;
+    if (n < need) break ;
+    job_done(c, ch, s, h->in.s + pos + 1) ;
+    pos = i ;
+  }
+  if (pos)
+  {
+    memmove(h->in.s, h->in.s + pos, h->in.len - pos) ;
+    h->in.len -= pos ;
+  }
+  if (eof) { errno = EPIPE ; return 0 ; }
+  return 1 ;
+}

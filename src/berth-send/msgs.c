@@ -1,0 +1,113 @@
+/* ISC license. */
+/* The in-memory message table: allocation, completion, messages waiting for their bounce. */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/strerr.h>
+#include "send.h"
+
+uint32_t msg_new (ctx *c, char const *id)
+{
+  uint32_t m ;
+  msg *x ;
+  size_t nf = genalloc_len(uint32_t, &c->freemsgs) ;
+  if (nf)
+  {
+    m = genalloc_s(uint32_t, &c->freemsgs)[nf - 1] ;
+    genalloc_setlen(uint32_t, &c->freemsgs, nf - 1) ;
+  }
+  else
+  {
+    msg z = { .data = STRALLOC_ZERO, .rcpts = GENALLOC_ZERO, .used = 0 } ;
+    m = genalloc_len(msg, &c->msgs) ;
+    if (!genalloc_append(msg, &c->msgs, &z)) strerr_diefu1sys(111, "allocate") ;
+  }
+  x = MSG(c, m) ;
+  x->data.len = 0 ;
+  genalloc_setlen(rcpt, &x->rcpts, 0) ;
+  x->npending = x->ninflight = 0 ;
+  x->waitbounce = 0 ;
+  x->used = 1 ;
+  x->birth = 0 ;
+  strncpy(x->id, id, QUEUE_ID_MAX - 1) ;
+  x->id[QUEUE_ID_MAX - 1] = 0 ;
+  return m ;
+}
+
+void msg_free (ctx *c, uint32_t m)
+{
+  msg *x = MSG(c, m) ;
+  x->used = 0 ;
+  stralloc_free(&x->data) ;
+  genalloc_free(rcpt, &x->rcpts) ;
+  if (!genalloc_append(uint32_t, &c->freemsgs, &m)) strerr_diefu1sys(111, "allocate") ;
+}
+
+static int bounce_exists (char const *id)
+{
+  size_t len = strlen(id) ;
+  char fn[sizeof(QUEUE_BOUNCE) + len + 1] ;
+  memcpy(fn, QUEUE_BOUNCE "/", sizeof(QUEUE_BOUNCE)) ;
+  memcpy(fn + sizeof(QUEUE_BOUNCE), id, len + 1) ;
+  if (access(fn, F_OK) == 0) return 1 ;
+  return errno == ENOENT ? 0 : 1 ;
+}
+
+/* mess first, then state: a state file whose recipients are all done is finished on restart */
+static void msg_remove (ctx *c, uint32_t m)
+{
+  msg *x = MSG(c, m) ;
+  size_t len = strlen(x->id) ;
+  char fn[sizeof(QUEUE_STATE) + len + 1] ;
+  memcpy(fn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ;
+  memcpy(fn + sizeof(QUEUE_MESS), x->id, len + 1) ;
+  if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+  memcpy(fn, QUEUE_STATE "/", sizeof(QUEUE_STATE)) ;
+  memcpy(fn + sizeof(QUEUE_STATE), x->id, len + 1) ;
+  if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+  log_start() ; log_key("event", "end") ; log_key("id", x->id) ; log_end() ;
+  msg_free(c, m) ;
+}
+
+void msg_check_done (ctx *c, uint32_t m)
+{
+  msg *x = MSG(c, m) ;
+  if (!x->used || x->npending || x->ninflight || x->waitbounce) return ;
+  if (bounce_exists(x->id))
+  {
+    x->waitbounce = 1 ;
+    if (!genalloc_append(uint32_t, &c->waiting, &m)) strerr_diefu1sys(111, "allocate") ;
+    log_start() ; log_key("event", "bounce-pending") ; log_key("id", x->id) ; log_end() ;
+    return ;
+  }
+  msg_remove(c, m) ;
+}
+
+void waiting_check (ctx *c)
+{
+  size_t n = genalloc_len(uint32_t, &c->waiting) ;
+  uint32_t *w = genalloc_s(uint32_t, &c->waiting) ;
+  size_t j = 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    uint32_t m = w[i] ;
+    if (bounce_exists(MSG(c, m)->id)) w[j++] = m ;
+    else msg_remove(c, m) ;
+  }
+  genalloc_setlen(uint32_t, &c->waiting, j) ;
+}
+
+void retry_all (ctx *c)
+{
+  size_t n = genalloc_len(msg, &c->msgs) ;
+  for (uint32_t m = 0 ; m < n ; m++)
+  {
+    msg *x = MSG(c, m) ;
+    size_t nr ;
+    if (!x->used) continue ;
+    nr = genalloc_len(rcpt, &x->rcpts) ;
+    for (uint32_t r = 0 ; r < nr ; r++)
+      if (RCPT(c, m, r)->st == RC_PENDING) sched_rcpt(c, m, r, c->now) ;
+  }
+}

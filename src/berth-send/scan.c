@@ -1,0 +1,85 @@
+/* ISC license. */
+/* Directory scans: new messages in todo/ (on trigger and periodically), state/ at start, and
+   stale leftovers in mess/ and intd/ (QUEUE_STALE_SECONDS). */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <skalibs/direntry.h>
+#include <skalibs/strerr.h>
+#include "send.h"
+
+static int exists (char const *dir, size_t dirlen, char const *id)
+{
+  size_t len = strlen(id) ;
+  char fn[dirlen + len + 2] ;
+  memcpy(fn, dir, dirlen) ; fn[dirlen] = '/' ; memcpy(fn + dirlen + 1, id, len + 1) ;
+  return access(fn, F_OK) == 0 || errno != ENOENT ;
+}
+
+/* names of a directory, collected first so that unlinks during the walk do not disturb it */
+static int listdir (char const *dir, stralloc *names)
+{
+  DIR *d = opendir(dir) ;
+  names->len = 0 ;
+  if (!d) { strerr_warnwu2sys("open ", dir) ; return 0 ; }
+  for (;;)
+  {
+    direntry *e ;
+    errno = 0 ;
+    e = readdir(d) ;
+    if (!e) break ;
+    if (e->d_name[0] == '.') continue ;
+    if (!stralloc_cats(names, e->d_name) || !stralloc_0(names)) strerr_diefu1sys(111, "allocate") ;
+  }
+  if (errno) { strerr_warnwu2sys("read ", dir) ; dir_close(d) ; return 0 ; }
+  dir_close(d) ;
+  return 1 ;
+}
+
+void scan_todo (ctx *c)
+{
+  stralloc names = STRALLOC_ZERO ;
+  if (listdir(QUEUE_TODO, &names))
+    for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
+      state_preprocess(c, names.s + i) ;
+  stralloc_free(&names) ;
+}
+
+void scan_state (ctx *c)
+{
+  stralloc names = STRALLOC_ZERO ;
+  if (listdir(QUEUE_STATE, &names))
+    for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
+      if (!exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, names.s + i))
+        state_load(c, names.s + i) ;
+  stralloc_free(&names) ;
+}
+
+static void clean_dir (ctx *c, char const *dir, size_t dirlen, int ismess)
+{
+  stralloc names = STRALLOC_ZERO ;
+  uint64_t limit = c->now / 1000 - QUEUE_STALE_SECONDS ;
+  if (listdir(dir, &names))
+    for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
+    {
+      char const *id = names.s + i ;
+      size_t len = strlen(id) ;
+      char fn[dirlen + len + 2] ;
+      struct stat st ;
+      memcpy(fn, dir, dirlen) ; fn[dirlen] = '/' ; memcpy(fn + dirlen + 1, id, len + 1) ;
+      if (lstat(fn, &st) < 0 || (uint64_t)st.st_mtime >= limit) continue ;
+      if (ismess && (exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) || exists(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id)
+                  || exists(QUEUE_INTD, sizeof(QUEUE_INTD) - 1, id))) continue ;
+      if (unlink(fn) < 0) { strerr_warnwu2sys("unlink ", fn) ; continue ; }
+      log_start() ; log_key("event", "stale") ; log_key("file", fn) ; log_end() ;
+    }
+  stralloc_free(&names) ;
+}
+
+void scan_clean (ctx *c)
+{
+  clean_dir(c, QUEUE_INTD, sizeof(QUEUE_INTD) - 1, 0) ;
+  clean_dir(c, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, 1) ;
+}

@@ -1,0 +1,180 @@
+/* ISC license. */
+/* berth-send's internal interfaces: the in-memory queue, channels and durable state.
+   Trust: the queue files are written by berth-queue (queue owner) and by berth-send itself;
+   spawner results are trusted for format only. doc/send-state.md explains the state files. */
+#ifndef BERTH_SEND_H
+#define BERTH_SEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/genalloc.h>
+#include <berth/queue.h>
+#include <berth/rewrite.h>
+#include <berth/sendqueue.h>
+
+#define CHAN_LOCAL 0
+#define CHAN_REMOTE 1
+#define CHAN_N 2
+
+/* fds berth-send inherits from berth-start (doc/berth-start.md) */
+#define FD_LOCAL_JOBS 3
+#define FD_LOCAL_RESULTS 4
+#define FD_REMOTE_JOBS 5
+#define FD_REMOTE_RESULTS 6
+
+#define SLOTS_MAX 255           /* slot numbers 0..254 fit the job's first byte */
+#define REMOTE_GROUP_MAX 100    /* recipients of one domain per remote job */
+#define TEXT_MAX 1000
+
+/* result codes of the spawn protocol */
+#define RES_OK 'K'
+#define RES_DEFER 'Z'
+#define RES_FAIL 'D'
+
+/* the state file: one mark byte per recipient */
+#define MARK_TODO 'T'
+#define MARK_DONE 'D'
+#define CHANBYTE_LOCAL 'L'
+#define CHANBYTE_REMOTE 'R'
+
+/* bounce record status */
+#define BOUNCE_PERM 'D'       /* the deliverer said D */
+#define BOUNCE_LIFETIME 'L'   /* Z after queuelifetime */
+
+#define RC_PENDING 0
+#define RC_INFLIGHT 1
+#define RC_DONE 2
+
+/* timers, in milliseconds of real time */
+#define SEND_SCAN_MS 60000        /* safety-net scan of todo/ and of messages waiting for a bounce */
+#define SEND_CLEAN_MS 3600000     /* stale mess/ and intd/ files */
+#define SEND_TERM_GRACE_MS 60000  /* SIGTERM: how long running jobs may take to finish */
+
+#define LIFETIME_TEXT " I'm not going to try again; this message has been in the queue too long."
+
+typedef struct rcpt_s rcpt ;
+struct rcpt_s
+{
+  size_t addr ;        /* offset in msg.data */
+  uint32_t markoff ;   /* offset of the mark byte in the state file */
+  unsigned char chan ;
+  unsigned char st ;
+  uint32_t tries ;
+  uint64_t next ;      /* ms */
+  uint64_t gen ;       /* matches the live heap entry */
+} ;
+
+typedef struct msg_s msg ;
+struct msg_s
+{
+  char id[QUEUE_ID_MAX] ;
+  stralloc data ;      /* sender\0 then every address\0 */
+  genalloc rcpts ;     /* rcpt */
+  uint64_t birth ;     /* ms */
+  uint32_t npending ;  /* not done */
+  uint32_t ninflight ;
+  unsigned char used ;
+  unsigned char waitbounce ;
+} ;
+
+typedef struct hent_s hent ;
+struct hent_s
+{
+  uint64_t when ;
+  uint64_t gen ;
+  uint32_t m ;
+  uint32_t r ;
+} ;
+
+typedef struct slot_s slot ;
+struct slot_s
+{
+  uint32_t m ;
+  genalloc rcpts ;     /* uint32_t */
+  uint64_t start ;
+  unsigned char used ;
+} ;
+
+typedef struct chan_s chan ;
+struct chan_s
+{
+  char const *name ;
+  int jobfd ;
+  int resfd ;
+  stralloc out ;
+  size_t outpos ;
+  stralloc in ;
+  genalloc heap ;      /* hent */
+  unsigned int busy ;
+  slot slots[SLOTS_MAX] ;
+} ;
+
+typedef struct ctx_s ctx ;
+struct ctx_s
+{
+  rewrite rw ;
+  unsigned long conc[CHAN_N] ;
+  unsigned long lifetime ;   /* seconds */
+  unsigned long scale ;      /* divides every delay */
+  genalloc msgs ;            /* msg */
+  genalloc freemsgs ;        /* uint32_t */
+  genalloc waiting ;         /* uint32_t: messages done but with a pending bounce */
+  chan ch[CHAN_N] ;
+  uint64_t genctr ;
+  uint64_t now ;
+  stralloc tmp ;
+} ;
+
+#define MSG(c, m) (genalloc_s(msg, &(c)->msgs) + (m))
+#define RCPT(c, m, r) (genalloc_s(rcpt, &MSG(c, m)->rcpts) + (r))
+
+/* conf.c */
+extern void conf_read (ctx *, int) ;
+
+/* clock.c */
+extern uint64_t now_ms (void) ;
+extern uint64_t chan_retry (ctx const *, uint64_t birth, uint64_t now, unsigned int chan) ;
+extern int lifetime_over (ctx const *, uint64_t birth, uint64_t now) ;
+
+/* heap.c */
+extern void heap_push (genalloc *, hent const *) ;
+extern int heap_top (genalloc const *, hent *) ;
+extern void heap_pop (genalloc *) ;
+extern void sched_rcpt (ctx *, uint32_t m, uint32_t r, uint64_t when) ;
+
+/* msgs.c */
+extern uint32_t msg_new (ctx *, char const *id) ;
+extern void msg_free (ctx *, uint32_t m) ;
+extern void msg_check_done (ctx *, uint32_t m) ;
+extern void waiting_check (ctx *) ;
+extern void retry_all (ctx *) ;
+
+/* state.c */
+extern int state_preprocess (ctx *, char const *id) ;
+extern int state_load (ctx *, char const *id) ;
+extern void state_mark (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
+extern void state_hint (ctx *, uint32_t m) ;
+
+/* bounce.c */
+extern void bounce_append (ctx *, uint32_t m, uint32_t r, char status, char const *text, size_t len) ;
+
+/* scan.c */
+extern void scan_todo (ctx *) ;
+extern void scan_state (ctx *) ;
+extern void scan_clean (ctx *) ;
+
+/* chan.c */
+extern void chan_dispatch (ctx *, unsigned int c) ;
+extern int chan_results (ctx *, unsigned int c) ;
+extern int chan_flush (ctx *, unsigned int c) ;
+
+/* log.c */
+extern void log_start (void) ;
+extern void log_key (char const *key, char const *val) ;
+extern void log_keyb (char const *key, char const *val, size_t len) ;
+extern void log_keyu (char const *key, uint64_t u) ;
+extern void log_keydelay (char const *key, uint64_t ms) ;
+extern void log_end (void) ;
+
+#endif

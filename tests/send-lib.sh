@@ -1,0 +1,73 @@
+# Helpers for the berth-send tests (tests/send-*.t): an instance, fake spawners, injection.
+# Sourced after tests/lib.sh.
+
+# send_setup: instance + fake spawner directory; time runs RETRYSCALE times faster.
+# The instance lives on tmpfs when /dev/shm is usable (fsync is the slow part on a loaded disk;
+# a SIGKILL, the crash these tests make, does not lose the page cache either way).
+send_setup () {
+  if [ -d /dev/shm ] && SEND_SHM=$(mktemp -d /dev/shm/berth-send.XXXXXX 2>/dev/null); then
+    chmod 755 "$SEND_SHM"
+    ln -s "$SEND_SHM" "$T_DIR/home"
+    trap 'rm -rf "$SEND_SHM"; t_cleanup' EXIT
+  fi
+  t_instance
+  FAKE_DIR=$T_DIR/fake
+  [ "${BERTH_KEEP:-}" = 1 ] && diag "T_DIR=$T_DIR"
+  mkdir -p "$FAKE_DIR/box"
+  [ "$(id -u)" = 0 ] && chown -R "$TESTUSER" "$FAKE_DIR"
+  BERTH_LSPAWN=$BERTH_TOP/tests/send-fake-lspawn
+  BERTH_RSPAWN=$BERTH_TOP/tests/send-fake-rspawn
+  export FAKE_DIR BERTH_LSPAWN BERTH_RSPAWN
+  SEND_LOG=$T_DIR/send.log
+  : > "$SEND_LOG"
+  chmod 666 "$SEND_LOG"
+}
+
+# ctl NAME VALUE...: write a control file (one line per value).
+ctl () {
+  f=$BERTH_HOME/control/$1; shift
+  printf '%s\n' "$@" > "$f"
+}
+
+# send_start: berth-start in the background as the instance owner; SEND_PID is berth-send's pid.
+send_start () {
+  if [ "$(id -u)" = 0 ]; then
+    s6-setuidgid "$TESTUSER" berth-start 2>>"$SEND_LOG" &
+  else
+    berth-start 2>>"$SEND_LOG" &
+  fi
+  SEND_PID=$!
+  echo "$SEND_PID" >> "$T_DIR/pids"
+}
+
+# children_of PID: the pids whose parent is PID.
+children_of () { pgrep -P "$1"; }
+
+# send_done: t_done, after stopping the watchdog's sleep (it would keep prove's pipe open).
+send_done () {
+  wd_kids=$(children_of "$T_WATCHDOG")
+  kill "$T_WATCHDOG" 2>/dev/null
+  for p in $wd_kids; do kill "$p" 2>/dev/null; done
+  t_done
+}
+
+# inject FROM RCPT...: one message through berth-queue as the owner.
+inject () {
+  from=$1; shift
+  env=$T_DIR/env.$$
+  { printf 'F%s\000' "$from"; for r in "$@"; do printf 'T%s\000' "$r"; done; printf '\000'; } > "$env"
+  printf 'Subject: test\n\nbody for %s\n' "$*" | as_user berth-queue 1<"$env"
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.1 s; 0 when it succeeded in time.
+wait_until () {
+  n=$(($1 * 10)); shift
+  while [ "$n" -gt 0 ]; do
+    if "$@"; then return 0; fi
+    sleep 0.1; n=$((n - 1))
+  done
+  return 1
+}
+
+count_lines () { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi; }
+queue_empty () { [ -z "$(find "$BERTH_HOME/queue/state" "$BERTH_HOME/queue/todo" "$BERTH_HOME/queue/mess" -type f)" ]; }

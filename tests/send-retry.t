@@ -1,0 +1,89 @@
+#!/bin/sh
+# berth-send: retries on qmail's schedule (time shortened by control/retryscale), queuelifetime
+# turning deferrals into bounce records, permanent failures recorded for the bouncer, SIGALRM.
+. "$BERTH_TOP/tests/lib.sh"
+. "$BERTH_TOP/tests/send-lib.sh"
+t_start 40
+send_setup
+ctl locals test.example
+ctl retryscale 400
+ctl queuelifetime 1000
+FAKE_ZFIRST=2 FAKE_Z_RE='^never@' FAKE_D_RE='^perm@' 
+export FAKE_ZFIRST FAKE_Z_RE FAKE_D_RE
+send_start
+
+inject a@x.example twice@test.example
+inject a@x.example r2@far.example
+inject a@x.example never@test.example perm@test.example
+T=$FAKE_DIR/tries
+tries_of () { grep -c " $1 " "$T" 2>/dev/null || echo 0; }
+has_k () { grep -q " $1 K\$" "$T" 2>/dev/null; }
+wait_until 10 has_k twice@test.example; ok $? "local recipient delivered after two deferrals"
+is "$(tries_of twice@test.example)" 3 "three tries"
+# schedule: a deferral at age d (seconds) is retried at birth + (isqrt(d*400) + chanskip)^2 / 400;
+# the log's delay= field is the age at each result.
+sched () { grep "event=delivery .*rcpt=$1 " "$SEND_LOG" | sed 's/.* delay=\([0-9.]*\) .*/\1/' | awk -v skip="$2" '
+  function isqrt(x,  r) { r = int(sqrt(x)); while (r * r > x) r--; while ((r + 1) * (r + 1) <= x) r++; return r }
+  { d[n++] = $1 }
+  END { bad = (n != 3)
+        for (i = 1; i < n; i++) { want = (isqrt(int(d[i-1] * 400)) + skip) ^ 2 / 400
+          printf "# try %d at %.3f s, expected %.3f s\n", i + 1, d[i], want
+          if (d[i] < want - 0.01 || d[i] > want + 0.2) bad = 1 }
+        exit bad }'; }
+sched twice@test.example 10; ok $? "local retries on qmail's schedule (chanskip 10)"
+wait_until 10 has_k r2@far.example; ok $? "remote recipient delivered after two deferrals"
+sched r2@far.example 20; ok $? "remote retries on qmail's schedule (chanskip 20)"
+
+B=$BERTH_HOME/queue/bounce
+bounced () { grep -q 'event=delivery.*rcpt=never@test.example.*status=bounced' "$SEND_LOG"; }
+wait_until 10 bounced; ok $? "queuelifetime: a deferral after the lifetime bounces"
+f=$(ls "$B" | head -n 1)
+[ -n "$f" ] && tr '\000' '\n' < "$B/$f" > "$T_DIR/bounce.txt"
+grep -q '^Rperm@test.example$' "$T_DIR/bounce.txt"; ok $? "permanent failure recorded for the bouncer"
+grep -q '^Xfake permanent failure for perm@test.example$' "$T_DIR/bounce.txt"; ok $? "with the deliverer's text"
+grep -q '^Rnever@test.example$' "$T_DIR/bounce.txt" && grep -q "^Xfake deferral .* for never@test.example I'm not going to try again" "$T_DIR/bounce.txt"
+ok $? "lifetime expiry recorded with qmail's text"
+grep -q '^SL$' "$T_DIR/bounce.txt" && grep -q '^SD$' "$T_DIR/bounce.txt"; ok $? "status L (lifetime) and D (permanent)"
+n=$(tries_of never@test.example)
+[ "$n" -ge 4 ] && [ "$n" -le 6 ]; ok $? "never@ tried $n times within the lifetime"
+[ -f "$BERTH_HOME/queue/mess/$f" ] && [ -f "$BERTH_HOME/queue/state/$f" ]; ok $? "message kept while its bounce is pending"
+grep -q "event=bounce-pending id=$f" "$SEND_LOG"; ok $? "bounce-pending logged"
+# a bouncer removes the record and triggers: the message leaves the queue
+rm -f "$B/$f"; printf x > "$BERTH_HOME/queue/lock/trigger"
+ended () { grep -q "event=end id=$f" "$SEND_LOG"; }
+wait_until 5 ended; ok $? "message removed once its bounce is gone"
+wait_until 5 queue_empty; ok $? "queue empty"
+
+# SIGALRM: a deferral with real-time delays (100 s) is retried at once
+ctl retryscale 1
+ctl queuelifetime 604800
+kill -HUP "$SEND_PID"
+sleep 0.3
+inject a@x.example alrm@test.example
+one_try () { [ "$(tries_of alrm@test.example)" -ge 1 ]; }
+wait_until 5 one_try
+sleep 0.5
+is "$(tries_of alrm@test.example)" 1 "deferred, next try far away"
+kill -ALRM "$SEND_PID"; sleep 0.5; kill -ALRM "$SEND_PID"
+wait_until 5 has_k alrm@test.example; ok $? "SIGALRM retried it now (delivered on the third try)"
+
+# concurrencylocal 0 holds the channel; a torn bounce record is cut before the next append
+ctl concurrencylocal 0
+kill -HUP "$SEND_PID"
+rereads () { [ "$(grep -c 'event=reread' "$SEND_LOG")" -ge 2 ]; }
+wait_until 5 rereads
+inject a@x.example perm@test.example
+statefile () { [ -n "$(ls "$BERTH_HOME/queue/state")" ]; }
+wait_until 5 statefile
+id=$(ls "$BERTH_HOME/queue/state")
+as_user sh -c "printf 'Rtorn@x.example\000SD\000T1' > '$B/$id'"
+sleep 0.5
+is "$(tries_of perm@test.example)" 1 "concurrencylocal 0: nothing started"
+ctl concurrencylocal 10
+kill -HUP "$SEND_PID"
+pbounced () { [ "$(grep -c 'rcpt=perm@test.example .*status=bounced' "$SEND_LOG")" -ge 2 ]; }
+wait_until 5 pbounced; ok $? "delivered after concurrencylocal is raised"
+is "$(tr '\000' '\n' < "$B/$id" | grep -c '^R')" 1 "the torn record was cut, one complete record appended"
+tail -c 2 "$B/$id" | od -An -c | grep -q '\\0  \\0'; ok $? "the file ends with the record terminator"
+kill -TERM "$SEND_PID"; wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
+send_done
