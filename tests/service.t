@@ -11,6 +11,7 @@ BERTH_HOME=$T_DIR/home; export BERTH_HOME
 berth-setup -u "$TESTUSER" -n test.example -a 127.0.0.1 -p "$port" "$BERTH_HOME" || { echo "Bail out! setup"; exit 1; }
 svc=$BERTH_HOME/service
 t_bg s6-svscan "$svc"
+n=0; while [ $n -lt 100 ] && ! { s6-svok "$svc/smtpd" && s6-svok "$svc/send"; } 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send"; ok $? "smtpd and send report ready (s6-svwait -U)"
 s6-svstat -o up,ready "$svc/smtpd" | grep -q '^true true$'; ok $? "s6-svstat: smtpd up and ready"
 
