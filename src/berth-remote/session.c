@@ -1,0 +1,216 @@
+/* ISC license. */
+/* berth-remote: one SMTP transaction on an open connection (RFC 5321, 2920, 1870, 6152, 6531).
+   Returns 0 when the next address should be tried (the reason is left in rep->final),
+   1 when the report is decided. */
+
+#include <errno.h>
+#include <string.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/types.h>
+#include "remote.h"
+
+#define CLASS(code) ((code) / 100)
+#define OK2(code) (CLASS(code) == 2)
+#define PERM(code) (CLASS(code) == 5)
+#define DATA_GO 354
+
+/* what + prefix + " Remote host said: " + reply */
+static int said (rreport *rep, int rcpt, char what, rconn *c, char const *a, char const *b, char const *d)
+{
+  stralloc t = STRALLOC_ZERO ;
+  char const *parts[5] ;
+  int r ;
+  if (!conn_replytext(c, &t) || !stralloc_0(&t)) return 0 ;
+  parts[0] = a ; parts[1] = b ; parts[2] = d ; parts[3] = " Remote host said: " ; parts[4] = t.s ;
+  r = rcpt >= 0 ? report_rcpt(rep, rcpt, what, parts, 5) : report_final(rep, what, parts, 5) ;
+  stralloc_free(&t) ;
+  return r ;
+}
+
+static int died (rreport *rep, rconn *c, char const *when)
+{
+  char const *parts[4] = { "Connected to ", c->label, errno == ETIMEDOUT ? " but it timed out " : " but connection died ", when } ;
+  report_final(rep, 'Z', parts, 4) ;
+  return 0 ;
+}
+
+static void quit (rconn *c, rcfg const *cfg)
+{
+  (void)cfg ;
+  if (conn_write(c, "QUIT\r\n", 6, TO_QUIT)) conn_reply(c, TO_QUIT) ;
+}
+
+static int cmd (rconn *c, char const *verb, char const *addr, char const *params, unsigned int secs)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int r = stralloc_cats(&sa, verb) && stralloc_cats(&sa, addr) && stralloc_cats(&sa, ">")
+       && stralloc_cats(&sa, params) && stralloc_catb(&sa, "\r\n", 2)
+       && conn_write(c, sa.s, sa.len, secs) ;
+  stralloc_free(&sa) ;
+  return r ;
+}
+
+static int hello (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
+{
+  unsigned int code ;
+  stralloc sa = STRALLOC_ZERO ;
+  int ok = stralloc_cats(&sa, "EHLO ") && stralloc_cats(&sa, cfg->helohost) && stralloc_catb(&sa, "\r\n", 2)
+        && conn_write(c, sa.s, sa.len, TIMEOUT(cfg, TO_EHLO)) ;
+  caps->flags = 0 ; caps->size = 0 ;
+  code = ok ? conn_reply(c, TIMEOUT(cfg, TO_EHLO)) : 0 ;
+  if (code && OK2(code))
+  {
+    size_t i = strlen(c->lines.s) + 1 ;
+    while (i < c->lines.len)
+    {
+      size_t len = strlen(c->lines.s + i) ;
+      if (len > 4) smtpc_ehlo_line(caps, c->lines.s + i + 4, len - 4) ;
+      i += len + 1 ;
+    }
+    stralloc_free(&sa) ;
+    return 1 ;
+  }
+  if (code)
+  {  /* EHLO refused: HELO */
+    sa.len = 0 ;
+    ok = stralloc_cats(&sa, "HELO ") && stralloc_cats(&sa, cfg->helohost) && stralloc_catb(&sa, "\r\n", 2)
+      && conn_write(c, sa.s, sa.len, TIMEOUT(cfg, TO_EHLO)) ;
+    code = ok ? conn_reply(c, TIMEOUT(cfg, TO_EHLO)) : 0 ;
+  }
+  stralloc_free(&sa) ;
+  if (!code) return died(rep, c, "after the greeting. (#4.4.2)") ;
+  if (OK2(code)) return 1 ;
+  said(rep, -1, PERM(code) ? 'D' : 'Z', c, "Connected to ", c->label, " but my name was rejected.") ;
+  quit(c, cfg) ;
+  return -1 ;
+}
+
+static int refuse (rreport *rep, rconn *c, char const *why)
+{
+  char const *parts[4] = { "Connected to ", c->label, " but ", why } ;
+  report_final(rep, 'D', parts, 4) ;
+  return 1 ;
+}
+
+int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
+{
+  smtpc_caps caps = SMTPC_CAPS_ZERO ;
+  stralloc params = STRALLOC_ZERO ;
+  stralloc batch = STRALLOC_ZERO ;
+  unsigned int code, accepted = 0 ;
+  int r, pipelined ;
+
+  code = conn_reply(c, TIMEOUT(cfg, TO_GREETING)) ;
+  if (!code) return died(rep, c, "before the greeting. (#4.4.2)") ;
+  if (!OK2(code))
+  {
+    said(rep, -1, PERM(code) ? 'D' : 'Z', c, "Connected to ", c->label, " but greeting failed.") ;
+    quit(c, cfg) ;
+    return 0 ;
+  }
+  r = hello(c, cfg, &caps, rep) ;
+  if (!r) return 0 ;
+  if (r < 0) return 1 ;
+  if (caps.flags & SMTPC_STARTTLS && !remote_starttls(c, cfg, &caps, rep)) return 0 ;
+  if (m->needutf8 && !(caps.flags & SMTPC_SMTPUTF8))
+  {
+    quit(c, cfg) ;
+    return refuse(rep, c, "it does not support SMTPUTF8, which this message's addresses need. (#5.6.7)") ;
+  }
+  if (caps.flags & SMTPC_SIZE && caps.size && m->wire.len > caps.size)
+  {
+    char fmt[UINT64_FMT] ;
+    char const *parts[6] = { "Connected to ", c->label, " but the message is larger than its limit of ", fmt, " bytes.", " (#5.3.4)" } ;
+    fmt[uint64_fmt(fmt, caps.size)] = 0 ;
+    quit(c, cfg) ;
+    report_final(rep, 'D', parts, 6) ;
+    return 1 ;
+  }
+
+  if (caps.flags & SMTPC_SIZE)
+  {
+    char fmt[UINT64_FMT] ;
+    fmt[uint64_fmt(fmt, m->wire.len)] = 0 ;
+    if (!stralloc_cats(&params, " SIZE=") || !stralloc_cats(&params, fmt)) goto nomem ;
+  }
+  /* RFC 6152: without 8BITMIME an 8-bit message is sent as it is, as qmail and most MTAs do */
+  if (m->is8bit && caps.flags & SMTPC_8BITMIME && !stralloc_cats(&params, " BODY=8BITMIME")) goto nomem ;
+  if (m->needutf8 && !stralloc_cats(&params, " SMTPUTF8")) goto nomem ;
+  if (!stralloc_0(&params)) goto nomem ;
+
+  pipelined = !!(caps.flags & SMTPC_PIPELINING) ;
+  if (pipelined)
+  {  /* RFC 2920: MAIL, every RCPT and DATA in one write */
+    if (!stralloc_cats(&batch, "MAIL FROM:<") || !stralloc_cats(&batch, m->sender)
+     || !stralloc_cats(&batch, ">") || !stralloc_cats(&batch, params.s) || !stralloc_catb(&batch, "\r\n", 2)) goto nomem ;
+    for (unsigned int i = 0 ; i < m->n ; i++)
+      if (!stralloc_cats(&batch, "RCPT TO:<") || !stralloc_cats(&batch, m->rcpts[i]) || !stralloc_catb(&batch, ">\r\n", 3)) goto nomem ;
+    if (!stralloc_catb(&batch, "DATA\r\n", 6)) goto nomem ;
+    if (!conn_write(c, batch.s, batch.len, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
+  }
+  else if (!cmd(c, "MAIL FROM:<", m->sender, params.s, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
+
+  code = conn_reply(c, TIMEOUT(cfg, TO_MAIL)) ;
+  if (!code) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
+  if (!OK2(code))
+  {
+    said(rep, -1, PERM(code) ? 'D' : 'Z', c, "Connected to ", c->label, " but sender was rejected.") ;
+    quit(c, cfg) ;
+    r = 1 ; goto end ;
+  }
+
+  for (unsigned int i = 0 ; i < m->n ; i++)
+  {
+    if (!pipelined && !cmd(c, "RCPT TO:<", m->rcpts[i], "", TIMEOUT(cfg, TO_RCPT))) code = 0 ;
+    else code = conn_reply(c, TIMEOUT(cfg, TO_RCPT)) ;
+    if (!code) { died(rep, c, "during RCPT. (#4.4.2)") ; r = 1 ; goto end ; }
+    if (OK2(code)) { rep->stat[i] = 'r' ; accepted++ ; }
+    else said(rep, i, PERM(code) ? 'h' : 's', c, "", c->label, " does not like recipient.") ;
+  }
+
+  if (!pipelined && accepted && !conn_write(c, "DATA\r\n", 6, TIMEOUT(cfg, TO_DATA))) code = 0 ;
+  else if (!pipelined && !accepted) code = 1 ;
+  else code = conn_reply(c, TIMEOUT(cfg, TO_DATA)) ;
+  if (!accepted)
+  {
+    char const *parts[2] = { "Giving up on ", c->label } ;
+    if (code == DATA_GO && conn_write(c, ".\r\n", 3, TIMEOUT(cfg, TO_DATA))) conn_reply(c, TIMEOUT(cfg, TO_DOT)) ;
+    if (code) quit(c, cfg) ;
+    report_final(rep, 'D', parts, 2) ;
+    r = 1 ; goto end ;
+  }
+  if (!code) { died(rep, c, "after DATA. (#4.4.2)") ; r = 1 ; goto end ; }
+  if (code != DATA_GO)
+  {
+    said(rep, -1, PERM(code) ? 'D' : 'Z', c, "", c->label, " failed on DATA command.") ;
+    quit(c, cfg) ;
+    r = 1 ; goto end ;
+  }
+  if (!conn_write(c, m->wire.s, m->wire.len, TIMEOUT(cfg, TO_BLOCK)))
+  {
+    died(rep, c, "while sending the message. (#4.4.2)") ;
+    r = 1 ; goto end ;
+  }
+  code = conn_reply(c, TIMEOUT(cfg, TO_DOT)) ;
+  if (!code)
+  {
+    char const *parts[3] = { "Connected to ", c->label, " but connection died. Possible duplicate! (#4.4.2)" } ;
+    report_final(rep, 'Z', parts, 3) ;
+    r = 1 ; goto end ;
+  }
+  if (OK2(code)) said(rep, -1, 'K', c, "", c->label, " accepted message.") ;
+  else said(rep, -1, PERM(code) ? 'D' : 'Z', c, "", c->label, " failed after I sent the message.") ;
+  quit(c, cfg) ;
+  r = 1 ;
+ end:
+  stralloc_free(&params) ;
+  stralloc_free(&batch) ;
+  return r ;
+ nomem:
+  {
+    char const *parts[1] = { "out of memory (#4.3.0)" } ;
+    report_final(rep, 'Z', parts, 1) ;
+  }
+  r = 1 ;
+  goto end ;
+}

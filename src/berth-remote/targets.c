@@ -1,0 +1,102 @@
+/* ISC license. */
+/* berth-remote: where to connect. smtproutes, address literals, MX (RFC 5321 5.1, RFC 7505),
+   our own MX preference, and the addresses of each host in the configured family order. */
+
+#include <string.h>
+#include <strings.h>
+#include <stdlib.h>
+#include <skalibs/genalloc.h>
+#include <skalibs/stralloc.h>
+#include <berth/control.h>
+#include <berth/dns.h>
+#include <berth/route.h>
+#include "targets.h"
+
+static int add (targets *t, char const *name, unsigned int pref, int literal, char const *ip, int is6)
+{
+  target x = { .name = t->names.len, .pref = pref, .literal = literal, .is6 = is6 } ;
+  if (literal) memcpy(x.ip, ip, 16) ;
+  if (!stralloc_cats(&t->names, name) || !stralloc_0(&t->names)) return 0 ;
+  return genalloc_append(target, &t->list, &x) ;
+}
+
+static int isme (stralloc const *me, char const *name)
+{
+  size_t nlen = strlen(name) ;
+  if (nlen && name[nlen-1] == '.') nlen-- ;
+  for (size_t i = 0 ; i < me->len ; i += strlen(me->s + i) + 1)
+    if (strlen(me->s + i) == nlen && !strncasecmp(me->s + i, name, nlen)) return 1 ;
+  return 0 ;
+}
+
+int targets_find (targets *t, char const *host, stralloc const *routes, stralloc const *me, dnsctx *d, uint16_t *port)
+{
+  stralloc relay = STRALLOC_ZERO ;
+  genalloc mxs = GENALLOC_ZERO ;
+  stralloc mxnames = STRALLOC_ZERO ;
+  char ip[16] ;
+  int is6, r ;
+  uint16_t rport = 0 ;
+  *port = 0 ;
+  if (route_literal(host, 0, ip, &is6)) { r = add(t, host, 0, 1, ip, is6) ? TARGETS_OK : TARGETS_NOMEM ; goto end ; }
+  r = route_find(routes->s, routes->len, host, &relay, &rport) ;
+  if (r < 0) { r = TARGETS_NOMEM ; goto end ; }
+  if (r && rport) *port = rport ;
+  if (r && relay.len)
+  {  /* a relay is used as it is: an address, or a name looked up without MX */
+    int lit = route_literal(relay.s, 1, ip, &is6) ;
+    r = add(t, relay.s, 0, lit, ip, is6) ? TARGETS_OK : TARGETS_NOMEM ;
+    goto end ;
+  }
+  if (!dnsctx_ready(d)) { r = TARGETS_DNSCONF ; goto end ; }
+  r = dns_mx(&d->rs, host, &mxnames, &mxs) ;
+  switch (r)
+  {
+    case DNS_NXDOMAIN : r = TARGETS_NXDOMAIN ; goto end ;
+    case DNS_NULLMX : r = TARGETS_NULLMX ; goto end ;
+    case DNS_TEMP : r = TARGETS_TEMP ; goto end ;
+    case DNS_NODATA :  /* RFC 5321 5.1: the domain itself, as an implicit MX 0 */
+      r = add(t, host, 0, 0, ip, 0) ? TARGETS_OK : TARGETS_NOMEM ;
+      goto end ;
+  }
+  {
+    dns_mxrec *s = genalloc_s(dns_mxrec, &mxs) ;
+    size_t n = genalloc_len(dns_mxrec, &mxs) ;
+    unsigned int mypref = (unsigned int)-1 ;
+    dns_mx_sort(s, n) ;
+    for (size_t i = 0 ; i < n ; i++)
+      if (isme(me, mxnames.s + s[i].name) && s[i].pref < mypref) mypref = s[i].pref ;
+    r = TARGETS_OK ;
+    for (size_t i = 0 ; i < n ; i++)
+      if (s[i].pref < mypref && !add(t, mxnames.s + s[i].name, s[i].pref, 0, ip, 0)) { r = TARGETS_NOMEM ; break ; }
+    if (r == TARGETS_OK && !genalloc_len(target, &t->list)) r = TARGETS_AMBIGMX ;
+  }
+ end:
+  stralloc_free(&relay) ;
+  stralloc_free(&mxnames) ;
+  genalloc_free(dns_mxrec, &mxs) ;
+  return r ;
+}
+
+/* DNS_OK if any address was found; else DNS_TEMP if a lookup failed temporarily */
+int targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs)
+{
+  int r[2] ;
+  if (!dnsctx_ready(d)) return DNS_TEMP ;
+  for (int i = 0 ; i < 2 ; i++)
+  {
+    int is6 = prefer4 ? i : !i ;
+    r[i] = dns_ip(&d->rs, name, is6, addrs) ;
+  }
+  if (genalloc_len(dns_addr, addrs)) return DNS_OK ;
+  if (r[0] == DNS_TEMP || r[1] == DNS_TEMP) return DNS_TEMP ;
+  if (r[0] == DNS_NXDOMAIN || r[1] == DNS_NXDOMAIN) return DNS_NXDOMAIN ;
+  return DNS_NODATA ;
+}
+
+int dnsctx_ready (dnsctx *d)
+{
+  if (d->state == DNSCTX_NEW)
+    d->state = dns_setup(&d->rs, d->server, d->timeout, d->tries) ? DNSCTX_OK : DNSCTX_BAD ;
+  return d->state == DNSCTX_OK ;
+}

@@ -1,0 +1,312 @@
+/* ISC license. */
+/* berth-rspawn: the remote spawner. Jobs from berth-send on fd 0, results on fd 1 (spawn protocol,
+   doc/berth-rspawn.md); runs berth-remote (or the given program) per job with the message as fd 0.
+   Never root. Trust: jobs come from berth-send; reports from berth-remote are checked. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/error.h>
+#include <skalibs/iopause.h>
+#include <skalibs/posixplz.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sig.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <skalibs/types.h>
+#include <berth/home.h>
+#include <berth/queue.h>
+#include <berth/rreport.h>
+
+#define USAGE "berth-rspawn [ prog... ]"
+#define SLOTS 256
+#define READ_CHUNK 8192
+#define REMOTE_NAME "berth-remote"
+
+typedef struct job_s job ;
+struct job_s
+{
+  pid_t pid ;          /* 0: slot free */
+  int fd ;             /* child's stdout; -1 after EOF */
+  int reaped ;
+  int wstat ;
+  unsigned int n ;
+  stralloc report ;
+  stralloc job ;       /* the job's bytes, for the log */
+  tain start ;
+} ;
+
+typedef struct state_s state ;
+struct state_s
+{
+  job jobs[SLOTS] ;
+  stralloc in ;
+  stralloc out ;
+  char const *const *prog ;
+  unsigned int nprog ;
+  unsigned int running ;
+} ;
+
+static void result (state *st, unsigned char slot, char const *records, size_t len)
+{
+  char c = (char)slot ;
+  if (!stralloc_catb(&st->out, &c, 1) || !stralloc_catb(&st->out, records, len))
+    strerr_diefu1sys(111, "queue a result") ;
+}
+
+static void fail_all (state *st, unsigned char slot, unsigned int n, char const *text)
+{
+  stralloc r = STRALLOC_ZERO ;
+  for (unsigned int i = 0 ; i < n ; i++)
+    if (!stralloc_catb(&r, "Z", 1) || !stralloc_cats(&r, text) || !stralloc_0(&r)) strerr_diefu1sys(111, "queue a result") ;
+  result(st, slot, r.s, r.len) ;
+  stralloc_free(&r) ;
+}
+
+static void start (state *st, char const *s, size_t len, unsigned int n)
+{
+  unsigned char slot = (unsigned char)s[0] ;
+  char const *id = s + 1 ;
+  char const *sender = id + strlen(id) + 1 ;
+  char const *argv[st->nprog + n + 3] ;
+  char const *host ;
+  unsigned int a = 0 ;
+  size_t pos = 1 ;
+  job *j = st->jobs + slot ;
+  posix_spawn_file_actions_t fa ;
+  posix_spawnattr_t attr ;
+  sigset_t empty ;
+  int p[2], m, e ;
+  pid_t pid ;
+  if (j->pid) strerr_dief1x(100, "protocol error: a job for a busy slot") ;
+  for (unsigned int i = 0 ; i < st->nprog ; i++) argv[a++] = st->prog[i] ;
+  argv[a++] = 0 ;   /* host, below */
+  argv[a++] = sender ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {  /* each triple: id, sender, rcpt */
+    pos += strlen(s + pos) + 1 ;
+    pos += strlen(s + pos) + 1 ;
+    argv[a++] = s + pos ;
+    pos += strlen(s + pos) + 1 ;
+  }
+  argv[a] = 0 ;
+  host = strrchr(argv[st->nprog + 2], '@') ;
+  argv[st->nprog] = host ? host + 1 : "" ;
+  if (!*id || strchr(id, '/') || id[0] == '.') { fail_all(st, slot, n, "Bad queue id. (#4.3.0)") ; return ; }
+  {
+    char fn[sizeof(QUEUE_MESS) + strlen(id) + 1] ;
+    memcpy(fn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ;
+    memcpy(fn + sizeof(QUEUE_MESS), id, strlen(id) + 1) ;
+    m = open(fn, O_RDONLY | O_CLOEXEC) ;
+  }
+  if (m < 0) { fail_all(st, slot, n, "Unable to open the message file. (#4.3.0)") ; return ; }
+  if (pipe2(p, O_CLOEXEC) < 0) { fd_close(m) ; fail_all(st, slot, n, "Unable to create a pipe. (#4.3.0)") ; return ; }
+  sigemptyset(&empty) ;
+  if (posix_spawn_file_actions_init(&fa) || posix_spawnattr_init(&attr)) strerr_diefu1sys(111, "posix_spawn init") ;
+  posix_spawn_file_actions_adddup2(&fa, m, 0) ;
+  posix_spawn_file_actions_adddup2(&fa, p[1], 1) ;
+  posix_spawnattr_setsigmask(&attr, &empty) ;
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
+  {
+    sigset_t def ;
+    sigemptyset(&def) ; sigaddset(&def, SIGPIPE) ; sigaddset(&def, SIGCHLD) ;
+    posix_spawnattr_setsigdefault(&attr, &def) ;
+  }
+  e = posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ) ;
+  posix_spawn_file_actions_destroy(&fa) ;
+  posix_spawnattr_destroy(&attr) ;
+  fd_close(m) ;
+  fd_close(p[1]) ;
+  if (e)
+  {
+    errno = e ;
+    strerr_warnwu2sys("spawn ", argv[0]) ;
+    fd_close(p[0]) ;
+    fail_all(st, slot, n, RREPORT_UNABLE) ;
+    return ;
+  }
+  ndelay_on(p[0]) ;
+  j->pid = pid ; j->fd = p[0] ; j->reaped = 0 ; j->wstat = 0 ; j->n = n ; j->report.len = 0 ;
+  j->job.len = 0 ;
+  if (!stralloc_catb(&j->job, s, len)) strerr_diefu1sys(111, "store a job") ;
+  j->start = STAMP ;
+  st->running++ ;
+}
+
+/* one log line per recipient: id, recipient, delay, status, the text */
+static void logresult (job const *j, char const *r)
+{
+  char const *s = j->job.s + 1 ;
+  char const *id = s ;
+  char fmt[UINT64_FMT] ;
+  tain d ;
+  tain_sub(&d, &STAMP, &j->start) ;
+  fmt[uint64_fmt(fmt, tai_sec(tain_secp(&d)))] = 0 ;
+  for (unsigned int i = 0 ; i < j->n ; i++)
+  {
+    size_t len ;
+    s += strlen(s) + 1 ;                 /* sender */
+    s += strlen(s) + 1 ;
+    len = strlen(s) ;
+    char rcpt[len + 1] ;
+    for (size_t k = 0 ; k <= len ; k++) rcpt[k] = s[k] && ((unsigned char)s[k] < 32 || s[k] == 127) ? '?' : s[k] ;
+    s += len + 1 ;                       /* next id */
+    strerr_warni("id=", id, " rcpt=", rcpt, " delay=", fmt, "s status=",
+      *r == 'K' ? "sent" : *r == 'Z' ? "deferred" : "bounced", " reply=\"", r + 1, "\"") ;
+    r += strlen(r) + 1 ;
+  }
+}
+
+static void finish_if_done (state *st, unsigned int slot)
+{
+  job *j = st->jobs + slot ;
+  stralloc r = STRALLOC_ZERO ;
+  int ok ;
+  if (!j->pid || j->fd >= 0 || !j->reaped) return ;
+  ok = WIFEXITED(j->wstat) && !WEXITSTATUS(j->wstat) ;
+  if (!rreport_records(&r, j->report.s, j->report.len, ok, j->n)) strerr_diefu1sys(111, "build a result") ;
+  logresult(j, r.s) ;
+  result(st, slot, r.s, r.len) ;
+  stralloc_free(&r) ;
+  j->pid = 0 ;
+  st->running-- ;
+}
+
+static void reap (state *st)
+{
+  for (;;)
+  {
+    int wstat ;
+    pid_t pid = wait_nohang(&wstat) ;
+    if (pid <= 0) break ;
+    for (unsigned int i = 0 ; i < SLOTS ; i++)
+      if (st->jobs[i].pid == pid && !st->jobs[i].reaped)
+      {
+        st->jobs[i].reaped = 1 ;
+        st->jobs[i].wstat = wstat ;
+        finish_if_done(st, i) ;
+        break ;
+      }
+  }
+}
+
+static void readreport (state *st, unsigned int slot)
+{
+  job *j = st->jobs + slot ;
+  for (;;)
+  {
+    ssize_t r ;
+    if (!stralloc_readyplus(&j->report, READ_CHUNK)) strerr_diefu1sys(111, "read a report") ;
+    r = fd_read(j->fd, j->report.s + j->report.len, READ_CHUNK) ;
+    if (r > 0) { j->report.len += r ; continue ; }
+    if (r < 0 && error_isagain(errno)) return ;
+    fd_close(j->fd) ;
+    j->fd = -1 ;
+    finish_if_done(st, slot) ;
+    return ;
+  }
+}
+
+static int readjobs (state *st)
+{
+  int open = 1 ;
+  for (;;)
+  {
+    ssize_t r ;
+    if (!stralloc_readyplus(&st->in, READ_CHUNK)) strerr_diefu1sys(111, "read jobs") ;
+    r = fd_read(0, st->in.s + st->in.len, READ_CHUNK) ;
+    if (r > 0) { st->in.len += r ; continue ; }
+    if (r < 0 && error_isagain(errno)) break ;
+    if (r < 0) strerr_diefu1sys(111, "read jobs") ;
+    open = 0 ;
+    break ;
+  }
+  for (;;)
+  {
+    unsigned int n ;
+    long l = rjob_scan(st->in.s, st->in.len, &n) ;
+    if (!l) break ;
+    if (l < 0) strerr_dief1x(100, "protocol error: malformed job") ;
+    start(st, st->in.s, l, n) ;
+    memmove(st->in.s, st->in.s + l, st->in.len - l) ;
+    st->in.len -= l ;
+  }
+  return open ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  char const *dflt[2] = { "berth-remote", 0 } ;
+  state st = { .in = STRALLOC_ZERO, .out = STRALLOC_ZERO } ;
+  int sfd, inopen = 1 ;
+  PROG = "berth-rspawn" ;
+  if (!getuid() || !geteuid()) strerr_dief1x(100, "refusing to run as root") ;
+  {  /* $BERTH_REMOTE, else berth-remote next to this program, else through PATH */
+    char const *env = getenv("BERTH_REMOTE") ;
+    char const *slash = strrchr(argv[0], '/') ;
+    if (env && *env) dflt[0] = env ;
+    else if (slash)
+    {
+      size_t dl = slash - argv[0] + 1 ;
+      char *p = malloc(dl + sizeof(REMOTE_NAME)) ;
+      if (!p) strerr_diefu1sys(111, "allocate") ;
+      memcpy(p, argv[0], dl) ;
+      memcpy(p + dl, REMOTE_NAME, sizeof(REMOTE_NAME)) ;
+      dflt[0] = p ;
+    }
+  }
+  st.prog = argc > 1 ? argv + 1 : dflt ;
+  st.nprog = argc > 1 ? (unsigned int)argc - 1 : 1 ;
+  if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
+  for (unsigned int i = 0 ; i < SLOTS ; i++) st.jobs[i].fd = -1 ;
+  sfd = selfpipe_init() ;
+  if (sfd < 0 || !selfpipe_trap(SIGCHLD)) strerr_diefu1sys(111, "trap SIGCHLD") ;
+  if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
+  if (ndelay_on(0) < 0 || ndelay_on(1) < 0) strerr_diefu1sys(111, "set non-blocking mode") ;
+  tain_now_set_stopwatch_g() ;
+  while (inopen || st.running || st.out.len)
+  {
+    iopause_fd x[SLOTS + 3] ;
+    unsigned int idx[SLOTS] ;
+    unsigned int nx = 0, nj = 0 ;
+    x[nx++] = (iopause_fd){ .fd = sfd, .events = IOPAUSE_READ } ;
+    x[nx] = (iopause_fd){ .fd = 0, .events = inopen ? IOPAUSE_READ : 0 } ; nx++ ;
+    x[nx] = (iopause_fd){ .fd = 1, .events = st.out.len ? IOPAUSE_WRITE : 0 } ; nx++ ;
+    for (unsigned int i = 0 ; i < SLOTS ; i++)
+      if (st.jobs[i].pid && st.jobs[i].fd >= 0)
+      {
+        idx[nj++] = i ;
+        x[nx++] = (iopause_fd){ .fd = st.jobs[i].fd, .events = IOPAUSE_READ } ;
+      }
+    if (iopause_g(x, nx, 0) < 0) strerr_diefu1sys(111, "iopause") ;
+    if (x[0].revents & IOPAUSE_READ)
+      for (;;)
+      {
+        int sig = selfpipe_read() ;
+        if (sig < 0) strerr_diefu1sys(111, "selfpipe_read") ;
+        if (!sig) break ;
+        if (sig == SIGCHLD) reap(&st) ;
+      }
+    for (unsigned int k = 0 ; k < nj ; k++)
+      if (x[3 + k].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) readreport(&st, idx[k]) ;
+    if (inopen && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) inopen = readjobs(&st) ;
+    if (st.out.len && x[2].revents & (IOPAUSE_WRITE | IOPAUSE_EXCEPT))
+    {
+      ssize_t w = fd_write(1, st.out.s, st.out.len) ;
+      if (w < 0 && !error_isagain(errno)) strerr_diefu1sys(111, "write results") ;
+      if (w > 0)
+      {
+        memmove(st.out.s, st.out.s + w, st.out.len - w) ;
+        st.out.len -= w ;
+      }
+    }
+  }
+  return 0 ;
+}

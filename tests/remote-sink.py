@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+# A scriptable SMTP sink for berth-remote's tests (plain sockets, one thread per connection).
+# Records every received chunk (to see pipelining) and every message (dot-unstuffed, CRLF kept).
+#   remote-sink.py PORT DIR [--host 127.0.0.1|::1] [--greet 'CODE text'] [--caps 'PIPELINING,8BITMIME,...']
+#       [--no-ehlo] [--drop-after-ehlo] [--drop-after-dot] [--final 'CODE text']
+# Recipients: a local part starting with t450 gets "450", p550 gets "550", others "250".
+import argparse, os, socket, threading, time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("port", type=int)
+ap.add_argument("dir")
+ap.add_argument("--host", default="127.0.0.1")
+ap.add_argument("--greet", default="220 sink ESMTP")
+ap.add_argument("--caps", default="PIPELINING,8BITMIME,SMTPUTF8,SIZE 10000000")
+ap.add_argument("--no-ehlo", action="store_true")
+ap.add_argument("--drop-after-ehlo", action="store_true")
+ap.add_argument("--drop-after-dot", action="store_true")
+ap.add_argument("--final", default="250 2.0.0 queued as sink")
+ap.add_argument("--stall", type=float, default=0, help="seconds to wait before the greeting")
+a = ap.parse_args()
+lock = threading.Lock()
+count = [0]
+
+def log(name, data):
+    with lock:
+        with open(os.path.join(a.dir, name), "ab") as f:
+            f.write(data)
+
+def session(c):
+    buf = b""
+    def readline():
+        nonlocal buf
+        while b"\n" not in buf:
+            d = c.recv(65536)
+            if not d:
+                raise EOFError
+            log("chunks", repr(d).encode() + b"\n")
+            buf += d
+        i = buf.index(b"\n") + 1
+        line, buf = buf[:i], buf[i:]
+        return line
+    def say(s):
+        c.sendall(s.encode() + b"\r\n")
+    if a.stall:
+        time.sleep(a.stall)
+    say(a.greet)
+    if not a.greet.startswith("2"):
+        try:
+            readline()
+        except Exception:
+            pass
+        return
+    mail, rcpts, opts = None, [], b""
+    while True:
+        line = readline()
+        cmd = line.strip().upper()
+        if cmd.startswith(b"EHLO"):
+            if a.no_ehlo:
+                say("502 5.5.1 no EHLO here"); continue
+            if a.drop_after_ehlo:
+                return
+            caps = [x for x in a.caps.split(",") if x]
+            lines = ["sink"] + caps
+            for i, l in enumerate(lines):
+                say("250" + ("-" if i < len(lines) - 1 else " ") + l)
+        elif cmd.startswith(b"HELO"):
+            if a.drop_after_ehlo:
+                return
+            say("250 sink")
+        elif cmd.startswith(b"MAIL FROM:"):
+            mail, rcpts = line.strip()[10:], []
+            say("250 2.1.0 ok")
+        elif cmd.startswith(b"RCPT TO:"):
+            r = line.strip()[8:]
+            local = r.strip(b"<>").split(b"@")[0]
+            if local.startswith(b"t450"):
+                say("450 4.2.0 try later " + local.decode("utf-8", "replace"))
+            elif local.startswith(b"p550"):
+                say("550 5.1.1 no such user " + local.decode("utf-8", "replace"))
+            else:
+                rcpts.append(r); say("250 2.1.5 ok")
+        elif cmd == b"DATA":
+            if not rcpts:
+                say("503 5.5.1 no valid recipients"); continue
+            say("354 go ahead")
+            data = b""
+            while True:
+                l = readline()
+                if l == b".\r\n":
+                    break
+                if l.startswith(b"."):
+                    l = l[1:]
+                data += l
+            with lock:
+                count[0] += 1
+                n = count[0]
+            with open(os.path.join(a.dir, "%d.eml" % n), "wb") as f:
+                f.write(data)
+            with open(os.path.join(a.dir, "%d.env" % n), "wb") as f:
+                f.write(mail + b"\n" + b"\n".join(rcpts) + b"\n")
+            if a.drop_after_dot:
+                return
+            say(a.final)
+        elif cmd == b"QUIT":
+            say("221 bye"); return
+        elif cmd == b"RSET":
+            mail, rcpts = None, []; say("250 ok")
+        else:
+            say("502 5.5.2 unknown")
+
+def serve(c):
+    try:
+        session(c)
+    except Exception:
+        pass
+    finally:
+        c.close()
+
+s = socket.socket(socket.AF_INET6 if ":" in a.host else socket.AF_INET)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((a.host, a.port))
+s.listen(50)
+while True:
+    c, peer = s.accept()
+    log("peers", peer[0].encode() + b"\n")
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
