@@ -25,12 +25,11 @@ wait_until 10 all1 && wait_until 5 infos; ok $? "each tried once and deferred (i
 
 # berth-qread, text
 as_user berth-qread > "$T_DIR/list"; is "$?" 0 "berth-qread exits 0"
-grep -q "^$m1  age [0-9]*s  size [0-9]*  from <a@x.example>\$" "$T_DIR/list"; ok $? "message line: id, age, size, sender"
-grep -q "^  pending  remote  <t450a@far.example>\$" "$T_DIR/list"; ok $? "recipient line: state, channel"
-grep -q "^  last error: .*450 4.2.0 try later t450a" "$T_DIR/list"; ok $? "last error shown"
-grep -q "^    (<t450a@far.example>, try 1, [0-9]*s ago)\$" "$T_DIR/list"; ok $? "tries and time of the last attempt"
+grep -q "^$m1 size=[0-9]* age=[0-9]*s from=<a@x.example>\$" "$T_DIR/list"; ok $? "message line: id, size, age, sender"
+grep -q "^  to=<t450a@far.example> pending remote\$" "$T_DIR/list"; ok $? "recipient line: state, channel"
+grep -q "^  last error: .*450 4.2.0 try later t450a (<t450a@far.example>, try 1, [0-9]*s ago)\$" "$T_DIR/list"; ok $? "last error, recipient, tries, time"
 grep -q "^  next attempt: in [0-9]" "$T_DIR/list"; ok $? "next attempt shown"
-tail -n 1 "$T_DIR/list" | grep -q "^4 messages, 4 recipients pending\$"; ok $? "summary line"
+tail -n 1 "$T_DIR/list" | grep -q "^4 messages\$"; ok $? "summary line"
 # JSON
 as_user berth-qread --json > "$T_DIR/json"
 /usr/bin/python3 - "$T_DIR/json" "$m1" <<'PY'; ok $? "berth-qread --json: valid, complete"
@@ -55,7 +54,8 @@ ok $? "berth-qstat counts"
 as_user berth-qctl hold "$m1" > "$T_DIR/out"; is "$?" 0 "hold by id"
 grep -q "^$m1: ok held\$" "$T_DIR/out"; ok $? "acknowledged"
 [ -f "$Q/hold/$m1" ]; ok $? "hold mark written"
-as_user berth-qread | grep -q "^$m1 .*  HELD\$"; ok $? "berth-qread shows it held"
+as_user berth-qread > "$T_DIR/list"
+grep -q "^$m1 .* held\$" "$T_DIR/list" && grep -q "^  next attempt: held" "$T_DIR/list"; ok $? "berth-qread shows it held"
 kill -ALRM "$SEND_PID"
 all2 () { at_least 2 t450b@far.example && at_least 2 t450c@other.example && at_least 2 t450d@far.example; }
 wait_until 10 all2; ok $? "SIGALRM: the others retried"

@@ -84,8 +84,7 @@ int main (int argc, char const *const *argv)
   else if (!tot.msgs) qr_puts("queue empty\n") ;
   else
   {
-    qr_putu(tot.msgs) ; qr_puts(tot.msgs == 1 ? " message, " : " messages, ") ;
-    qr_putu(tot.pending) ; qr_puts(" recipients pending\n") ;
+    qr_putu(tot.msgs) ; qr_puts(tot.msgs == 1 ? " message\n" : " messages\n") ;
   }
   if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
   return 0 ;

@@ -43,6 +43,7 @@ static uint64_t next_attempt (qtool_msg const *m, uint64_t now, char const *cons
   return 0 ;
 }
 
+/* the built-in listing of sendmail -bp, extended: a message still in todo/ prints exactly as there */
 void qr_text (qtool_msg const *m, uint64_t now)
 {
   size_t n = genalloc_len(qtool_rcpt, &m->rcpts) ;
@@ -50,24 +51,26 @@ void qr_text (qtool_msg const *m, uint64_t now)
   char const *const *what ;
   uint64_t next = next_attempt(m, now, &what) ;
   qr_safe(m->id, strlen(m->id)) ;
-  qr_puts("  age ") ; qr_dur(now > m->birth ? (now - m->birth) / 1000 : 0) ;
-  qr_puts("  size ") ; qr_putu(m->size) ;
-  qr_puts("  from <") ; qr_safe(m->data.s, strlen(m->data.s)) ; qr_puts(">") ;
-  if (m->held) qr_puts("  HELD") ;
+  qr_puts(" size=") ; qr_putu(m->size) ;
+  qr_puts(" age=") ; qr_putu(now > m->birth ? (now - m->birth) / 1000 : 0) ;
+  qr_puts("s from=<") ; qr_safe(m->data.s, strlen(m->data.s)) ; qr_puts(">") ;
+  if (m->held) qr_puts(" held") ;
   qr_puts("\n") ;
   for (size_t i = 0 ; i < n ; i++)
   {
     char const *c = chan_name(r[i].chan) ;
-    qr_puts(r[i].mark == 'D' ? "  done     " : "  pending  ") ;
-    qr_puts(c ? c : "?") ; qr_puts(c && c[0] == 'l' ? "   <" : "  <") ;
+    qr_puts("  to=<") ;
     qr_safe(m->data.s + r[i].addr, strlen(m->data.s + r[i].addr)) ;
-    qr_puts(">\n") ;
+    qr_puts(">") ;
+    if (c) { qr_puts(r[i].mark == 'D' ? " done " : " pending ") ; qr_puts(c) ; }
+    qr_puts("\n") ;
   }
+  if (m->where != QTOOL_WHERE_STATE) return ;
   if (m->hasinfo && m->infotext)
   {
     qr_puts("  last error: ") ;
     qr_safe(m->tmp.s + m->infotext, strlen(m->tmp.s + m->infotext)) ;
-    qr_puts("\n    (") ;
+    qr_puts(" (") ;
     if (m->inforcpt) { qr_puts("<") ; qr_safe(m->tmp.s + m->inforcpt, strlen(m->tmp.s + m->inforcpt)) ; qr_puts(">, ") ; }
     qr_puts("try ") ; qr_putu(m->tries) ;
     qr_puts(", ") ; qr_dur(now > m->last ? (now - m->last) / 1000 : 0) ; qr_puts(" ago)\n") ;
