@@ -29,13 +29,20 @@ void qr_putu (uint64_t u)
   put(fmt, uint64_fmt(fmt, u)) ;
 }
 
-/* bytes from the queue: control characters become '?' */
+/* bytes from the queue: control characters and bytes that are not valid UTF-8 become '?' */
 void qr_safe (char const *s, size_t len)
 {
-  for (size_t i = 0 ; i < len ; i++)
+  for (size_t i = 0 ; i < len ; )
   {
-    char c = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i] ;
-    put(&c, 1) ;
+    size_t n = qtool_utf8_len((unsigned char const *)s + i, len - i) ;
+    if (n > 1) put(s + i, n) ;
+    else
+    {
+      char c = (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ? '?' : s[i] ;
+      put(&c, 1) ;
+      n = 1 ;
+    }
+    i += n ;
   }
 }
 

@@ -72,6 +72,9 @@ extern void qtool_msg_free (qtool_msg *m) ;
 /* 1 if the message matches: kind 'f' sender, 'r' recipient, 'd' recipient domain (case-insensitive) */
 extern int qtool_match (qtool_msg const *m, char kind, char const *pat) ;
 
+/* length of the valid UTF-8 sequence at s (1 for ASCII), 0 if the byte starts none */
+extern size_t qtool_utf8_len (unsigned char const *s, size_t len) ;
+
 /* a JSON string (quotes included): UTF-8 kept, invalid bytes as \u00XX. 0 ok, -1 write error */
 extern int qtool_json_str (buffer *b, char const *s, size_t len) ;
 
