@@ -62,8 +62,10 @@ wait_until 10 all2; ok $? "SIGALRM: the others retried"
 sleep 0.5
 is "$(attempts t450a@far.example)" 1 "the held message was not"
 kill -TERM "$SEND_PID"; wait "$SEND_PID"
+as_user touch "$Q/info/1.1.1" "$Q/hold/1.1.2"
 send_start
 sleep 0.3
+[ ! -e "$Q/info/1.1.1" ] && [ ! -e "$Q/hold/1.1.2" ] && [ -e "$Q/info/$m1" ]; ok $? "restart: orphaned info/hold records removed, live ones kept"
 kill -ALRM "$SEND_PID"
 all3 () { at_least 3 t450b@far.example && at_least 3 t450c@other.example && at_least 3 t450d@far.example; }
 wait_until 10 all3; sleep 0.5

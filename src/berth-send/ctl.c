@@ -27,6 +27,7 @@ int ctl_init (void)
   struct stat st ;
   if (mkdir(QUEUE_INFO, 0700) < 0 && errno != EEXIST) strerr_diefu2sys(111, "mkdir ", QUEUE_INFO) ;
   if (mkdir(QUEUE_HOLD, 0700) < 0 && errno != EEXIST) strerr_diefu2sys(111, "mkdir ", QUEUE_HOLD) ;
+  info_clean() ;
   if (mkfifo(QUEUE_CTL, 0600) < 0 && errno != EEXIST) { strerr_warnwu2sys("mkfifo ", QUEUE_CTL) ; return -1 ; }
   fd = open(QUEUE_CTL, O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
   if (fd < 0) { strerr_warnwu2sys("open ", QUEUE_CTL) ; return -1 ; }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <skalibs/direntry.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
@@ -94,4 +95,38 @@ void info_forget (char const *id)
   unlink(fn) ;
   name(fn, QUEUE_HOLD, id, "") ;
   unlink(fn) ;
+}
+
+/* at start: records of messages no longer queued (a crash between the removal of state/<id>
+   and of these files), and write+rename leftovers */
+static void clean_dir (char const *dir)
+{
+  DIR *d = opendir(dir) ;
+  if (!d) return ;
+  for (;;)
+  {
+    direntry *e ;
+    char fn[INFO_NAMELEN] ;
+    size_t n ;
+    e = readdir(d) ;
+    if (!e) break ;
+    n = strlen(e->d_name) ;
+    if (e->d_name[0] == '.' || n >= QUEUE_ID_MAX) continue ;
+    if (n < 4 || strcmp(e->d_name + n - 4, ".tmp"))
+    {
+      name(fn, QUEUE_STATE, e->d_name, "") ;
+      if (access(fn, F_OK) == 0 || errno != ENOENT) continue ;
+      name(fn, QUEUE_TODO, e->d_name, "") ;
+      if (access(fn, F_OK) == 0 || errno != ENOENT) continue ;
+    }
+    name(fn, dir, e->d_name, "") ;
+    if (unlink(fn) == 0) { log_start() ; log_key("event", "stale") ; log_key("file", fn) ; log_end() ; }
+  }
+  dir_close(d) ;
+}
+
+void info_clean (void)
+{
+  clean_dir(QUEUE_INFO) ;
+  clean_dir(QUEUE_HOLD) ;
 }

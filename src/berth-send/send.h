@@ -179,6 +179,7 @@ extern void info_write (ctx *, uint32_t m, uint32_t r, char const *text, size_t 
 extern int hold_exists (char const *id) ;
 extern int hold_set (char const *id, int on) ;
 extern void info_forget (char const *id) ;
+extern void info_clean (void) ;
 
 /* log.c */
 extern void log_start (void) ;
