@@ -101,6 +101,24 @@ d = {m["id"]: m for m in json.load(sys.stdin)}
 m = d[sys.argv[1]]
 assert m["bounce_pending"] and m["status"] == "bounce_pending" and m["recipients"][0]["state"] == "done", m
 ' "$m3"; ok $? "berth-qread: bounce pending"
+# delete while a delivery is in flight: busy (held), berth-qctl asks again until it is recorded
+P2=$(free_port)
+mkdir -p "$T_DIR/slow" && chmod 777 "$T_DIR/slow"
+t_bg /usr/bin/python3 "$BERTH_TOP/tests/remote-sink.py" "$P2" "$T_DIR/slow" --host 127.0.0.1 --stall 2
+wait_port "$P2" 10
+ctl smtproutes "slow.example:[127.0.0.1]:$P2" ":[127.0.0.1]:$QT_PORT"
+m5=$(qinject d@x.example t450e@slow.example)
+connected () { [ -s "$T_DIR/slow/peers" ]; }
+wait_until 10 connected; ok $? "a slow delivery in flight"
+t0=$(date +%s%N)
+as_user berth-qctl delete "$m5" > "$T_DIR/out"; rc=$?
+t1=$(date +%s%N)
+is "$rc" 0 "delete during a delivery: exit 0"
+grep -q "^$m5: ok 1 recipients deleted\$" "$T_DIR/out"; ok $? "... once the delivery was recorded"
+[ $(( (t1 - t0) / 1000000 )) -ge 500 ]; ok $? "berth-qctl waited for it ($(( (t1 - t0) / 1000000 )) ms)"
+grep -q "event=ctl cmd=delete id=$m5 result=busy" "$SEND_LOG"; ok $? "berth-send answered busy first"
+gone5 () { [ ! -e "$Q/state/$m5" ] && [ ! -e "$Q/hold/$m5" ]; }
+wait_until 5 gone5; ok $? "deleted, hold mark gone with it"
 as_user berth-qctl hold 99.99.99 >/dev/null; is "$?" 100 "unknown id: 100"
 as_user berth-qctl hold ../../etc >/dev/null; is "$?" 100 "not an id: refused"
 
