@@ -5,10 +5,12 @@
    Trust: run by the queue owner or root; berth-send's replies. */
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/buffer.h>
 #include <skalibs/sgetopt.h>
+#include <skalibs/sig.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/iopause.h>
@@ -81,6 +83,7 @@ int main (int argc, char const *const *argv)
     for (size_t i = 0 ; i < ids.len ; i += strlen(ids.s + i) + 1) out(ids.s + i, "", "\n") ;
     return 0 ;
   }
+  if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* EPIPE: berth-send went away */
   talk_open(&t) ;
   for (size_t i = 0 ; i < ids.len ; i += strlen(ids.s + i) + 1)
   {
