@@ -69,9 +69,9 @@ int main (int argc, char const *const *argv)
   line("messages held: ", held) ;
   line("messages with a bounce pending: ", bounce) ;
   {
-    char fmt[QTOOL_DUR_FMT] ;
+    char fmt[QTOOL_DUR_FMT] = "none" ;
     if (oldest) qtool_dur_fmt(fmt, now > oldest ? (now - oldest) / 1000 : 0) ;
-    if (buffer_puts(buffer_1, "oldest message: ") < 0 || buffer_puts(buffer_1, oldest ? fmt : "none") < 0
+    if (buffer_puts(buffer_1, "oldest message: ") < 0 || buffer_puts(buffer_1, fmt) < 0
      || buffer_putflush(buffer_1, "\n", 1) < 0) strerr_diefu1sys(111, "write to stdout") ;
   }
   return 0 ;
