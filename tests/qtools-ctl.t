@@ -122,7 +122,27 @@ wait_until 5 gone5; ok $? "deleted, hold mark gone with it"
 as_user berth-qctl hold 99.99.99 >/dev/null; is "$?" 100 "unknown id: 100"
 as_user berth-qctl hold ../../etc >/dev/null; is "$?" 100 "not an id: refused"
 
+as_user berth-qctl hold -o "$m4" >/dev/null 2>"$T_DIR/err"; is "$?" 111 "-o while berth-send runs: 111"
+grep -q "berth-send is running" "$T_DIR/err"; ok $? "... saying why"
+as_user berth-start 2>"$T_DIR/err2"; is "$?" 111 "a second berth-send on the same queue: 111"
+kill -0 "$SEND_PID"; ok $? "the first one still runs"
+
 kill -TERM "$SEND_PID"; wait "$SEND_PID"
 as_user berth-qctl retry "$m4" >/dev/null 2>&1; is "$?" 111 "berth-send stopped: 111"
 [ -z "$(ls "$Q/lock" | grep qctl)" ]; ok $? "no reply fifo left behind"
+
+# offline (-o): hold, release, delete with berth-send stopped
+as_user berth-qctl hold -o "$m4" | grep -q "^$m4: ok held\$"; ok $? "-o hold"
+send_start
+sleep 0.3
+as_user berth-qread | grep -q "^$m4 .* held\$"; ok $? "berth-send starts with it held"
+kill -TERM "$SEND_PID"; wait "$SEND_PID"
+as_user berth-qctl release -o "$m4" >/dev/null && [ ! -e "$Q/hold/$m4" ]; ok $? "-o release"
+as_user berth-qctl retry -o "$m4" >/dev/null 2>&1; is "$?" 111 "-o retry: refused"
+as_user berth-qctl delete -o "$m4" | grep -q "^$m4: ok deleted\$"; ok $? "-o delete"
+[ ! -e "$Q/state/$m4" ] && [ ! -e "$Q/mess/$m4" ] && [ ! -e "$Q/info/$m4" ]; ok $? "... gone"
+m6=$(qinject e@x.example t450f@far.example)
+as_user berth-qctl delete -o -f e@x.example | grep -q "^$m6: ok deleted\$" && [ ! -e "$Q/todo/$m6" ] && [ ! -e "$Q/mess/$m6" ]
+ok $? "-o delete of a message still in todo/"
+as_user berth-qctl delete -o 5.5.5 >/dev/null; is "$?" 100 "-o unknown id: 100"
 send_done

@@ -19,7 +19,7 @@
 #include <berth/qtool.h>
 #include "qctl.h"
 
-#define USAGE "berth-qctl retry|hold|release|delete|bounce [ -n ] [ -t secs ] { id... | -a | [ -f sender ] [ -r rcpt ] [ -d domain ] }"
+#define USAGE "berth-qctl retry|hold|release|delete|bounce [ -n ] [ -o ] [ -t secs ] { id... | -a | [ -f sender ] [ -r rcpt ] [ -d domain ] }"
 #define dieusage() strerr_dieusage(100, USAGE)
 #define REPLY_SECS 10      /* for one reply */
 #define BUSY_PAUSE_MS 250  /* between two tries of a busy delete/bounce */
@@ -45,7 +45,7 @@ int main (int argc, char const *const *argv)
   stralloc ids = STRALLOC_ZERO ;
   talk t = { .cfd = -1, .rfd = -1, .in = STRALLOC_ZERO } ;
   unsigned int busysecs = 120 ;
-  int dry = 0, e = 0 ;
+  int dry = 0, off = 0, e = 0 ;
   char const *verb ;
   PROG = "berth-qctl" ;
   if (argc < 2) dieusage() ;
@@ -56,11 +56,12 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc - 1, argv + 1, "nat:f:r:d:", &l) ;
+      int opt = subgetopt_r(argc - 1, argv + 1, "noat:f:r:d:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'n' : dry = 1 ; break ;
+        case 'o' : off = 1 ; break ;
         case 'a' : s.all = 1 ; break ;
         case 't' : if (!uint0_scan(l.arg, &busysecs)) dieusage() ; break ;
         case 'f' : s.from = l.arg ; break ;
@@ -82,6 +83,19 @@ int main (int argc, char const *const *argv)
   {
     for (size_t i = 0 ; i < ids.len ; i += strlen(ids.s + i) + 1) out(ids.s + i, "", "\n") ;
     return 0 ;
+  }
+  if (off)
+  {
+    offline_lock() ;
+    for (size_t i = 0 ; i < ids.len ; i += strlen(ids.s + i) + 1)
+    {
+      char const *text ;
+      char const *w = offline_one(verb, ids.s + i, &text) ;
+      out(ids.s + i, ": ", w) ; out(" ", text, "\n") ;
+      if (!strcmp(w, QTOOL_REPLY_NOMSG)) { if (!e) e = 100 ; }
+      else if (strcmp(w, QTOOL_REPLY_OK)) e = 111 ;
+    }
+    return e ;
   }
   if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* EPIPE: berth-send went away */
   talk_open(&t) ;

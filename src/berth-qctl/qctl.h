@@ -36,4 +36,8 @@ extern void talk_die (talk *, int e, char const *s1, char const *s2) gccattr_nor
    returns the reply word's length (0: timeout) */
 extern size_t talk_one (talk *, char const *verb, char const *id, unsigned int secs) ;
 
+/* offline.c: berth-qctl -o */
+extern int offline_lock (void) ;
+extern char const *offline_one (char const *verb, char const *id, char const **text) ;
+
 #endif

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
@@ -25,6 +26,14 @@ int ctl_init (void)
 {
   int fd ;
   struct stat st ;
+  /* one berth-send per queue; berth-qctl -o edits files only while it holds this lock */
+  fd = open(QUEUE_SENDLOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600) ;
+  if (fd < 0) strerr_diefu2sys(111, "open ", QUEUE_SENDLOCK) ;
+  if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+  {
+    if (errno == EWOULDBLOCK) strerr_dief1x(111, "another berth-send (or berth-qctl -o) holds " QUEUE_SENDLOCK) ;
+    strerr_diefu2sys(111, "lock ", QUEUE_SENDLOCK) ;
+  }
   if (mkdir(QUEUE_INFO, 0700) < 0 && errno != EEXIST) strerr_diefu2sys(111, "mkdir ", QUEUE_INFO) ;
   if (mkdir(QUEUE_HOLD, 0700) < 0 && errno != EEXIST) strerr_diefu2sys(111, "mkdir ", QUEUE_HOLD) ;
   info_clean() ;

@@ -16,6 +16,7 @@
 #define QUEUE_HOLD "queue/hold"   /* hold/<id>: empty file, the message is held (berth-send) */
 #define QUEUE_CTL "queue/lock/ctl" /* fifo 0600: one command a line, read by berth-send */
 #define QUEUE_CTL_REPLYDIR "queue/lock/"
+#define QUEUE_SENDLOCK "queue/lock/send" /* flock'ed by berth-send while it runs; berth-qctl -o takes it */
 #define QTOOL_REPLY_PREFIX "qctl."  /* reply fifos: queue/lock/qctl.<pid> */
 
 /* ctl protocol: "<verb> <id> <replyname>\n" -> "<word> <text>\n" into queue/lock/<replyname> */
