@@ -104,7 +104,7 @@ assert m["bounce_pending"] and m["status"] == "bounce_pending" and m["recipients
 # delete while a delivery is in flight: busy (held), berth-qctl asks again until it is recorded
 P2=$(free_port)
 mkdir -p "$T_DIR/slow" && chmod 777 "$T_DIR/slow"
-t_bg /usr/bin/python3 "$BERTH_TOP/tests/remote-sink.py" "$P2" "$T_DIR/slow" --host 127.0.0.1 --stall 2
+t_bg /usr/bin/python3 "$BERTH_TOP/tests/remote-sink.py" "$P2" "$T_DIR/slow" --host 127.0.0.1 --stall 3
 wait_port "$P2" 10
 ctl smtproutes "slow.example:[127.0.0.1]:$P2" ":[127.0.0.1]:$QT_PORT"
 m5=$(qinject d@x.example t450e@slow.example)
