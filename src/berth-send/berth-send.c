@@ -26,6 +26,7 @@ struct loop_s
 {
   int sfd ;
   int tfd ;
+  int cfd ;
   int term ;
   uint64_t termdeadline ;
   uint64_t next_scan ;
@@ -105,6 +106,7 @@ static void drain (int fd)
 
 int main (int argc, char const *const *argv)
 {
+  stralloc ctlin = STRALLOC_ZERO ;
   ctx c = { .bounceprog = 0, .nbounce = 0, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
@@ -129,6 +131,7 @@ int main (int argc, char const *const *argv)
   if (open(QUEUE_TRIGGER, O_WRONLY | O_NONBLOCK | O_CLOEXEC) < 0) strerr_diefu2sys(111, "open ", QUEUE_TRIGGER) ;
   mkdir_maybe(QUEUE_STATE) ;
   mkdir_maybe(QUEUE_BOUNCE) ;
+  l.cfd = ctl_init() ;
   conf_read(&c, 0) ;
   c.bounceprog = bouncer_prog() ;
 
@@ -142,8 +145,8 @@ int main (int argc, char const *const *argv)
 
   for (;;)
   {
-    iopause_fd x[2 + 2 * CHAN_N] ;
-    unsigned int n = 2, ri[CHAN_N] ;
+    iopause_fd x[3 + 2 * CHAN_N] ;
+    unsigned int n = 3, ri[CHAN_N] ;
     uint64_t t ;
     tain deadline, tto ;
     int r ;
@@ -160,6 +163,7 @@ int main (int argc, char const *const *argv)
 
     x[0].fd = l.sfd ; x[0].events = IOPAUSE_READ ;
     x[1].fd = l.tfd ; x[1].events = IOPAUSE_READ ;
+    x[2].fd = l.cfd ; x[2].events = l.cfd >= 0 ? IOPAUSE_READ : 0 ;
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
     {
       ri[ch] = n ; x[n].fd = c.ch[ch].resfd ; x[n++].events = IOPAUSE_READ ;
@@ -174,6 +178,7 @@ int main (int argc, char const *const *argv)
     c.now = now_ms() ;
     if (x[0].revents & IOPAUSE_READ) handle_signals(&c, &l) ;
     if (x[1].revents & IOPAUSE_READ) { drain(l.tfd) ; scan_todo(&c) ; waiting_check(&c) ; }
+    if (l.cfd >= 0 && x[2].revents & IOPAUSE_READ) ctl_read(&c, l.cfd, &ctlin) ;
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
       if (x[ri[ch]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT) && !chan_results(&c, ch))
       {

@@ -47,7 +47,7 @@ void chan_dispatch (ctx *c, unsigned int ch)
     heap_pop(&h->heap) ;
     if (e.m >= genalloc_len(msg, &c->msgs)) continue ;
     x = MSG(c, e.m) ;
-    if (!x->used || e.r >= genalloc_len(rcpt, &x->rcpts)) continue ;
+    if (!x->used || x->held || e.r >= genalloc_len(rcpt, &x->rcpts)) continue ;
     rc = RCPT(c, e.m, e.r) ;
     if (rc->st != RC_PENDING || rc->gen != e.gen) continue ;
     s = slot_free(h) ;
@@ -112,7 +112,8 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
   size_t n = genalloc_len(uint32_t, &sl->rcpts) ;
   uint32_t const *rs = genalloc_s(uint32_t, &sl->rcpts) ;
   uint32_t done[REMOTE_GROUP_MAX] ;
-  size_t ndone = 0, ndef = 0 ;
+  size_t ndone = 0, ndef = 0, lastdef = 0, lastlen = 0 ;
+  char const *lasttext = "" ;
   char const *p = rec ;
   int over = lifetime_over(c, MSG(c, m)->birth, c->now) ;
   for (size_t i = 0 ; i < n ; i++)
@@ -151,7 +152,7 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
     else
     {
       sched_rcpt(c, m, rs[i], chan_retry(c, MSG(c, m)->birth, c->now, ch)) ;
-      ndef++ ;
+      ndef++ ; lastdef = i ; lasttext = text ; lastlen = tlen ;
       logres(c, ch, m, rs[i], "deferred", text, tlen) ;
     }
     p += len + 1 ;
@@ -160,7 +161,7 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
   MSG(c, m)->npending -= ndone ;
   sl->used = 0 ;
   h->busy-- ;
-  if (ndef) state_hint(c, m) ;
+  if (ndef) { state_hint(c, m) ; info_write(c, m, rs[lastdef], lasttext, lastlen) ; }
   msg_check_done(c, m) ;
 }
 

@@ -34,6 +34,7 @@ uint32_t msg_new (ctx *c, char const *id)
   x->birth = 0 ;
   strncpy(x->id, id, QUEUE_ID_MAX - 1) ;
   x->id[QUEUE_ID_MAX - 1] = 0 ;
+  x->held = hold_exists(x->id) ;
   return m ;
 }
 
@@ -68,6 +69,7 @@ static void msg_remove (ctx *c, uint32_t m)
   memcpy(fn, QUEUE_STATE "/", sizeof(QUEUE_STATE)) ;
   memcpy(fn + sizeof(QUEUE_STATE), x->id, len + 1) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+  info_forget(x->id) ;
   log_start() ; log_key("event", "end") ; log_key("id", x->id) ; log_end() ;
   msg_free(c, m) ;
 }
@@ -107,7 +109,7 @@ void retry_all (ctx *c)
   {
     msg *x = MSG(c, m) ;
     size_t nr ;
-    if (!x->used) continue ;
+    if (!x->used || x->held) continue ;   /* a held message keeps its schedule */
     nr = genalloc_len(rcpt, &x->rcpts) ;
     for (uint32_t r = 0 ; r < nr ; r++)
       if (RCPT(c, m, r)->st == RC_PENDING) sched_rcpt(c, m, r, c->now) ;

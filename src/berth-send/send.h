@@ -79,6 +79,7 @@ struct msg_s
   unsigned char waitbounce ;
   pid_t bouncepid ;    /* berth-bounce running for this message, or 0 */
   uint64_t bouncenext ; /* ms: earliest time to run berth-bounce (again) */
+  unsigned char held ;   /* queue/hold/<id>: not dispatched until released (ctl.c) */
 } ;
 
 typedef struct hent_s hent ;
@@ -182,6 +183,17 @@ extern void scan_clean (ctx *) ;
 extern void chan_dispatch (ctx *, unsigned int c) ;
 extern int chan_results (ctx *, unsigned int c) ;
 extern int chan_flush (ctx *, unsigned int c) ;
+
+/* ctl.c: the control fifo (berth-qctl) */
+extern int ctl_init (void) ;
+extern void ctl_read (ctx *, int fd, stralloc *in) ;
+
+/* info.c: queue/info/<id> and queue/hold/<id> for the queue tools */
+extern void info_write (ctx *, uint32_t m, uint32_t r, char const *text, size_t len) ;
+extern int hold_exists (char const *id) ;
+extern int hold_set (char const *id, int on) ;
+extern void info_forget (char const *id) ;
+extern void info_clean (void) ;
 
 /* log.c */
 extern void log_start (void) ;

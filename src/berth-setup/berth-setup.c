@@ -18,6 +18,7 @@
 #include <skalibs/stralloc.h>
 #include <berth/queue.h>
 #include <berth/sendqueue.h>
+#include <berth/qtool.h>
 #include "setup.h"
 
 #define USAGE "berth-setup [ -u user ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] home"
@@ -56,14 +57,14 @@ void file_default (char const *path, char const *s, mode_t mode, owner const *o)
   if (rename(tmp, path) < 0) strerr_diefu4sys(111, "rename ", tmp, " to ", path) ;
 }
 
-static void fifo_default (char const *path, owner const *o)
+static void fifo_default (char const *path, mode_t mode, owner const *o)
 {
-  if (mkfifo(path, 0622) < 0)
+  if (mkfifo(path, mode) < 0)
   {
     if (errno != EEXIST) strerr_diefu2sys(111, "mkfifo ", path) ;
     return ;
   }
-  if (chmod(path, 0622) < 0) strerr_diefu2sys(111, "chmod ", path) ;
+  if (chmod(path, mode) < 0) strerr_diefu2sys(111, "chmod ", path) ;
   own(path, o) ;
 }
 
@@ -203,7 +204,10 @@ int main (int argc, char const *const *argv)
   mkdir_own(QUEUE_LOCK, 0755, &o) ;
   mkdir_own(QUEUE_STATE, 0700, &o) ;
   mkdir_own(QUEUE_BOUNCE, 0700, &o) ;
-  fifo_default(QUEUE_TRIGGER, &o) ;
+  mkdir_own(QUEUE_INFO, 0700, &o) ;
+  mkdir_own(QUEUE_HOLD, 0700, &o) ;
+  fifo_default(QUEUE_TRIGGER, 0622, &o) ;
+  fifo_default(QUEUE_CTL, 0600, &o) ;   /* berth-qctl -> berth-send, owner only */
   local_defaults(user, &o) ;
   setup_services(&sv, &o) ;
   return 0 ;

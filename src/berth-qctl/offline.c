@@ -1,0 +1,129 @@
+/* ISC license. */
+/* berth-qctl -o: hold, release and delete with berth-send stopped, editing the queue files the
+   way berth-send would, only while holding queue/lock/send (berth-send takes it at start, so the
+   two never overlap). Trust: run by the queue owner or root; the queue files (format-checked). */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include <berth/sendqueue.h>
+#include <berth/qtool.h>
+#include "qctl.h"
+
+#define PATHLEN (sizeof(QUEUE_BOUNCE) + QUEUE_ID_MAX + 2)
+
+static void path (char *fn, char const *dir, char const *id)
+{
+  size_t n = strlen(dir) ;
+  memcpy(fn, dir, n) ;
+  fn[n] = '/' ;
+  strcpy(fn + n + 1, id) ;
+}
+
+static int exists (char const *dir, char const *id)
+{
+  char fn[PATHLEN] ;
+  path(fn, dir, id) ;
+  return access(fn, F_OK) == 0 ;
+}
+
+int offline_lock (void)
+{
+  struct stat st ;
+  int fd = open(QUEUE_SENDLOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600) ;
+  if (fd < 0) strerr_diefu2sys(111, "open ", QUEUE_SENDLOCK) ;
+  if (!geteuid() && stat(QUEUE_DIR, &st) == 0 && fchown(fd, st.st_uid, st.st_gid) < 0)
+    strerr_diefu2sys(111, "chown ", QUEUE_SENDLOCK) ;
+  if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+  {
+    if (errno == EWOULDBLOCK) strerr_dief1x(111, "berth-send is running: use berth-qctl without -o") ;
+    strerr_diefu2sys(111, "lock ", QUEUE_SENDLOCK) ;
+  }
+  return fd ;
+}
+
+static int unlink_sync (char const *dir, char const *id)
+{
+  char fn[PATHLEN] ;
+  path(fn, dir, id) ;
+  if (unlink(fn) < 0 && errno != ENOENT) return 0 ;
+  return queue_syncdir(dir) == 0 ;
+}
+
+/* every T mark of state/<id> becomes D (fdatasync): what berth-send's delete does */
+static int mark_all (char const *id)
+{
+  char fn[PATHLEN] ;
+  stralloc sa = STRALLOC_ZERO ;
+  size_t i, n ;
+  int fd, ok = 0 ;
+  path(fn, QUEUE_STATE, id) ;
+  fd = open(fn, O_RDWR | O_CLOEXEC) ;
+  if (fd < 0) return 0 ;
+  if (!slurp(&sa, fd) || sa.len < 2 || sa.s[0] != 'B' || sa.s[sa.len-1] || sa.s[sa.len-2]) goto end ;
+  i = strlen(sa.s) + 1 ;                      /* B<birth> */
+  if (i >= sa.len || sa.s[i] != 'F') goto end ;
+  i += strlen(sa.s + i) + 1 ;                 /* F<sender> */
+  for (; i < sa.len && sa.s[i] ; i += n + 1)
+  {
+    char d = 'D' ;
+    n = strlen(sa.s + i) ;
+    if (n < 2 || (sa.s[i] != 'T' && sa.s[i] != 'D')) goto end ;
+    if (sa.s[i] == 'T' && pwrite(fd, &d, 1, i) != 1) goto end ;
+  }
+  ok = fdatasync(fd) == 0 ;
+ end:
+  fd_close(fd) ;
+  stralloc_free(&sa) ;
+  return ok ;
+}
+
+/* the reply word, as berth-send would give it; text into out */
+char const *offline_one (char const *verb, char const *id, char const **text)
+{
+  int todo = exists(QUEUE_TODO, id), state = exists(QUEUE_STATE, id) ;
+  if (!id[0] || id[0] == '.' || strlen(id) >= QUEUE_ID_MAX || strchr(id, '/') || (!todo && !state))
+  { *text = "no such message" ; return QTOOL_REPLY_NOMSG ; }
+  if (!strcmp(verb, "hold"))
+  {
+    char fn[PATHLEN] ;
+    int fd ;
+    path(fn, QUEUE_HOLD, id) ;
+    fd = open(fn, O_WRONLY | O_CREAT | O_CLOEXEC, 0600) ;
+    if (fd < 0 || queue_syncdir(QUEUE_HOLD) < 0) { if (fd >= 0) fd_close(fd) ; *text = "cannot write the hold mark" ; return QTOOL_REPLY_ERROR ; }
+    fd_close(fd) ;
+    *text = "held" ;
+    return QTOOL_REPLY_OK ;
+  }
+  if (!strcmp(verb, "release"))
+  {
+    if (!unlink_sync(QUEUE_HOLD, id)) { *text = "cannot remove the hold mark" ; return QTOOL_REPLY_ERROR ; }
+    *text = "released" ;
+    return QTOOL_REPLY_OK ;
+  }
+  if (strcmp(verb, "delete")) { *text = "only hold, release and delete work offline" ; return QTOOL_REPLY_ERROR ; }
+  if (todo)   /* committed, never preprocessed: withdraw the envelope first, as if never committed */
+  {
+    if (!unlink_sync(QUEUE_TODO, id)) { *text = "cannot remove the envelope" ; return QTOOL_REPLY_ERROR ; }
+  }
+  else
+  {
+    if (!mark_all(id)) { *text = "cannot mark the state file" ; return QTOOL_REPLY_ERROR ; }
+    if (exists(QUEUE_BOUNCE, id)) { *text = "recipients deleted; earlier failures still bounce" ; return QTOOL_REPLY_OK ; }
+  }
+  {  /* as berth-send removes a finished message: mess, then state, then the records */
+    char fn[PATHLEN] ;
+    path(fn, QUEUE_MESS, id) ; unlink(fn) ;
+    path(fn, QUEUE_STATE, id) ; unlink(fn) ;
+    path(fn, QUEUE_INFO, id) ; unlink(fn) ;
+    path(fn, QUEUE_HOLD, id) ; unlink(fn) ;
+  }
+  *text = "deleted" ;
+  return QTOOL_REPLY_OK ;
+}

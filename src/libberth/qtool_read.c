@@ -1,0 +1,153 @@
+/* ISC license. */
+/* The queue tools: a read-only view of one message: state/<id> (preprocessed) or todo/<id>
+   (committed envelope), the message's size, hold/<id>, bounce/<id> and info/<id>.
+   Safe while berth-send runs: files are only read; one that vanishes meanwhile means "gone".
+   Trust: formats are checked; a malformed file is reported as an error (EPROTO). */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/types.h>
+#include <berth/sendqueue.h>
+#include <berth/qtool.h>
+
+static void path (char *fn, char const *dir, char const *id)
+{
+  size_t n = strlen(dir) ;
+  memcpy(fn, dir, n) ;
+  fn[n] = '/' ;
+  strcpy(fn + n + 1, id) ;
+}
+#define PATHLEN (sizeof(QUEUE_BOUNCE) + QUEUE_ID_MAX + 2)
+
+static uint64_t mtime_ms (struct stat const *st)
+{
+  return (uint64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000 ;
+}
+
+static int exists (char const *dir, char const *id)
+{
+  char fn[PATHLEN] ;
+  path(fn, dir, id) ;
+  return access(fn, F_OK) == 0 ;
+}
+
+static int addrcpt (qtool_msg *m, char const *s, size_t n, char mark, char chan)
+{
+  qtool_rcpt r = { .addr = m->data.len, .mark = mark, .chan = chan } ;
+  return stralloc_catb(&m->data, s, n) && stralloc_0(&m->data) && genalloc_append(qtool_rcpt, &m->rcpts, &r) ;
+}
+
+/* B<birth>\0F<sender>\0 (<mark><chan><addr>\0)* \0 */
+static int parse_state (qtool_msg *m, char const *s, size_t len)
+{
+  size_t i, n ;
+  if (len < 2 || s[len-1] || s[len-2] || s[0] != 'B') return 0 ;
+  n = uint64_scan(s + 1, &m->birth) ;
+  if (!n || s[1 + n]) return 0 ;
+  i = n + 2 ;
+  if (i >= len || s[i] != 'F') return 0 ;
+  n = strlen(s + i + 1) ;
+  if (!stralloc_catb(&m->data, s + i + 1, n + 1)) return -1 ;
+  i += n + 2 ;
+  while (i < len && s[i])
+  {
+    n = strlen(s + i) ;
+    if (n < 2 || (s[i] != 'T' && s[i] != 'D') || (s[i+1] != 'L' && s[i+1] != 'R')) return 0 ;
+    if (!addrcpt(m, s + i + 2, n - 2, s[i], s[i+1])) return -1 ;
+    i += n + 1 ;
+  }
+  return 1 ;
+}
+
+/* u<uid>\0p<pid>\0F<sender>\0T<rcpt>\0...\0 */
+static int parse_todo (qtool_msg *m, char const *s, size_t len)
+{
+  int sender = 0 ;
+  for (size_t i = 0 ; i < len && s[i] ; )
+  {
+    size_t n = strnlen(s + i, len - i) ;
+    if (i + n >= len) return 0 ;
+    if (s[i] == 'F' && !sender)
+    {
+      if (!stralloc_catb(&m->data, s + i + 1, n)) return -1 ;
+      sender = 1 ;
+    }
+    else if (s[i] == 'T' && sender)
+    {
+      if (!addrcpt(m, s + i + 1, n - 1, 0, 0)) return -1 ;
+    }
+    i += n + 1 ;
+  }
+  return sender ;
+}
+
+static void parse_info (qtool_msg *m, char const *id)
+{
+  char fn[PATHLEN] ;
+  size_t i = 0, len ;
+  path(fn, QUEUE_INFO, id) ;
+  m->tmp.len = 0 ;
+  if (!openslurpclose(&m->tmp, fn)) return ;
+  len = m->tmp.len ;
+  if (len < 2 || m->tmp.s[len-1] || m->tmp.s[len-2]) return ;
+  while (i < len && m->tmp.s[i])
+  {
+    char const *f = m->tmp.s + i ;
+    size_t n = strlen(f) ;
+    switch (f[0])
+    {
+      case 'N' : uint64_scan(f + 1, &m->tries) ; break ;
+      case 'L' : uint64_scan(f + 1, &m->last) ; break ;
+      case 'W' : uint64_scan(f + 1, &m->next) ; break ;
+      case 'R' : m->inforcpt = i + 1 ; break ;
+      case 'X' : m->infotext = i + 1 ; break ;
+      default : break ;
+    }
+    i += n + 1 ;
+  }
+  m->hasinfo = 1 ;
+}
+
+int qtool_read (qtool_msg *m, char const *id)
+{
+  char fn[PATHLEN] ;
+  struct stat st ;
+  int r ;
+  if (strlen(id) >= QUEUE_ID_MAX || id[0] == '.' || strchr(id, '/')) return (errno = EINVAL, -1) ;
+  strcpy(m->id, id) ;
+  m->data.len = 0 ;
+  genalloc_setlen(qtool_rcpt, &m->rcpts, 0) ;
+  m->where = 0 ; m->birth = m->size = m->hint = 0 ;
+  m->held = m->bounce = m->hasinfo = 0 ;
+  m->tries = m->last = m->next = 0 ;
+  m->inforcpt = m->infotext = 0 ;
+  path(fn, QUEUE_MESS, id) ;
+  if (stat(fn, &st) == 0) { m->size = st.st_size ; m->birth = mtime_ms(&st) ; }
+  else if (errno != ENOENT) return -1 ;
+  m->tmp.len = 0 ;
+  path(fn, QUEUE_TODO, id) ;
+  if (openslurpclose(&m->tmp, fn))
+  {
+    m->where = QTOOL_WHERE_TODO ;
+    r = parse_todo(m, m->tmp.s, m->tmp.len) ;
+  }
+  else
+  {
+    if (errno != ENOENT) return -1 ;
+    path(fn, QUEUE_STATE, id) ;
+    m->tmp.len = 0 ;
+    if (stat(fn, &st) < 0 || !openslurpclose(&m->tmp, fn)) return errno == ENOENT ? 0 : -1 ;
+    m->where = QTOOL_WHERE_STATE ;
+    m->hint = mtime_ms(&st) ;
+    r = parse_state(m, m->tmp.s, m->tmp.len) ;
+  }
+  if (r < 0) return -1 ;
+  if (!r) return (errno = EPROTO, -1) ;
+  m->held = exists(QUEUE_HOLD, id) ;
+  m->bounce = exists(QUEUE_BOUNCE, id) ;
+  if (m->where == QTOOL_WHERE_STATE) parse_info(m, id) ;
+  return 1 ;
+}
