@@ -23,10 +23,12 @@ n=$(cat "$HOME/flaky.n" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "$HOME
 cat > "$HOME/flaky.out"
 SH
 echo '|sh "$HOME/flaky.sh"' > "$joe/.qmail-retry"
+echo '|echo + >> "$HOME/slow.log"; sleep 0.6; echo - >> "$HOME/slow.log"' > "$joe/.qmail-slow"
 chown -R "$TESTUSER" "$joe" 2>/dev/null; chmod -R go-w "$joe"
 echo test.example > "$c/locals"
 echo 'virt.example:joe' > "$c/virtualdomains"
 echo 400 > "$c/retryscale"
+echo 3 > "$c/concurrencylocal"
 t_bg as_user berth-start 2>"$T_DIR/send.log"
 n=0; while [ $n -lt 100 ] && ! berth-check send 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 
@@ -72,6 +74,11 @@ grep 'rcpt=joe-retry@test.example ' "$T_DIR/send.log" | sed 's/.* delay=\([0-9.]
       printf "# try %d at %.3f s, expected %.3f s\n", i + 1, d[i], want; if (d[i] < want - 0.01 || d[i] > want + 0.5) bad = 1 }
     exit bad }'
 ok $? "retries on qmail's local schedule (chanskip 10, time scaled by 400)"
+i=0; while [ $i -lt 9 ]; do send joe-slow@test.example "slow$i" >/dev/null; i=$((i + 1)); done
+n=0; while [ $n -lt 200 ] && [ "$(grep -c -- - "$joe/slow.log" 2>/dev/null)" != 9 ]; do sleep 0.1; n=$((n + 1)); done
+is "$(grep -c -- - "$joe/slow.log" 2>/dev/null)" 9 "nine slow |command deliveries finish"
+maxrun=$(awk '/\+/ { r++; if (r > m) m = r } /-/ { r-- } END { print m + 0 }' "$joe/slow.log")
+is "$maxrun" 3 "concurrencylocal 3: at most (and here exactly) 3 ran at once"
 q=$BERTH_HOME/queue
 n=0; while [ $n -lt 50 ] && [ "$(find "$q/state" "$q/todo" "$q/mess" -type f | wc -l)" != 0 ]; do sleep 0.1; n=$((n + 1)); done
 is "$(find "$q/state" "$q/todo" "$q/mess" -type f | wc -l)" 0 "the queue is empty at the end"
