@@ -26,13 +26,13 @@ static char const smtpd_run[] =
   "H='@HOME@' B='@BIN@'\n"
   "BERTH_HOME=$H ; export BERTH_HOME\n"
   "ip=$(head -n 1 conf/ip) port=$(head -n 1 conf/port)\n"
-  "max=$(head -n 1 conf/maxconn) mem=$(head -n 1 conf/datalimit)\n"
+  "max=$(head -n 1 conf/maxconn) mem=$(head -n 1 conf/datalimit) me=$(head -n 1 \"$H/control/me\")\n"
   "if [ ! -f \"$H/control/tcp.smtp.cdb\" ] || [ \"$H/control/tcp.smtp\" -nt \"$H/control/tcp.smtp.cdb\" ] ; then\n"
   "  tcprules \"$H/control/tcp.smtp.cdb\" \"$H/control/tcp.smtp.tmp\" < \"$H/control/tcp.smtp\" || exit 111\n"
   "fi\n"
   "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' tcpserver -U ; else set -- tcpserver ; fi\n"
   "exec s6-notifyoncheck -w 50 -t 2000 -n 100 -c \"$B/berth-check smtp $ip $port\" \\\n"
-  "  s6-softlimit -d \"$mem\" \"$@\" -v -c \"$max\" -x \"$H/control/tcp.smtp.cdb\" -HRl0 -- \"$ip\" \"$port\" \"$B/berth-smtpd\"\n" ;
+  "  s6-softlimit -d \"$mem\" \"$@\" -v -c \"$max\" -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\" \"$B/berth-smtpd\"\n" ;
 
 static char const send_run[] =
   "#!/bin/sh\n"
