@@ -70,7 +70,7 @@ deps:
 	@sh package/install-deps
 
 check: deps all $(UNIT_BINS)
-	@BERTH_SAN=$(SAN) sh tests/run
+	@BERTH_SAN=$(SAN) ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run
 
 check-unit: all $(UNIT_BINS)
 	@sh tests/run --unit
