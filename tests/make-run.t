@@ -8,6 +8,10 @@ done
 t_start 90
 port=$(free_port)
 run=$T_DIR/run
+if [ "${BERTH_SAN:-}" = 1 ]; then   # AddressSanitizer's shadow memory exceeds any data limit
+  berth-setup -u "$TESTUSER" -n localhost -a 127.0.0.1,::1 -p "$port" -b "$BERTH_TOP/bin" "$run" >/dev/null
+  for f in "$run"/service/*/conf/datalimit; do echo 100000000000000 > "$f"; done
+fi
 # A background job of a non-interactive shell starts with SIGINT ignored, and a shell cannot
 # trap a signal ignored at entry: perl restores the default, as a terminal's Ctrl-C would find it.
 ( cd "$BERTH_TOP" && BERTH_RUN_DIR=$run BERTH_PORT=$port exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' sh package/run-supervised ) >"$T_DIR/out" 2>&1 &

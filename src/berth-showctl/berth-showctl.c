@@ -148,7 +148,8 @@ int main (void)
   if (control_readline(&me, "control/me", 0) <= 0 || !me.len)
   {
     w += warn(&ws, "control/me is missing or empty: every name defaulting to it is unset", "", "") ;
-    stralloc_copys(&me, "(unset)") ; stralloc_0(&me) ;
+    if (!stralloc_copys(&me, "(unset)") || !stralloc_0(&me)) strerr_diefu1sys(111, "allocate") ;
+    me.len-- ;   /* the NUL is there but not counted, as control_readline leaves it */
   }
   for (ctl const *c = table ; c->name ; c++) w += show(c, me.s, &ws) ;
   if (control_readlines(&locals, "control/locals") == 0) { stralloc_copyb(&locals, me.s, me.len + 1) ; }

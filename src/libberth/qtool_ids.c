@@ -57,7 +57,7 @@ int qtool_ids (stralloc *sa, genalloc *list)
     if (!genalloc_append(size_t, list, &i)) return -1 ;
   v = genalloc_s(size_t, list) ;
   n = genalloc_len(size_t, list) ;
-  qsort_r(v, n, sizeof(size_t), &qcmp, sa->s) ;
+  if (n) qsort_r(v, n, sizeof(size_t), &qcmp, sa->s) ;   /* v is null when the queue is empty */
   for (size_t i = 0 ; i < n ; i++)
     if (!j || strcmp(sa->s + v[j-1], sa->s + v[i])) v[j++] = v[i] ;
   genalloc_setlen(size_t, list, j) ;
