@@ -21,20 +21,8 @@ static int exists (char const *dir, size_t dirlen, char const *id)
 /* names of a directory, collected first so that unlinks during the walk do not disturb it */
 static int listdir (char const *dir, stralloc *names)
 {
-  DIR *d = opendir(dir) ;
   names->len = 0 ;
-  if (!d) { strerr_warnwu2sys("open ", dir) ; return 0 ; }
-  for (;;)
-  {
-    direntry *e ;
-    errno = 0 ;
-    e = readdir(d) ;
-    if (!e) break ;
-    if (e->d_name[0] == '.') continue ;
-    if (!stralloc_cats(names, e->d_name) || !stralloc_0(names)) strerr_diefu1sys(111, "allocate") ;
-  }
-  if (errno) { strerr_warnwu2sys("read ", dir) ; dir_close(d) ; return 0 ; }
-  dir_close(d) ;
+  if (queue_listdir(dir, names) < 0) { strerr_warnwu2sys("read ", dir) ; return 0 ; }
   return 1 ;
 }
 

@@ -77,33 +77,14 @@ static void one (char const *id, int committed, time_t now, stralloc *p, strallo
 
 static void ids (char const *dir, stralloc *sa)
 {
-  DIR *d = opendir(dir) ;
-  if (!d) strerr_diefu2sys(111, "open ", dir) ;
-  for (;;)
-  {
-    direntry *e ;
-    errno = 0 ;
-    e = readdir(d) ;
-    if (!e) break ;
-    if (e->d_name[0] == '.') continue ;
-    if (!stralloc_cats(sa, e->d_name) || !stralloc_0(sa)) strerr_diefu1sys(111, "stralloc_cats") ;
-  }
-  if (errno) strerr_diefu2sys(111, "read ", dir) ;
-  closedir(d) ;
+  if (queue_listdir(dir, sa) < 0) strerr_diefu2sys(111, "read ", dir) ;
 }
 
 /* Ids in order: by seconds, then microseconds (the start of "<sec>.<usec>.<pid>"). */
 static int idcmp (void const *a, void const *b)
 {
   char const *x = *(char const *const *)a, *y = *(char const *const *)b ;
-  uint64_t xs = 0, ys = 0 ;
-  unsigned long xu = 0, yu = 0 ;
-  size_t i = uint64_scan(x, &xs), j = uint64_scan(y, &ys) ;
-  if (xs != ys) return xs < ys ? -1 : 1 ;
-  if (x[i] == '.') ulong_scan(x + i + 1, &xu) ;
-  if (y[j] == '.') ulong_scan(y + j + 1, &yu) ;
-  if (xu != yu) return xu < yu ? -1 : 1 ;
-  return strcmp(x, y) ;
+  return queue_id_cmp(x, y) ;
 }
 
 static int ptrcmp (void const *a, void const *b)

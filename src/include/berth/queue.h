@@ -28,6 +28,13 @@ extern int queue_id_ok (char const *id) ;
 /* Fills id (QUEUE_ID_MAX bytes, NUL-terminated) from the clock and the pid; returns its length. */
 extern size_t queue_id_fmt (char *id, uint64_t sec, unsigned long usec, unsigned long pid) ;
 
+/* Names in a queue directory, appended to names NUL-terminated; 0 ok, -1 error (errno). */
+#include <skalibs/stralloc.h>
+extern int queue_listdir (char const *dir, stralloc *names) ;
+
+/* Queue ids in arrival order (seconds, microseconds, then bytes): <0, 0, >0. */
+extern int queue_id_cmp (char const *, char const *) ;
+
 /* Wakes berth-send: one byte to the trigger fifo, never blocking; failures ignored. */
 extern void queue_trigger (void) ;
 
