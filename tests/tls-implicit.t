@@ -73,22 +73,33 @@ printf '#!/bin/sh\nexec head -c 1048576\n' > "$APP"; chmod 755 "$APP"
 serve "$C/ec.crt" "$C/ec.key"
 APP=$APP_SAVE
 OUT=$(timeout 20 python3 - "$PORT" <<'PY' 2>&1
-import hashlib, os, socket, ssl, sys, threading
+import hashlib, os, select, socket, ssl, sys, time
+# one thread: OpenSSL does not allow reading and writing one SSL object from two threads
 data = os.urandom(1 << 20)
 ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), 10))
-s.settimeout(15)
-t = threading.Thread(target=s.sendall, args=(data,)); t.start()
-got = b""
-while True:
-    try:
-        c = s.recv(65536)
-    except (ssl.SSLError, OSError):
+s.setblocking(False)
+got, sent, limit = b"", 0, time.time() + 15
+while time.time() < limit:
+    want_w = sent < len(data)
+    r, w, _ = select.select([s], [s] if want_w else [], [], 1)
+    if r or s.pending():
+        try:
+            c = s.recv(65536)
+            if not c:
+                break
+            got += c
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            pass
+        except (ssl.SSLError, OSError):
+            break
+    if w and want_w:
+        try:
+            sent += s.send(data[sent:sent + 16384])
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            pass
+    if len(got) >= len(data):
         break
-    if not c:
-        break
-    got += c
-t.join()
 print("bulk", len(got), hashlib.sha256(got).digest() == hashlib.sha256(data).digest())
 PY
 )

@@ -23,7 +23,7 @@
 #include <berth/queue.h>
 #include "bounce.h"
 
-#define USAGE "berth-bounce id sender arrival-seconds"
+#define USAGE "berth-bounce [ -d ] id sender arrival-seconds"
 #define TRIPLE_SENDER "#@[]"
 #define READ_BUFSIZE 4096
 /* A killed run's queue child ends at once (its pipes are closed); only a stuck $QMAILQUEUE
@@ -66,11 +66,20 @@ static void path (stralloc *sa, char const *dir, char const *id, char const *suf
 }
 
 /* The records are dealt with: remove them, durably. */
-static void finish (char const *bfile)
+/* A bounce's records are removed; a delay warning's are emptied: the empty file says "warned". */
+static void finish_as (char const *bfile, int delayed)
 {
+  if (delayed)
+  {
+    int fd = open(bfile, O_WRONLY | O_TRUNC | O_CLOEXEC) ;
+    if (fd < 0 || fd_sync(fd) < 0) strerr_diefu2sys(111, "empty ", bfile) ;
+    fd_close(fd) ;
+    return ;
+  }
   if (unlink(bfile) < 0 && errno != ENOENT) strerr_diefu2sys(111, "remove ", bfile) ;
   if (queue_syncdir(DSN_QUEUE_BOUNCE) < 0) strerr_diefu2sys(111, "fsync ", DSN_QUEUE_BOUNCE) ;
 }
+#define finish(f) finish_as((f), x.delayed)
 
 /* 1 if <id>B is already committed (made durable again here), else 0. */
 static int committed (char const *qid)
@@ -129,6 +138,7 @@ int main (int argc, char const *const *argv)
   int fd, n, code ;
   PROG = "berth-bounce" ;
 
+  if (argc == 5 && !strcmp(argv[1], "-d")) { x.delayed = 1 ; argc-- ; argv++ ; }
   if (argc != 4) strerr_dieusage(100, USAGE) ;
   x.id = argv[1] ; x.sender = argv[2] ;
   if (!dsn_queueid_ok(x.id, 0, DSN_ID_MAXB)) strerr_dief2x(100, "invalid queue id: ", x.id) ;
@@ -138,10 +148,10 @@ int main (int argc, char const *const *argv)
   /* berth-queue honours BERTH_QUEUEID only for the queue's owner: without it, no exactly-once. */
   if (stat(QUEUE_DIR, &st) < 0) strerr_diefu2sys(111, "stat ", QUEUE_DIR) ;
   if (st.st_uid != getuid()) strerr_dief1x(100, "not running as the owner of the queue") ;
-  path(&bfile, DSN_QUEUE_BOUNCE, x.id, "") ;
+  path(&bfile, x.delayed ? DSN_QUEUE_DELAY : DSN_QUEUE_BOUNCE, x.id, "") ;
   if (!stralloc_copys(&qid, x.id) || !stralloc_catb(&qid, "B", 1) || !stralloc_0(&qid))
     strerr_diefu1sys(111, "make the bounce id") ;
-  qid.s[qid.len - 2] = DSN_ID_SUFFIX ;
+  qid.s[qid.len - 2] = x.delayed ? DSN_ID_SUFFIX_DELAY : DSN_ID_SUFFIX ;
 
   /* One run per id at a time: the lock lives as long as this process or its queue child
      (which inherits the descriptor), so a rerun never races a half-dead injection. */
@@ -157,6 +167,13 @@ int main (int argc, char const *const *argv)
   if (!st.st_nlink)
   {
     strerr_warni3x("bounce id=", x.id, " already done by a concurrent run") ;
+    _exit(0) ;
+  }
+  if (x.delayed && (!st.st_size || !*x.sender || !strcmp(x.sender, TRIPLE_SENDER)))
+  {
+    /* already warned, or a bounce (never warned about): nothing to send */
+    if (st.st_size) finish(bfile.s) ;
+    strerr_warni3x("delay id=", x.id, " no warning to send") ;
     _exit(0) ;
   }
   if (committed(qid.s))
@@ -199,6 +216,12 @@ int main (int argc, char const *const *argv)
   }
   x.rcpt = c.rcpt.s ; x.me = c.me.s ; x.bouncehost = c.bouncehost.s ; x.from = c.bouncefrom.s ;
   x.maxbytes = c.maxbytes ; x.now = time(0) ;
+  if (x.delayed && !strncmp(c.mode.s, "qsbmf", 5))
+  {
+    finish(bfile.s) ;   /* qmail has no delay warnings: none in its format either */
+    strerr_warni3x("delay id=", x.id, " no warning in qsbmf mode") ;
+    _exit(0) ;
+  }
 
   path(&tmp, QUEUE_MESS, x.id, "") ;
   x.messfd = open(tmp.s, O_RDONLY | O_CLOEXEC) ;
@@ -212,7 +235,7 @@ int main (int argc, char const *const *argv)
     struct stat ms ;
     if (fstat(x.messfd, &ms) < 0) strerr_diefu2sys(111, "stat ", tmp.s) ;
     x.messsize = ms.st_size ;
-    x.headersonly = x.messsize > x.maxbytes ;
+    x.headersonly = x.delayed || x.messsize > x.maxbytes ;   /* a warning carries the headers only */
   }
   if (!original_scan(&x)) strerr_diefu2sys(111, "read ", tmp.s) ;
 
@@ -226,7 +249,7 @@ int main (int argc, char const *const *argv)
   {
     char nb[UINT64_FMT] ;
     nb[uint64_fmt(nb, bytes)] = 0 ;
-    strerr_warni10x("bounce id=", x.id, " to=<", x.rcpt, "> recipients=", num, " bytes=", nb, " qid=", qid.s) ;
+    strerr_warni10x(x.delayed ? "delay id=" : "bounce id=", x.id, " to=<", x.rcpt, "> recipients=", num, " bytes=", nb, " qid=", qid.s) ;
   }
   _exit(0) ;
 }

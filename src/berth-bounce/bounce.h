@@ -22,6 +22,7 @@ struct bounce_s
   char const *rcpt ;        /* where the notification goes */
   char const *envsender ;   /* "" or "#@[]" */
   int dbl ;                 /* a bounce of a bounce */
+  int delayed ;             /* a delay warning (-d): Action delayed, the message still queued */
   char const *recs ;        /* queue/bounce/<id>, records point into it */
   dsn_rcpt const *r ;
   size_t n ;

@@ -9,6 +9,7 @@
 #include "bounce.h"
 
 #define SUBJECT "Undelivered Mail Returned to Sender"
+#define SUBJECT_DELAYED "Delayed Mail (still being retried)"
 #define TEXT_INDENT "    "
 #define FIELD_CONT " "
 
@@ -38,7 +39,8 @@ static int headers (wout *w, bounce const *x)
   int r = stralloc_cats(&sa, x->from) && stralloc_catb(&sa, "@", 1) && stralloc_cats(&sa, x->bouncehost) && stralloc_0(&sa)
    && fields(w, "From: ", sa.s)
    && fields(w, "To: ", x->rcpt)
-   && wputs(w, "Subject: " SUBJECT "\nDate: ") && wdate(w, x->now)
+   && wputs(w, "Subject: ") && wputs(w, x->delayed ? SUBJECT_DELAYED : SUBJECT)
+   && wputs(w, "\nDate: ") && wdate(w, x->now)
    && (sa.len = 0, stralloc_catb(&sa, "<", 1)) && stralloc_cats(&sa, x->id) && stralloc_cats(&sa, ".bounce@")
    && stralloc_cats(&sa, x->bouncehost) && stralloc_catb(&sa, ">", 1) && stralloc_0(&sa)
    && wputs(w, "\n") && fields(w, "Message-ID: ", sa.s)
@@ -64,14 +66,18 @@ static int textpart (wout *w, bounce const *x)
   char num[UINT64_FMT] ;
   int r = part(w, x, "Notification", "text/plain; charset=us-ascii", 0)
    && wputs(w, "This is the berth mail system at host ") && wputs(w, x->bouncehost) && wputs(w, ".\n\n")
-   && wputs(w, x->dbl
+   && wputs(w, x->delayed
+     ? "This is a warning only: your message has not yet been delivered to the\n"
+       "recipients below. I am still trying; you do not need to send it again.\n"
+       "You will hear from me again only if I have to give up.\n\n"
+     : x->dbl
      ? "A delivery status notification (a bounce) could not be delivered to its\n"
        "recipients. The original bounce is attached below.\n\n"
      : "I'm sorry to have to inform you that your message could not be delivered\n"
        "to one or more recipients. This is a permanent error; I've given up.\n\n") ;
   if (r && x->messfd < 0)
     r = wputs(w, "The original message is no longer available, so it is not attached.\n\n") ;
-  else if (r && x->headersonly)
+  else if (r && x->headersonly && !x->delayed)
   {
     num[uint64_fmt(num, x->maxbytes)] = 0 ;
     r = wputs(w, "The original message was larger than ") && wputs(w, num)
@@ -105,9 +111,11 @@ static int statuspart (wout *w, bounce const *x)
     char status[DSN_STATUS_MAX] ;
     dsn_diag d = DSN_DIAG_ZERO ;
     dsn_status(status, text, p->textlen) ;
+    if (x->delayed) status[0] = '4' ;   /* still being retried: a temporary condition */
     dsn_diag_parse(&d, text, p->textlen) ;
     r = wputs(w, "\n") && field(w, &tmp, "Final-Recipient: ", "rfc822; ", x->recs + p->addr, p->addrlen)
-     && wputs(w, "Action: failed\nStatus: ") && wputs(w, status) && wputs(w, "\n")
+     && wputs(w, x->delayed ? "Action: delayed\nStatus: " : "Action: failed\nStatus: ")
+     && wputs(w, status) && wputs(w, "\n")
      && (!d.hostlen || field(w, &tmp, "Remote-MTA: ", "dns; ", text + d.host, d.hostlen))
      && (d.replylen
          ? field(w, &tmp, "Diagnostic-Code: ", "smtp; ", text + d.reply, d.replylen)

@@ -71,14 +71,16 @@ static void handle_signals (ctx *c, loop *l)
       {
         int wstat ;
         pid_t pid ;
-        int bounced = 0 ;
+        int reaped = 0 ;
         while ((pid = wait_nohang(&wstat)) > 0)
         {
-          if (bouncer_reaped(c, pid, wstat)) { bounced = 1 ; continue ; }
+          reaped = 1 ;
+          if (bouncer_reaped(c, pid, wstat)) continue ;
           log_start() ; log_key("event", "child-exit") ; log_keyu("pid", pid) ;
           log_keyu("status", wait_estatus(wstat)) ; log_end() ;
         }
-        if (bounced) { waiting_check(c) ; scan_todo(c) ; }
+        /* a bouncer that finished may have unblocked <id>B or <id>D in todo/ */
+        if (reaped) { waiting_check(c) ; scan_todo(c) ; }
         break ;
       }
       default : break ;
@@ -107,7 +109,7 @@ static void drain (int fd)
 int main (int argc, char const *const *argv)
 {
   stralloc ctlin = STRALLOC_ZERO ;
-  ctx c = { .bounceprog = 0, .nbounce = 0, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO } ;
+  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
@@ -131,6 +133,7 @@ int main (int argc, char const *const *argv)
   if (open(QUEUE_TRIGGER, O_WRONLY | O_NONBLOCK | O_CLOEXEC) < 0) strerr_diefu2sys(111, "open ", QUEUE_TRIGGER) ;
   mkdir_maybe(QUEUE_STATE) ;
   mkdir_maybe(QUEUE_BOUNCE) ;
+  mkdir_maybe(QUEUE_DELAY) ;
   l.cfd = ctl_init() ;
   conf_read(&c, 0) ;
   c.bounceprog = bouncer_prog() ;

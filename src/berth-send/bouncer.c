@@ -50,37 +50,43 @@ static void spawn (ctx *c, uint32_t m)
   }
   log_keyu("pid", pid) ; log_end() ;
   x->bouncepid = pid ;
-  c->nbounce++ ;
+  if (!genalloc_append(pid_t, &c->bouncepids, &pid)) strerr_diefu1sys(111, "allocate") ;
 }
 
 void bouncer_run (ctx *c)
 {
   size_t n = genalloc_len(uint32_t, &c->waiting) ;
   uint32_t const *w = genalloc_s(uint32_t, &c->waiting) ;
-  for (size_t i = 0 ; i < n && c->nbounce < BOUNCE_CONC ; i++)
+  for (size_t i = 0 ; i < n && genalloc_len(pid_t, &c->bouncepids) < BOUNCE_CONC ; i++)
   {
     msg *x = MSG(c, w[i]) ;
     if (!x->bouncepid && x->bouncenext <= c->now) spawn(c, w[i]) ;
   }
 }
 
+/* The running list is separate from the messages: a message can be removed (its records gone)
+   before its berth-bounce's exit is read, and the slot must still be freed. */
 int bouncer_reaped (ctx *c, pid_t pid, int wstat)
 {
-  size_t n = genalloc_len(uint32_t, &c->waiting) ;
+  size_t np = genalloc_len(pid_t, &c->bouncepids), n = genalloc_len(uint32_t, &c->waiting) ;
+  pid_t *p = genalloc_s(pid_t, &c->bouncepids) ;
   uint32_t const *w = genalloc_s(uint32_t, &c->waiting) ;
+  int e = wait_estatus(wstat) ;
+  size_t j = 0 ;
+  for (; j < np ; j++) if (p[j] == pid) break ;
+  if (j == np) return 0 ;
+  p[j] = p[np - 1] ;
+  genalloc_setlen(pid_t, &c->bouncepids, np - 1) ;
+  log_start() ; log_key("event", "bounce-end") ; log_keyu("pid", pid) ; log_keyu("status", e) ; log_end() ;
   for (size_t i = 0 ; i < n ; i++)
   {
     msg *x = MSG(c, w[i]) ;
-    int e ;
     if (x->bouncepid != pid) continue ;
     x->bouncepid = 0 ;
-    c->nbounce-- ;
-    e = wait_estatus(wstat) ;
-    log_start() ; log_key("event", "bounce-end") ; log_key("id", x->id) ; log_keyu("status", e) ; log_end() ;
     if (e) x->bouncenext = c->now + (e == 100 ? BOUNCE_RETRY_PERM_MS : BOUNCE_RETRY_MS) ;
-    return 1 ;
+    break ;
   }
-  return 0 ;
+  return 1 ;
 }
 
 /* 1 when id is a bounce "xB" (or "xBB") whose records queue/bounce/x still exist. */

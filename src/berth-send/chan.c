@@ -154,6 +154,7 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
       sched_rcpt(c, m, rs[i], chan_retry(c, MSG(c, m)->birth, c->now, ch)) ;
       ndef++ ; lastdef = i ; lasttext = text ; lastlen = tlen ;
       logres(c, ch, m, rs[i], "deferred", text, tlen) ;
+      delay_maybe(c, m, rs[i], text, tlen) ;
     }
     p += len + 1 ;
   }

@@ -55,6 +55,7 @@ void conf_read (ctx *c, int reread)
   ru(&c->conc[CHAN_LOCAL], "control/concurrencylocal", 10, SLOTS_MAX, reread) ;
   ru(&c->conc[CHAN_REMOTE], "control/concurrencyremote", 20, SLOTS_MAX, reread) ;
   ru(&c->lifetime, "control/queuelifetime", 604800, 0, reread) ;
+  ru(&c->delaywarn, "control/delaywarning", 0, 0, reread) ;
   ru(&c->scale, "control/retryscale", 1, 1000000, reread) ;
   if (!c->scale) c->scale = 1 ;
   stralloc_free(&me) ;

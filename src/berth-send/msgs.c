@@ -70,6 +70,7 @@ static void msg_remove (ctx *c, uint32_t m)
   memcpy(fn + sizeof(QUEUE_STATE), x->id, len + 1) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
   info_forget(x->id) ;
+  delay_forget(x->id) ;
   log_start() ; log_key("event", "end") ; log_key("id", x->id) ; log_end() ;
   msg_free(c, m) ;
 }

@@ -31,7 +31,7 @@ void scan_todo (ctx *c)
   stralloc names = STRALLOC_ZERO ;
   if (listdir(QUEUE_TODO, &names))
     for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
-      if (!bouncer_blocks(names.s + i)) state_preprocess(c, names.s + i) ;
+      if (!bouncer_blocks(names.s + i) && !delay_blocks(names.s + i)) state_preprocess(c, names.s + i) ;
   stralloc_free(&names) ;
 }
 

@@ -120,6 +120,7 @@ struct ctx_s
   rewrite rw ;
   unsigned long conc[CHAN_N] ;
   unsigned long lifetime ;   /* seconds */
+  unsigned long delaywarn ;  /* seconds; 0: no delay warnings */
   unsigned long scale ;      /* divides every delay */
   genalloc msgs ;            /* msg */
   genalloc freemsgs ;        /* uint32_t */
@@ -129,7 +130,7 @@ struct ctx_s
   uint64_t now ;
   stralloc tmp ;
   char const *bounceprog ;   /* berth-bounce's path (read-only after start) */
-  unsigned int nbounce ;     /* berth-bounce processes running */
+  genalloc bouncepids ;      /* pid_t: berth-bounce processes running */
 } ;
 
 #define MSG(c, m) (genalloc_s(msg, &(c)->msgs) + (m))
@@ -163,6 +164,11 @@ extern char const *bouncer_prog (void) ;
 extern void bouncer_run (ctx *) ;
 extern int bouncer_reaped (ctx *, pid_t, int) ;
 extern int bouncer_blocks (char const *) ;
+
+/* delay.c: delay warnings (control/delaywarning) */
+extern void delay_maybe (ctx *, uint32_t, uint32_t, char const *, size_t) ;
+extern void delay_forget (char const *) ;
+extern int delay_blocks (char const *) ;
 extern void retry_all (ctx *) ;
 
 /* state.c */

@@ -204,6 +204,7 @@ int main (int argc, char const *const *argv)
   mkdir_own(QUEUE_LOCK, 0755, &o) ;
   mkdir_own(QUEUE_STATE, 0700, &o) ;
   mkdir_own(QUEUE_BOUNCE, 0700, &o) ;
+  mkdir_own(QUEUE_DELAY, 0700, &o) ;
   mkdir_own(QUEUE_INFO, 0700, &o) ;
   mkdir_own(QUEUE_HOLD, 0700, &o) ;
   fifo_default(QUEUE_TRIGGER, 0622, &o) ;

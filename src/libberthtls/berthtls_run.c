@@ -93,12 +93,14 @@ int berthtls_run (br_ssl_engine_context *eng, int const *fd, tain const *hsdeadl
       {
         case NETOUT :
           buf = br_ssl_engine_sendrec_buf(eng, &len) ;
+          if (!buf || !len) break ;   /* an earlier fd in this round changed the engine state */
           w = fd_write(fd[NETOUT], (char *)buf, len) ;
           if (w > 0) br_ssl_engine_sendrec_ack(eng, w) ;
           else if (w < 0 && !error_isagain(errno)) return closing || !open[NETIN] ? 0 : -1 ;
           break ;
         case NETIN :
           buf = br_ssl_engine_recvrec_buf(eng, &len) ;
+          if (!buf || !len) break ;   /* an earlier fd in this round changed the engine state */
           w = fd_read(fd[NETIN], (char *)buf, len) ;
           if (w > 0) br_ssl_engine_recvrec_ack(eng, w) ;
           else if (!w || !error_isagain(errno))
@@ -110,6 +112,7 @@ int berthtls_run (br_ssl_engine_context *eng, int const *fd, tain const *hsdeadl
           break ;
         case APPIN :
           buf = br_ssl_engine_sendapp_buf(eng, &len) ;
+          if (!buf || !len) break ;   /* an earlier fd in this round changed the engine state */
           w = fd_read(fd[APPIN], (char *)buf, len) ;
           if (w > 0)
           {
@@ -125,6 +128,7 @@ int berthtls_run (br_ssl_engine_context *eng, int const *fd, tain const *hsdeadl
           break ;
         case APPOUT :
           buf = br_ssl_engine_recvapp_buf(eng, &len) ;
+          if (!buf || !len) break ;   /* an earlier fd in this round changed the engine state */
           w = fd_write(fd[APPOUT], (char *)buf, len) ;
           if (w > 0) br_ssl_engine_recvapp_ack(eng, w) ;
           else if (w < 0 && !error_isagain(errno))

@@ -48,7 +48,7 @@ static struct dcase const dates[] =
 int main (void)
 {
   size_t nl = sizeof lines / sizeof *lines, nq = sizeof qq / sizeof *qq, nd = sizeof dates / sizeof *dates ;
-  TAP_PLAN(nl + nq + nd + 1 + 10) ;
+  TAP_PLAN(nl + nq + nd + 1 + 12) ;
   for (size_t i = 0 ; i < nl ; i++)
   {
     stralloc sa = STRALLOC_ZERO ;
@@ -68,7 +68,7 @@ int main (void)
   {
     static struct { char const *id ; int ok ; } const ids[] =
     {
-      { "1795384346.000007.42", 1 }, { "1.2.3B", 1 }, { "1.2.3BB", 1 }, { "1.2.3BBB", 0 },
+      { "1795384346.000007.42", 1 }, { "1.2.3B", 1 }, { "1.2.3BB", 1 }, { "1.2.3BBB", 0 }, { "1.2.3D", 1 }, { "1.2.3DB", 1 },
       { "", 0 }, { ".1", 0 }, { "1/2", 0 }, { "../x", 0 }, { "1B2", 0 }, { "B", 0 },
     } ;
     for (size_t i = 0 ; i < sizeof ids / sizeof *ids ; i++)

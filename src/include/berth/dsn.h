@@ -12,6 +12,8 @@
 
 #define DSN_QUEUE_BOUNCE "queue/bounce"
 #define DSN_QUEUE_STATE "queue/state"
+#define DSN_QUEUE_DELAY "queue/delay"   /* delay-warning records (berth-send), emptied once warned */
+#define DSN_ID_SUFFIX_DELAY 'D'       /* a delay warning of x is queued as xD */
 
 /* The suffix of a bounce's queue id: the bounce of <id> is injected as <id>B. */
 #define DSN_ID_SUFFIX 'B'

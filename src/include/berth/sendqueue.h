@@ -6,5 +6,6 @@
 
 #define QUEUE_STATE "queue/state"
 #define QUEUE_BOUNCE "queue/bounce"
+#define QUEUE_DELAY "queue/delay"
 
 #endif

@@ -1,0 +1,84 @@
+/* ISC license. */
+/* berth-send: delay warnings (off unless control/delaywarning is set, in seconds). The first
+   deferral of a message older than that writes queue/delay/<id> (one record, the bounce record
+   format) and runs `berth-bounce -d`, which queues one "Action: delayed" notice as <id>D and
+   empties the file: an existing file means "warned", so a message is warned about once.
+   Trust: our own files and our own berth-bounce. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/posixplz.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include "send.h"
+
+#define DELAY_STATUS 'Z'
+
+static void name (char *fn, char const *id)
+{
+  memcpy(fn, QUEUE_DELAY "/", sizeof(QUEUE_DELAY)) ;
+  strcpy(fn + sizeof(QUEUE_DELAY), id) ;
+}
+
+void delay_maybe (ctx *c, uint32_t m, uint32_t r, char const *text, size_t len)
+{
+  msg *x = MSG(c, m) ;
+  char fn[sizeof(QUEUE_DELAY) + QUEUE_ID_MAX + 1] ;
+  char tmpfn[sizeof(QUEUE_DELAY) + QUEUE_ID_MAX + 5] ;
+  char fmt[UINT64_FMT] ;
+  char const *argv[6] ;
+  char status = DELAY_STATUS ;
+  int fd ;
+  if (!c->delaywarn || !x->data.s[0] || !strcmp(x->data.s, "#@[]")) return ;   /* never about bounces */
+  if (c->now - x->birth < (uint64_t)c->delaywarn * 1000 / c->scale) return ;
+  name(fn, x->id) ;
+  if (access(fn, F_OK) == 0 || errno != ENOENT) return ;   /* warned already */
+  c->tmp.len = 0 ;
+  if (!stralloc_catb(&c->tmp, "R", 1) || !stralloc_cats(&c->tmp, x->data.s + RCPT(c, m, r)->addr) || !stralloc_0(&c->tmp)
+   || !stralloc_catb(&c->tmp, "S", 1) || !stralloc_catb(&c->tmp, &status, 1) || !stralloc_0(&c->tmp)
+   || !stralloc_catb(&c->tmp, "T", 1) || !stralloc_catb(&c->tmp, fmt, uint64_fmt(fmt, c->now / 1000)) || !stralloc_0(&c->tmp)
+   || !stralloc_catb(&c->tmp, "X", 1) || !stralloc_catb(&c->tmp, text, len) || !stralloc_0(&c->tmp) || !stralloc_0(&c->tmp))
+    strerr_diefu1sys(111, "allocate") ;
+  memcpy(tmpfn, fn, strlen(fn)) ; strcpy(tmpfn + strlen(fn), ".tmp") ;
+  fd = open(tmpfn, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
+  if (fd < 0 || allwrite(fd, c->tmp.s, c->tmp.len) < c->tmp.len || fd_sync(fd) < 0)
+  {
+    strerr_warnwu2sys("write ", tmpfn) ;
+    if (fd >= 0) fd_close(fd) ;
+    unlink(tmpfn) ;
+    return ;
+  }
+  fd_close(fd) ;
+  if (rename(tmpfn, fn) < 0 || queue_syncdir(QUEUE_DELAY) < 0) { strerr_warnwu2sys("write ", fn) ; return ; }
+  fmt[uint64_fmt(fmt, x->birth / 1000)] = 0 ;
+  argv[0] = c->bounceprog ; argv[1] = "-d" ; argv[2] = x->id ; argv[3] = x->data.s ; argv[4] = fmt ; argv[5] = 0 ;
+  log_start() ; log_key("event", "delay-warning") ; log_key("id", x->id) ;
+  log_keyu("pid", child_spawn0(argv[0], argv, (char const *const *)environ)) ; log_end() ;
+}
+
+void delay_forget (char const *id)
+{
+  char fn[sizeof(QUEUE_DELAY) + QUEUE_ID_MAX + 1] ;
+  name(fn, id) ;
+  if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+}
+
+/* 1 when id is a delay warning "xD" whose records queue/delay/x are not yet emptied. */
+int delay_blocks (char const *id)
+{
+  size_t len = strlen(id) ;
+  char fn[sizeof(QUEUE_DELAY) + QUEUE_ID_MAX + 1] ;
+  struct stat st ;
+  if (!len || len > QUEUE_ID_MAX || id[len - 1] != 'D') return 0 ;
+  memcpy(fn, QUEUE_DELAY "/", sizeof(QUEUE_DELAY)) ;
+  memcpy(fn + sizeof(QUEUE_DELAY), id, len - 1) ;
+  fn[sizeof(QUEUE_DELAY) + len - 1] = 0 ;
+  if (stat(fn, &st) < 0) return errno != ENOENT ;
+  return st.st_size > 0 ;
+}
