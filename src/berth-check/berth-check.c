@@ -19,10 +19,27 @@
 #include <berth/home.h>
 #include <berth/queue.h>
 
-#define USAGE "berth-check smtp ip port | berth-check send"
+#define USAGE "berth-check smtp ip port | berth-check tcp ip port | berth-check send"
 #define CHECK_TIMEOUT_SECONDS 5
 #define SMTP_READY "220"
 #define SMTP_QUIT "QUIT\r\n"
+
+/* a listener accepts connections (implicit TLS: the greeting is inside TLS) */
+static int check_tcp (char const *ipstr, char const *portstr)
+{
+  ip46 ip ;
+  uint16_t port ;
+  tain deadline ;
+  int fd ;
+  if (!ip46_scan(ipstr, &ip) || !uint160_scan(portstr, &port)) strerr_dieusage(100, USAGE) ;
+  tain_now_set_stopwatch_g() ;
+  tain_addsec_g(&deadline, CHECK_TIMEOUT_SECONDS) ;
+  fd = socket_tcp46_nb(ip46_is6(&ip)) ;
+  if (fd < 0) strerr_diefu1sys(111, "create socket") ;
+  if (!socket_deadlineconnstamp46_g(fd, &ip, port, &deadline)) strerr_diefu4sys(1, "connect to ", ipstr, " port ", portstr) ;
+  fd_close(fd) ;
+  return 0 ;
+}
 
 static int check_smtp (char const *ipstr, char const *portstr)
 {
@@ -65,6 +82,7 @@ int main (int argc, char const *const *argv)
 {
   PROG = "berth-check" ;
   if (argc == 4 && !strcmp(argv[1], "smtp")) return check_smtp(argv[2], argv[3]) ;
+  if (argc == 4 && !strcmp(argv[1], "tcp")) return check_tcp(argv[2], argv[3]) ;
   if (argc == 2 && !strcmp(argv[1], "send")) return check_send() ;
   strerr_dieusage(100, USAGE) ;
 }
