@@ -76,7 +76,7 @@ static void die_text (char const *t, size_t len)
     s[n++] = c < 32 || c == 127 ? '?' : c ;
   }
   s[n] = 0 ;
-  strerr_dief1x(t[0] == 'D' ? 100 : 111, s) ;
+  strerr_dief1x(len && t[0] == 'D' ? 100 : 111, s) ;
 }
 
 /* Sends the envelope, waits, exits 0 or dies with qmail's texts (D: 100, Z: 111). */

@@ -97,7 +97,7 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
     pos += strlen(s + pos) + 1 ;
   }
   argv[a] = 0 ;
-  host = strrchr(argv[st->nprog + 2], '@') ;
+  host = n ? strrchr(argv[st->nprog + 2], '@') : 0 ;   /* a job without recipients has no host */
   argv[st->nprog] = host ? host + 1 : "" ;
   if (!*id || strchr(id, '/') || id[0] == '.') { fail_all(st, slot, n, "Bad queue id. (#4.3.0)") ; return ; }
   {

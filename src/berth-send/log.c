@@ -39,7 +39,8 @@ void log_key (char const *key, char const *val)
 void log_keyu (char const *key, uint64_t u)
 {
   char fmt[UINT64_FMT] ;
-  log_keyb(key, fmt, uint64_fmt(fmt, u)) ;
+  size_t n = uint64_fmt(fmt, u) ;   /* fill first: argument order is unspecified */
+  log_keyb(key, fmt, n) ;
 }
 
 void log_keydelay (char const *key, uint64_t ms)

@@ -186,9 +186,9 @@ extern void scan_state (ctx *) ;
 extern void scan_clean (ctx *) ;
 
 /* chan.c */
-extern void chan_dispatch (ctx *, unsigned int c) ;
-extern int chan_results (ctx *, unsigned int c) ;
-extern int chan_flush (ctx *, unsigned int c) ;
+extern void chan_dispatch (ctx *, unsigned int ch) ;
+extern int chan_results (ctx *, unsigned int ch) ;
+extern int chan_flush (ctx *, unsigned int ch) ;
 
 /* ctl.c: the control fifo (berth-qctl) */
 extern int ctl_init (void) ;
