@@ -24,38 +24,36 @@
 #define SMTP_READY "220"
 #define SMTP_QUIT "QUIT\r\n"
 
-/* a listener accepts connections (implicit TLS: the greeting is inside TLS) */
-static int check_tcp (char const *ipstr, char const *portstr)
+/* a connected non-blocking socket; dies 1 when nothing accepts within the deadline */
+static int connect_to (char const *ipstr, char const *portstr, tain *deadline)
 {
   ip46 ip ;
   uint16_t port ;
-  tain deadline ;
   int fd ;
   if (!ip46_scan(ipstr, &ip) || !uint160_scan(portstr, &port)) strerr_dieusage(100, USAGE) ;
   tain_now_set_stopwatch_g() ;
-  tain_addsec_g(&deadline, CHECK_TIMEOUT_SECONDS) ;
+  tain_addsec_g(deadline, CHECK_TIMEOUT_SECONDS) ;
   fd = socket_tcp46_nb(ip46_is6(&ip)) ;
   if (fd < 0) strerr_diefu1sys(111, "create socket") ;
-  if (!socket_deadlineconnstamp46_g(fd, &ip, port, &deadline)) strerr_diefu4sys(1, "connect to ", ipstr, " port ", portstr) ;
-  fd_close(fd) ;
+  if (!socket_deadlineconnstamp46_g(fd, &ip, port, deadline)) strerr_diefu4sys(1, "connect to ", ipstr, " port ", portstr) ;
+  return fd ;
+}
+
+/* a listener accepts connections (implicit TLS: the greeting is inside TLS) */
+static int check_tcp (char const *ipstr, char const *portstr)
+{
+  tain deadline ;
+  fd_close(connect_to(ipstr, portstr, &deadline)) ;
   return 0 ;
 }
 
 static int check_smtp (char const *ipstr, char const *portstr)
 {
-  ip46 ip ;
-  uint16_t port ;
   tain deadline ;
   char buf[512] ;
   buffer b ;
   stralloc line = STRALLOC_ZERO ;
-  int fd ;
-  if (!ip46_scan(ipstr, &ip) || !uint160_scan(portstr, &port)) strerr_dieusage(100, USAGE) ;
-  tain_now_set_stopwatch_g() ;
-  tain_addsec_g(&deadline, CHECK_TIMEOUT_SECONDS) ;
-  fd = socket_tcp46_nb(ip46_is6(&ip)) ;
-  if (fd < 0) strerr_diefu1sys(111, "create socket") ;
-  if (!socket_deadlineconnstamp46_g(fd, &ip, port, &deadline)) strerr_diefu4sys(1, "connect to ", ipstr, " port ", portstr) ;
+  int fd = connect_to(ipstr, portstr, &deadline) ;
   buffer_init(&b, &buffer_read, fd, buf, sizeof buf) ;
   if (timed_getln_g(&b, &line, '\n', &deadline) <= 0) strerr_diefu1sys(1, "read a greeting") ;
   if (line.len < 3 || memcmp(line.s, SMTP_READY, 3) != 0) strerr_dief1x(1, "the server is not ready: no 220 greeting") ;
