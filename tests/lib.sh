@@ -3,7 +3,8 @@
 # Usage: . "$BERTH_TOP/tests/lib.sh"; t_start SECONDS; ...; t_done
 set -u
 BERTH_TOP=${BERTH_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-PATH="$BERTH_TOP/bin:$PATH"
+# /usr/bin before the rest: Debian's python3 and openssl, not a slower shim earlier on PATH
+PATH="$BERTH_TOP/bin:/usr/bin:$PATH"
 export PATH BERTH_TOP
 T_N=0
 T_FAILED=0

@@ -145,4 +145,4 @@ m6=$(qinject e@x.example t450f@far.example)
 as_user berth-qctl delete -o -f e@x.example | grep -q "^$m6: ok deleted\$" && [ ! -e "$Q/todo/$m6" ] && [ ! -e "$Q/mess/$m6" ]
 ok $? "-o delete of a message still in todo/"
 as_user berth-qctl delete -o 5.5.5 >/dev/null; is "$?" 100 "-o unknown id: 100"
-send_done
+t_done

@@ -53,4 +53,4 @@ n=0; while [ $n -lt 100 ] && [ "$(cat "$FAKE_DIR"/local.jobs 2>/dev/null | wc -l
 is "$(cat "$FAKE_DIR"/local.jobs 2>/dev/null | wc -l)" 8 "berth-send hands every accepted recipient to the local channel"
 sleep 0.5
 is "$(cat "$FAKE_DIR"/remote.jobs 2>/dev/null | wc -l)" 0 "and nothing to the remote channel"
-smtpd_done
+t_done

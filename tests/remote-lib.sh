@@ -48,18 +48,3 @@ remote () {
 # ctl NAME VALUE: write a control file
 ctl () { printf '%s\n' "$2" > "$BERTH_HOME/control/$1"; }
 
-# t_start from tests/lib.sh, except that the watchdog's sleep does not hold the TAP pipe open
-# (there, prove waits for that sleep to end, so every test lasts its whole time limit).
-t_start () {
-  T_DIR=$(mktemp -d /tmp/berth-test.XXXXXX)
-  chmod 755 "$T_DIR"
-  trap t_cleanup EXIT
-  trap 'exit 1' INT TERM
-  ( sleep "$1" >/dev/null 2>&1 </dev/null; echo "Bail out! $(basename "$0") timed out after $1 s"; kill -TERM $$ ) &
-  T_WATCHDOG=$!
-}
-
-# free_port from tests/lib.sh, with Debian's python3 (a pyenv shim on PATH costs ~1 s a call)
-free_port () {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}

@@ -48,4 +48,4 @@ is "$twice" 0 "no recipient recorded as sent twice"
 wait_until 10 queue_empty; ok $? "queue empty at the end"
 [ -z "$(ls "$BERTH_HOME/queue/bounce")" ]; ok $? "no bounce records"
 kill -TERM "$SEND_PID"; wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
-send_done
+t_done

@@ -53,4 +53,4 @@ wait_until 10 grep -q 'rcpts=pall-k@anywhere.example$' "$L"; ok $? "virtualdomai
 kill -TERM "$SEND_PID"
 wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
 grep -q 'berth-send: fatal' "$SEND_LOG" && { ok 1 "no fatal errors"; cat "$SEND_LOG" | sed 's/^/# /'; } || ok 0 "no fatal errors"
-send_done
+t_done

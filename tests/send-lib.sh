@@ -46,13 +46,6 @@ send_start () {
 # children_of PID: the pids whose parent is PID.
 children_of () { pgrep -P "$1"; }
 
-# send_done: t_done, after stopping the watchdog's sleep (it would keep prove's pipe open).
-send_done () {
-  wd_kids=$(children_of "$T_WATCHDOG")
-  kill "$T_WATCHDOG" 2>/dev/null
-  for p in $wd_kids; do kill "$p" 2>/dev/null; done
-  t_done
-}
 
 # inject FROM RCPT...: one message through berth-queue as the owner.
 inject () {

@@ -26,4 +26,4 @@ is "$(cat "$FAKE_DIR/remote.max")" 2 "at most concurrencyremote (2) remote jobs 
 grep -q 'event=delivery .*status=sent' "$SEND_LOG"; ok $? "deliveries logged"
 wait_until 5 queue_empty; ok $? "queue empty"
 kill -TERM "$SEND_PID"; wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
-send_done
+t_done

@@ -92,4 +92,4 @@ wait_until 5 pbounced; ok $? "delivered after concurrencylocal is raised"
 is "$(tr '\000' '\n' < "$B/$id" | grep -c '^R')" 1 "the torn record was cut, one complete record appended"
 tail -c 2 "$B/$id" | od -An -c | grep -q '\\0  \\0'; ok $? "the file ends with the record terminator"
 kill -TERM "$SEND_PID"; wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
-send_done
+t_done

@@ -49,4 +49,4 @@ fi
 grep -q 'berth-send: fatal: unable to read results from the local spawner' "$SEND_LOG"; ok $? "and says why"
 BERTH_LSPAWN=/nonexistent/x berth-send 2>/dev/null; r=$?
 [ "$r" = 100 ]; ok $? "berth-send alone (no fds 3-6, or as root) exits 100"
-send_done
+t_done

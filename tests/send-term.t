@@ -33,4 +33,4 @@ wait_until 5 queue_empty; ok $? "queue empty"
 is "$(awk '{ print $2 }' "$FAKE_DIR/deliveries" | sort -u | wc -l | tr -d ' ')" "$W" "all $W recipients delivered"
 is "$(count_lines "$FAKE_DIR/deliveries")" "$W" "none twice"
 kill -TERM "$SEND_PID"; wait "$SEND_PID"; is "$?" 0 "SIGTERM: exit 0"
-send_done
+t_done

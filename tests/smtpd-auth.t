@@ -250,4 +250,4 @@ PY
 rm -f "$BERTH_HOME/control/authloopback"
 grep -q 'event=auth .*result=ok' "$T_DIR/tcp.log"; ok $? "tcp log: AUTH ok"
 ! grep -q 's3cret' "$T_DIR/tcp.log"; ok $? "tcp log: no password"
-smtpd_done
+t_done

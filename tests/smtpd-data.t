@@ -189,4 +189,4 @@ s.close()
 check("end=session-time" in s.log, "session bound logged")
 control("timeoutsmtpdsession", None)
 PY
-smtpd_done
+t_done

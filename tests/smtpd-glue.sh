@@ -12,14 +12,3 @@ smtpd_py () {
   ok "$rc" "python part ran to its end"
 }
 
-# lib.sh's watchdog subshell leaves its `sleep` holding prove's pipe after the test ends
-# (prove then waits the full watchdog time): stop the subshell, then its sleep, by pid.
-smtpd_done () {
-  if [ -n "${T_WATCHDOG:-}" ]; then
-    w=$(pgrep -P "$T_WATCHDOG" 2>/dev/null)
-    kill "$T_WATCHDOG" 2>/dev/null
-    for p in $w; do kill "$p" 2>/dev/null; done
-    T_WATCHDOG=
-  fi
-  t_done
-}

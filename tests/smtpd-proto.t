@@ -120,4 +120,4 @@ check(s.eof(), "connection closed after the error bound")
 s.close()
 check("end=too-many-errors" in s.log, "session log gives the reason")
 PY
-smtpd_done
+t_done

@@ -85,4 +85,4 @@ s.close()
 s = rcpts(None, "a@sub.spamhost.example", [("<b@test.example>", 250, "@host matches that host only")])
 s.close()
 PY
-smtpd_done
+t_done

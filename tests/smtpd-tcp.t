@@ -57,4 +57,4 @@ before=$(ls "$BERTH_HOME/queue/todo" | wc -l)
 is "$?" 0 "smtp-source: 500 messages at concurrency 20"
 is "$(ls "$BERTH_HOME/queue/todo" | wc -l)" "$((before + 500))" "all 500 messages in the queue"
 is "$(grep -c 'event=tx .*status=accepted' "$T_DIR/smtpd.log")" "$((before + 500))" "one accepted-transaction log line each"
-smtpd_done
+t_done

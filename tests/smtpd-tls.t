@@ -159,4 +159,4 @@ if [ -n "$qid" ] && [ -f "$BERTH_HOME/queue/mess/$qid" ]; then
 else
   ok 1 "implicit TLS: Received (no queue id)"
 fi
-smtpd_done
+t_done

@@ -1,24 +1,7 @@
 # Test certificates for the tls-*.t tests, made at test time in $1 (default $T_DIR/certs):
 #   rsa.crt/rsa.key (PKCS#8), rsa-trad.key (PKCS#1), ec.crt/ec.key (PKCS#8), ec-trad.key (SEC1),
 #   ca.crt + leaf.crt signed by it (chain.crt = leaf + ca), sni.crt/sni.key (EC, CN sni.test).
-# Usage: . "$BERTH_TOP/tests/tls-certs.sh"; tls_start SECONDS; tls_certs [DIR]
-
-# tls_start SECONDS: t_start, but the watchdog kills its own sleep when cancelled (lib.sh's
-# leaves the sleep holding stdout, so prove waits the full SECONDS even for a passing test).
-tls_start () {
-  PATH=$BERTH_TOP/bin:/usr/bin:/bin:$PATH   # the system python3 and openssl, not a slow shim
-  export PATH
-  T_DIR=$(mktemp -d /tmp/berth-test.XXXXXX)
-  chmod 755 "$T_DIR"
-  trap t_cleanup EXIT
-  trap 'exit 1' INT TERM
-  (
-    sleep "$1" & s=$!
-    trap 'kill "$s" 2>/dev/null; exit 0' TERM
-    wait "$s" && { echo "Bail out! $(basename "$0") timed out after $1 s"; kill -TERM $$; }
-  ) &
-  T_WATCHDOG=$!
-}
+# Usage: . "$BERTH_TOP/tests/tls-certs.sh"; t_start SECONDS; tls_certs [DIR]
 
 tls_certs () {
   C=${1:-$T_DIR/certs}

@@ -4,7 +4,7 @@
 # CA chain) succeeds; a wrong name or an untrusted certificate fails with a clear error (exit 98).
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
-tls_start 30
+t_start 30
 tls_certs
 C=$T_DIR/certs
 INFO=$T_DIR/info

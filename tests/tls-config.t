@@ -4,7 +4,7 @@
 # usage errors (100).
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
-tls_start 30
+t_start 30
 tls_certs
 C=$T_DIR/certs
 RAN=$T_DIR/ran

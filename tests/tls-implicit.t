@@ -4,7 +4,7 @@
 # a chain file, and SNI picking the certificate.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
-tls_start 40
+t_start 40
 tls_certs
 C=$T_DIR/certs
 chmod 600 "$C"/*.key

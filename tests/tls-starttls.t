@@ -4,7 +4,7 @@
 # declining TLS (the engine child exits and the connection closes), and a failed handshake.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
-tls_start 30
+t_start 30
 tls_certs
 C=$T_DIR/certs
 APP=$BERTH_TOP/tests/tls-smtp-app.py
