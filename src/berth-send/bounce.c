@@ -24,12 +24,23 @@ static off_t complete_len (int fd, off_t size, stralloc *sa)
   return 0 ;
 }
 
+/* c->tmp = one record: R<rcpt>\0S<status>\0T<unix time>\0X<text>\0\0 (also queue/delay's format) */
+void bounce_record (ctx *c, uint32_t m, uint32_t r, char status, char const *text, size_t len)
+{
+  char fmt[UINT64_FMT] ;
+  c->tmp.len = 0 ;
+  if (!stralloc_catb(&c->tmp, "R", 1) || !stralloc_cats(&c->tmp, MSG(c, m)->data.s + RCPT(c, m, r)->addr) || !stralloc_0(&c->tmp)
+   || !stralloc_catb(&c->tmp, "S", 1) || !stralloc_catb(&c->tmp, &status, 1) || !stralloc_0(&c->tmp)
+   || !stralloc_catb(&c->tmp, "T", 1) || !stralloc_catb(&c->tmp, fmt, uint64_fmt(fmt, c->now / 1000)) || !stralloc_0(&c->tmp)
+   || !stralloc_catb(&c->tmp, "X", 1) || !stralloc_catb(&c->tmp, text, len) || !stralloc_0(&c->tmp) || !stralloc_0(&c->tmp))
+    strerr_diefu1sys(111, "allocate") ;
+}
+
 void bounce_append (ctx *c, uint32_t m, uint32_t r, char status, char const *text, size_t len)
 {
   msg *x = MSG(c, m) ;
   size_t idlen = strlen(x->id) ;
   char fn[sizeof(QUEUE_BOUNCE) + idlen + 1] ;
-  char fmt[UINT64_FMT] ;
   struct stat st ;
   off_t end ;
   int created = 0 ;
@@ -52,12 +63,7 @@ void bounce_append (ctx *c, uint32_t m, uint32_t r, char status, char const *tex
     if (end < 0) strerr_diefu2sys(111, "read ", fn) ;
     if (end != st.st_size && ftruncate(fd, end) < 0) strerr_diefu2sys(111, "truncate ", fn) ;
   }
-  c->tmp.len = 0 ;
-  if (!stralloc_catb(&c->tmp, "R", 1) || !stralloc_cats(&c->tmp, x->data.s + RCPT(c, m, r)->addr) || !stralloc_0(&c->tmp)
-   || !stralloc_catb(&c->tmp, "S", 1) || !stralloc_catb(&c->tmp, &status, 1) || !stralloc_0(&c->tmp)
-   || !stralloc_catb(&c->tmp, "T", 1) || !stralloc_catb(&c->tmp, fmt, uint64_fmt(fmt, c->now / 1000)) || !stralloc_0(&c->tmp)
-   || !stralloc_catb(&c->tmp, "X", 1) || !stralloc_catb(&c->tmp, text, len) || !stralloc_0(&c->tmp) || !stralloc_0(&c->tmp))
-    strerr_diefu1sys(111, "allocate") ;
+  bounce_record(c, m, r, status, text, len) ;
   if (pwrite(fd, c->tmp.s, c->tmp.len, end) != (ssize_t)c->tmp.len || fd_sync(fd) < 0)
     strerr_diefu2sys(111, "write ", fn) ;
   fd_close(fd) ;

@@ -39,12 +39,7 @@ void delay_maybe (ctx *c, uint32_t m, uint32_t r, char const *text, size_t len)
   if (c->now - x->birth < (uint64_t)c->delaywarn * 1000 / c->scale) return ;
   name(fn, x->id) ;
   if (access(fn, F_OK) == 0 || errno != ENOENT) return ;   /* warned already */
-  c->tmp.len = 0 ;
-  if (!stralloc_catb(&c->tmp, "R", 1) || !stralloc_cats(&c->tmp, x->data.s + RCPT(c, m, r)->addr) || !stralloc_0(&c->tmp)
-   || !stralloc_catb(&c->tmp, "S", 1) || !stralloc_catb(&c->tmp, &status, 1) || !stralloc_0(&c->tmp)
-   || !stralloc_catb(&c->tmp, "T", 1) || !stralloc_catb(&c->tmp, fmt, uint64_fmt(fmt, c->now / 1000)) || !stralloc_0(&c->tmp)
-   || !stralloc_catb(&c->tmp, "X", 1) || !stralloc_catb(&c->tmp, text, len) || !stralloc_0(&c->tmp) || !stralloc_0(&c->tmp))
-    strerr_diefu1sys(111, "allocate") ;
+  bounce_record(c, m, r, status, text, len) ;
   memcpy(tmpfn, fn, strlen(fn)) ; strcpy(tmpfn + strlen(fn), ".tmp") ;
   fd = open(tmpfn, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
   if (fd < 0 || allwrite(fd, c->tmp.s, c->tmp.len) < c->tmp.len || fd_sync(fd) < 0)

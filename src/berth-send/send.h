@@ -178,6 +178,7 @@ extern void state_mark (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
 extern void state_hint (ctx *, uint32_t m) ;
 
 /* bounce.c */
+extern void bounce_record (ctx *, uint32_t, uint32_t, char, char const *, size_t) ;
 extern void bounce_append (ctx *, uint32_t m, uint32_t r, char status, char const *text, size_t len) ;
 
 /* scan.c */
