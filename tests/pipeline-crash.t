@@ -26,7 +26,8 @@ while [ $kills -lt 8 ]; do
   start_send
 done
 wait "$INJ"
-ok 0 "$kills kills of the whole delivery set while injecting"
+starts=$(grep -c 'event=start ' "$T_DIR/send.log")
+[ "$starts" -ge $((kills + 1)) ] && [ "$kills" -ge 8 ]; ok $? "$kills kills of the whole delivery set, $starts starts of berth-send"
 [ ! -s "$T_DIR/inject.err" ]; ok $? "every injection succeeded"
 q=$BERTH_HOME/queue
 n=0; while [ $n -lt 600 ] && [ "$(find "$q/state" "$q/todo" -type f | wc -l)" != 0 ]; do sleep 0.1; n=$((n + 1)); done
