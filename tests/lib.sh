@@ -87,6 +87,16 @@ sys.exit(1)
 PY
 }
 
+# wait_until SECONDS CMD...: poll CMD every 0.1 s; 0 when it succeeded in time.
+wait_until () {
+  n=$(($1 * 10)); shift
+  while [ "$n" -gt 0 ]; do
+    if "$@"; then return 0; fi
+    sleep 0.1; n=$((n - 1))
+  done
+  return 1
+}
+
 t_done () {
   echo "1..$T_N"
   echo "# $((T_N - T_FAILED)) passed, $T_FAILED failed"

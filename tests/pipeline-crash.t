@@ -14,21 +14,26 @@ start_send () { # in its own process group, so that one kill reaches every proce
 }
 printf 'Fsender@example.org\0Tpostmaster@test.example\0\0' > "$T_DIR/e"; chmod 644 "$T_DIR/e"
 ( i=0; while [ $i -lt $N ]; do
-    printf 'Subject: crash %d\n\nmessage %d\n' $i $i | as_user berth-queue 1< "$T_DIR/e" || echo "inject $i failed" >> "$T_DIR/inject.err"
+    printf 'Subject: crash %d\n\nmessage %d\n' $i $i | as_user berth-queue 1< "$T_DIR/e" 2>>"$T_DIR/inject.err" \
+      || echo "inject $i failed: exit $?" >> "$T_DIR/inject.err"
     i=$((i + 1)); done ) &
 INJ=$!; echo "$INJ" >> "$T_DIR/pids"
-start_send
+starts () { grep -c 'event=start ' "$T_DIR/send.log" 2>/dev/null; }
+started () { [ "$(starts)" -gt "$kills" ]; }
 kills=0
+start_send
 while [ $kills -lt 8 ]; do
+  # each kill must hit a running berth-send: wait (bounded) for this start's log line first
+  wait_until 10 started || break
   sleep "$(awk -v s="$$$kills" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() * 0.6 }')"
   /bin/kill -KILL -- "-$SEND" 2>/dev/null && kills=$((kills + 1))
   wait "$SEND" 2>/dev/null
   start_send
 done
 wait "$INJ"
-starts=$(grep -c 'event=start ' "$T_DIR/send.log")
-[ "$starts" -ge $((kills + 1)) ] && [ "$kills" -ge 8 ]; ok $? "$kills kills of the whole delivery set, $starts starts of berth-send"
-[ ! -s "$T_DIR/inject.err" ]; ok $? "every injection succeeded"
+wait_until 10 started
+[ "$(starts)" -ge $((kills + 1)) ] && [ "$kills" -ge 8 ]; ok $? "$kills kills of a running delivery set, $(starts) starts of berth-send"
+[ ! -s "$T_DIR/inject.err" ]; ok $? "every injection succeeded" || diag "$(head -5 "$T_DIR/inject.err")"
 q=$BERTH_HOME/queue
 n=0; while [ $n -lt 600 ] && [ "$(find "$q/state" "$q/todo" -type f | wc -l)" != 0 ]; do sleep 0.1; n=$((n + 1)); done
 is "$(find "$q/state" "$q/todo" -type f | wc -l)" 0 "after the last restart the queue drains"

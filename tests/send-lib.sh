@@ -65,15 +65,5 @@ inject_list () {
     done' sh "$FAKE_DIR/env.list"
 }
 
-# wait_until SECONDS CMD...: poll CMD every 0.1 s; 0 when it succeeded in time.
-wait_until () {
-  n=$(($1 * 10)); shift
-  while [ "$n" -gt 0 ]; do
-    if "$@"; then return 0; fi
-    sleep 0.1; n=$((n - 1))
-  done
-  return 1
-}
-
 count_lines () { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi; }
 queue_empty () { [ -z "$(find "$BERTH_HOME/queue/state" "$BERTH_HOME/queue/todo" "$BERTH_HOME/queue/mess" -type f)" ]; }

@@ -21,7 +21,7 @@ hup () {
 inject a@x.example twice@test.example
 inject a@x.example r2@far.example
 T=$FAKE_DIR/tries
-tries_of () { grep -c " $1 " "$T" 2>/dev/null || echo 0; }
+tries_of () { n=$(grep -c " $1 " "$T" 2>/dev/null); echo "${n:-0}"; }
 has_k () { grep -q " $1 K\$" "$T" 2>/dev/null; }
 wait_until 10 has_k twice@test.example; ok $? "local recipient delivered after two deferrals"
 is "$(tries_of twice@test.example)" 3 "three tries"
