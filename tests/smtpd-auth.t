@@ -157,6 +157,33 @@ check("wrong password" not in s.log and "wrong" not in s.log and "s3cret" not in
 check(re.search(r"event=auth .*user=joe@test\.example result=bad", s.log) is not None, "log: user= result=bad")
 check("end=auth-failures" in s.log, "log: session ended for auth-failures")
 
+# Rate limit: each failure is answered only after SMTPD_AUTH_DELAY_MS (1 s); the count is per
+# session, so a new session starts at zero.
+import time
+s = Session()
+s.cmd("EHLO client.example")
+t0 = time.monotonic()
+is_(s.code("AUTH PLAIN " + b64("\0joe@test.example\0bad one")), 535, "rate limit: bad password 535")
+d1 = time.monotonic() - t0
+check(d1 >= 0.9, "rate limit: the 535 comes after the failure pause (%.2f s)" % d1)
+t0 = time.monotonic()
+is_(s.code("AUTH LOGIN %%%"), 501, "rate limit: malformed base64 501")
+d2 = time.monotonic() - t0
+check(d2 >= 0.9, "rate limit: malformed base64 is paused too (%.2f s)" % d2)
+t0 = time.monotonic()
+is_(s.code("AUTH PLAIN " + GOOD), 235, "rate limit: a good password after two failures: 235")
+check(time.monotonic() - t0 < 0.9, "rate limit: success is not paused")
+s.cmd("QUIT"); s.close()
+check(re.search(r"result=bad failures=0\b", s.log) is not None and re.search(r"result=malformed failures=1\b", s.log) is not None,
+      "rate limit: failures counted in the log")
+s = Session()
+s.cmd("EHLO client.example")
+is_(s.code("AUTH PLAIN " + b64("\0joe@test.example\0bad two")), 535, "new session: first failure 535, not 421")
+is_(s.code("AUTH PLAIN " + b64("\0joe@test.example\0bad three")), 535, "new session: second failure 535")
+is_(s.code("NOOP"), 250, "new session: still open after two failures")
+s.cmd("QUIT"); s.close()
+check("bad one" not in s.log and "bad two" not in s.log and "bad three" not in s.log, "rate limit: no bad password in the log")
+
 # The good password never reaches the log either.
 s = Session(); s.cmd("EHLO c"); s.cmd("AUTH LOGIN"); s.cmd(b64("joe@test.example")); s.cmd(b64("s3cret pass")); s.cmd("QUIT"); s.close()
 check("s3cret" not in s.log and b64("s3cret pass") not in s.log, "good password not logged")
