@@ -1,6 +1,7 @@
 #!/bin/sh
 # berth-smtpd SMTP AUTH (RFC 4954): PLAIN and LOGIN checked by a checkpassword(8) script,
-# bad credentials, malformed base64, cancel, three failures, no password in the log, relaying
+# bad credentials, malformed base64, cancel, three failures, the 1 s pause before each failure
+# reply (per session), no password in the log, relaying
 # opened by AUTH only, requireauth, Date:/Message-ID: added to submissions only, and smtplib
 # login() over STARTTLS through tcpserver + berth-tlsd (ESMTPSA).
 . "$BERTH_TOP/tests/lib.sh"
@@ -136,6 +137,21 @@ new = [q for q in queue_ids() if q not in before]
 if check(len(new) == 1, "queued"):
     is_(body_after_received(mess(new[0])), plain.replace("\r\n", "\n").encode(), "no Date:/Message-ID: added without AUTH")
     check(b" with ESMTP id " in mess(new[0]), "Received says ESMTP without AUTH")
+
+# Mail relayed by a RELAYCLIENT peer (tcprules, no AUTH) is not a submission: never touched.
+s = Session({"RELAYCLIENT": ""})
+s.cmd("EHLO relay.example")
+before = queue_ids()
+s.cmd("MAIL FROM:<a@b.example>")
+is_(s.code("RCPT TO:<y@other.example>"), 250, "RELAYCLIENT without AUTH: relaying allowed")
+s.cmd("DATA")
+relayed = "Subject: relayed\r\n\r\nno date\r\n"
+is_(s.cmd(relayed + ".")[0], 250, "RELAYCLIENT message accepted")
+s.cmd("QUIT"); s.close()
+new = [q for q in queue_ids() if q not in before]
+if check(len(new) == 1, "queued"):
+    is_(body_after_received(mess(new[0])), relayed.replace("\r\n", "\n").encode(), "relayed mail: no Date:/Message-ID: added")
+    check(b" with ESMTP id " in mess(new[0]), "relayed mail: Received says ESMTP")
 
 # Failures: bad password (535), malformed base64 (501), cancel (501), then 421.
 s = Session()
