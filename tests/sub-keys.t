@@ -1,8 +1,8 @@
 #!/bin/sh
 # Keys and certificates of berth-setup's submission and smtps services under s6: a key that does
 # not match its certificate (or that the owner cannot read) is a clear error in the service log at
-# start, with no port open, and the service comes up by itself once the pair is fixed; RSA and EC
-# keys in PKCS#8 and traditional PEM (PKCS#1, SEC1) and a single file holding chain and key,
+# start, with no port open, and the service comes up by itself once the pair is fixed; RSA (2048,
+# 4096) and EC keys in PKCS#8 and traditional PEM (PKCS#1, SEC1), a single file holding both,
 # swapped in by rename and picked up by the next connection without a restart, while a session
 # in progress goes on.
 . "$BERTH_TOP/tests/lib.sh"
@@ -76,6 +76,10 @@ is "$(subject "$smtps")" ec.test "EC PKCS#8 key: the next connection gets the ne
 is "$(subject "$sub" -starttls smtp)" ec.test "EC PKCS#8 key: submission too"
 swap "$C/ec.crt" "$C/ec-trad.key"
 is "$(subject "$smtps")" ec.test "EC traditional (SEC1) key: served after a swap"
+openssl req -x509 -newkey rsa:4096 -nodes -keyout "$C/big.key" -out "$C/big.crt" -days 2 -subj /CN=big.test >>"$C/openssl.log" 2>&1
+swap "$C/big.crt" "$C/big.key"
+is "$(subject "$smtps")" big.test "RSA 4096 key: served (its match is checked by a signature)"
+is "$(subject "$smtps" -cipher AES256-GCM-SHA384)" big.test "RSA 4096 key: static RSA key exchange too"
 cat "$C/chain.crt" "$C/leaf.key" > "$T_DIR/both.pem"
 swap "$T_DIR/both.pem" "$T_DIR/both.pem"
 out=$(timeout 10 openssl s_client -connect "127.0.0.1:$smtps" -CAfile "$C/ca.crt" -verify_return_error -verify_hostname mx.test </dev/null 2>&1)
