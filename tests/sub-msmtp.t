@@ -1,7 +1,8 @@
 #!/bin/sh
 # Issue 7 end to end through berth-setup's services under s6: msmtp with STARTTLS (verifying the
 # test CA) and AUTH on the submission service sends a mail that is delivered, with ESMTPSA and the
-# TLS version and cipher in Received and Date:/Message-ID: added by the server; a wrong password
+# TLS version and cipher in Received and Date:/Message-ID: added by the server; openssl s_client
+# -starttls smtp and smtplib starttls() + login() deliver too; a wrong password
 # or a wrong CA fails; a client that never sends STARTTLS cannot MAIL; pipelined data after
 # STARTTLS is refused; swaks --tls-on-connect with AUTH on the smtps service; no password in the
 # s6-log files.
@@ -54,6 +55,28 @@ if [ -n "$MAIL_FILE" ]; then
 else
   for d in Received Date Message-ID count; do ok 1 "delivered: $d (no message)"; done
 fi
+
+# openssl s_client -starttls smtp and python smtplib starttls() + login() on the same port.
+auth=$(printf '\0alice\0%s' "$SUB_PASS" | base64)
+printf 'EHLO sclient.example\nAUTH PLAIN %s\nMAIL FROM:<alice@example.org>\nRCPT TO:<postmaster@test.example>\nDATA\nSubject: s_client on 587\n\nover tls\n.\nQUIT\n' "$auth" |
+  timeout 20 openssl s_client -starttls smtp -connect "127.0.0.1:$sub" -crlf -quiet -CAfile "$C/ca.crt" \
+    -verify_return_error -verify_hostname mx.test > "$T_DIR/sclient.out" 2>&1
+grep -q '^235 ' "$T_DIR/sclient.out" && grep -q '^250 2\.0\.0 ok queued' "$T_DIR/sclient.out"
+ok $? "s_client -starttls smtp (verified) + AUTH PLAIN on 587: accepted"
+sub_wait_mail '^Subject: s_client on 587'; ok $? "s_client's message is delivered"
+"$PY" - "$sub" "$SUB_PASS" "$C/ca.crt" > "$T_DIR/smtplib.out" 2>&1 <<'PY'
+import smtplib, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[3])
+c = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="smtplib.example", timeout=20)
+c._host = "mx.test"   # the name the certificate is checked against
+print("starttls", c.starttls(context=ctx)[0])
+c.login("alice", sys.argv[2])
+print("sent", c.sendmail("alice@example.org", ["postmaster@test.example"], b"Subject: smtplib on 587\r\n\r\nhi\r\n"))
+c.quit()
+PY
+grep -q '^starttls 220$' "$T_DIR/smtplib.out" && grep -q '^sent {}$' "$T_DIR/smtplib.out"
+ok $? "smtplib starttls() (verified) + login() on 587: accepted"
+sub_wait_mail '^Subject: smtplib on 587'; ok $? "smtplib's message is delivered"
 
 msmtp_conf "$T_DIR/badpw" "wrong-Pa55word" "$C/ca.crt"
 printf '%s' "$MSG" | sed 's/^Subject: .*/Subject: bad password/' |
