@@ -67,6 +67,7 @@ print("sent", s.sendmail("alice@example.org", ["postmaster@test.example"], b"Sub
 s.quit()
 PY
 held=$!
+echo "$held" >> "$T_DIR/pids"   # lib.sh's cleanup ends it if the test stops early
 pid=$(s6-svstat -o pid "$svc/smtps"); spid=$(s6-svstat -o pid "$svc/submission")
 
 swap "$C/rsa.crt" "$C/rsa-trad.key"
@@ -86,7 +87,7 @@ out=$(timeout 10 openssl s_client -connect "127.0.0.1:$smtps" -CAfile "$C/ca.crt
 printf '%s\n' "$out" | grep -q 'Verify return code: 0 (ok)'; ok $? "one file with chain and key: verified against the test CA"
 is "$(s6-svstat -o pid "$svc/smtps") $(s6-svstat -o pid "$svc/submission")" "$pid $spid" "no service was restarted"
 
-echo go > "$T_DIR/go"
+timeout 5 sh -c 'echo go > "$1"' sh "$T_DIR/go"   # bounded: the reader may have died
 n=0; while [ $n -lt 100 ] && kill -0 "$held" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 grep -q '^sent {}$' "$T_DIR/held.out"; ok $? "a session opened before the swaps still authenticates and sends"
 sub_wait_mail '^Subject: held session'; ok $? "its message is delivered"
