@@ -4,7 +4,7 @@
 # start, with no port open, and the service comes up by itself once the pair is fixed; RSA (2048,
 # 4096) and EC keys in PKCS#8 and traditional PEM (PKCS#1, SEC1), a single file holding both,
 # swapped in by rename and picked up by the next connection without a restart, while a session
-# in progress goes on.
+# in progress goes on; SNI pairs in conf/sni (checked at start too).
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
 . "$BERTH_TOP/tests/sub-lib.sh"
@@ -35,6 +35,13 @@ swap () {
   cp "$1" "$T_DIR/tls/cert.new"; cp "$2" "$T_DIR/tls/key.new"
   chmod 644 "$T_DIR/tls/cert.new"; chmod 600 "$T_DIR/tls/key.new"; chown "$TESTUSER" "$T_DIR/tls/key.new"
   mv "$T_DIR/tls/key.new" "$T_DIR/tls/key.pem"; mv "$T_DIR/tls/cert.new" "$T_DIR/tls/cert.pem"
+}
+
+# restart SERVICE: s6-svc -r, then wait (10 s at most) until its pid has changed
+restart () {
+  p0=$(s6-svstat -o pid "$svc/$1")
+  s6-svc -r "$svc/$1"
+  n=0; while [ $n -lt 100 ] && [ "$(s6-svstat -o pid "$svc/$1")" = "$p0" ]; do sleep 0.1; n=$((n + 1)); done
 }
 
 # A mismatched pair: both services log it at start, listen nowhere, and are not ready.
@@ -92,10 +99,28 @@ n=0; while [ $n -lt 100 ] && kill -0 "$held" 2>/dev/null; do sleep 0.1; n=$((n +
 grep -q '^sent {}$' "$T_DIR/held.out"; ok $? "a session opened before the swaps still authenticates and sends"
 sub_wait_mail '^Subject: held session'; ok $? "its message is delivered"
 
+# SNI on the services: conf/sni/CERTFILE:name and KEYFILE:name (read by s6-envdir at start).
+for v in submission smtps; do
+  mkdir "$svc/$v/conf/sni"
+  echo "$C/sni.crt" > "$svc/$v/conf/sni/CERTFILE:sni.test"; echo "$C/ec.key" > "$svc/$v/conf/sni/KEYFILE:sni.test"
+done
+lines=$(wc -l < "$L/smtps/current")
+restart smtps
+n=0; while [ $n -lt 100 ] && [ "$(tail -n +"$((lines + 1))" "$L/smtps/current" | grep -c 'does not match')" = 0 ]; do sleep 0.1; n=$((n + 1)); done
+tail -n +"$((lines + 1))" "$L/smtps/current" | grep -q "private key $C/ec.key does not match the certificate in $C/sni.crt"
+ok $? "mismatched SNI pair in conf/sni: clear error at start"
+for v in submission smtps; do echo "$C/sni.key" > "$svc/$v/conf/sni/KEYFILE:sni.test"; done
+restart submission
+sub_up submission smtps; ok $? "SNI pair fixed: both services up"
+is "$(subject "$smtps" -servername sni.test)" sni.test "smtps, SNI sni.test: its certificate"
+is "$(subject "$sub" -starttls smtp -servername sni.test)" sni.test "submission, SNI sni.test: its certificate"
+is "$(subject "$smtps" -servername other.test)" mx.test "smtps, another name: the default certificate"
+is "$(subject "$smtps")" mx.test "smtps, no SNI: the default certificate"
+
 # A key the owner cannot read: the start check runs as the owner, not as root.
 if [ "$(id -u)" = 0 ]; then
   chown root "$T_DIR/tls/key.pem"
-  s6-svc -r "$svc/submission"
+  restart submission
   n=0; while [ $n -lt 100 ] && ! grep -q 'unable to load certificate' "$L/submission/current"; do sleep 0.1; n=$((n + 1)); done
   grep -q "berth-tlsd: fatal: unable to load certificate $T_DIR/tls/cert.pem or key $T_DIR/tls/key.pem: Permission denied" "$L/submission/current"
   ok $? "key unreadable by the owner: clear error at start (run as the owner)"
