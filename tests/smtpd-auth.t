@@ -1,6 +1,7 @@
 #!/bin/sh
 # berth-smtpd SMTP AUTH (RFC 4954): PLAIN and LOGIN checked by a checkpassword(8) script,
-# bad credentials, malformed base64, cancel, three failures, no password in the log, relaying
+# bad credentials, malformed base64, cancel, three failures, the 1 s pause before each failure
+# reply (per session), no password in the log, relaying
 # opened by AUTH only, requireauth, Date:/Message-ID: added to submissions only, and smtplib
 # login() over STARTTLS through tcpserver + berth-tlsd (ESMTPSA).
 . "$BERTH_TOP/tests/lib.sh"
@@ -124,18 +125,22 @@ for init in (False, True):
     is_(s.code(b64("s3cret pass")), 235, "AUTH LOGIN good: 235 (initial response %s)" % init)
     s.cmd("QUIT"); s.close()
 
-# Unauthenticated mail is never touched, and relaying stays closed.
-s = Session()
-s.cmd("EHLO client.example")
-before = queue_ids()
-s.cmd("MAIL FROM:<a@b.example>"); s.cmd("RCPT TO:<y@test.example>"); s.cmd("DATA")
-plain = "Subject: no date\r\n\r\nb\r\n"
-is_(s.cmd(plain + ".")[0], 250, "unauthenticated message accepted")
-s.cmd("QUIT"); s.close()
-new = [q for q in queue_ids() if q not in before]
-if check(len(new) == 1, "queued"):
-    is_(body_after_received(mess(new[0])), plain.replace("\r\n", "\n").encode(), "no Date:/Message-ID: added without AUTH")
-    check(b" with ESMTP id " in mess(new[0]), "Received says ESMTP without AUTH")
+# Unauthenticated mail, and mail relayed by a RELAYCLIENT peer (tcprules, no AUTH), is not a
+# submission: never touched.
+for desc, env, rcpt in (("unauthenticated", None, "y@test.example"), ("RELAYCLIENT without AUTH", {"RELAYCLIENT": ""}, "y@other.example")):
+    s = Session(env)
+    s.cmd("EHLO client.example")
+    before = queue_ids()
+    s.cmd("MAIL FROM:<a@b.example>")
+    is_(s.code("RCPT TO:<%s>" % rcpt), 250, "%s: RCPT accepted" % desc)
+    s.cmd("DATA")
+    plain = "Subject: no date\r\n\r\nb\r\n"
+    is_(s.cmd(plain + ".")[0], 250, "%s: message accepted" % desc)
+    s.cmd("QUIT"); s.close()
+    new = [q for q in queue_ids() if q not in before]
+    if check(len(new) == 1, "%s: queued" % desc):
+        is_(body_after_received(mess(new[0])), plain.replace("\r\n", "\n").encode(), "%s: no Date:/Message-ID: added" % desc)
+        check(b" with ESMTP id " in mess(new[0]), "%s: Received says ESMTP" % desc)
 
 # Failures: bad password (535), malformed base64 (501), cancel (501), then 421.
 s = Session()
@@ -156,6 +161,33 @@ s.close()
 check("wrong password" not in s.log and "wrong" not in s.log and "s3cret" not in s.log, "no password in the log")
 check(re.search(r"event=auth .*user=joe@test\.example result=bad", s.log) is not None, "log: user= result=bad")
 check("end=auth-failures" in s.log, "log: session ended for auth-failures")
+
+# Rate limit: each failure is answered only after SMTPD_AUTH_DELAY_MS (1 s); the count is per
+# session, so a new session starts at zero.
+import time
+s = Session()
+s.cmd("EHLO client.example")
+t0 = time.monotonic()
+is_(s.code("AUTH PLAIN " + b64("\0joe@test.example\0bad one")), 535, "rate limit: bad password 535")
+d1 = time.monotonic() - t0
+check(d1 >= 0.9, "rate limit: the 535 comes after the failure pause (%.2f s)" % d1)
+t0 = time.monotonic()
+is_(s.code("AUTH LOGIN %%%"), 501, "rate limit: malformed base64 501")
+d2 = time.monotonic() - t0
+check(d2 >= 0.9, "rate limit: malformed base64 is paused too (%.2f s)" % d2)
+t0 = time.monotonic()
+is_(s.code("AUTH PLAIN " + GOOD), 235, "rate limit: a good password after two failures: 235")
+check(time.monotonic() - t0 < 0.9, "rate limit: success is not paused")
+s.cmd("QUIT"); s.close()
+check(re.search(r"result=bad failures=0\b", s.log) is not None and re.search(r"result=malformed failures=1\b", s.log) is not None,
+      "rate limit: failures counted in the log")
+s = Session()
+s.cmd("EHLO client.example")
+is_(s.code("AUTH PLAIN " + b64("\0joe@test.example\0bad two")), 535, "new session: first failure 535, not 421")
+is_(s.code("AUTH PLAIN " + b64("\0joe@test.example\0bad three")), 535, "new session: second failure 535")
+is_(s.code("NOOP"), 250, "new session: still open after two failures")
+s.cmd("QUIT"); s.close()
+check("bad one" not in s.log and "bad two" not in s.log and "bad three" not in s.log, "rate limit: no bad password in the log")
 
 # The good password never reaches the log either.
 s = Session(); s.cmd("EHLO c"); s.cmd("AUTH LOGIN"); s.cmd(b64("joe@test.example")); s.cmd(b64("s3cret pass")); s.cmd("QUIT"); s.close()

@@ -11,7 +11,7 @@
 #include <berth/tls.h>
 #include "tlsd.h"
 
-#define USAGE "berth-tlsd [ -i ] [ -K handshake_timeout_ms ] prog..."
+#define USAGE "berth-tlsd [ -i ] [ -K handshake_timeout_ms ] prog... | berth-tlsd -t"
 #define DEFAULT_HSTIMEOUT_MS 60000
 
 int main (int argc, char const *const *argv)
@@ -20,21 +20,30 @@ int main (int argc, char const *const *argv)
   tlsd_conf conf = { .creds = creds, .n = 0 } ;
   unsigned int ms = DEFAULT_HSTIMEOUT_MS ;
   int implicit = 0 ;
+  int checkonly = 0 ;
   PROG = "berth-tlsd" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "iK:", &l) ;
+      int opt = subgetopt_r(argc, argv, "itK:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'i' : implicit = 1 ; break ;
+        case 't' : checkonly = 1 ; break ;
         case 'K' : if (!uint0_scan(l.arg, &ms)) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ; break ;
         default : strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
       }
     }
     argc -= l.ind ; argv += l.ind ;
+  }
+  if (checkonly)
+  {
+    /* -t: load and check every pair as a connection would, then exit (service run scripts) */
+    if (argc || implicit) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
+    tlsd_creds_load(creds, &conf.n) ;
+    return 0 ;
   }
   if (!argc) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
   conf.argv = argv ;

@@ -79,7 +79,7 @@ static errname const table[] =
   { BERTHTLS_ERR_NOKEY, "no RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY in file" },
   { BERTHTLS_ERR_ENCRYPTED, "encrypted private keys are not supported" },
   { BERTHTLS_ERR_MISMATCH, "private key does not match the certificate" },
-  { BERTHTLS_ERR_KEYTYPE, "unsupported key type or curve" },
+  { BERTHTLS_ERR_KEYTYPE, "unsupported key type, size or curve" },
   { BERTHTLS_ERR_TOOLARGE, "file too large" },
   { BERTHTLS_ERR_NOTA, "no trust anchor found" },
   { BERTHTLS_ERR_STALLED, "TLS engine stalled" },

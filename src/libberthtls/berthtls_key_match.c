@@ -7,6 +7,8 @@
 #include <bearssl.h>
 #include <berth/tls.h>
 
+#define RSA_MAX_BYTES 512   /* BearSSL's largest RSA key, 4096 bits (BR_MAX_RSA_SIZE is internal) */
+
 static void strip (unsigned char const **s, size_t *len)
 {
   while (*len && !**s) { (*s)++ ; (*len)-- ; }
@@ -18,6 +20,23 @@ static int same (unsigned char const *a, size_t alen, unsigned char const *b, si
   return alen == blen && !memcmp(a, b, alen) ;
 }
 
+/* BearSSL's compute_modulus gives up on some key sizes it can sign with (its i31 scratch buffer
+   is too small for 4096-bit keys): then a signature made with the key must verify with the
+   certificate's public key. */
+static int rsa_match_by_signature (br_rsa_public_key const *pk, br_rsa_private_key const *sk)
+{
+  static unsigned char const hash[br_sha256_SIZE] = "berth key match test hash value" ;
+  unsigned char out[br_sha256_SIZE] ;
+  size_t siglen = (sk->n_bitlen + 7) >> 3 ;
+  if (!siglen || siglen > RSA_MAX_BYTES) return BERTHTLS_ERR_KEYTYPE ;
+  {
+    unsigned char sig[siglen] ;
+    if (!br_rsa_pkcs1_sign_get_default()(BR_HASH_OID_SHA256, hash, sizeof hash, sk, sig)) return BERTHTLS_ERR_KEYTYPE ;
+    if (!br_rsa_pkcs1_vrfy_get_default()(sig, siglen, BR_HASH_OID_SHA256, sizeof out, pk, out)) return BERTHTLS_ERR_MISMATCH ;
+  }
+  return memcmp(out, hash, sizeof out) ? BERTHTLS_ERR_MISMATCH : 0 ;
+}
+
 static int rsa_match (br_rsa_public_key const *pk, br_rsa_private_key const *sk)
 {
   br_rsa_compute_modulus modf = br_rsa_compute_modulus_get_default() ;
@@ -25,10 +44,11 @@ static int rsa_match (br_rsa_public_key const *pk, br_rsa_private_key const *sk)
   size_t nlen = modf(0, sk) ;
   unsigned char e[4] ;
   uint32_t x ;
-  if (!nlen || nlen > 1024) return BERTHTLS_ERR_KEYTYPE ;
+  if (!nlen) return rsa_match_by_signature(pk, sk) ;
+  if (nlen > RSA_MAX_BYTES) return BERTHTLS_ERR_KEYTYPE ;
   {
     unsigned char n[nlen] ;
-    if (modf(n, sk) != nlen) return BERTHTLS_ERR_KEYTYPE ;
+    if (modf(n, sk) != nlen) return rsa_match_by_signature(pk, sk) ;
     if (!same(n, nlen, pk->n, pk->nlen)) return BERTHTLS_ERR_MISMATCH ;
   }
   x = expf(sk) ;
