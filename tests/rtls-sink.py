@@ -41,7 +41,7 @@ class Sink(SMTP):
         return await super().smtp_AUTH(arg)
 
     async def smtp_MAIL(self, arg):
-        user = self.session.auth_data.login.decode() if self.session.authenticated and self.session.auth_data else "-"
+        user = getattr(self.session, "rtls_user", "-") if self.session.authenticated else "-"
         log("MAIL tls=%d auth=%s" % (self._tls_protocol is not None, user))
         if a.auth and not self.session.authenticated:
             await self.push("530 5.7.0 authentication required")
@@ -53,6 +53,8 @@ def check(server, session, envelope, mechanism, auth_data):
     user, pw = a.auth.split(":", 1)
     good = auth_data.login.decode() == user and auth_data.password.decode() == pw
     log("LOGIN %s %s" % (auth_data.login.decode(), "ok" if good else "bad"))
+    if good:
+        session.rtls_user = user
     return AuthResult(success=good, handled=False)
 
 
