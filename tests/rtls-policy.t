@@ -119,6 +119,27 @@ run good.test
 has "$out" "Kmx.test [127.0.0.3] accepted message." ".test:encrypt applies to good.test"
 has "$out" "verified=0" ".test:encrypt: the chain is not verified without anchors"
 rm "$BERTH_HOME/control/smtproutes"
+# a large message over TLS (the pipes to berth-tlsc under load), then berth-tlsc missing
+{ head -c 3000000 /dev/zero | tr '\0' 'x' | fold -w 999; echo; } > "$T_DIR/big"
+rm "$BERTH_HOME/control/tlspolicy"
+out=$(as_user berth-remote '[127.0.0.1]' a@b.test u@x.test < "$T_DIR/big" 2>"$T_DIR/err" | tr '\0' '\n')
+has "$out" "TLS=TLSv1.2" "3 MB over TLS: delivered"
+f=$(ls -t "$T_DIR/self"/*.eml | head -n 1)
+is "$(tr -d '\r' < "$f" | cmp -s - "$T_DIR/big"; echo $?)" 0 "3 MB over TLS: arrived byte for byte"
+out=$(BERTH_TLSC=/nonexistent/berth-tlsc as_user berth-remote '[127.0.0.1]' a@b.test u@x.test < "$T_DIR/msg" 2>"$T_DIR/err" | tr '\0' '\n')
+has "$out" "K127.0.0.1 accepted message." "berth-tlsc missing, may: delivered in cleartext"
+grep -q 'unable to exec /nonexistent/berth-tlsc' "$T_DIR/err"; ok $? "berth-tlsc missing: logged"
+
+# through the queue: berth-send's log line carries the TLS facts
+printf '%s\n' "e2e.test:[127.0.0.1]" > "$BERTH_HOME/control/smtproutes"
+t_bg as_user berth-start 2>"$T_DIR/send.log"
+printf 'To: u@e2e.test\nSubject: e2e\n\nthrough the queue\n' | as_user berth-inject -f a@b.test u@e2e.test
+n=0; while [ $n -lt 100 ] && ! grep -q 'status=' "$T_DIR/send.log"; do sleep 0.1; n=$((n + 1)); done
+grep -q 'rcpt=u@e2e.test .*status=sent reply="127.0.0.1 accepted message. .* TLS=TLSv1.2 cipher=.* verified=0"' "$T_DIR/send.log"; ok $? "the delivery log line carries TLS version, cipher and verified"
+grep -q 'berth-remote: info: tls host=127.0.0.1 ' "$T_DIR/send.log"; ok $? "berth-remote's TLS line is in the same log"
+/bin/kill -TERM "$T_PID" 2>/dev/null
+rm "$BERTH_HOME/control/smtproutes"
+
 printf '%s\n' "*:sometimes" > "$BERTH_HOME/control/tlspolicy"
 run '[127.0.0.1]'
 has "$out" "Zcontrol/tlspolicy: a bad line. (#4.3.5)" "a bad policy defers"
