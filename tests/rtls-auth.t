@@ -2,24 +2,10 @@
 # berth-remote's AUTH to a smarthost (control/smtpauth): PLAIN over TLS, LOGIN when only LOGIN
 # is offered, never in cleartext, a refused password, the file's permissions, and the password
 # in no log, report or file but control/smtpauth.
-. "$BERTH_TOP/tests/lib.sh"
-. "$BERTH_TOP/tests/remote-lib.sh"
-. "$BERTH_TOP/tests/tls-certs.sh"
-t_start 60
-t_instance
-tls_certs
-C=$T_DIR/certs
-P=$(free_port)
+. "$BERTH_TOP/tests/rtls-lib.sh"
+rtls_setup 60
 D=$(free_port)
 PW='s3cret:Pa55-word'
-ctl smtpport "$P"
-ctl timeoutconnect 5
-ctl timeoutremote 10
-rsink () { # rsink NAME IP options...
-  _n=$1 _ip=$2; shift 2
-  mkdir -p "$T_DIR/$_n" && chmod 777 "$T_DIR/$_n"
-  t_bg "$PY" "$BERTH_TOP/tests/rtls-sink.py" "$P" "$T_DIR/$_n" --host "$_ip" "$@" 2>"$T_DIR/$_n.stderr"
-}
 rsink plain 127.0.0.1 --cert "$C/rsa.crt" --key "$C/rsa.key" --auth "smart:$PW"
 rsink login 127.0.0.2 --cert "$C/rsa.crt" --key "$C/rsa.key" --auth "smart:$PW" --login-only
 rsink clear 127.0.0.3 --auth "smart:$PW" --auth-cleartext
@@ -31,7 +17,6 @@ printf 'Subject: auth\n\nhello smarthost\n' > "$T_DIR/msg"
 A=$BERTH_HOME/control/smtpauth
 auth () { printf '%s\n' "$@" > "$A"; chown "$TESTUSER" "$A"; chmod 600 "$A"; }
 run () { out=$(as_user berth-remote "$1" a@b.test u@x.test < "$T_DIR/msg" 2>>"$T_DIR/err" | tr '\0' '\n'); echo "$out" >> "$T_DIR/reports"; }
-has () { case $1 in *"$2"*) ok 0 "$3" ;; *) ok 1 "$3"; diag "$1" ;; esac; }
 
 # a smarthost by name (smtproutes), its credentials by that name: AUTH PLAIN over TLS
 echo ":relay.test" > "$BERTH_HOME/control/smtproutes"

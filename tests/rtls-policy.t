@@ -3,23 +3,9 @@
 # TLS (may) with a self-signed certificate, the cleartext retry after a failed handshake,
 # control/tlspolicy's none / encrypt / verify (name from MX or name=, trust anchors from
 # anchors=, control/tlsanchors, or the default), and the report's TLS facts.
-. "$BERTH_TOP/tests/lib.sh"
-. "$BERTH_TOP/tests/remote-lib.sh"
-. "$BERTH_TOP/tests/tls-certs.sh"
-t_start 60
-t_instance
-tls_certs
-C=$T_DIR/certs
-P=$(free_port)
+. "$BERTH_TOP/tests/rtls-lib.sh"
+rtls_setup 60
 D=$(free_port)
-ctl smtpport "$P"
-ctl timeoutconnect 5
-ctl timeoutremote 10
-rsink () { # rsink NAME IP options...
-  _n=$1 _ip=$2; shift 2
-  mkdir -p "$T_DIR/$_n" && chmod 777 "$T_DIR/$_n"
-  t_bg "$PY" "$BERTH_TOP/tests/rtls-sink.py" "$P" "$T_DIR/$_n" --host "$_ip" "$@" 2>"$T_DIR/$_n.stderr"
-}
 rsink self 127.0.0.1 --cert "$C/rsa.crt" --key "$C/rsa.key"
 rsink plain 127.0.0.2
 rsink ca 127.0.0.3 --cert "$C/chain.crt" --key "$C/leaf.key"
@@ -33,9 +19,6 @@ for i in 1 2 3 4; do wait_listen 127.0.0.$i "$P" || diag "sink 127.0.0.$i did no
 printf 'Subject: tls\n\nhello over tls\n' > "$T_DIR/msg"
 # run HOST: berth-remote to u@x.test; report in $out (one record a line), stderr in $T_DIR/err
 run () { out=$(as_user berth-remote "$1" a@b.test u@x.test < "$T_DIR/msg" 2>"$T_DIR/err" | tr '\0' '\n'); }
-has () { # has TEXT PATTERN DESCRIPTION
-  case $1 in *"$2"*) ok 0 "$3" ;; *) ok 1 "$3"; diag "$1" ;; esac
-}
 count () { grep -c "$2" "$T_DIR/$1/log" 2>/dev/null; }
 
 # may (no tlspolicy): STARTTLS to a self-signed certificate, accepted unverified

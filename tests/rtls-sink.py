@@ -6,7 +6,7 @@
 #                [--login-only] [--auth-cleartext]
 # --tls13: only TLS 1.3 (the handshake with berth-tlsc, TLS 1.0-1.2, fails).
 # --auth: AUTH required for MAIL; offered only over TLS unless --auth-cleartext.
-import argparse, os, ssl, threading, time
+import argparse, os, ssl, threading
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
 
@@ -86,10 +86,5 @@ if a.cert:
     ctx.load_cert_chain(a.cert, a.key)
     if a.tls13:
         ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-c = C(H(), hostname=a.host, port=a.port)
-c.start()
-try:
-    while True:
-        time.sleep(3600)
-finally:
-    c.stop()
+C(H(), hostname=a.host, port=a.port).start()
+threading.Event().wait()   # until the test kills us
