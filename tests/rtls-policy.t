@@ -65,6 +65,23 @@ run '[127.0.0.1]'
 has "$out" "K127.0.0.1 accepted message." "encrypt: self-signed peer accepted"
 has "$out" "verified=0" "encrypt: verified=0"
 
+# a peer that injects a reply after its 220 to STARTTLS, one that refuses STARTTLS (454)
+mkdir -p "$T_DIR/inject" "$T_DIR/refuse"
+t_bg "$PY" "$BERTH_TOP/tests/rtls-peer.py" 127.0.0.5 "$P" "$T_DIR/inject" inject
+t_bg "$PY" "$BERTH_TOP/tests/rtls-peer.py" 127.0.0.6 "$P" "$T_DIR/refuse" refuse
+wait_listen 127.0.0.5 "$P"; wait_listen 127.0.0.6 "$P"
+printf '%s\n' '[127.0.0.5]:encrypt' '[127.0.0.6]:verify:name=peer.test' > "$BERTH_HOME/control/tlspolicy"
+run '[127.0.0.5]'
+has "$out" "ZConnected to 127.0.0.5 but TLS failed: the server sent data after its 220 to STARTTLS. (#4.7.5)" "injected bytes after 220: refused"
+grep -q '^MAIL' "$T_DIR/inject/log"; ok $((! $?)) "injected bytes after 220: nothing more sent"
+run '[127.0.0.6]'
+has "$out" "ZConnected to 127.0.0.6 but it refused STARTTLS, which control/tlspolicy requires. (#4.7.4) Remote host said: 454 4.7.0 TLS not available" "STARTTLS refused under verify: Z"
+grep -q '^MAIL' "$T_DIR/refuse/log"; ok $((! $?)) "STARTTLS refused under verify: no MAIL"
+rm "$BERTH_HOME/control/tlspolicy"
+run '[127.0.0.6]'
+has "$out" "K127.0.0.6 accepted message." "STARTTLS refused under may: cleartext on the same connection"
+is "$(grep -c '^EHLO' "$T_DIR/refuse/log")" 2 "STARTTLS refused under may: no second connection, no second EHLO"
+
 # verify with the MX name: the right name and anchor, a wrong name, no anchor
 printf '%s\n' "good.test:verify:anchors=$C/ca.crt" "wrong.test:verify:anchors=$C/ca.crt" \
   "[127.0.0.3]:verify:name=mx.test:anchors=$C/ca.crt" "[127.0.0.1]:verify:name=localhost" \

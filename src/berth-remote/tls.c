@@ -15,7 +15,6 @@
 
 static char const *const levelname[] = { "none", "may", "encrypt", "verify" } ;
 
-/* "Connected to LABEL but WHY" [+ " Remote host said: ..." when said], final Z */
 /* VAR=value\0...\0 -> " TLS=... cipher=... verified=N" in c->tlstext */
 static int describe (rconn *c, stralloc const *info)
 {
@@ -62,7 +61,7 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
     return STLS_CLEAR ;
   }
   if (buffer_len(&c->in))
-  {  /* bytes after the 220 would be read as if they came over TLS (CVE-2011-0411's reverse) */
+  {  /* STARTTLS response injection: bytes after the 220 would be read as if they came over TLS */
     conn_close(c) ;
     return handshake_failed(c, cfg, rep, "the server sent data after its 220 to STARTTLS") ;
   }
