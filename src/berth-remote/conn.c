@@ -1,5 +1,6 @@
 /* ISC license. */
-/* berth-remote: one TCP connection, non-blocking, every operation under a deadline. */
+/* berth-remote: one TCP connection, non-blocking, every operation under a deadline. After
+   STARTTLS the same calls talk cleartext over berth-tlsc's pipes (c->fd reads, c->wfd writes). */
 
 #include <errno.h>
 #include <string.h>
@@ -30,7 +31,9 @@ int conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port
     if (errno == ETIMEDOUT) *timedout = 1 ;
     goto err ;
   }
-  c->fd = fd ;
+  c->fd = c->wfd = fd ;
+  c->tlspid = 0 ;
+  c->tlstext.len = 0 ;
   buffer_init(&c->in, &buffer_read, fd, c->rbuf, sizeof c->rbuf) ;
   c->lines.len = 0 ;
   return 1 ;
@@ -51,7 +54,7 @@ int conn_write (rconn *c, char const *s, size_t len, unsigned int secs)
   tain_addsec_g(&deadline, secs) ;
   while (len)
   {
-    ssize_t w = fd_write(c->fd, s, len) ;
+    ssize_t w = fd_write(c->wfd, s, len) ;
     if (w > 0)
     {
       s += w ; len -= w ;
@@ -60,7 +63,7 @@ int conn_write (rconn *c, char const *s, size_t len, unsigned int secs)
     }
     if (w < 0 && !error_isagain(errno)) return 0 ;
     {
-      iopause_fd x = { .fd = c->fd, .events = IOPAUSE_WRITE } ;
+      iopause_fd x = { .fd = c->wfd, .events = IOPAUSE_WRITE } ;
       int r = iopause_g(&x, 1, &deadline) ;
       if (r < 0) return 0 ;
       if (!r) return (errno = ETIMEDOUT, 0) ;
@@ -115,6 +118,7 @@ int conn_replytext (rconn *c, stralloc *sa)
 
 void conn_close (rconn *c)
 {
-  if (c->fd >= 0) fd_close(c->fd) ;
-  c->fd = -1 ;
+  if (c->tlspid) tlsc_end(c) ;
+  else if (c->fd >= 0) fd_close(c->fd) ;
+  c->fd = c->wfd = -1 ;
 }

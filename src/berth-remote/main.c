@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <skalibs/gccattributes.h>
+#include <skalibs/sig.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/fmtscan.h>
 #include <skalibs/genalloc.h>
@@ -137,11 +139,14 @@ static void loadmsg (rmsg *m, rreport *rep, unsigned int n)
   }
 }
 
-static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char const *name, char const *ip, int is6, uint16_t port, stralloc *connerr, unsigned int *skipped)
+static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char const *name, int literal, char const *ip, int is6, uint16_t port, stralloc *connerr, unsigned int *skipped)
 {
-  char fmt[IP6_FMT] ;
+  char *fmt = c->ip ;
   int timedout ;
   fmt[is6 ? ip6_fmt(fmt, ip) : ip4_fmt(fmt, ip)] = 0 ;
+  c->host = name ;
+  c->literal = literal ;
+  c->notls = 0 ;
   if (tcpto_dead(ip, is6)) { (*skipped)++ ; return 0 ; }
   if (name[0] == '[' || !strcmp(name, fmt)) memcpy(c->label, fmt, strlen(fmt) + 1) ;
   else
@@ -153,6 +158,7 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
     memcpy(c->label + nl + 2, fmt, strlen(fmt)) ;
     memcpy(c->label + nl + 2 + strlen(fmt), "]", 2) ;
   }
+ again:
   if (!conn_open(c, cfg, ip, is6, port, &timedout))
   {
     connerr->len = 0 ;
@@ -168,17 +174,18 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
   {
     int r = session(c, cfg, m, rep) ;
     conn_close(c) ;
-    return r ;
+    if (r == SESSION_PLAIN && !c->notls) { c->notls = 1 ; goto again ; }
+    return r == SESSION_DONE ;
   }
 }
 
 int main (int argc, char const *const *argv)
 {
-  rcfg cfg = { .helohost = 0 } ;
+  rcfg cfg = { .helohost = 0, .auth = STRALLOC_ZERO } ;
   rmsg m = { .fd = 0, .wirelen = 0 } ;
   rreport rep = { .final = 0, .ftext = STRALLOC_ZERO } ;
-  rconn c = { .fd = -1, .lines = STRALLOC_ZERO } ;
-  stralloc helo = STRALLOC_ZERO, me = STRALLOC_ZERO, routes = STRALLOC_ZERO, connerr = STRALLOC_ZERO ;
+  rconn c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO } ;
+  stralloc helo = STRALLOC_ZERO, me = STRALLOC_ZERO, routes = STRALLOC_ZERO, connerr = STRALLOC_ZERO, tlsp = STRALLOC_ZERO ;
   targets t = TARGETS_ZERO ;
   dnsctx d = { .state = DNSCTX_NEW } ;
   char const *host ;
@@ -196,9 +203,16 @@ int main (int argc, char const *const *argv)
   if (!rep.stat || !rep.texts) strerr_diefu1sys(111, "allocate") ;
   if (!getuid() || !geteuid()) finish(&rep, n, 'Z', "berth-remote refuses to run as root. (#4.3.0)", 0, 0) ;
   if (!*host) finish(&rep, n, 'D', "Sorry, the recipient address has no domain. (#5.1.2)", 0, 0) ;
+  if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* a dead peer or berth-tlsc is an error return */
   if (chdir(berth_home()) < 0) finish(&rep, n, 'Z', "Unable to switch to home directory. (#4.3.0)", 0, 0) ;
   tain_now_set_stopwatch_g() ;
   readcfg(&cfg, &helo, &me, &routes, &d, &rep, n) ;
+  {
+    char const *bad ;
+    if (!tlspolicy_read(&cfg, host, &tlsp, &bad)) finish(&rep, n, 'Z', "control/tlspolicy: ", bad, ". (#4.3.5)") ;
+  }
+  if (!auth_read(&cfg)) finish(&rep, n, 'Z', "control/smtpauth must be owned by the remote user and readable by nobody else. (#4.3.0)", 0, 0) ;
+  cfg.tlsc = tlsc_path(argv[0]) ;
   loadmsg(&m, &rep, n) ;
 
   r = targets_find(&t, host, &routes, &me, &d, &port) ;
@@ -221,7 +235,7 @@ int main (int argc, char const *const *argv)
     if (x->literal)
     {
       anyaddr = 1 ;
-      if (try(&c, &cfg, &m, &rep, name, x->ip, x->is6, port, &connerr, &skipped)) goto done ;
+      if (try(&c, &cfg, &m, &rep, name, 1, x->ip, x->is6, port, &connerr, &skipped)) goto done ;
       continue ;
     }
     {
@@ -232,7 +246,7 @@ int main (int argc, char const *const *argv)
       {
         dns_addr const *a = genalloc_s(dns_addr, &addrs) + j ;
         anyaddr = 1 ;
-        if (try(&c, &cfg, &m, &rep, name, a->ip, a->is6, port, &connerr, &skipped))
+        if (try(&c, &cfg, &m, &rep, name, 0, a->ip, a->is6, port, &connerr, &skipped))
         {
           genalloc_free(dns_addr, &addrs) ;
           goto done ;

@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <skalibs/buffer.h>
+#include <skalibs/fmtscan.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <berth/smtpc.h>
@@ -20,12 +22,25 @@
 #define TO_BLOCK 180
 #define TO_DOT 600
 #define TO_QUIT 10
+#define TO_TLS 60                /* the TLS handshake (berth-tlsc -K) */
 #define TO_CONNECT_DEFAULT 60
 #define SMTP_PORT_DEFAULT 25
 
 #define REPLY_LINE_MAX 1024
 #define REPLY_LINES_MAX 200
 #define REPORT_TEXT_MAX 1000
+#define TLS_INFO_MAX 4096
+
+/* control/tlspolicy levels (doc/berth-remote.md) */
+#define TLS_NONE 0
+#define TLS_MAY 1
+#define TLS_ENCRYPT 2
+#define TLS_VERIFY 3
+
+/* session() results */
+#define SESSION_NEXT 0            /* try the next address; the reason is in rep->final */
+#define SESSION_DONE 1            /* the report is decided */
+#define SESSION_PLAIN 2           /* TLS handshake failed under "may": same address, cleartext */
 
 typedef struct rcfg_s rcfg, *rcfg_ref ;
 struct rcfg_s
@@ -39,6 +54,11 @@ struct rcfg_s
   int have_out6 ;
   char out4[4] ;
   char out6[16] ;
+  int tlslevel ;                 /* TLS_NONE .. TLS_VERIFY, from control/tlspolicy */
+  char const *tlsname ;          /* name= : the name to verify instead of the MX name; 0 none */
+  char const *tlsanchors ;       /* anchors= , else control/tlsanchors, else /etc/ssl/certs */
+  char const *tlsc ;             /* the berth-tlsc to run */
+  stralloc auth ;                /* control/smtpauth lines (secret: never logged) */
 } ;
 
 typedef struct rmsg_s rmsg, *rmsg_ref ;
@@ -56,7 +76,14 @@ struct rmsg_s
 typedef struct rconn_s rconn, *rconn_ref ;
 struct rconn_s
 {
-  int fd ;
+  int fd ;                       /* replies come from here: the socket, or berth-tlsc's pipe */
+  int wfd ;                      /* commands go here: the socket, or the pipe to berth-tlsc */
+  pid_t tlspid ;                 /* berth-tlsc, 0 when none */
+  int notls ;                    /* do not STARTTLS (the cleartext retry under "may") */
+  char const *host ;             /* the target's name: MX, relay, or "[192.0.2.1]" */
+  int literal ;                  /* host is an address literal (no SNI, no name to verify) */
+  char ip[IP6_FMT] ;             /* the address, text form */
+  stralloc tlstext ;             /* " TLS=TLSv1.2 cipher=... verified=0", or empty */
   buffer in ;
   char label[1100] ;             /* "name [ip]", for reports */
   stralloc lines ;               /* last reply: lines, each NUL-terminated, CRLF removed */
@@ -84,17 +111,38 @@ extern void conn_close (rconn *c) ;
 extern int tcpto_dead (char const *ip, int is6) ;
 extern void tcpto_mark (char const *ip, int is6, int failed) ;
 
-/* session.c: 1 report decided, 0 try the next address (final set to the reason) */
+/* session.c: SESSION_NEXT, SESSION_DONE or SESSION_PLAIN */
 extern int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep) ;
 
-/* tls.c: called after EHLO when STARTTLS is offered. 1 continue (caps may change), 0 give up
-   on this host (reason in rep). The TLS helper replaces this file. */
-extern int remote_starttls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep) ;
+/* tls.c: STARTTLS after EHLO (policy in cfg). STLS_UP: TLS is up, say EHLO again;
+   STLS_CLEAR: go on in cleartext on this connection; STLS_RETRY: the handshake failed under
+   "may", reconnect in cleartext; STLS_FAIL: give up on this address (reason in rep). */
+#define STLS_FAIL 0
+#define STLS_UP 1
+#define STLS_CLEAR 2
+#define STLS_RETRY 3
+extern int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep) ;
+
+/* tlsc.c: run berth-tlsc on c's socket; 1: TLS up, c now talks over its pipes, info holds
+   the handshake's VAR=value\0 list; 0: failed (socket closed), *wstat berth-tlsc's status. */
+extern int tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat) ;
+extern char const *tlsc_path (char const *argv0) ;
+extern void tlsc_end (rconn *c) ;
+
+/* tlspolicy.c: control/tlspolicy's line for host into cfg. 1 ok, 0 a bad line (*bad set) */
+extern int tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char const **bad) ;
+
+/* auth.c: control/smtpauth (auth_read: 1 ok or absent, 0 unreadable or readable by others),
+   and AUTH PLAIN or LOGIN (RFC 4954) over TLS with the credentials for c's host:
+   1 authenticated or no credentials, 0 give up on this address (reason in rep). */
+extern int auth_read (rcfg *cfg) ;
+extern int remote_auth (rconn *c, rcfg const *cfg, rreport *rep, unsigned int caps) ;
 
 /* report.c */
 extern int report_final (rreport *rep, char what, char const *const *parts, unsigned int n) ;
 extern int report_rcpt (rreport *rep, unsigned int i, char what, char const *const *parts, unsigned int n) ;
 extern void report_write (rreport const *rep, unsigned int n) ;
+extern int report_but (rreport *rep, rconn *c, char const *why, int said) ;
 
 #define TIMEOUT(cfg, dflt) ((cfg)->timeoutremote ? (cfg)->timeoutremote : (dflt))
 

@@ -32,6 +32,17 @@ int report_rcpt (rreport *rep, unsigned int i, char what, char const *const *par
   return build(&rep->texts[i], parts, n) ;
 }
 
+/* final Z: "Connected to LABEL but WHY", then " Remote host said: ..." when said. Returns 0. */
+int report_but (rreport *rep, rconn *c, char const *why, int said)
+{
+  stralloc t = STRALLOC_ZERO ;
+  char const *parts[5] = { "Connected to ", c->label, " but ", why, "" } ;
+  if (said && stralloc_cats(&t, " Remote host said: ") && conn_replytext(c, &t) && stralloc_0(&t)) parts[4] = t.s ;
+  report_final(rep, 'Z', parts, 5) ;
+  stralloc_free(&t) ;
+  return 0 ;
+}
+
 static void put (char c, char const *s, size_t len)
 {
   if (buffer_put(buffer_1, &c, 1) < 0 || buffer_put(buffer_1, s, len) < 0 || buffer_put(buffer_1, "", 1) < 0)

@@ -1,7 +1,8 @@
 /* ISC license. */
-/* berth-remote: one SMTP transaction on an open connection (RFC 5321, 2920, 1870, 6152, 6531).
-   Returns 0 when the next address should be tried (the reason is left in rep->final),
-   1 when the report is decided. */
+/* berth-remote: one SMTP transaction on an open connection (RFC 5321, 2920, 1870, 6152, 6531,
+   STARTTLS 3207, AUTH 4954). Returns SESSION_NEXT when the next address should be tried (the
+   reason is left in rep->final), SESSION_DONE when the report is decided, SESSION_PLAIN to
+   retry this address in cleartext (a failed TLS handshake under policy "may"). */
 
 #include <errno.h>
 #include <string.h>
@@ -18,11 +19,15 @@
 static int said (rreport *rep, int rcpt, char what, rconn *c, char const *a, char const *b, char const *d)
 {
   stralloc t = STRALLOC_ZERO ;
-  char const *parts[5] ;
   int r ;
-  if (!conn_replytext(c, &t) || !stralloc_0(&t)) return 0 ;
+  char const *parts[6] ;
+  if (!conn_replytext(c, &t)) return 0 ;
+  /* a final record over TLS ends with the TLS facts, kept whole under the length cap */
+  if (rcpt < 0 && c->tlstext.len && t.len > REPORT_TEXT_MAX / 2) t.len = REPORT_TEXT_MAX / 2 ;
+  if (!stralloc_0(&t)) return 0 ;
   parts[0] = a ; parts[1] = b ; parts[2] = d ; parts[3] = " Remote host said: " ; parts[4] = t.s ;
-  r = rcpt >= 0 ? report_rcpt(rep, rcpt, what, parts, 5) : report_final(rep, what, parts, 5) ;
+  parts[5] = rcpt < 0 && c->tlstext.len ? c->tlstext.s : "" ;
+  r = rcpt >= 0 ? report_rcpt(rep, rcpt, what, parts, 6) : report_final(rep, what, parts, 6) ;
   stralloc_free(&t) ;
   return r ;
 }
@@ -85,6 +90,26 @@ static int hello (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
   return -1 ;
 }
 
+/* STARTTLS as control/tlspolicy says; then EHLO again. SESSION_GO: go on */
+#define SESSION_GO (-1)
+static int tls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
+{
+  int r ;
+  if (c->notls || cfg->tlslevel == TLS_NONE) return SESSION_GO ;
+  if (!(caps->flags & SMTPC_STARTTLS))
+  {
+    if (cfg->tlslevel == TLS_MAY) return SESSION_GO ;
+    quit(c, cfg) ;
+    return report_but(rep, c, "it does not offer STARTTLS: TLS required but not offered (control/tlspolicy). (#4.7.4)", 0) ;
+  }
+  r = remote_starttls(c, cfg, rep) ;
+  if (r == STLS_CLEAR) return SESSION_GO ;
+  if (r == STLS_RETRY) return SESSION_PLAIN ;
+  if (r == STLS_FAIL) { quit(c, cfg) ; return SESSION_NEXT ; }
+  r = hello(c, cfg, caps, rep) ;   /* RFC 3207 4.2: forget everything, EHLO again */
+  return r > 0 ? SESSION_GO : r ? SESSION_DONE : SESSION_NEXT ;
+}
+
 static int refuse (rreport *rep, rconn *c, char const *why)
 {
   char const *parts[4] = { "Connected to ", c->label, " but ", why } ;
@@ -111,7 +136,9 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
   r = hello(c, cfg, &caps, rep) ;
   if (!r) return 0 ;
   if (r < 0) return 1 ;
-  if (caps.flags & SMTPC_STARTTLS && !remote_starttls(c, cfg, &caps, rep)) return 0 ;
+  r = tls(c, cfg, &caps, rep) ;
+  if (r != SESSION_GO) return r ;
+  if (!remote_auth(c, cfg, rep, caps.flags)) { quit(c, cfg) ; return SESSION_NEXT ; }
   if (m->needutf8 && !(caps.flags & SMTPC_SMTPUTF8))
   {
     quit(c, cfg) ;

@@ -1,12 +1,83 @@
 /* ISC license. */
-/* berth-remote: the STARTTLS hook, called after EHLO when the peer offers STARTTLS.
-   No TLS in this build: the session goes on in cleartext. The TLS helper replaces this file
-   (send STARTTLS, run the handshake, redo EHLO, refill caps). */
+/* berth-remote: STARTTLS (RFC 3207) after EHLO, as control/tlspolicy says (doc/berth-remote.md).
+   The handshake runs in berth-tlsc (tlsc.c). Trust: the server's replies are untrusted; a
+   server that sends anything after its 220 before the handshake is refused (no injection). */
 
+#include <string.h>
+#include <sys/wait.h>
+#include <skalibs/buffer.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
 #include "remote.h"
 
-int remote_starttls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
+#define STARTTLS_GO 220
+
+static char const *const levelname[] = { "none", "may", "encrypt", "verify" } ;
+
+/* VAR=value\0...\0 -> " TLS=... cipher=... verified=N" in c->tlstext */
+static int describe (rconn *c, stralloc const *info)
 {
-  (void)c ; (void)cfg ; (void)caps ; (void)rep ;
-  return 1 ;
+  static char const *const vars[3] = { "SSL_PROTOCOL=", "SSL_CIPHER=", "SSL_VERIFIED=" } ;
+  static char const *const keys[3] = { " TLS=", " cipher=", " verified=" } ;
+  c->tlstext.len = 0 ;
+  for (unsigned int k = 0 ; k < 3 ; k++)
+  {
+    char const *v = "?" ;
+    size_t vl = strlen(vars[k]) ;
+    for (size_t i = 0 ; i < info->len ; i += strlen(info->s + i) + 1)
+      if (!strncmp(info->s + i, vars[k], vl)) { v = info->s + i + vl ; break ; }
+    if (!stralloc_cats(&c->tlstext, keys[k]) || !stralloc_cats(&c->tlstext, *v ? v : "?")) return 0 ;
+  }
+  return stralloc_0(&c->tlstext) ? (c->tlstext.len--, 1) : 0 ;
+}
+
+/* under "may", a failed STARTTLS or handshake means: the same address again, in cleartext */
+static int handshake_failed (rconn *c, rcfg const *cfg, rreport *rep, char const *why)
+{
+  strerr_warnw("TLS with ", c->label, " failed: ", why,
+    cfg->tlslevel == TLS_MAY ? "; policy may: retrying in cleartext" : "") ;
+  if (cfg->tlslevel == TLS_MAY) return STLS_RETRY ;
+  {
+    char const *parts[5] = { "Connected to ", c->label, " but TLS failed: ", why, ". (#4.7.5)" } ;
+    report_final(rep, 'Z', parts, 5) ;
+  }
+  return STLS_FAIL ;
+}
+
+int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
+{
+  stralloc info = STRALLOC_ZERO ;
+  unsigned int code = 0 ;
+  int wstat = 0, r ;
+  if (cfg->tlslevel == TLS_VERIFY && !cfg->tlsname && c->literal)
+    return report_but(rep, c, "TLS verify needs a host name to check (name= in control/tlspolicy). (#4.7.5)", 0) ;
+  if (conn_write(c, "STARTTLS\r\n", 10, TIMEOUT(cfg, TO_EHLO))) code = conn_reply(c, TIMEOUT(cfg, TO_EHLO)) ;
+  if (!code) return handshake_failed(c, cfg, rep, "the connection died during STARTTLS") ;
+  if (code != STARTTLS_GO)
+  {
+    if (cfg->tlslevel != TLS_MAY) return report_but(rep, c, "it refused STARTTLS, which control/tlspolicy requires. (#4.7.4)", 1) ;
+    strerr_warnw("STARTTLS refused by ", c->label, ": going on in cleartext (policy may)") ;
+    return STLS_CLEAR ;
+  }
+  if (buffer_len(&c->in))
+  {  /* STARTTLS response injection: bytes after the 220 would be read as if they came over TLS */
+    conn_close(c) ;
+    return handshake_failed(c, cfg, rep, "the server sent data after its 220 to STARTTLS") ;
+  }
+  r = tlsc_start(c, cfg, &info, &wstat) ;
+  if (!r)
+  {
+    char fmt[UINT_FMT + 48] = "berth-tlsc status " ;
+    size_t l = strlen(fmt) ;
+    l += uint_fmt(fmt + l, WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 128 + WTERMSIG(wstat)) ;
+    memcpy(fmt + l, ", its log line says why", 24) ;
+    stralloc_free(&info) ;
+    return handshake_failed(c, cfg, rep, fmt) ;
+  }
+  r = describe(c, &info) ;
+  stralloc_free(&info) ;
+  if (!r) return report_but(rep, c, "I ran out of memory. (#4.3.0)", 0) ;
+  strerr_warni("tls host=", c->label, c->tlstext.s, " policy=", levelname[cfg->tlslevel]) ;
+  return STLS_UP ;
 }

@@ -68,7 +68,7 @@ static struct ecase const ecases[] =
   { "PIPELINING", SMTPC_PIPELINING, 0 }, { "pipelining", SMTPC_PIPELINING, 0 },
   { "8BITMIME", SMTPC_8BITMIME, 0 }, { "SMTPUTF8", SMTPC_SMTPUTF8, 0 },
   { "SIZE 10240000", SMTPC_SIZE, 10240000 }, { "SIZE", SMTPC_SIZE, 0 },
-  { "STARTTLS", SMTPC_STARTTLS, 0 }, { "PIPELININGX", 0, 0 }, { "AUTH PLAIN LOGIN", 0, 0 },
+  { "STARTTLS", SMTPC_STARTTLS, 0 }, { "PIPELININGX", 0, 0 }, { "AUTH PLAIN LOGIN", SMTPC_AUTH_PLAIN | SMTPC_AUTH_LOGIN, 0 }, { "XAUTH PLAIN", 0, 0 },
 } ;
 
 struct dcase { char const *name ; char const *in ; size_t inlen ; char const *out ; size_t outlen ; } ;

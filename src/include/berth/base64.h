@@ -5,6 +5,7 @@
 #define BERTH_BASE64_H
 
 #include <sys/types.h>
+#include <skalibs/stralloc.h>
 
 #define BASE64_DECODED_MAX(n) (((n) / 4) * 3)
 
@@ -13,5 +14,8 @@
    of 4, a byte outside the alphabet, '=' anywhere but the last one or two places, or non-zero
    bits left over before the padding. The empty input decodes to nothing. */
 extern ssize_t base64_decode (char *out, char const *in, size_t len) ;
+
+/* Appends the base64 form of in[0..len) (padded) to sa. 1 ok, 0 out of memory. */
+extern int base64_encode (stralloc *sa, char const *in, size_t len) ;
 
 #endif

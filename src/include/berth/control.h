@@ -21,4 +21,10 @@ extern int control_readlines (stralloc *sa, char const *file) ;
 /* Same parsing on a buffer already in memory; appends to sa. 1 or 0 (out of memory). */
 extern int control_parselines (stralloc *sa, char const *s, size_t len) ;
 
+/* A map in lines (as control_readlines gives them), each "key:value"; a key starting with '['
+   ends at its ']' (address literals hold colons). Keys compare case-insensitively. With
+   suffixes set, tries key, then each ".suffix" of it, then "*", then the empty key (qmail's
+   smtproutes order, plus "*"); else the key only. Returns the value, or 0. */
+extern char const *control_mapfind (char const *lines, size_t len, char const *key, int suffixes) ;
+
 #endif

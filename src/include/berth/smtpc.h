@@ -13,6 +13,8 @@
 #define SMTPC_SMTPUTF8 0x04U
 #define SMTPC_SIZE 0x08U
 #define SMTPC_STARTTLS 0x10U
+#define SMTPC_AUTH_PLAIN 0x20U     /* "AUTH ... PLAIN ..." (or the old "AUTH=...") */
+#define SMTPC_AUTH_LOGIN 0x40U
 
 typedef struct smtpc_caps_s smtpc_caps, *smtpc_caps_ref ;
 struct smtpc_caps_s

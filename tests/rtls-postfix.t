@@ -1,0 +1,92 @@
+#!/bin/sh
+# berth-remote -> a private Postfix on loopback with TLS (smtpd_tls_cert_file, security level
+# may): STARTTLS under policy may (verified=0, no anchor) and verify (name= and the test CA:
+# verified=1); Postfix's log confirms the TLS session and its Maildir holds the messages.
+. "$BERTH_TOP/tests/lib.sh"
+. "$BERTH_TOP/tests/remote-lib.sh"
+. "$BERTH_TOP/tests/tls-certs.sh"
+[ "$(id -u)" = 0 ] || skip_all "a private Postfix needs root"
+command -v postfix >/dev/null 2>&1 || skip_all "postfix is not installed"
+t_start 90
+t_instance
+tls_certs
+C=$T_DIR/certs
+P=$T_DIR/pf
+pfport=$(free_port)
+mkdir -p "$P/etc" "$P/queue" "$P/data" "$P/mail"
+{
+  echo "compatibility_level = 3.6"
+  for d in queue data; do echo "${d}_directory = $P/$d"; done
+  echo "mail_owner = postfix"
+  echo "setgid_group = postdrop"
+  echo "inet_interfaces = 127.0.0.1"
+  echo "inet_protocols = ipv4"
+  echo "myhostname = mx.test"
+  echo "mydestination ="
+  echo "mynetworks = 127.0.0.0/8"
+  echo "smtpd_relay_restrictions = permit_mynetworks, reject"
+  echo "smtp_dns_support_level = disabled"
+  for t in default relay; do echo "${t}_transport = error:no outbound mail in tests"; done
+  echo "virtual_mailbox_domains = pf.test"
+  echo "virtual_mailbox_base = $P/mail"
+  echo "virtual_mailbox_maps = static:box/"
+  echo "virtual_uid_maps = static:$(id -u "$TESTUSER")"
+  echo "virtual_gid_maps = static:$(id -g "$TESTUSER")"
+  echo "virtual_minimum_uid = 1"
+  echo "maillog_file = $P/maillog"
+  echo "maillog_file_prefixes = $P"
+  echo "smtpd_tls_security_level = may"
+  echo "smtpd_tls_cert_file = $C/chain.crt"
+  echo "smtpd_tls_key_file = $C/leaf.key"
+  echo "smtpd_tls_loglevel = 1"
+} > "$P/etc/main.cf"
+{
+  echo "127.0.0.1:$pfport inet n - n - - smtpd"
+  printf '%s unix %s\n' pickup 'n - n 60 1 pickup' cleanup 'n - n - 0 cleanup' qmgr 'n - n 300 1 qmgr' \
+    tlsmgr '- - n 1000? 1 tlsmgr' rewrite '- - n - - trivial-rewrite' bounce '- - n - 0 bounce' \
+    defer '- - n - 0 bounce' trace '- - n - 0 bounce' verify '- - n - 1 verify' flush 'n - n 1000? 0 flush' \
+    proxymap '- - n - - proxymap' smtp '- - n - - smtp' relay '- - n - - smtp' showq 'n - n - - showq' \
+    error '- - n - - error' retry '- - n - - error' discard '- - n - - discard' local '- n n - - local' \
+    virtual '- n n - - virtual' anvil '- - n - 1 anvil' scache '- - n - 1 scache'
+  echo "postlog unix-dgram n - n - 1 postlogd"
+} > "$P/etc/master.cf"
+chown postfix "$P/data"; chown "$TESTUSER" "$P/mail"
+pf () { script -qc "postfix -c '$P/etc' $1" /dev/null; }
+trap 'pf stop >/dev/null 2>&1; t_cleanup' EXIT
+pf start >"$T_DIR/pf.start" 2>&1
+wait_port "$pfport" 20; r=$?
+ok $r "a private Postfix with TLS listens on 127.0.0.1:$pfport"
+[ $r = 0 ] || diag "$(cat "$T_DIR/pf.start")"
+ctl smtpport "$pfport"
+ctl timeoutremote 20
+printf 'Subject: to postfix over tls\n\nfirst line\n.leading dot\n' > "$T_DIR/msg"
+send () { out=$(as_user berth-remote '[127.0.0.1]' a@b.test box@pf.test < "$T_DIR/msg" 2>"$T_DIR/err" | tr '\0' '\n'); }
+has () { case $1 in *"$2"*) ok 0 "$3" ;; *) ok 1 "$3"; diag "$1"; diag "$(cat "$T_DIR/err")" ;; esac; }
+mails () { find "$P/mail" -type f 2>/dev/null | wc -l; }
+wait_mails () { n=0; while [ $n -lt 100 ] && [ "$(mails)" -lt "$1" ]; do sleep 0.1; n=$((n + 1)); done; }
+
+send
+has "$out" "K127.0.0.1 accepted message. Remote host said: 250 2.0.0 Ok: queued as" "may: Postfix accepted over STARTTLS"
+has "$out" "TLS=TLSv1.2 cipher=TLS_ECDHE_" "may: report carries TLS version and cipher"
+has "$out" "verified=0" "may: the test CA is not an anchor: verified=0"
+wait_mails 1
+is "$(mails)" 1 "may: Postfix delivered it to its Maildir"
+grep -q 'TLS connection established from .*127.0.0.1.*TLSv1.2' "$P/maillog"; ok $? "Postfix logged a TLSv1.2 session"
+
+echo "[127.0.0.1]:verify:name=mx.test:anchors=$C/ca.crt" > "$BERTH_HOME/control/tlspolicy"
+send
+has "$out" "K127.0.0.1 accepted message." "verify: name=mx.test and the test CA: accepted"
+has "$out" "verified=1" "verify: verified=1"
+wait_mails 2
+is "$(mails)" 2 "verify: delivered"
+f=$(find "$P/mail" -type f | head -n 1)
+grep -q '^\.\.leading dot' "$f"; ok $((! $?)) "the leading dot was unstuffed by Postfix"
+grep -q '^\.leading dot' "$f"; ok $? "the message body arrived"
+grep -q 'with ESMTPS id' "$f"; ok $? "Postfix's Received header says ESMTPS"
+
+echo "[127.0.0.1]:verify:name=pf.test:anchors=$C/ca.crt" > "$BERTH_HOME/control/tlspolicy"
+send
+has "$out" "ZConnected to 127.0.0.1 but TLS failed" "verify: name=pf.test (not the certificate's): Z"
+sleep 0.5
+is "$(mails)" 2 "verify: nothing delivered after the wrong name"
+t_done
