@@ -180,6 +180,7 @@ int main (void)
   int fd, r ;
   PROG = "berth-queue" ;
 
+  sig_blocknone() ;   /* a mask inherited from the caller must not stop the deadline */
   if (!sig_catch(SIGALRM, &on_alarm)) _exit(QQ_BUG) ;
   alarm(DEADLINE_SECONDS) ;
   sig_ignore(SIGPIPE) ;
