@@ -114,6 +114,14 @@ printf 'Subject: elsewhere\n\nx\n' | s6-setuidgid "$U" env BERTH_HOME="$T_DIR/fa
 ok $? "berth-queue run by a user with another BERTH_HOME"
 n=0; while [ $n -lt 100 ] && ! grep -lqs '^Subject: elsewhere' "$T_DIR/u/Maildir/new"/* ; do sleep 0.1; n=$((n + 1)); done
 grep -lqs '^Subject: elsewhere' "$T_DIR/u/Maildir/new"/*; ok $? "set-uid berth-queue used its own instance, not \$BERTH_HOME"
+# A hard link of the set-uid binary into a directory the user owns does not make that the instance.
+mkdir -p "$T_DIR/fake/bin" "$T_DIR/fake/queue/mess" "$T_DIR/fake/queue/intd" "$T_DIR/fake/queue/todo"
+chown -R "$U" "$T_DIR/fake"; chown -R "${P}q" "$T_DIR/fake/queue"; chmod -R 777 "$T_DIR/fake/queue"   # even a queue owned by ${P}q
+ln "$H/bin/berth-queue" "$T_DIR/fake/bin/berth-queue"
+printf 'Subject: linked\n\nx\n' | s6-setuidgid "$U" env BERTH_HOME="$T_DIR/fake" "$T_DIR/fake/bin/berth-queue" 1<"$T_DIR/env"
+r=$?
+is "$(find "$T_DIR/fake/queue" -type f | wc -l)" 0 "a linked copy in a user's directory writes nothing there"
+if [ ! -d /var/berth ]; then is "$r" 61 "and falls back to conf-home (/var/berth: absent here, exit 61)"; fi
 s6-setuidgid "$U" ls "$H/queue/mess" >/dev/null 2>&1; is $? 2 "an ordinary user cannot read the queue"
 s6-setuidgid "${P}d" ls "$H/queue/mess" >/dev/null 2>&1; is $? 2 "nor can the smtpd user"
 
@@ -129,4 +137,5 @@ is "$(stat -c %U "$T_DIR/single/queue") $(stat -c %U "$T_DIR/single")" "$TESTUSE
 berth-setup -P "$P" "$T_DIR/single" 2>/dev/null; is $? 100 "multi-user setup refuses a single-user instance"
 berth-setup -u "$TESTUSER" -P "$P" "$T_DIR/x" 2>/dev/null; is $? 100 "-u with -P: usage error"
 berth-setup -P 'Bad;name' "$T_DIR/y" 2>/dev/null; is $? 100 "a bad prefix is refused"
+s6-setuidgid "$TESTUSER" berth-setup -m "$T_DIR/z" 2>/dev/null; is $? 100 "an ordinary user cannot ask for -m"
 t_done
