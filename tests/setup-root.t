@@ -71,9 +71,17 @@ rport=$(free_port); mkdir "$T_DIR/sink"
 t_bg "$PY" "$BERTH_TOP/tests/remote-sink.py" "$rport" "$T_DIR/sink"
 echo "remote.example:[127.0.0.1]:$rport" > "$H/control/smtproutes"
 
+# TLS services: the key stays root's (0600); berth-tlsd reads it as root, berth-smtpd runs as ${P}d.
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=test.example -keyout "$T_DIR/k.pem" -out "$T_DIR/c.pem" -days 2 2>/dev/null
+chmod 600 "$T_DIR/k.pem"
+echo "$T_DIR/c.pem" > "$H/control/tlscert"; echo "$T_DIR/k.pem" > "$H/control/tlskey"
+berth-setup -P "$P" "$H" && [ -f "$svc/smtps/run" ]; ok $? "a re-run adds the TLS services"
+grep -q "drop=\"s6-setuidgid ${P}d\"" "$svc/smtps/run"; ok $? "smtps: berth-smtpd dropped to ${P}d, tcpserver left root for the key"
+smtps=$(free_port); echo "$smtps" > "$svc/smtps/conf/port"; echo "$(free_port)" > "$svc/submission/conf/port"
+
 t_bg s6-svscan "$svc"; SCAN_PID=$T_PID
 n=0; while [ $n -lt 100 ] && ! { s6-svok "$svc/smtpd" && s6-svok "$svc/send"; } 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
-s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send"; ok $? "smtpd and send up and ready"
+s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send" "$svc/smtps"; ok $? "smtpd, send and smtps up and ready"
 puser () { ps -o user= -p "$1" 2>/dev/null | tr -d ' '; }
 is "$(puser "$(s6-svstat -o pid "$svc/smtpd")")" "${P}d" "tcpserver runs as ${P}d"
 send_pid=$(s6-svstat -o pid "$svc/send")
@@ -82,6 +90,24 @@ is "$(ps -o user=,comm= --ppid "$send_pid" | sort | tr -s ' ' | tr '\n' ' ')" "$
   "berth-lspawn keeps root, berth-rspawn runs as ${P}r"
 is "$(puser "$(s6-svstat -o pid "$svc/smtpd/log")")" "${P}l" "s6-log runs as ${P}l"
 
+"$PY" - "$smtps" "$H" <<'PY' > "$T_DIR/smtps.out" 2>&1
+import os, pwd, smtplib, ssl, sys
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s = smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), timeout=10, context=ctx)
+code, _ = s.ehlo("client.example")
+print("ehlo", code)
+users = set()   # this instance's berth-smtpd processes: those whose cwd is its home
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if open("/proc/%s/comm" % pid).read().strip() == "berth-smtpd" and os.readlink("/proc/%s/cwd" % pid) == sys.argv[2]:
+            users.add(pwd.getpwuid(os.stat("/proc/" + pid).st_uid).pw_name)
+    except OSError:
+        pass
+print("users", " ".join(sorted(users)))
+s.quit()
+PY
+grep -q '^ehlo 250$' "$T_DIR/smtps.out"; ok $? "smtps: TLS with a root-only key, then EHLO"
+grep -q "^users ${P}d\$" "$T_DIR/smtps.out"; ok $? "smtps: berth-smtpd runs as ${P}d" || cat "$T_DIR/smtps.out" | sed 's/^/# /'
 wait_port "$rport" 10
 "$PY" - "$port" "$U" <<'PY'; ok $? "smtplib: accepted for a local user and a remote address"
 import smtplib, sys

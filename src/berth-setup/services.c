@@ -49,18 +49,29 @@ static char const tls_run_head[] =
   "ip=$(head -n 1 conf/ip) port=$(head -n 1 conf/port)\n"
   "max=$(head -n 1 conf/maxconn) mem=$(head -n 1 conf/datalimit) me=$(head -n 1 \"$H/control/me\")\n"
   "CERTFILE=$(head -n 1 \"$H/control/tlscert\") KEYFILE=$(head -n 1 \"$H/control/tlskey\")\n"
-  "export CERTFILE KEYFILE\n"
+  "export CERTFILE KEYFILE\n" ;
+
+/* How the TLS services drop root. Single-user: tcpserver -U, as the smtpd service. Multi-user:
+   tcpserver stays root so that berth-tlsd reads the key as root, its TLS engine switches to
+   TLS_UID/TLS_GID, and $drop runs berth-smtpd as @OWNER@ (doc/berth-tlsd.md's model). */
+static char const tls_drop_single[] =
+  "drop=\n"
   "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' tcpserver -U ; else set -- tcpserver ; fi\n" ;
+
+static char const tls_drop_multi[] =
+  "TLS_UID=$(id -u '@OWNER@') TLS_GID=$(id -g '@OWNER@') drop=\"s6-setuidgid @OWNER@\"\n"
+  "export TLS_UID TLS_GID\n"
+  "set -- tcpserver\n" ;
 
 static char const submission_run_tail[] =
   "exec s6-notifyoncheck -w 50 -t 2000 -n 100 -c \"$B/berth-check smtp $ip $port\" \\\n"
   "  s6-softlimit -d \"$mem\" \"$@\" -v -c \"$max\" -HR -l \"$me\" -- \"$ip\" \"$port\" \\\n"
-  "  \"$B/berth-tlsd\" env REQUIRETLS=1 REQUIREAUTH=1 \"$B/berth-smtpd\"\n" ;
+  "  \"$B/berth-tlsd\" $drop env REQUIRETLS=1 REQUIREAUTH=1 \"$B/berth-smtpd\"\n" ;
 
 static char const smtps_run_tail[] =
   "exec s6-notifyoncheck -w 50 -t 2000 -n 100 -c \"$B/berth-check tcp $ip $port\" \\\n"
   "  s6-softlimit -d \"$mem\" \"$@\" -v -c \"$max\" -HR -l \"$me\" -- \"$ip\" \"$port\" \\\n"
-  "  \"$B/berth-tlsd\" -i env REQUIREAUTH=1 \"$B/berth-smtpd\"\n" ;
+  "  \"$B/berth-tlsd\" -i $drop env REQUIREAUTH=1 \"$B/berth-smtpd\"\n" ;
 
 static char const send_run[] =
   "#!/bin/sh\n"
@@ -192,7 +203,8 @@ void setup_services (services const *sv, roles const *r)
     for (unsigned int i = 0 ; i < 2 ; i++)
     {
       stralloc run = STRALLOC_ZERO ;
-      if (!stralloc_copys(&run, tls_run_head) || !stralloc_cats(&run, tls[i].tail) || !stralloc_0(&run))
+      if (!stralloc_copys(&run, tls_run_head) || !stralloc_cats(&run, r->multi ? tls_drop_multi : tls_drop_single)
+       || !stralloc_cats(&run, tls[i].tail) || !stralloc_0(&run))
         strerr_diefu1sys(111, "allocate") ;
       service_dir(tls[i].name, run.s, sv, r, r->smtpd.name) ;
       conf_value(tls[i].name, "ip", first, o) ;
