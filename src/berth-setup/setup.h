@@ -14,6 +14,9 @@ struct owner_s
   char const *name ;
 } ;
 
+#define ROLE_PREFIX_MAX 20
+#define ROLE_NAME_MAX (ROLE_PREFIX_MAX + 8)
+
 /* Who owns, and who runs, each part of the instance. Single-user mode: the owner everywhere.
    Multi-user mode (doc/berth-setup.md): root owns what only the administrator edits. */
 typedef struct roles_s roles, *roles_ref ;
@@ -26,6 +29,7 @@ struct roles_s
   owner log ;      /* the loggers; log/NAME */
   owner alias ;    /* alias/: deliveries to addresses nobody else claims */
   int multi ;
+  char names[5][ROLE_NAME_MAX] ;   /* multi-user: the user names the owners point to */
 } ;
 
 typedef struct services_s services, *services_ref ;

@@ -15,8 +15,6 @@
 #include <skalibs/strerr.h>
 #include "setup.h"
 
-#define PREFIX_MAX 20
-#define NAME_MAX_LEN (PREFIX_MAX + 8)
 #define GROUPADD "/usr/sbin/groupadd"
 #define USERADD "/usr/sbin/useradd"
 
@@ -54,8 +52,9 @@ static gid_t group_get (char const *name)
   return gr->gr_gid ;
 }
 
-/* Fills o from passwd, first running useradd when the user is missing. */
-static void user_get (owner *o, char *namebuf, char const *name, char const *group, char const *home)
+/* Fills o from passwd (o->name = name, which must outlive o), first running useradd when the
+   user is missing. */
+static void user_get (owner *o, char const *name, char const *group, char const *home)
 {
   struct passwd *pw ;
   errno = 0 ;
@@ -70,14 +69,13 @@ static void user_get (owner *o, char *namebuf, char const *name, char const *gro
     if (!pw) strerr_dief3x(111, "user ", name, " still missing after useradd") ;
   }
   if (!pw->pw_uid) strerr_dief3x(100, "user ", name, " has uid 0") ;
-  strcpy(namebuf, name) ;
-  o->uid = pw->pw_uid ; o->gid = pw->pw_gid ; o->chown = 1 ; o->name = namebuf ;
+  o->uid = pw->pw_uid ; o->gid = pw->pw_gid ; o->chown = 1 ; o->name = name ;
 }
 
 int users_prefix_ok (char const *p)
 {
   size_t n = strlen(p) ;
-  if (!n || n > PREFIX_MAX || p[0] < 'a' || p[0] > 'z') return 0 ;
+  if (!n || n > ROLE_PREFIX_MAX || p[0] < 'a' || p[0] > 'z') return 0 ;
   for (size_t i = 0 ; i < n ; i++)
     if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_' || p[i] == '-')) return 0 ;
   return 1 ;
@@ -85,7 +83,8 @@ int users_prefix_ok (char const *p)
 
 void setup_users (roles *r, char const *prefix, char const *home)
 {
-  static char names[7][NAME_MAX_LEN + 1] ;
+  char group[ROLE_NAME_MAX] ;
+  char nofiles[ROLE_NAME_MAX] ;
   static char const *const suffix[5] = { "q", "r", "d", "l", "alias" } ;
   owner *const who[5] = { &r->queue, &r->remote, &r->smtpd, &r->log, &r->alias } ;
   size_t plen = strlen(prefix), hlen = strlen(home) ;
@@ -103,16 +102,15 @@ void setup_users (roles *r, char const *prefix, char const *home)
     if (stat(qdir, &st) == 0 && (!(pw = getpwnam(qname)) || pw->pw_uid != st.st_uid))
       strerr_dief3x(100, "queue/ is not owned by ", qname, ": a single-user instance stays single-user (give -u)") ;
   }
-  memcpy(names[5], prefix, plen + 1) ;
-  memcpy(names[6], prefix, plen) ; memcpy(names[6] + plen, "nofiles", 8) ;
-  group_get(names[5]) ;
-  group_get(names[6]) ;
+  memcpy(group, prefix, plen + 1) ;
+  memcpy(nofiles, prefix, plen) ; memcpy(nofiles + plen, "nofiles", 8) ;
+  group_get(group) ;
+  group_get(nofiles) ;
   for (unsigned int i = 0 ; i < 5 ; i++)
   {
-    char name[NAME_MAX_LEN + 1] ;
-    memcpy(name, prefix, plen) ; strcpy(name + plen, suffix[i]) ;
+    memcpy(r->names[i], prefix, plen) ; strcpy(r->names[i] + plen, suffix[i]) ;
     /* the queue's group (PREFIX) only for the two that read queue/mess */
-    user_get(who[i], names[i], name, names[i < 2 ? 5 : 6], i == 4 ? aliashome : home) ;
+    user_get(who[i], r->names[i], i < 2 ? group : nofiles, i == 4 ? aliashome : home) ;
   }
   r->multi = 1 ;
 }

@@ -101,7 +101,7 @@ int main (int argc, char const *const *argv)
   {
     uid_t ru = st.st_uid ;
     gid_t rg = st.st_gid ;
-    remote_ids(&ru, &rg) ;
+    if (!geteuid()) remote_ids(&ru, &rg) ;
     spawner(rprog, rj[0], rr[1], 0, ru, rg) ;
   }
   fd_close(lj[0]) ; fd_close(lr[1]) ; fd_close(rj[0]) ; fd_close(rr[1]) ;
