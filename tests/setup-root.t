@@ -66,7 +66,9 @@ berth-setup -P "$P" "$H" && is "$(perm bin/berth-queue)" "${P}q:$P 4711" "a re-r
 
 # A passwd user with a home and a Maildir; the alias Maildir; a remote sink behind smtproutes.
 /usr/sbin/useradd -M -d "$T_DIR/u" -s /bin/sh "$U" || { echo "Bail out! useradd $U"; exit 1; }
-mkdir -p "$T_DIR/u/Maildir/new" "$T_DIR/u/Maildir/cur" "$T_DIR/u/Maildir/tmp" && chown -R "$U:" "$T_DIR/u" && chmod 700 "$T_DIR/u"
+mkdir -p "$T_DIR/u/Maildir/new" "$T_DIR/u/Maildir/cur" "$T_DIR/u/Maildir/tmp"
+echo '&far2@remote.example' > "$T_DIR/u/.qmail-fwd"   # a forward: berth-local (as $U) runs the set-uid berth-queue
+chown -R "$U:" "$T_DIR/u" && chmod 700 "$T_DIR/u" && chmod 644 "$T_DIR/u/.qmail-fwd"
 rport=$(free_port); mkdir "$T_DIR/sink"
 t_bg "$PY" "$BERTH_TOP/tests/remote-sink.py" "$rport" "$T_DIR/sink"
 echo "remote.example:[127.0.0.1]:$rport" > "$H/control/smtproutes"
@@ -114,6 +116,7 @@ import smtplib, sys
 s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10)
 s.sendmail("sender@example.org", [sys.argv[2] + "@test.example"], "Subject: to the user\r\n\r\nhello\r\n")
 s.sendmail("sender@example.org", ["far@remote.example"], "Subject: far away\r\n\r\nhello\r\n")
+s.sendmail("sender@example.org", [sys.argv[2] + "-fwd@test.example"], "Subject: forward me\r\n\r\nhello\r\n")
 s.quit()
 PY
 md=$T_DIR/u/Maildir/new
@@ -123,7 +126,10 @@ f=$(ls "$md" | head -n 1)
 is "$(stat -c %U "$md/$f" 2>/dev/null)" "$U" "the Maildir file belongs to $U"
 grep -q '^Received: (berth [0-9]* invoked from network)' "$md/$f" 2>/dev/null; ok $? "Received: invoked from network (control/uidsmtpd)"
 n=0; while [ $n -lt 100 ] && [ ! -f "$T_DIR/sink/1.eml" ]; do sleep 0.1; n=$((n + 1)); done
-grep -q '^Subject: far away' "$T_DIR/sink/1.eml" 2>/dev/null; ok $? "remote delivery through berth-remote as ${P}r"
+n=0; while [ $n -lt 100 ] && ! { grep -lqs '^Subject: forward me' "$T_DIR/sink"/*.eml && grep -lqs '^Subject: far away' "$T_DIR/sink"/*.eml; }; do sleep 0.1; n=$((n + 1)); done
+grep -lqs '^Subject: far away' "$T_DIR/sink"/*.eml; ok $? "remote delivery through berth-remote as ${P}r"
+f=$(grep -ls '^Subject: forward me' "$T_DIR/sink"/*.eml | head -n 1)
+[ -n "$f" ] && grep -q "^Received: (berth [0-9]* invoked by uid $(id -u "$U"))" "$f"; ok $? "a forward from ~$U/.qmail-fwd, injected as $U"
 
 # An ordinary user injects with the instance's sendmail; berth-queue ignores its BERTH_HOME.
 printf 'To: postmaster@test.example\nSubject: from a user\n\nbody\n' |
