@@ -49,14 +49,14 @@ static char const tls_run_head[] =
   "ip=$(head -n 1 conf/ip) port=$(head -n 1 conf/port)\n"
   "max=$(head -n 1 conf/maxconn) mem=$(head -n 1 conf/datalimit) me=$(head -n 1 \"$H/control/me\")\n"
   "CERTFILE=$(head -n 1 \"$H/control/tlscert\") KEYFILE=$(head -n 1 \"$H/control/tlskey\")\n"
-  "export CERTFILE KEYFILE\n" ;
-
-/* How the TLS services drop root. Single-user: tcpserver -U, as the smtpd service. Multi-user:
-   tcpserver stays root so that berth-tlsd reads the key as root, its TLS engine switches to
-   TLS_UID/TLS_GID, and $drop runs berth-smtpd as @OWNER@ (doc/berth-tlsd.md's model). */
-static char const tls_drop_single[] =
-  "drop=\n"
+  "export CERTFILE KEYFILE\n"
   "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' tcpserver -U ; else set -- tcpserver ; fi\n" ;
+
+/* Between the head and the tail: how berth-smtpd drops root. Single-user: it does not need to
+   ($drop empty: tcpserver -U dropped already). Multi-user: tcpserver stays root so that berth-tlsd
+   reads the key as root, its TLS engine switches to TLS_UID/TLS_GID, and $drop runs berth-smtpd as
+   @OWNER@ (doc/berth-tlsd.md's model). */
+static char const tls_drop_single[] = "drop=\n" ;
 
 static char const tls_drop_multi[] =
   "TLS_UID=$(id -u '@OWNER@') TLS_GID=$(id -g '@OWNER@') drop=\"s6-setuidgid @OWNER@\"\n"
@@ -127,9 +127,9 @@ static void expand (stralloc *sa, char const *tmpl, services const *sv, char con
   strerr_diefu1sys(111, "allocate") ;
 }
 
-/* name's directory, run script (running as runner) and logger, owned by the administrator;
+/* name's directory, run script (running as ownername) and logger, owned by the administrator;
    log/NAME owned by the logger's user. */
-static void service_dir (char const *name, char const *run, services const *sv, roles const *r, char const *runner)
+static void service_dir (char const *name, char const *run, services const *sv, roles const *r, char const *ownername)
 {
   owner const *o = &r->admin ;
   stralloc path = STRALLOC_ZERO, text = STRALLOC_ZERO ;
@@ -140,7 +140,7 @@ static void service_dir (char const *name, char const *run, services const *sv, 
 #define SUB(sfx) (path.len = base, stralloc_cats(&path, sfx) && stralloc_0(&path) ? path.s : (strerr_diefu1sys(111, "allocate"), (char *)0))
   mkdir_own(SUB("/conf"), 0755, o) ;
   mkdir_own(SUB("/log"), 0755, o) ;
-  expand(&text, run, sv, runner, name) ;
+  expand(&text, run, sv, ownername, name) ;
   file_default(SUB("/run"), text.s, 0755, o) ;
   file_default(SUB("/notification-fd"), NOTIFICATION_FD, 0644, o) ;
   expand(&text, log_run, sv, r->log.name, name) ;
