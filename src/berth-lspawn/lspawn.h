@@ -23,7 +23,7 @@ struct lctx_s
   gid_t gid ;
   char const *name ;       /* single-user: the owner's passwd name, or 0 */
   char const *pwdir ;      /* single-user: the owner's passwd home, or 0 */
-  uid_t homeuid ;          /* owner of the instance home: the alias uid/gid without passwd "alias" */
+  uid_t homeuid ;          /* owner of HOME/alias (else HOME): the alias uid/gid without passwd "alias" */
   gid_t homegid ;
   char const *aliashome ;  /* absolute HOME/alias */
   char brk ;               /* conf-break: the user/extension separator */

@@ -42,7 +42,8 @@ static void setup (state *st, char const *argv0)
   }
   else st->prog = LOCAL_PROG ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
-  if (stat(".", &s) < 0) strerr_diefu1sys(111, "stat the instance home") ;
+  /* the alias uid (without a passwd "alias"): alias/'s owner, else the home's */
+  if (stat(ALIAS_DIR, &s) < 0 && stat(".", &s) < 0) strerr_diefu1sys(111, "stat the instance home") ;
   st->c.root = !geteuid() ;
   st->c.uid = getuid() ; st->c.gid = getgid() ;
   st->c.homeuid = s.st_uid ; st->c.homegid = s.st_gid ;

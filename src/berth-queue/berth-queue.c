@@ -2,7 +2,9 @@
 /* berth-queue: qmail-queue(8). Reads a message on fd 0 and an envelope on fd 1, commits both
    to the queue, exits 0 only once the commit is durable.
    Trust: any local user may run it (set-uid to the queue owner in multi-user mode); every input
-   byte is untrusted, $BERTH_HOME is ignored when set-uid. doc/queue.md has the crash argument. */
+   byte is untrusted, $BERTH_HOME is ignored when set-uid (qq_chdir.c), the caller's umask is
+   replaced, and once the caller's uid is recorded the real uid becomes the queue owner's.
+   doc/queue.md has the crash argument. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,12 +25,13 @@
 #include <berth/date822.h>
 #include <berth/dsn.h>
 #include <berth/envelope.h>
-#include <berth/home.h>
 #include <berth/qq.h>
 #include <berth/queue.h>
+#include "qq_chdir.h"
 
 #define COPY_BUFSIZE 65536
 #define DEADLINE_SECONDS 86400
+#define QUEUE_UMASK 027   /* files 0640: the queue's group reads mess/ (multi-user berth-rspawn) */
 
 /* What must go if we give up before the commit. */
 typedef struct cleanup_s cleanup, *cleanup_ref ;
@@ -177,10 +180,13 @@ int main (void)
   int fd, r ;
   PROG = "berth-queue" ;
 
+  sig_blocknone() ;   /* a mask inherited from the caller must not stop the deadline */
   if (!sig_catch(SIGALRM, &on_alarm)) _exit(QQ_BUG) ;
   alarm(DEADLINE_SECONDS) ;
   sig_ignore(SIGPIPE) ;
-  if (chdir(berth_home()) < 0) _exit(QQ_HOME) ;
+  umask(QUEUE_UMASK) ;
+  if (qq_chdir() < 0) _exit(QQ_HOME) ;   /* first: it tells set-uid from the real uid */
+  if (uid != geteuid() && setreuid(geteuid(), geteuid()) < 0) _exit(QQ_BUG) ;
   if (access(QUEUE_DIR, X_OK) < 0) _exit(QQ_QUEUE) ;
 
   clock_gettime(CLOCK_REALTIME, &ts) ;

@@ -1,6 +1,8 @@
 /* ISC license. */
 /* berth-setup: creates or repairs an instance. Never removes or rewrites what exists, so queued
-   mail and edited control files survive a re-run.
+   mail and edited control files survive a re-run (multi-user mode refreshes only bin/ and the
+   control/uid* files, which it derives). Single-user mode (-u, or run by an ordinary user): one
+   uid owns and runs everything. Multi-user mode (root without -u): qmail-style uids (users.c).
    Trust: run by the administrator (or a user for a single-user instance); HOME is taken as given. */
 
 #include <errno.h>
@@ -16,12 +18,14 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
+#include <skalibs/types.h>
 #include <berth/queue.h>
 #include <berth/sendqueue.h>
 #include <berth/qtool.h>
 #include "setup.h"
 
-#define USAGE "berth-setup [ -u user ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] home"
+#define USAGE "berth-setup [ -u user | -m [ -P prefix ] ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] home"
+#define PREFIX_DEFAULT "berth"
 #define dieusage() strerr_dieusage(100, USAGE)
 
 void own (char const *path, owner const *o)
@@ -97,13 +101,15 @@ static void alias_default (char const *name, char const *suffix, owner const *o)
   file_default(path, "./Maildir/\n", 0644, o) ;
 }
 
-static void local_defaults (char const *user, owner const *o)
+static void local_defaults (char const *user, roles const *r)
 {
+  owner const *o = &r->admin ;
   file_default("control/defaultdelivery", "./Maildir/\n", 0644, o) ;
-  maildir_default("alias/Maildir", o) ;
+  maildir_default("alias/Maildir", &r->alias) ;
   alias_default("postmaster", "", o) ;
   alias_default("root", "", o) ;
   alias_default("mailer-daemon", "", o) ;
+  if (!r->multi)
   {
     struct passwd *pw = user ? getpwnam(user) : getpwuid(o->uid) ;
     struct stat st ;
@@ -120,25 +126,76 @@ static void local_defaults (char const *user, owner const *o)
   }
 }
 
+/* The queue: owned by the queue's user. Multi-user: queue/ and queue/mess/ readable by the
+   queue's group (berth-rspawn reads messages as the remote user), mess/ set-gid so that every
+   message file gets that group whoever runs berth-queue; queue/lock/tcpto is berth-remote's. */
+static void setup_queue (roles const *r)
+{
+  owner const *q = &r->queue ;
+  mkdir_own(QUEUE_DIR, 0750, q) ;
+  mkdir_own(QUEUE_MESS, r->multi ? 02750 : 0700, q) ;
+  mkdir_own(QUEUE_INTD, 0700, q) ;
+  mkdir_own(QUEUE_TODO, 0700, q) ;
+  mkdir_own(QUEUE_LOCK, 0755, q) ;
+  mkdir_own(QUEUE_STATE, 0700, q) ;
+  mkdir_own(QUEUE_BOUNCE, 0700, q) ;
+  mkdir_own(QUEUE_DELAY, 0700, q) ;
+  mkdir_own(QUEUE_INFO, 0700, q) ;
+  mkdir_own(QUEUE_HOLD, 0700, q) ;
+  fifo_default(QUEUE_TRIGGER, 0622, q) ;
+  fifo_default(QUEUE_CTL, 0600, q) ;   /* berth-qctl -> berth-send, owner only */
+  if (r->multi) file_default(QUEUE_LOCK "/tcpto", "", 0644, &r->remote) ;
+}
+
+/* Multi-user: control/uidsmtpd, uidsend, uidalias (berth-queue's Received wording), kept current. */
+static void uid_files (roles const *r)
+{
+  static char const *const files[3] = { "control/uidsmtpd", "control/uidsend", "control/uidalias" } ;
+  uid_t const uids[3] = { r->smtpd.uid, r->queue.uid, r->alias.uid } ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
+  {
+    char buf[UID_FMT + 1] ;
+    size_t n = uid_fmt(buf, uids[i]) ;
+    buf[n++] = '\n' ;
+    file_sync(files[i], buf, n, 0644, &r->admin) ;
+  }
+}
+
+/* Single-user: the owner (or the caller) in every role. */
+static void single_roles (roles *r, owner const *o, char *namebuf)
+{
+  if (!o->name) namebuf[uid_fmt(namebuf, o->uid)] = 0 ;
+  r->admin = *o ;
+  if (!o->name) r->admin.name = namebuf ;
+  r->queue = r->remote = r->smtpd = r->log = r->alias = r->admin ;
+  r->multi = 0 ;
+}
+
 int main (int argc, char const *const *argv)
 {
   owner o = { .uid = getuid(), .gid = getgid(), .chown = 0, .name = 0 } ;
   services sv = { .home = 0, .bindir = 0, .addrs = "127.0.0.1", .port = "25" } ;
+  roles r ;
   char bindir[PATH_MAX] ;
   char home[PATH_MAX] ;
+  char uidname[UID_FMT + 1] ;
   char const *user = 0 ;
+  char const *prefix = 0 ;
   char const *hostname = 0 ;
   char hostbuf[256] ;
+  int multi = 0 ;
   PROG = "berth-setup" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "u:n:a:p:b:", &l) ;
+      int opt = subgetopt_r(argc, argv, "u:mP:n:a:p:b:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'u' : user = l.arg ; break ;
+        case 'm' : multi = 1 ; break ;
+        case 'P' : prefix = l.arg ; multi = 1 ; break ;
         case 'n' : hostname = l.arg ; break ;
         case 'a' : sv.addrs = l.arg ; break ;
         case 'p' : sv.port = l.arg ; break ;
@@ -148,7 +205,7 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (argc != 1 || !argv[0][0]) dieusage() ;
+  if (argc != 1 || !argv[0][0] || (user && multi)) dieusage() ;
 
   if (user)
   {
@@ -157,8 +214,14 @@ int main (int argc, char const *const *argv)
     if (pw->pw_uid != o.uid && o.uid) strerr_dief1x(100, "only root can make an instance for another user") ;
     o.uid = pw->pw_uid ; o.gid = pw->pw_gid ; o.chown = !getuid() ; o.name = user ;
   }
-  else if (!o.uid)
-    strerr_dief1x(100, "multi-user instances are not supported yet: give -u user for a single-user instance") ;
+  else if (!o.uid) multi = 1 ;
+  else if (multi) strerr_dief1x(100, "only root can make a multi-user instance") ;
+  if (multi && prefix && !users_prefix_ok(prefix)) strerr_dief2x(100, "invalid user name prefix: ", prefix) ;
+  single_roles(&r, &o, uidname) ;
+  if (multi)
+  {
+    r.admin.uid = 0 ; r.admin.gid = 0 ; r.admin.chown = 1 ; r.admin.name = "root" ;
+  }
 
   if (!hostname)
   {
@@ -168,48 +231,46 @@ int main (int argc, char const *const *argv)
   }
   if (!hostname[0] || strchr(hostname, '\n') || strchr(hostname, '/')) strerr_dief1x(100, "invalid host name") ;
 
-  mkdir_own(argv[0], 0755, &o) ;
+  mkdir_own(argv[0], 0755, &r.admin) ;
   if (!realpath(argv[0], home)) strerr_diefu2sys(111, "resolve ", argv[0]) ;
   sv.home = home ;
   if (!sv.bindir)
   {
-    ssize_t r = readlink("/proc/self/exe", bindir, sizeof bindir - 1) ;
+    ssize_t n = readlink("/proc/self/exe", bindir, sizeof bindir - 1) ;
     char *slash ;
-    if (r < 0) strerr_diefu1sys(111, "find my own directory (give -b)") ;
-    bindir[r] = 0 ;
+    if (n < 0) strerr_diefu1sys(111, "find my own directory (give -b)") ;
+    bindir[n] = 0 ;
     slash = strrchr(bindir, '/') ;
     if (slash) *slash = 0 ;
     sv.bindir = bindir ;
   }
+  if (multi) setup_users(&r, prefix ? prefix : PREFIX_DEFAULT, home) ;
   if (chdir(argv[0]) < 0) strerr_diefu2sys(111, "chdir to ", argv[0]) ;
 
-  mkdir_own("control", 0755, &o) ;
+  if (multi)
+  {
+    /* the run scripts use the instance's own copies, where berth-queue is set-uid */
+    setup_bin(sv.bindir, &r.admin, &r.queue) ;
+    if (strlen(home) + 5 > sizeof bindir) strerr_dief1x(100, "home path too long") ;
+    memcpy(bindir, home, strlen(home)) ; memcpy(bindir + strlen(home), "/bin", 5) ;
+    sv.bindir = bindir ;
+  }
+  mkdir_own("control", 0755, &r.admin) ;
   {
     stralloc sa = STRALLOC_ZERO ;
     if (!stralloc_copys(&sa, hostname) || !stralloc_catb(&sa, "\n", 2)) strerr_diefu1sys(111, "allocate") ;
-    file_default("control/me", sa.s, 0644, &o) ;
+    file_default("control/me", sa.s, 0644, &r.admin) ;
     sa.len = strlen(hostname) ;
     if (!stralloc_cats(&sa, "\nlocalhost\n") || !stralloc_0(&sa)) strerr_diefu1sys(111, "allocate") ;
-    file_default("control/rcpthosts", sa.s, 0644, &o) ;
+    file_default("control/rcpthosts", sa.s, 0644, &r.admin) ;
     stralloc_free(&sa) ;
   }
-  mkdir_own("users", 0755, &o) ;
-  file_default("users/assign", ".\n", 0644, &o) ;
-  mkdir_own("alias", 0755, &o) ;
-
-  mkdir_own(QUEUE_DIR, 0750, &o) ;
-  mkdir_own(QUEUE_MESS, 0700, &o) ;
-  mkdir_own(QUEUE_INTD, 0700, &o) ;
-  mkdir_own(QUEUE_TODO, 0700, &o) ;
-  mkdir_own(QUEUE_LOCK, 0755, &o) ;
-  mkdir_own(QUEUE_STATE, 0700, &o) ;
-  mkdir_own(QUEUE_BOUNCE, 0700, &o) ;
-  mkdir_own(QUEUE_DELAY, 0700, &o) ;
-  mkdir_own(QUEUE_INFO, 0700, &o) ;
-  mkdir_own(QUEUE_HOLD, 0700, &o) ;
-  fifo_default(QUEUE_TRIGGER, 0622, &o) ;
-  fifo_default(QUEUE_CTL, 0600, &o) ;   /* berth-qctl -> berth-send, owner only */
-  local_defaults(user, &o) ;
-  setup_services(&sv, &o) ;
+  if (multi) uid_files(&r) ;
+  mkdir_own("users", 0755, &r.admin) ;
+  file_default("users/assign", ".\n", 0644, &r.admin) ;
+  mkdir_own("alias", 0755, &r.alias) ;
+  setup_queue(&r) ;
+  local_defaults(user, &r) ;
+  setup_services(&sv, &r) ;
   return 0 ;
 }

@@ -1,5 +1,5 @@
 /* ISC license. */
-/* berth-setup's internal helpers: create-if-missing, owned by the instance owner. */
+/* berth-setup's internal helpers: create-if-missing, owned by the role that uses each part. */
 #ifndef BERTH_SETUP_H
 #define BERTH_SETUP_H
 
@@ -14,11 +14,29 @@ struct owner_s
   char const *name ;
 } ;
 
+#define ROLE_PREFIX_MAX 20
+#define ROLE_NAME_MAX (ROLE_PREFIX_MAX + 8)
+
+/* Who owns, and who runs, each part of the instance. Single-user mode: the owner everywhere.
+   Multi-user mode (doc/berth-setup.md): root owns what only the administrator edits. */
+typedef struct roles_s roles, *roles_ref ;
+struct roles_s
+{
+  owner admin ;    /* HOME, control/, users/, service/, bin/ */
+  owner queue ;    /* queue/; berth-queue is set-uid to it; berth-send runs as it */
+  owner remote ;   /* berth-rspawn, berth-remote; queue/lock/tcpto */
+  owner smtpd ;    /* the smtpd, submission and smtps services */
+  owner log ;      /* the loggers; log/NAME */
+  owner alias ;    /* alias/: deliveries to addresses nobody else claims */
+  int multi ;
+  char names[5][ROLE_NAME_MAX] ;   /* multi-user: the user names the owners point to */
+} ;
+
 typedef struct services_s services, *services_ref ;
 struct services_s
 {
   char const *home ;     /* absolute */
-  char const *bindir ;   /* absolute */
+  char const *bindir ;   /* absolute: where the run scripts find the programs */
   char const *addrs ;    /* comma-separated listen addresses */
   char const *port ;
 } ;
@@ -26,6 +44,10 @@ struct services_s
 extern void own (char const *, owner const *) ;
 extern void mkdir_own (char const *, mode_t, owner const *) ;
 extern void file_default (char const *, char const *, mode_t, owner const *) ;
-extern void setup_services (services const *, owner const *) ;
+extern void file_sync (char const *, char const *, size_t, mode_t, owner const *) ;
+extern void setup_services (services const *, roles const *) ;
+extern int users_prefix_ok (char const *) ;
+extern void setup_users (roles *, char const *, char const *) ;
+extern void setup_bin (char const *, owner const *, owner const *) ;
 
 #endif

@@ -1,7 +1,8 @@
 /* ISC license. */
 /* berth-start: starts the local spawner, the remote spawner and berth-send, connected by pipes,
    then becomes berth-send (so the supervisor's signals reach it). As root only the local spawner
-   keeps root; the remote spawner and berth-send run as the owner of HOME/queue.
+   keeps root; berth-send runs as the owner of HOME/queue, and the remote spawner as $UID/$GID
+   (s6-envuidgid: multi-user mode's remote user) when both are set, else as the queue's owner.
    Trust: run by the supervisor; $BERTH_LSPAWN, $BERTH_RSPAWN, $BERTH_SEND name the programs. */
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/sig.h>
 #include <skalibs/strerr.h>
+#include <skalibs/types.h>
 #include <berth/home.h>
 #include <berth/queue.h>
 
@@ -47,6 +49,19 @@ static void run (char const *prog)
   char const *argv[2] = { prog, 0 } ;
   execvp(prog, (char *const *)argv) ;
   strerr_diefu2sys(111, "exec ", prog) ;
+}
+
+/* $UID and $GID (s6-envuidgid) for the remote spawner, when both are set; never root. */
+static void remote_ids (uid_t *uid, gid_t *gid)
+{
+  char const *u = getenv("UID") ;
+  char const *g = getenv("GID") ;
+  uid_t ru ;
+  gid_t rg ;
+  if (!u || !g || !*u || !*g) return ;
+  if (!uid0_scan(u, &ru) || !gid0_scan(g, &rg)) strerr_dief1x(100, "invalid $UID or $GID") ;
+  if (!ru) strerr_dief1x(100, "$UID is root: the remote spawner never runs as root") ;
+  *uid = ru ; *gid = rg ;
 }
 
 /* child: jobs pipe read end -> 0, results pipe write end -> 1 */
@@ -83,7 +98,12 @@ int main (int argc, char const *const *argv)
   if (pipe2(lj, O_CLOEXEC) < 0 || pipe2(lr, O_CLOEXEC) < 0 || pipe2(rj, O_CLOEXEC) < 0 || pipe2(rr, O_CLOEXEC) < 0)
     strerr_diefu1sys(111, "create pipes") ;
   spawner(lprog, lj[0], lr[1], 1, st.st_uid, st.st_gid) ;
-  spawner(rprog, rj[0], rr[1], 0, st.st_uid, st.st_gid) ;
+  {
+    uid_t ru = st.st_uid ;
+    gid_t rg = st.st_gid ;
+    if (!geteuid()) remote_ids(&ru, &rg) ;
+    spawner(rprog, rj[0], rr[1], 0, ru, rg) ;
+  }
   fd_close(lj[0]) ; fd_close(lr[1]) ; fd_close(rj[0]) ; fd_close(rr[1]) ;
   hi[0] = lj[1] ; hi[1] = lr[0] ; hi[2] = rj[1] ; hi[3] = rr[0] ;
   for (int i = 0 ; i < 4 ; i++)
