@@ -39,8 +39,8 @@ static char const smtpd_run[] =
   "  s6-softlimit -d \"$mem\" \"$@\" -v -c \"$max\" -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\" \"$B/berth-smtpd\"\n" ;
 
 /* Submission (587: STARTTLS then AUTH required) and smtps (465: implicit TLS, AUTH required), written
-   when the instance has control/tlscert and control/tlskey. berth-tlsd -t checks the pair, as the
-   owner, before tcpserver listens: a bad key is a clear error in the log at start. SNI pairs, if
+   when the instance has control/tlscert and control/tlskey. berth-tlsd -t checks the pairs, as the
+   user that will read them (the owner; root in multi-user mode), before tcpserver listens: a bad key is a clear error in the log at start. SNI pairs, if
    any, are files conf/sni/CERTFILE:name and conf/sni/KEYFILE:name (s6-envdir) holding paths. */
 static char const tls_run_head[] =
   "#!/bin/sh\n"
@@ -51,22 +51,24 @@ static char const tls_run_head[] =
   "ip=$(head -n 1 conf/ip) port=$(head -n 1 conf/port)\n"
   "max=$(head -n 1 conf/maxconn) mem=$(head -n 1 conf/datalimit) me=$(head -n 1 \"$H/control/me\")\n"
   "CERTFILE=$(head -n 1 \"$H/control/tlscert\") KEYFILE=$(head -n 1 \"$H/control/tlskey\")\n"
-  "export CERTFILE KEYFILE\n"
-  "if [ \"$(id -u)\" = 0 ] ; then set -- s6-setuidgid '@OWNER@' ; else set -- ; fi\n"
-  "\"$@\" s6-envdir -I conf/sni \"$B/berth-tlsd\" -t || exit\n"
-  "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' tcpserver -U ; else set -- tcpserver ; fi\n"
-  "set -- s6-envdir -I conf/sni \"$@\"\n" ;
+  "export CERTFILE KEYFILE\n" ;
 
 /* Between the head and the tail: how berth-smtpd drops root. Single-user: it does not need to
    ($drop empty: tcpserver -U dropped already). Multi-user: tcpserver stays root so that berth-tlsd
    reads the key as root, its TLS engine switches to TLS_UID/TLS_GID, and $drop runs berth-smtpd as
    @OWNER@ (doc/berth-tlsd.md's model). */
-static char const tls_drop_single[] = "drop=\n" ;
+static char const tls_drop_single[] =
+  "if [ \"$(id -u)\" = 0 ] ; then set -- s6-setuidgid '@OWNER@' ; else set -- ; fi\n"
+  "\"$@\" s6-envdir -I conf/sni \"$B/berth-tlsd\" -t || exit\n"
+  "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' tcpserver -U ; else set -- tcpserver ; fi\n"
+  "set -- s6-envdir -I conf/sni \"$@\"\n"
+  "drop=\n" ;
 
 static char const tls_drop_multi[] =
+  "s6-envdir -I conf/sni \"$B/berth-tlsd\" -t || exit\n"
   "TLS_UID=$(id -u '@OWNER@') TLS_GID=$(id -g '@OWNER@') drop=\"s6-setuidgid @OWNER@\"\n"
   "export TLS_UID TLS_GID\n"
-  "set -- tcpserver\n" ;
+  "set -- s6-envdir -I conf/sni tcpserver\n" ;
 
 static char const submission_run_tail[] =
   "exec s6-notifyoncheck -w 50 -t 2000 -n 100 -c \"$B/berth-check smtp $ip $port\" \\\n"
