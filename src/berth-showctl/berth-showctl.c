@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <skalibs/buffer.h>
 #include <skalibs/cdb.h>
+#include <skalibs/types.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <berth/control.h>
@@ -17,7 +18,8 @@
 
 #define CDB_HEADER_SIZE 2048
 
-typedef enum kind_e { K_LINE, K_NUM, K_LIST, K_CDB } kind ;
+/* K_SECRET: never printed; only its presence, entry count and whether its mode is private */
+typedef enum kind_e { K_LINE, K_NUM, K_LIST, K_CDB, K_SECRET } kind ;
 
 typedef struct ctl_s ctl, *ctl_ref ;
 struct ctl_s
@@ -59,6 +61,28 @@ static ctl const table[] =
   { "defaulthost", K_LINE, "me", "berth-inject: host for addresses without @" },
   { "idhost", K_LINE, "me", "berth-inject: host in Message-ID" },
   { "plusdomain", K_LINE, "me", "berth-inject: domain replacing a trailing +" },
+  { "bouncemode", K_LINE, "MIME report", "berth-bounce: qsbmf for qmail's plain-text bounces" },
+  { "delaywarning", K_NUM, "0", "seconds before a delayed-delivery notice (0: none)" },
+  { "timeoutsmtpdsession", K_NUM, "3600", "berth-smtpd's longest session, seconds" },
+  { "checkpassword", K_LINE, 0, "berth-smtpd's checkpassword program for AUTH" },
+  { "requiretls", K_LINE, 0, "present: berth-smtpd refuses MAIL before STARTTLS" },
+  { "requireauth", K_LINE, 0, "present: berth-smtpd refuses MAIL before AUTH" },
+  { "authloopback", K_LINE, 0, "present: AUTH offered without TLS to loopback clients" },
+  { "tlscert", K_LINE, 0, "certificate chain of the submission and smtps services" },
+  { "tlskey", K_LINE, 0, "private key of the submission and smtps services" },
+  { "dnsserver", K_LINE, "resolv.conf's", "berth-remote's nameserver" },
+  { "timeoutdns", K_NUM, "5", "berth-remote's DNS timeout, seconds" },
+  { "smtpport", K_NUM, "25", "berth-remote's destination port" },
+  { "outgoingip", K_LINE, 0, "berth-remote's IPv4 source address" },
+  { "outgoingip6", K_LINE, 0, "berth-remote's IPv6 source address" },
+  { "preferipv4", K_LINE, 0, "present: IPv4 addresses are tried first" },
+  { "tlspolicy", K_LIST, "*:may", "berth-remote's STARTTLS policy per destination" },
+  { "tlsanchors", K_LINE, "/etc/ssl/certs", "trust anchors for TLS verify" },
+  { "smtpauth", K_SECRET, 0, "berth-remote's smarthost credentials (never shown)" },
+  { "retryscale", K_NUM, "1", "divides retry delays: tests only" },
+  { "uidsmtpd", K_NUM, 0, "uid of berth-smtpd (multi-user)" },
+  { "uidsend", K_NUM, 0, "uid of berth-send (multi-user)" },
+  { "uidalias", K_NUM, 0, "uid of alias deliveries (multi-user)" },
   { 0, K_LINE, 0, 0 }
 } ;
 
@@ -97,7 +121,23 @@ static unsigned int show (ctl const *c, char const *me, stralloc *ws)
   int r ;
   memcpy(fn, "control/", 8) ; strcpy(fn + 8, c->name) ;
   out(c->name) ; out(": ") ;
-  if (c->k == K_CDB)
+  if (c->k == K_SECRET)
+  {
+    struct stat st ;
+    r = control_readlines(&sa, fn) ;
+    if (r < 0) out("(unreadable by this user)") ;
+    else if (!r) out("(absent)") ;
+    else
+    {
+      size_t n = 0 ;
+      char fmt[ULONG_FMT] ;
+      for (size_t i = 0 ; i < sa.len ; i += strlen(sa.s + i) + 1) n++ ;
+      out("(present, ") ; buffer_put(buffer_1, fmt, ulong_fmt(fmt, n)) ; out(n == 1 ? " entry)" : " entries)") ;
+    }
+    if (r && stat(fn, &st) == 0 && st.st_mode & (S_IRWXG | S_IRWXO))
+      w += warn(ws, fn, " is readable by others than its owner: chmod 600 it", "") ;
+  }
+  else if (c->k == K_CDB)
   {
     cdb db = CDB_ZERO ;
     cdb_data d ;
