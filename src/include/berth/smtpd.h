@@ -114,6 +114,9 @@ extern void smtpd_flush (smtpd *) ;
 extern void smtpd_exit (smtpd *, char const *reason) gccattr_noreturn ;
 extern void smtpd_drop (smtpd *, char const *reply, char const *reason) gccattr_noreturn ;
 
+/* slots.c */
+extern int smtpd_slot (void) ;                      /* 1 slot held or no limit, 0 all taken */
+
 /* config.c */
 extern void smtpd_config (smtpd *) ;
 
