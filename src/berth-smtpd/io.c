@@ -136,6 +136,8 @@ int smtpd_getcmd (smtpd *s)
     }
     buffer_rseek(&s->in, used) ;
     if (done) break ;
+    /* a long line is skipped (500 at its end), but not forever: a stream without a newline ends here */
+    if (total > SMTPD_CMDLINE_DROP) smtpd_drop(s, RP_LINE_FLOOD, "line-flood") ;
   }
   if (total > SMTPD_CMDLINE_MAX) return 0 ;
   s->line.len-- ;

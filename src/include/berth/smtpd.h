@@ -16,6 +16,7 @@
 #include <berth/smtpaddr.h>
 
 #define SMTPD_CMDLINE_MAX 1000        /* bytes, CRLF included (RFC 5321 minimum: 512) */
+#define SMTPD_CMDLINE_DROP (1UL << 22)  /* bytes without a newline in command mode: session ends */
 #define SMTPD_TEXTLINE_MAX 1000       /* bytes, CRLF included (RFC 5321 4.5.3.1.6) */
 #define SMTPD_RCPT_MAX 100            /* RFC 5321 4.5.3.1.8 minimum */
 #define SMTPD_HOPS_MAX 100            /* Received: + Delivered-To: lines allowed */
