@@ -124,7 +124,9 @@ int smtpd_getcmd (smtpd *s)
     {
       char const *p = v[i].iov_base ;
       size_t n = v[i].iov_len ;
-      char const *nl = memchr(p, '\n', n) ;
+      char const *nl ;
+      if (!n) continue ;  /* an empty part may have a null base: no memchr on it (UB) */
+      nl = memchr(p, '\n', n) ;
       if (nl) { n = nl - p + 1 ; done = 1 ; }
       if (total < SMTPD_CMDLINE_MAX)
       {
