@@ -12,12 +12,8 @@ t_instance
 echo 2 > "$BERTH_HOME/control/timeoutsmtpd"
 echo 6 > "$BERTH_HOME/control/timeoutsmtpdsession"
 mkdir "$T_DIR/slots" && chown "$TESTUSER" "$T_DIR/slots"
-port=$(free_port)
-if [ "$(id -u)" = 0 ]; then setuid="s6-setuidgid $TESTUSER"; else setuid=; fi
 SMTPDSLOTS=20 SMTPDSLOTDIR=$T_DIR/slots; export SMTPDSLOTS SMTPDSLOTDIR
-t_bg $setuid tcpserver -c 40 -b 1024 -HRl0 127.0.0.1 "$port" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/smtpd.log"
-wait_port "$port" || { echo "Bail out! tcpserver did not start"; exit 1; }
-export port
+smtpd_listen -c 40 -b 1024 -HRl0
 smtpd_py <<'PY'
 import asyncio, os, time
 PORT = int(os.environ["port"])

@@ -4,15 +4,13 @@
 # message acknowledged with 250 is in the queue, whole; none is lost; duplicates (a kill after
 # the commit, before berth-smtpd's 250) are counted. queue-load.t kills berth-queue alone.
 . "$BERTH_TOP/tests/lib.sh"
+. "$BERTH_TOP/tests/smtpd-glue.sh"
 command -v tcpserver >/dev/null || skip_all "tcpserver (ucspi-tcp-ipv6) not installed"
 t_start 60
 t_instance
-port=$(free_port)
-if [ "$(id -u)" = 0 ]; then setuid="s6-setuidgid $TESTUSER"; else setuid=; fi
 # its own session: the berth-queue processes to kill are found with pgrep -s, never by name alone
-t_bg setsid $setuid tcpserver -c 20 -HRl0 127.0.0.1 "$port" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/smtpd.log"
+smtpd_listen setsid -c 20 -HRl0
 SID=$T_PID
-wait_port "$port" || { echo "Bail out! tcpserver did not start"; exit 1; }
 ( n=0; while [ $n -lt 3000 ] && [ ! -f "$T_DIR/done" ]; do
     p=$(pgrep -s "$SID" -x berth-queue | head -n 1)
     if [ -n "$p" ] && kill -KILL "$p" 2>/dev/null; then echo k >> "$T_DIR/kills"; sleep 0.2; fi
