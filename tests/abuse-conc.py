@@ -10,9 +10,10 @@ stop = threading.Event()
 peak = {"hwm_kb": 0, "procs": 0, "samples": 0}
 
 def sample():
-    # berth-smtpd processes: the peak of VmHWM (their own peak RSS) and of how many run at once
+    # berth-smtpd processes: the peak of VmHWM (their own peak RSS) and of how many tcpserver runs
+    # at once (a berth-smtpd's child between its fork and its exec of berth-queue is not counted)
     while not stop.is_set():
-        n = 0
+        procs = {}
         for pid in os.listdir("/proc"):
             if not pid.isdigit():
                 continue
@@ -21,12 +22,16 @@ def sample():
                     st = f.read()
             except OSError:
                 continue
-            if not st.startswith("Name:\tberth-smtpd\n"):
+            fields = dict(l.split(":\t", 1) for l in st.splitlines() if ":\t" in l)
+            procs[pid] = (fields.get("Name"), fields.get("PPid", "").strip(), fields.get("VmHWM", ""))
+        n = 0
+        for pid, (name, ppid, hwm) in procs.items():
+            if name != "berth-smtpd":
                 continue
-            n += 1
-            for line in st.splitlines():
-                if line.startswith("VmHWM:"):
-                    peak["hwm_kb"] = max(peak["hwm_kb"], int(line.split()[1]))
+            if hwm:
+                peak["hwm_kb"] = max(peak["hwm_kb"], int(hwm.split()[0]))
+            if procs.get(ppid, (None,))[0] != "berth-smtpd":
+                n += 1
         peak["procs"] = max(peak["procs"], n)
         peak["samples"] += 1
         time.sleep(0.02)
