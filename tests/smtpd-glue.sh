@@ -12,3 +12,16 @@ smtpd_py () {
   ok "$rc" "python part ran to its end"
 }
 
+
+# smtpd_listen [setsid] TCPSERVER-OPTIONS...: tcpserver with berth-smtpd, as the instance owner,
+# on 127.0.0.1:$port (a free port, exported); T_PID is tcpserver's own pid (with setsid: also its
+# session id, for pgrep -s). Its stderr goes to $T_DIR/smtpd.log. Bails out if it does not listen.
+smtpd_listen () {
+  _ss=
+  [ "${1:-}" = setsid ] && { _ss=setsid; shift; }
+  port=$(free_port); export port
+  # not through as_user: t_bg must see tcpserver's pid, not a subshell's
+  if [ "$(id -u)" = 0 ]; then _su="s6-setuidgid $TESTUSER"; else _su=; fi
+  t_bg $_ss $_su tcpserver "$@" 127.0.0.1 "$port" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/smtpd.log"
+  wait_port "$port" || { echo "Bail out! tcpserver did not start"; exit 1; }
+}

@@ -38,7 +38,7 @@ int main (int argc, char const *const *argv)
   stralloc line = STRALLOC_ZERO, key = STRALLOC_ZERO, data = STRALLOC_ZERO ;
   buffer in ;
   unsigned long n = 0 ;
-  int fdin, fd, done = 0 ;
+  int fdin, fd ;
   PROG = "berth-newu" ;
   (void)argv ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
@@ -49,7 +49,7 @@ int main (int argc, char const *const *argv)
   fd = open_trunc(ASSIGN_TMP) ;
   if (fd < 0) strerr_diefu2sys(111, "create ", ASSIGN_TMP) ;
   if (!cdbmake_start(&cm, fd)) die_tmp("start ") ;
-  while (!done)
+  for (;;)
   {
     int r ;
     line.len = 0 ;
@@ -63,7 +63,7 @@ int main (int argc, char const *const *argv)
       strerr_dief3x(100, ASSIGN_FILE, ": missing final \".\" line at line ", fmt) ;
     }
     if (line.s[line.len - 1] == '\n') line.len-- ;
-    if (line.len == 1 && line.s[0] == '.') { done = 1 ; break ; }
+    if (line.len == 1 && line.s[0] == '.') break ;
     key.len = 0 ; data.len = 0 ;
     r = assign_parseline(line.s, line.len, &key, &data) ;
     if (r < 0) die_tmp("parse into ") ;

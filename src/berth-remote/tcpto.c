@@ -56,7 +56,7 @@ void tcpto_mark (char const *ip, int is6, int failed)
   if (i < 0)
   {
     if (!failed) goto end ;
-    if (r < (ssize_t)sizeof buf) { i = r / TCPTO_REC ; r += TCPTO_REC ; }
+    if (r < (ssize_t)sizeof buf) i = r / TCPTO_REC ;
     else
     {  /* full: reuse the oldest record */
       uint64_t oldest = (uint64_t)-1 ;

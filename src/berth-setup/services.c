@@ -35,8 +35,11 @@ static char const smtpd_run[] =
   "  tcprules \"$H/control/tcp.smtp.cdb\" \"$H/control/tcp.smtp.tmp\" < \"$H/control/tcp.smtp\" || exit 111\n"
   "fi\n"
   "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' tcpserver -U ; else set -- tcpserver ; fi\n"
+  "# sessions over $max get 421 from berth-smtpd (slots/); tcpserver defers accept() past 2 * $max,\n"
+  "# and a burst waits in the kernel's listen queue (-b) instead of retrying SYNs for seconds\n"
+  "SMTPDSLOTS=$max SMTPDSLOTDIR=$PWD/slots ; export SMTPDSLOTS SMTPDSLOTDIR\n"
   "exec s6-notifyoncheck -w 50 -t 2000 -n 100 -c \"$B/berth-check smtp $ip $port\" \\\n"
-  "  s6-softlimit -d \"$mem\" \"$@\" -v -c \"$max\" -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\" \"$B/berth-smtpd\"\n" ;
+  "  s6-softlimit -d \"$mem\" \"$@\" -v -c \"$((max * 2))\" -b 1024 -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\" \"$B/berth-smtpd\"\n" ;
 
 /* Submission (587: STARTTLS then AUTH required) and smtps (465: implicit TLS, AUTH required), written
    when the instance has control/tlscert and control/tlskey. berth-tlsd -t checks the pairs, as the
@@ -147,6 +150,7 @@ static void service_dir (char const *name, char const *run, services const *sv, 
 #define SUB(sfx) (path.len = base, stralloc_cats(&path, sfx) && stralloc_0(&path) ? path.s : (strerr_diefu1sys(111, "allocate"), (char *)0))
   mkdir_own(SUB("/conf"), 0755, o) ;
   mkdir_own(SUB("/log"), 0755, o) ;
+  if (run == smtpd_run) mkdir_own(SUB("/slots"), 0755, o) ;  /* berth-smtpd's session locks */
   expand(&text, run, sv, ownername, name) ;
   file_default(SUB("/run"), text.s, 0755, o) ;
   file_default(SUB("/notification-fd"), NOTIFICATION_FD, 0644, o) ;

@@ -57,6 +57,7 @@ int main (void)
     smtpd_drop(&s, RP_HOME, "home") ;
   }
   smtpd_config(&s) ;
+  if (!smtpd_slot()) smtpd_drop(&s, RP_BUSY, "busy") ;
   smtpd_tls_init(&s) ;
   smtpd_puts(&s, RP_GREETING) ;
   smtpd_put(&s, s.greeting.s, s.greeting.len) ;

@@ -124,7 +124,9 @@ int smtpd_getcmd (smtpd *s)
     {
       char const *p = v[i].iov_base ;
       size_t n = v[i].iov_len ;
-      char const *nl = memchr(p, '\n', n) ;
+      char const *nl ;
+      if (!n) continue ;  /* an empty part may have a null base: no memchr on it (UB) */
+      nl = memchr(p, '\n', n) ;
       if (nl) { n = nl - p + 1 ; done = 1 ; }
       if (total < SMTPD_CMDLINE_MAX)
       {
@@ -136,6 +138,8 @@ int smtpd_getcmd (smtpd *s)
     }
     buffer_rseek(&s->in, used) ;
     if (done) break ;
+    /* a long line is skipped (500 at its end), but not forever: a stream without a newline ends here */
+    if (total > SMTPD_CMDLINE_DROP) smtpd_drop(s, RP_LINE_FLOOD, "line-flood") ;
   }
   if (total > SMTPD_CMDLINE_MAX) return 0 ;
   s->line.len-- ;

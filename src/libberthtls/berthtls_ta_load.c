@@ -47,16 +47,21 @@ static int add_cert (genalloc *tas, unsigned char const *der, size_t len)
     ta.pkey.key.rsa.nlen = pk->key.rsa.nlen ;
     ta.pkey.key.rsa.e = dup(pk->key.rsa.e, pk->key.rsa.elen) ;
     ta.pkey.key.rsa.elen = pk->key.rsa.elen ;
-    if (!ta.pkey.key.rsa.n || !ta.pkey.key.rsa.e) return -1 ;
+    if (!ta.pkey.key.rsa.n || !ta.pkey.key.rsa.e) goto err ;
   }
   else
   {
     ta.pkey.key.ec.curve = pk->key.ec.curve ;
     ta.pkey.key.ec.q = dup(pk->key.ec.q, pk->key.ec.qlen) ;
     ta.pkey.key.ec.qlen = pk->key.ec.qlen ;
-    if (!ta.pkey.key.ec.q) return -1 ;
+    if (!ta.pkey.key.ec.q) goto err ;
   }
-  return genalloc_append(br_x509_trust_anchor, tas, &ta) ? 0 : -1 ;
+  if (genalloc_append(br_x509_trust_anchor, tas, &ta)) return 0 ;
+ err:  /* nothing of this anchor is kept: free what was copied */
+  if (pk->key_type == BR_KEYTYPE_RSA) { free(ta.pkey.key.rsa.n) ; free(ta.pkey.key.rsa.e) ; }
+  else free(ta.pkey.key.ec.q) ;
+  stralloc_free(&dn) ;
+  return -1 ;
 }
 
 static int add_file (genalloc *tas, char const *file)

@@ -117,7 +117,7 @@ static int parse (int argc, char const *const *argv, opts *o)
         case 'b' :
           switch (arg[0])
           {
-            case 'm' : case 'p' : case 's' : case 'i' : if (!arg[1]) { o->mode = arg[0] ; break ; } /* fall through */
+            case 'm' : case 'p' : case 's' : case 'i' : if (!arg[1]) { o->mode = (unsigned char)arg[0] ; break ; } /* fall through */
             default : strerr_dief3x(100, "-b", arg, " is not supported") ;
           }
           break ;

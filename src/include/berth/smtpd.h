@@ -16,6 +16,7 @@
 #include <berth/smtpaddr.h>
 
 #define SMTPD_CMDLINE_MAX 1000        /* bytes, CRLF included (RFC 5321 minimum: 512) */
+#define SMTPD_CMDLINE_DROP (1UL << 22)  /* bytes without a newline in command mode: session ends */
 #define SMTPD_TEXTLINE_MAX 1000       /* bytes, CRLF included (RFC 5321 4.5.3.1.6) */
 #define SMTPD_RCPT_MAX 100            /* RFC 5321 4.5.3.1.8 minimum */
 #define SMTPD_HOPS_MAX 100            /* Received: + Delivered-To: lines allowed */
@@ -113,6 +114,9 @@ extern void smtpd_reply (smtpd *, char const *) ;  /* one full reply, CRLF added
 extern void smtpd_flush (smtpd *) ;
 extern void smtpd_exit (smtpd *, char const *reason) gccattr_noreturn ;
 extern void smtpd_drop (smtpd *, char const *reply, char const *reason) gccattr_noreturn ;
+
+/* slots.c */
+extern int smtpd_slot (void) ;                      /* 1 slot held or no limit, 0 all taken */
 
 /* config.c */
 extern void smtpd_config (smtpd *) ;

@@ -21,6 +21,8 @@
 #define RP_SESSION_TIME "421 4.4.2 session time limit reached, closing connection (#4.4.2)"
 #define RP_TOO_MANY_ERRORS "421 4.7.0 too many errors, closing connection (#4.7.0)"
 #define RP_BARE_LF "451 4.6.0 bare LF or bare CR in DATA refused, see RFC 5321 2.3.8 (#4.6.0)"
+#define RP_BUSY "421 4.3.2 too many sessions, try again later (#4.3.2)"
+#define RP_LINE_FLOOD "421 4.7.0 command line over 4 MiB without a newline, closing connection (#4.7.0)"
 #define RP_TEMP_CONFIG "421 4.3.0 unable to read configuration (#4.3.0)"
 #define RP_QQ_START "451 4.3.0 qq unable to start (#4.3.0)"
 #define RP_TOO_MANY_RCPTS "452 4.5.3 too many recipients (#4.5.3)"
