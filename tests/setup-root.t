@@ -48,6 +48,7 @@ is "$(perm bin/berth-queue)" "${P}q:$P 4711" "bin/berth-queue set-uid to the que
 is "$(perm bin/berth-smtpd)" "root:root 755" "the other programs owned by root"
 is "$(perm log/smtpd)" "${P}l:${P}nofiles 755" "log/smtpd owned by the log user"
 is "$(perm alias)" "${P}alias:${P}nofiles 755" "alias/ owned by the alias user"
+is "$(stat -c %U "$H/service/smtpd/slots")" "${P}d" "service/smtpd/slots (session locks) owned by the smtpd user"
 is "$(cat "$H/control/uidsmtpd") $(cat "$H/control/uidsend") $(cat "$H/control/uidalias")" \
   "$(id -u "${P}d") $(id -u "${P}q") $(id -u "${P}alias")" "control/uidsmtpd, uidsend, uidalias"
 grep -q "s6-envuidgid '${P}d' tcpserver -U" "$svc/smtpd/run"; ok $? "smtpd runs as ${P}d (tcpserver -U)"

@@ -150,7 +150,7 @@ static void service_dir (char const *name, char const *run, services const *sv, 
 #define SUB(sfx) (path.len = base, stralloc_cats(&path, sfx) && stralloc_0(&path) ? path.s : (strerr_diefu1sys(111, "allocate"), (char *)0))
   mkdir_own(SUB("/conf"), 0755, o) ;
   mkdir_own(SUB("/log"), 0755, o) ;
-  if (run == smtpd_run) mkdir_own(SUB("/slots"), 0755, o) ;  /* berth-smtpd's session locks */
+  if (run == smtpd_run) mkdir_own(SUB("/slots"), 0755, &r->smtpd) ;  /* berth-smtpd's session locks, taken as its own user */
   expand(&text, run, sv, ownername, name) ;
   file_default(SUB("/run"), text.s, 0755, o) ;
   file_default(SUB("/notification-fd"), NOTIFICATION_FD, 0644, o) ;
