@@ -21,7 +21,6 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <berth/smtpd.h>
-#include <berth/smtpd_replies.h>
 
 #ifndef FUZZ_PREFIX
 #define FUZZ_PREFIX ""   /* smtpdata.c starts every session with a transaction up to DATA */
@@ -244,17 +243,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 #ifdef FUZZ_DATA_MODEL
   model_ok = fuzz_data_model(&model, (char const *)data + 2, size - 2) ;
 #endif
-  if (!setjmp(jb))
-  {
-    for (;;)
-    {
-      int r = smtpd_getcmd(&s) ;
-      if (!r) smtpd_reply(&s, RP_LINE_TOO_LONG) ;
-      else if (r < 0) smtpd_reply(&s, RP_GARBAGE) ;
-      else smtpd_dispatch(&s, s.line.s, s.line.len) ;
-      if (s.errors >= SMTPD_ERRORS_MAX) smtpd_drop(&s, RP_TOO_MANY_ERRORS, "too-many-errors") ;
-    }
-  }
+  if (!setjmp(jb)) smtpd_loop(&s) ;
   check_replies(1) ;
   session_free() ;
   return 0 ;

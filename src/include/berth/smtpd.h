@@ -142,6 +142,8 @@ extern int smtpd_badmailfrom (smtpd const *, char const *addr, size_t len) ;
 extern int smtpd_literal_local (smtpd const *, char const *lit, size_t len) ;
 
 /* verbs.c, mailrcpt.c */
+/* Reads and runs commands until the session ends (smtpd_exit). */
+extern void smtpd_loop (smtpd *) gccattr_noreturn ;
 extern void smtpd_dispatch (smtpd *, char *line, size_t len) ;
 extern void smtpd_rset (smtpd *) ;
 extern void smtpd_mail (smtpd *, char const *arg, size_t len) ;
