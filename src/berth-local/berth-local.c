@@ -231,43 +231,38 @@ int main (int argc, char const *const *argv)
   l.dt = dt.s ; l.dtlen = dt.len ; l.rp = rp.s ; l.rplen = rp.len ; l.uf = uf.s ; l.uflen = uf.len ;
   for (size_t i = 0, j = 0 ; j < cmds.len ; j++)
   {
-    size_t k = j ;
-    char *line = cmds.s + i ;
+    char *arg ;
     int skip = 0 ;
+    unsigned int kind ;
     if (cmds.s[j] != '\n') continue ;
-    cmds.s[j] = 0 ;
-    while (k > i && (cmds.s[k-1] == ' ' || cmds.s[k-1] == '\t')) cmds.s[--k] = 0 ;
-    switch (line[0])
+    kind = qmail_line(cmds.s + i, j - i, &arg) ;
+    switch (kind)
     {
-      case 0 :
+      case QML_BLANK :
         if (!i) say_die(LOCAL_TEMP, "Uh-oh: first line of .qmail file is blank. (#4.2.1)", (char *)0) ;
         break ;
-      case '#' : break ;
-      case '.' :
-      case '/' :
+      case QML_COMMENT :
+      case QML_IGNORE : break ;
+      case QML_MBOX :
+      case QML_MAILDIR :
         nfile++ ;
         if (forwardonly) say_die(LOCAL_TEMP, "Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)", (char *)0) ;
-        if (cmds.s[k-1] == '/')
+        if (kind == QML_MAILDIR)
         {
-          if (doit) deliver_maildir(line, &l, (unsigned int)nfile) ; else say("maildir ", line, (char *)0) ;
+          if (doit) deliver_maildir(arg, &l, (unsigned int)nfile) ; else say("maildir ", arg, (char *)0) ;
         }
-        else if (doit) deliver_mbox(line, &l) ; else say("mbox ", line, (char *)0) ;
+        else if (doit) deliver_mbox(arg, &l) ; else say("mbox ", arg, (char *)0) ;
         break ;
-      case '|' :
+      case QML_PROG :
         nprog++ ;
         if (forwardonly) say_die(LOCAL_TEMP, "Uh-oh: .qmail has prog delivery but has x bit set. (#4.7.0)", (char *)0) ;
-        if (doit) skip = deliver_prog(line + 1) ; else say("program ", line + 1, (char *)0) ;
+        if (doit) skip = deliver_prog(arg) ; else say("program ", arg, (char *)0) ;
         break ;
-      case '+' :
-        if (!strcmp(line + 1, "list")) forwardonly = 1 ;
-        break ;
-      case '&' :
-        line++ ;
-        /* fall through */
+      case QML_LIST : forwardonly = 1 ; break ;
       default :
         nforward++ ;
-        if (doit) { if (!stralloc_catb(&fwd, line, strlen(line) + 1)) nomem() ; }
-        else say("forward ", line, (char *)0) ;
+        if (doit) { if (!stralloc_catb(&fwd, arg, strlen(arg) + 1)) nomem() ; }
+        else say("forward ", arg, (char *)0) ;
         break ;
     }
     i = j + 1 ;

@@ -25,6 +25,19 @@ extern void say_die (int e, ...) gccattr_noreturn ;
 /* Prints the strings and a newline on stdout. */
 extern void say (char const *s, ...) ;
 
+/* qmline.c: the kinds of .qmail lines */
+#define QML_BLANK 0
+#define QML_COMMENT 1
+#define QML_MBOX 2       /* starts with '.' or '/' */
+#define QML_MAILDIR 3    /* the same, ending in '/' */
+#define QML_PROG 4       /* "|command" */
+#define QML_LIST 5       /* "+list": forward-only from here on */
+#define QML_IGNORE 6     /* any other '+' line */
+#define QML_FORWARD 7    /* "&address" or "address" */
+/* s[0..len) is one line, s[len] its (writable) newline. NUL-terminates the line at len and over
+   its trailing blanks; *arg: the file, program or address. Returns QML_*. */
+extern unsigned int qmail_line (char *s, size_t len, char **arg) ;
+
 /* Rewinds the message (fd 0); dies 111 on error. */
 extern void mess_rewind (void) ;
 /* Copies the message from fd 0 (rewound) to fd. 0 ok, -1 read error, -2 write error. */

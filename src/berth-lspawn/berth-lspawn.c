@@ -139,26 +139,12 @@ void parse_jobs (state *st)
   size_t pos = 0 ;
   for (;;)
   {
-    size_t p = pos + 1 ;
-    char const *f[3] = { 0, 0, 0 } ;
-    unsigned int nrcpt = 0 ;
-    int complete = 0 ;
-    if (p > st->in.len) break ;
-    while (p < st->in.len)
-    {
-      if (!st->in.s[p]) { p++ ; complete = 1 ; break ; }
-      for (unsigned int k = 0 ; k < 3 ; k++)
-      {
-        char const *z = p < st->in.len ? memchr(st->in.s + p, 0, st->in.len - p) : 0 ;
-        if (!z) { p = st->in.len ; break ; }
-        if (!nrcpt) f[k] = st->in.s + p ;
-        p = z - st->in.s + 1 ;
-        if (k == 2) nrcpt++ ;
-      }
-    }
-    if (!complete) break ;
+    char const *f[3] ;
+    unsigned int nrcpt ;
+    size_t n = pos < st->in.len ? job_scan(st->in.s + pos, st->in.len - pos, f, &nrcpt) : 0 ;
+    if (!n) break ;
     if (nrcpt) start(st, (unsigned char)st->in.s[pos], f[0], f[1], f[2], nrcpt - 1) ;
-    pos = p ;
+    pos += n ;
   }
   if (pos)
   {

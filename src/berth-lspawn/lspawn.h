@@ -45,6 +45,10 @@ extern char lookup (lctx const *c, char const *lower, target *t, stralloc *sa, c
    argv: the 8 qmail-local arguments after "--". Returns the pid or -1. */
 extern pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd) ;
 
+/* One job at s[0..len) (slot byte first): its length when complete, else 0. f[0..2]: the first
+   recipient's id, sender and address (each NUL-terminated in s); *nrcpt: the recipients. */
+extern size_t job_scan (char const *s, size_t len, char const **f, unsigned int *nrcpt) ;
+
 /* Appends a result record (code, sanitised text, NUL) to sa. 1 or 0 (out of memory). */
 extern int result_cat (stralloc *sa, char code, char const *s, size_t len) ;
 

@@ -73,8 +73,8 @@ int conn_write (rconn *c, char const *s, size_t len, unsigned int secs)
   return 1 ;
 }
 
-/* Reads one whole reply into c->lines. Returns its code, or 0 (errno set) on a drop,
-   a timeout, or a garbled reply. */
+/* Reads one whole reply into c->lines (a NUL in a line becomes '?'). Returns its code, or 0
+   (errno set) on a drop, a timeout, or a garbled reply. */
 unsigned int conn_reply (rconn *c, unsigned int secs)
 {
   tain deadline ;
@@ -94,6 +94,8 @@ unsigned int conn_reply (rconn *c, unsigned int secs)
     if (len && line[len-1] == '\n') len-- ;
     if (len && line[len-1] == '\r') len-- ;
     if (!smtpc_reply_line(line, len, &code, &more)) return (errno = EPROTO, 0) ;
+    /* c->lines separates lines by NUL: a NUL inside a line would split it into two */
+    for (size_t i = 0 ; i < len ; i++) if (!line[i]) line[i] = '?' ;
     if (!n) first = code ;
     else if (code != first) return (errno = EPROTO, 0) ;
     if (!stralloc_catb(&c->lines, line, len) || !stralloc_0(&c->lines)) return 0 ;

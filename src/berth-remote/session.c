@@ -65,13 +65,7 @@ static int hello (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
   code = ok ? conn_reply(c, TIMEOUT(cfg, TO_EHLO)) : 0 ;
   if (code && OK2(code))
   {
-    size_t i = strlen(c->lines.s) + 1 ;
-    while (i < c->lines.len)
-    {
-      size_t len = strlen(c->lines.s + i) ;
-      if (len > 4) smtpc_ehlo_line(caps, c->lines.s + i + 4, len - 4) ;
-      i += len + 1 ;
-    }
+    smtpc_ehlo_reply(caps, c->lines.s, c->lines.len) ;
     stralloc_free(&sa) ;
     return 1 ;
   }

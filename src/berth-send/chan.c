@@ -118,11 +118,10 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
   int over = lifetime_over(c, MSG(c, m)->birth, c->now) ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    size_t len = strlen(p) ;
-    char code = len ? p[0] : RES_DEFER ;
-    char const *text = len ? p + 1 : "" ;
-    size_t tlen = len ? len - 1 : 0 ;
-    if (tlen > TEXT_MAX) tlen = TEXT_MAX ;
+    char code ;
+    char const *text ;
+    size_t tlen ;
+    result_record(&p, &code, &text, &tlen) ;
     if (code == RES_FAIL) bounce_append(c, m, rs[i], BOUNCE_PERM, text, tlen) ;
     else if (code != RES_OK && over)
     {
@@ -135,18 +134,16 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
       }
     }
     if (code == RES_OK || code == RES_FAIL || over) done[ndone++] = rs[i] ;
-    p += len + 1 ;
   }
   state_mark(c, m, done, ndone) ;
   p = rec ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    size_t len = strlen(p) ;
-    char code = len ? p[0] : RES_DEFER ;
-    char const *text = len ? p + 1 : "" ;
-    size_t tlen = len ? len - 1 : 0 ;
+    char code ;
+    char const *text ;
+    size_t tlen ;
     rcpt *rc = RCPT(c, m, rs[i]) ;
-    if (tlen > TEXT_MAX) tlen = TEXT_MAX ;
+    result_record(&p, &code, &text, &tlen) ;
     if (code == RES_OK) { rc->st = RC_DONE ; logres(c, ch, m, rs[i], "sent", text, tlen) ; }
     else if (code == RES_FAIL || over) { rc->st = RC_DONE ; logres(c, ch, m, rs[i], "bounced", text, tlen) ; }
     else
@@ -156,7 +153,6 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
       logres(c, ch, m, rs[i], "deferred", text, tlen) ;
       delay_maybe(c, m, rs[i], text, tlen) ;
     }
-    p += len + 1 ;
   }
   MSG(c, m)->ninflight -= n ;
   MSG(c, m)->npending -= ndone ;
@@ -184,15 +180,13 @@ int chan_results (ctx *c, unsigned int ch)
   while (pos < h->in.len)
   {
     unsigned char s = h->in.s[pos] ;
-    size_t n, i = pos + 1, need ;
+    size_t n ;
     if (s >= SLOTS_MAX || !h->slots[s].used)
       strerr_dief3x(111, "protocol error from the ", h->name, " spawner: unknown slot") ;
-    need = genalloc_len(uint32_t, &h->slots[s].rcpts) ;
-    for (n = 0 ; n < need && i < h->in.len ; i++)
-      if (!h->in.s[i]) n++ ;
-    if (n < need) break ;
+    n = result_len(h->in.s + pos, h->in.len - pos, genalloc_len(uint32_t, &h->slots[s].rcpts)) ;
+    if (!n) break ;
     job_done(c, ch, s, h->in.s + pos + 1) ;
-    pos = i ;
+    pos += n ;
   }
   if (pos)
   {

@@ -186,6 +186,12 @@ extern void scan_todo (ctx *) ;
 extern void scan_state (ctx *) ;
 extern void scan_clean (ctx *) ;
 
+/* result.c. result_len: the length of the result at s[0..len) (slot byte, then need records)
+   when complete, else 0. result_record: the record at *p (NUL-terminated): its code (RES_DEFER
+   when empty) and text (capped at TEXT_MAX); *p moves past it. */
+extern size_t result_len (char const *s, size_t len, size_t need) ;
+extern void result_record (char const **p, char *code, char const **text, size_t *tlen) ;
+
 /* chan.c */
 extern void chan_dispatch (ctx *, unsigned int ch) ;
 extern int chan_results (ctx *, unsigned int ch) ;

@@ -62,12 +62,5 @@ int main (void)
   smtpd_puts(&s, RP_GREETING) ;
   smtpd_put(&s, s.greeting.s, s.greeting.len) ;
   smtpd_puts(&s, RP_GREETING_END "\r\n") ;
-  for (;;)
-  {
-    int r = smtpd_getcmd(&s) ;
-    if (!r) smtpd_reply(&s, RP_LINE_TOO_LONG) ;
-    else if (r < 0) smtpd_reply(&s, RP_GARBAGE) ;
-    else smtpd_dispatch(&s, s.line.s, s.line.len) ;
-    if (s.errors >= SMTPD_ERRORS_MAX) smtpd_drop(&s, RP_TOO_MANY_ERRORS, "too-many-errors") ;
-  }
+  smtpd_loop(&s) ;
 }

@@ -6,12 +6,10 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/uio.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/buffer.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
-#include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <skalibs/unix-timed.h>
 #include <berth/smtpd.h>
@@ -106,46 +104,4 @@ int smtpd_fill (smtpd *s)
     if (!r) smtpd_exit(s, "eof") ;
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) smtpd_exit(s, "read-error") ;
   }
-}
-
-int smtpd_getcmd (smtpd *s)
-{
-  size_t total = 0 ;
-  int nul = 0 ;
-  s->line.len = 0 ;
-  for (;;)
-  {
-    struct iovec v[2] ;
-    size_t i, used = 0 ;
-    int done = 0 ;
-    if (buffer_isempty(&s->in)) smtpd_fill(s) ;
-    buffer_rpeek(&s->in, v) ;
-    for (i = 0 ; i < 2 && !done ; i++)
-    {
-      char const *p = v[i].iov_base ;
-      size_t n = v[i].iov_len ;
-      char const *nl ;
-      if (!n) continue ;  /* an empty part may have a null base: no memchr on it (UB) */
-      nl = memchr(p, '\n', n) ;
-      if (nl) { n = nl - p + 1 ; done = 1 ; }
-      if (total < SMTPD_CMDLINE_MAX)
-      {
-        size_t k = n ;
-        if (k > SMTPD_CMDLINE_MAX - total) k = SMTPD_CMDLINE_MAX - total ;
-        if (!stralloc_catb(&s->line, p, k)) smtpd_drop(s, RP_NOMEM, "nomem") ;
-      }
-      total += n ; used += n ;
-    }
-    buffer_rseek(&s->in, used) ;
-    if (done) break ;
-    /* a long line is skipped (500 at its end), but not forever: a stream without a newline ends here */
-    if (total > SMTPD_CMDLINE_DROP) smtpd_drop(s, RP_LINE_FLOOD, "line-flood") ;
-  }
-  if (total > SMTPD_CMDLINE_MAX) return 0 ;
-  s->line.len-- ;
-  if (s->line.len && s->line.s[s->line.len - 1] == '\r') s->line.len-- ;
-  if (memchr(s->line.s, 0, s->line.len)) nul = 1 ;
-  if (!stralloc_0(&s->line)) smtpd_drop(s, RP_NOMEM, "nomem") ;
-  s->line.len-- ;
-  return nul ? -1 : 1 ;
 }

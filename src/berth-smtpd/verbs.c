@@ -1,5 +1,5 @@
 /* ISC license. */
-/* The verb table, the capability table, and the small verbs.
+/* The command loop, the verb table, the capability table, and the small verbs.
    Trust: the command line is the peer's; it is NUL-terminated and at most SMTPD_CMDLINE_MAX. */
 
 #include <string.h>
@@ -163,4 +163,16 @@ void smtpd_dispatch (smtpd *s, char *line, size_t len)
       return ;
     }
   smtpd_reply(s, RP_UNKNOWN) ;
+}
+
+void smtpd_loop (smtpd *s)
+{
+  for (;;)
+  {
+    int r = smtpd_getcmd(s) ;
+    if (!r) smtpd_reply(s, RP_LINE_TOO_LONG) ;
+    else if (r < 0) smtpd_reply(s, RP_GARBAGE) ;
+    else smtpd_dispatch(s, s->line.s, s->line.len) ;
+    if (s->errors >= SMTPD_ERRORS_MAX) smtpd_drop(s, RP_TOO_MANY_ERRORS, "too-many-errors") ;
+  }
 }

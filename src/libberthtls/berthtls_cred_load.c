@@ -19,7 +19,11 @@ static void objs_free (genalloc *g)
 {
   berthtls_pemobj *o = genalloc_s(berthtls_pemobj, g) ;
   size_t n = genalloc_len(berthtls_pemobj, g) ;
-  for (size_t i = 0 ; i < n ; i++) { memset(o[i].data, 0, o[i].len) ; free(o[i].data) ; }
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    if (o[i].data) memset(o[i].data, 0, o[i].len) ;   /* an empty object has no data */
+    free(o[i].data) ;
+  }
   genalloc_free(berthtls_pemobj, g) ;
 }
 

@@ -43,6 +43,7 @@ int berthtls_pem_read (char const *file, genalloc *objs)
         size_t n = strlen(br_pem_decoder_name(&pc)) ;
         if (n >= sizeof obj.name) n = sizeof obj.name - 1 ;
         memcpy(obj.name, br_pem_decoder_name(&pc), n) ; obj.name[n] = 0 ;
+        if (inobj) stralloc_free(&cur) ;
         cur = stralloc_zero ;
         br_pem_decoder_setdest(&pc, &append, &cur) ;
         inobj = 1 ;
@@ -50,8 +51,8 @@ int berthtls_pem_read (char const *file, genalloc *objs)
       }
       case BR_PEM_END_OBJ :
         if (!inobj) break ;
-        inobj = 0 ;
         if (cur.len == (size_t)-1 >> 1) { errno = ENOMEM ; e = -1 ; goto end ; }
+        inobj = 0 ;
         obj.data = (unsigned char *)cur.s ; obj.len = cur.len ;
         if (!genalloc_append(berthtls_pemobj, objs, &obj)) { stralloc_free(&cur) ; e = -1 ; goto end ; }
         break ;
@@ -59,9 +60,10 @@ int berthtls_pem_read (char const *file, genalloc *objs)
       default : break ;
     }
   }
-  if (inobj) { stralloc_free(&cur) ; e = BERTHTLS_ERR_PEM ; }
+  if (inobj) e = BERTHTLS_ERR_PEM ;
   else if (!genalloc_len(berthtls_pemobj, objs)) e = BERTHTLS_ERR_NOPEM ;
  end:
+  if (inobj) stralloc_free(&cur) ;   /* an object cut short, by the end or an error */
   if (sa.s) memset(sa.s, 0, sa.len) ;  /* may hold a private key */
   stralloc_free(&sa) ;
   return e ;

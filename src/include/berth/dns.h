@@ -42,6 +42,9 @@ extern int dns_setup (struct __res_state *rs, char const *server, unsigned int t
    (dns_mx with names in sa, or dns_addr). DNS_OK, DNS_NODATA, DNS_NXDOMAIN or DNS_TEMP. */
 extern int dns_query (struct __res_state *rs, char const *name, int type, stralloc *sa, genalloc *out) ;
 
+/* Parses one reply buf[0..n) to a query of type: its records appended as dns_query does, *cname
+   (NS_MAXDNAME bytes) set to a CNAME target, or "". DNS_OK, DNS_NODATA or DNS_TEMP (garbled). */
+extern int dns_answer_parse (unsigned char const *buf, int n, int type, stralloc *sa, genalloc *out, char *cname) ;
 /* MX records of name (CNAMEs followed), appended to mxs; names appended to sa.
    A lone "MX 0 ." gives DNS_NULLMX; a "." among other MXes is dropped. */
 extern int dns_mx (struct __res_state *rs, char const *name, stralloc *sa, genalloc *mxs) ;

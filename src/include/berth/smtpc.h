@@ -30,6 +30,9 @@ extern int smtpc_reply_line (char const *s, size_t len, unsigned int *code, int 
 
 /* One EHLO reply line's text (after "250-" or "250 "), not the first (greeting) line. */
 extern void smtpc_ehlo_line (smtpc_caps *caps, char const *s, size_t len) ;
+/* Every EHLO reply line after the first through smtpc_ehlo_line; lines: each line
+   NUL-terminated (the last one too), CRLF removed, len bytes in all. */
+extern void smtpc_ehlo_reply (smtpc_caps *caps, char const *lines, size_t len) ;
 
 /* The DATA encoding. State starts at SMTPC_ENC_BOL. Every stored line end (LF, CRLF, or a bare
    CR) becomes CRLF, a line starting with '.' gets another '.'; other bytes unchanged.

@@ -104,7 +104,7 @@ struct smtpd_s
   unsigned int nrcpt ;
 } ;
 
-/* io.c */
+/* io.c, getcmd.c */
 extern void smtpd_io_init (smtpd *) ;
 extern int smtpd_fill (smtpd *) ;                  /* 1 data; dies on timeout, EOF, error */
 extern int smtpd_getcmd (smtpd *) ;  /* 1 line in s->line (NUL-terminated); 0 too long; -1 NUL in it */
@@ -146,6 +146,8 @@ extern int smtpd_badmailfrom (smtpd const *, char const *addr, size_t len) ;
 extern int smtpd_literal_local (smtpd const *, char const *lit, size_t len) ;
 
 /* verbs.c, mailrcpt.c */
+/* Reads and runs commands until the session ends (smtpd_exit). */
+extern void smtpd_loop (smtpd *) gccattr_noreturn ;
 extern void smtpd_dispatch (smtpd *, char *line, size_t len) ;
 extern void smtpd_rset (smtpd *) ;
 extern void smtpd_mail (smtpd *, char const *arg, size_t len) ;

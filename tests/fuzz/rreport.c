@@ -1,0 +1,37 @@
+/* ISC license. */
+/* libFuzzer target: the remote report protocol (berth-rspawn turning a qmail-remote report into
+   spawn records, rreport_records) and the remote job framing (rjob_scan). The first byte picks
+   the recipient count and the exit status; the records must be exactly n, each K/Z/D, printable,
+   capped. */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <skalibs/stralloc.h>
+#include <berth/rreport.h>
+
+int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
+{
+  stralloc out = STRALLOC_ZERO ;
+  char const *s = (char const *)data + 1 ;
+  unsigned int n, k = 0, nj = 0 ;
+  size_t pos = 0 ;
+  long j ;
+  if (!size) return 0 ;
+  n = data[0] >> 1 ;
+  if (!rreport_records(&out, s, size - 1, data[0] & 1, n)) abort() ;
+  while (pos < out.len)
+  {
+    char const *z = memchr(out.s + pos, 0, out.len - pos) ;
+    if (!z) abort() ;
+    if (out.s[pos] != 'K' && out.s[pos] != 'Z' && out.s[pos] != 'D') abort() ;
+    if ((size_t)(z - (out.s + pos)) > RREPORT_TEXT_MAX + 1) abort() ;
+    for (char const *p = out.s + pos + 1 ; p < z ; p++) if ((unsigned char)*p < 32 || *p == 127) abort() ;
+    pos = z - out.s + 1 ; k++ ;
+  }
+  if (k != n) abort() ;
+  j = rjob_scan((char const *)data, size, &nj) ;
+  if (j > 0 && ((size_t)j > size || data[j-1] || !nj)) abort() ;
+  stralloc_free(&out) ;
+  return 0 ;
+}
