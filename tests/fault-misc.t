@@ -2,6 +2,7 @@
 # Faults outside the processes: unreadable control files (berth-smtpd, berth-send, berth-lspawn,
 # berth-remote), a missing Maildir, a peer that hangs before its greeting. Each is a temporary
 # failure: nothing bounced, nothing lost, and the message is delivered once the fault is gone
+# (a hung local program is killed at control/timeoutlocal)
 # (berth-send retries at once on SIGALRM). Full disks: queue-codes.t and local-full.t.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/remote-lib.sh"
@@ -43,6 +44,7 @@ HANG=$T_PID
 wait_listen 127.0.0.1 "$P" || { echo "Bail out! sink did not start"; exit 1; }
 ctl smtproutes ":[127.0.0.1]:$P"; own "$C/smtproutes"
 ctl timeoutremote 1; own "$C/timeoutremote"
+ctl timeoutlocal 2; own "$C/timeoutlocal"
 (cd "$BERTH_HOME" && exec setsid $( [ "$(id -u)" = 0 ] && echo s6-setuidgid "$TESTUSER" ) berth-start 2>>"$T_DIR/send.log") &
 SEND=$!; echo "$SEND" >> "$T_DIR/pids"
 inject () { # inject RCPT SUBJECT
@@ -87,6 +89,20 @@ until_deferred postmaster@test.example
 mv "$BERTH_HOME/alias/Maildir.away" "$BERTH_HOME/alias/Maildir"
 until_delivered nomaildir
 is "$(count nomaildir)" 1 "delivered once the Maildir is back"
+
+# 6. a local delivery that hangs (a .qmail program that never exits): killed with its whole process
+# group at control/timeoutlocal, deferred, delivered once the .qmail is fixed.
+hq=$BERTH_HOME/alias/.qmail-hang
+printf '|exec sleep 3171\n' > "$hq"; own "$hq"; chmod 644 "$hq"
+inject hang@test.example hanglocal
+until_deferred hang@test.example
+[ "$(deferred hang@test.example)" -ge 1 ]; ok $? "hanging .qmail program: deferred ($(grep "rcpt=hang@" "$T_DIR/send.log" | sed -n 's/.*text=//p' | head -n 1))"
+grep "rcpt=hang@" "$T_DIR/send.log" | grep -q 'timed out after 2 seconds'; ok $? "the deferral says it timed out"
+n=0; while [ $n -lt 30 ] && pgrep -f 'sleep 3171' >/dev/null; do sleep 0.1; n=$((n + 1)); done
+pgrep -f 'sleep 3171' >/dev/null; is $? 1 "the hung program was killed"
+printf './Maildir/\n' > "$hq"
+until_delivered hanglocal
+is "$(count hanglocal)" 1 "delivered once the .qmail is fixed"
 
 is "$(bounced)" 0 "no fault produced a bounce"
 q=$BERTH_HOME/queue

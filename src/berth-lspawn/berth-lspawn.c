@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
+#include <skalibs/types.h>
 #include <berth/qq.h>
 #include <berth/queue.h>
 #include "lspawn.h"
@@ -64,7 +66,15 @@ static void finish (state *st, unsigned char slot, int wstat)
   if (j->fd >= 0) { drain(j) ; if (j->fd >= 0) { fd_close(j->fd) ; j->fd = -1 ; } }
   s = j->out.s ; len = j->out.len ;
   while (len && j->out.s[len-1] == '\n') len-- ;
-  if (WIFSIGNALED(wstat))
+  if (j->timedout)
+  {
+    char fmt[UINT_FMT] ;
+    size_t n = uint_fmt(fmt, st->timeout) ;
+    if (!stralloc_copys(&j->out, "Delivery timed out after ") || !stralloc_catb(&j->out, fmt, n)
+     || !stralloc_cats(&j->out, " seconds. (#4.3.0)")) strerr_diefu1sys(111, "allocate") ;
+    code = RESULT_TEMP ; s = j->out.s ; len = j->out.len ;
+  }
+  else if (WIFSIGNALED(wstat))
   {
     code = RESULT_TEMP ; s = "berth-local crashed. (#4.3.0)" ; len = strlen(s) ;
   }
@@ -76,7 +86,7 @@ static void finish (state *st, unsigned char slot, int wstat)
   }
   if (!len && code != RESULT_OK) { s = "Unable to run berth-local: no report. (#4.3.0)" ; len = strlen(s) ; }
   put_result(slot, code, s, len, j->extra) ;
-  j->pid = 0 ; j->out.len = 0 ; j->extra = 0 ;
+  j->pid = 0 ; j->out.len = 0 ; j->extra = 0 ; j->timedout = 0 ;
   st->running-- ;
 }
 
@@ -127,7 +137,8 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
     goto end ;
   }
   ndelay_on(p[0]) ;
-  j->fd = p[0] ; j->extra = extra ; j->out.len = 0 ;
+  j->fd = p[0] ; j->extra = extra ; j->out.len = 0 ; j->timedout = 0 ;
+  tain_addsec_g(&j->deadline, st->timeout) ;
   st->running++ ;
  end:
   stralloc_free(&sa) ;
@@ -163,4 +174,28 @@ void reap (state *st)
     for (unsigned int i = 0 ; i < SLOTS ; i++)
       if (st->jobs[i].pid == pid) { finish(st, i, wstat) ; break ; }
   }
+}
+
+/* Kills (the whole process group: berth-local and its programs) every delivery past its deadline;
+   its result is a deferral, written when its exit is reaped. Sets *next to the earliest deadline
+   still running; 0 when there is none. */
+int expire (state *st, tain *next)
+{
+  int have = 0 ;
+  if (!st->timeout) return 0 ;
+  for (unsigned int i = 0 ; i < SLOTS ; i++)
+  {
+    job *j = st->jobs + i ;
+    if (!j->pid || j->timedout) continue ;
+    if (!tain_less(&STAMP, &j->deadline))
+    {
+      strerr_warnw1x("a local delivery ran past control/timeoutlocal: killed") ;
+      kill(-j->pid, SIGKILL) ;
+      kill(j->pid, SIGKILL) ;
+      j->timedout = 1 ;
+      continue ;
+    }
+    if (!have || tain_less(&j->deadline, next)) { *next = j->deadline ; have = 1 ; }
+  }
+  return have ;
 }

@@ -2,6 +2,7 @@
 /* berth-lspawn's setup and event loop (the job logic is in berth-lspawn.c). */
 
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
@@ -69,6 +70,12 @@ static void setup (state *st, char const *argv0)
   if (!st->dflt.len && !stralloc_copys(&st->dflt, DEFAULT_DELIVERY)) strerr_diefu1sys(111, "allocate") ;
   if (!stralloc_0(&st->dflt)) strerr_diefu1sys(111, "allocate") ;
   if (control_readline(&st->me, "control/me", "localhost") < 0) strerr_diefu1sys(111, "read control/me") ;
+  {
+    unsigned long u ;
+    if (control_readulong(&u, "control/timeoutlocal", TIMEOUT_LOCAL_DEFAULT) <= 0 || u > UINT_MAX / 2)
+      strerr_dief1x(111, "control/timeoutlocal is unreadable or not a number of seconds") ;
+    st->timeout = u ;
+  }
 }
 
 int main (int argc, char const *const *argv)
@@ -90,6 +97,8 @@ int main (int argc, char const *const *argv)
   {
     unsigned int n = 0 ;
     int r ;
+    tain deadline ;
+    int timed = expire(&st, &deadline) ;
     x[n].fd = sfd ; x[n].events = IOPAUSE_READ ; n++ ;
     if (!eof) { x[n].fd = 0 ; x[n].events = IOPAUSE_READ ; n++ ; }
     for (unsigned int i = 0 ; i < SLOTS ; i++)
@@ -97,7 +106,7 @@ int main (int argc, char const *const *argv)
       {
         x[n].fd = st.jobs[i].fd ; x[n].events = IOPAUSE_READ ; who[n] = i ; n++ ;
       }
-    r = iopause_g(x, n, 0) ;
+    r = iopause_g(x, n, timed ? &deadline : 0) ;
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
     for (unsigned int k = eof ? 1 : 2 ; k < n ; k++)
       if (x[k].revents) drain(st.jobs + who[k]) ;

@@ -30,7 +30,12 @@ static void child_die (char const *a, char const *b)
 pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd)
 {
   pid_t pid = fork() ;
-  if (pid) return pid ;
+  if (pid)
+  {
+    if (pid > 0) setpgid(pid, pid) ;   /* also done by the child: whichever runs first */
+    return pid ;
+  }
+  setpgid(0, 0) ;   /* berth-local and its programs: one group, killed whole at the timeout */
   if (fd_move(0, messfd) < 0 || fd_move(1, outfd) < 0 || fd_copy(2, 1) < 0) _exit(EXIT_TEMP) ;
   sig_blocknone() ;
   sig_restore(SIGPIPE) ;

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 #include <skalibs/stralloc.h>
+#include <skalibs/tai.h>
 #include "lspawn.h"
 
 #define USAGE "berth-lspawn"
@@ -13,6 +14,7 @@
 #define READ_CHUNK 4096
 #define LOCAL_PROG "berth-local"
 #define DEFAULT_DELIVERY "./Maildir/"
+#define TIMEOUT_LOCAL_DEFAULT 1000   /* seconds; Postfix's command_time_limit */
 
 typedef struct job_s job, *job_ref ;
 struct job_s
@@ -20,6 +22,8 @@ struct job_s
   pid_t pid ;         /* 0: free */
   int fd ;            /* berth-local's output, or -1 */
   unsigned int extra ;/* recipients beyond the first: refused */
+  int timedout ;      /* killed at its deadline */
+  tain deadline ;
   stralloc out ;
 } ;
 
@@ -31,6 +35,7 @@ struct state_s
   stralloc dflt ;
   stralloc me ;
   stralloc in ;
+  unsigned int timeout ;   /* control/timeoutlocal: seconds a delivery may run (0: no limit) */
   unsigned int running ;
   job jobs[SLOTS] ;
 } ;
@@ -38,5 +43,6 @@ struct state_s
 extern void drain (job *) ;
 extern void parse_jobs (state *) ;
 extern void reap (state *) ;
+extern int expire (state *, tain *) ;
 
 #endif

@@ -63,6 +63,7 @@ static ctl const table[] =
   { "plusdomain", K_LINE, "me", "berth-inject: domain replacing a trailing +" },
   { "bouncemode", K_LINE, "MIME report", "berth-bounce: qsbmf for qmail's plain-text bounces" },
   { "delaywarning", K_NUM, "0", "seconds before a delayed-delivery notice (0: none)" },
+  { "timeoutlocal", K_NUM, "1000", "seconds a local delivery may run before it is killed" },
   { "timeoutsmtpdsession", K_NUM, "3600", "berth-smtpd's longest session, seconds" },
   { "checkpassword", K_LINE, 0, "berth-smtpd's checkpassword program for AUTH" },
   { "requiretls", K_LINE, 0, "present: berth-smtpd refuses MAIL before STARTTLS" },
