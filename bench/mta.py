@@ -66,8 +66,8 @@ def proc_cpu(pid):
         return 0.0
 
 
-def children(pid):
-    """Direct children of PID, as (pid, comm)."""
+def proc_table():
+    """Every process now, as (pid, ppid, comm)."""
     out = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -75,12 +75,24 @@ def children(pid):
         try:
             with open("/proc/%s/stat" % d) as f:
                 s = f.read()
-            comm = s[s.index("(") + 1:s.rindex(")")]
-            ppid = int(s.rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError):
+            out.append((int(d), int(s.rsplit(")", 1)[1].split()[1]), s[s.index("(") + 1:s.rindex(")")]))
+        except (OSError, ValueError, IndexError):
             continue
-        if ppid == pid:
-            out.append((int(d), comm))
+    return out
+
+
+def children(pid, table=None):
+    """Direct children of PID, as (pid, comm)."""
+    return [(p, c) for p, pp, c in (table or proc_table()) if pp == pid]
+
+
+def descendants(pid):
+    """Every process below PID, as (pid, comm)."""
+    t, out, todo = proc_table(), [], [pid]
+    while todo:
+        kids = children(todo.pop(), t)
+        out += kids
+        todo += [p for p, _ in kids]
     return out
 
 
@@ -179,7 +191,7 @@ class Berth:
                        env=self.env, check=True)
 
     def session_pids(self):
-        return [p for p, _ in children(self.smtpd.pid)]
+        return descendants(self.smtpd.pid)
 
     def stop(self):
         self.hold()
@@ -276,6 +288,10 @@ maillog_file_prefixes = {P}
         wait_port(self.port)
 
     def _reload(self, qmgr):
+        # Held (no qmgr): no inflow tokens come back, and smtpd would wait in_flow_delay (1 s)
+        # per message; it is off only while delivery is held.
+        subprocess.run(["postconf", "-c", self.dir + "/etc", "-e", "in_flow_delay = %s" % ("1s" if qmgr else "0s")],
+                       check=True)
         self._master_cf(qmgr)
         self._postfix("reload")
 
@@ -307,7 +323,7 @@ maillog_file_prefixes = {P}
 
     def session_pids(self):
         m = self.master_pid()
-        return [p for p, c in children(m) if c in ("smtpd", "cleanup", "trivial-rewrite")] if m else []
+        return [(p, c) for p, c in children(m) if c in ("smtpd", "cleanup", "trivial-rewrite")] if m else []
 
     def stop(self):
         if self.running:

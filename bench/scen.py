@@ -130,8 +130,8 @@ def drain(m, n):
     p = source(m, n, "user@" + m.domain)
     p.wait(LIMIT)
     check_source(p, "inject")
+    m.release()   # returns when the scheduler process exists (Postfix: after the reload)
     t0 = time.time()
-    m.release()
     pid, end = 0, t0 + LIMIT
     hwm = cpu = 0
     while count_files(m.maildir) < n and time.time() < end:
@@ -148,16 +148,16 @@ def drain(m, n):
 
 
 def session_rss(m, size):
-    """Peak RSS of one SMTP session: the sum over the session's processes (berth: tcpserver's
-    children, berth-smtpd and berth-queue; Postfix: smtpd, cleanup, trivial-rewrite) of each one's
-    VmHWM, sampled every millisecond while the session runs. Postfix is restarted first so its
-    reused processes start fresh."""
+    """Peak RSS of one SMTP session: for each program of the session (berth: berth-smtpd and
+    berth-queue, tcpserver's children; Postfix: smtpd, cleanup, trivial-rewrite), the largest
+    VmHWM among its processes, sampled every millisecond while the session runs; summed over the
+    programs. Postfix is restarted first so that its reused processes start fresh."""
     peaks, stop = {}, threading.Event()
 
     def sample():
         while not stop.is_set():
-            for pid in m.session_pids():
-                peaks[pid] = max(peaks.get(pid, 0), proc_status(pid, "VmHWM"))
+            for pid, comm in m.session_pids():
+                peaks[comm] = max(peaks.get(comm, 0), proc_status(pid, "VmHWM"))
             time.sleep(0.001)
     th = threading.Thread(target=sample)
     th.start()
