@@ -3,7 +3,8 @@
 # the delivery path (released, until the Maildir holds every message).
 import os, signal, subprocess, time
 from mta import count_files, children
-from scen import clear_maildir, source, check_source, LIMIT
+import scen
+from scen import clear_maildir, source, check_source
 
 CALLS = "fsync,fdatasync,execve"
 
@@ -55,7 +56,7 @@ def cost(m, n, tmp):
     a = os.path.join(tmp, m.name + "-accept.strace")
     s = attach(tree(m), a)
     p = source(m, n, "user@" + m.domain)
-    p.wait(LIMIT)
+    p.wait(scen.LIMIT)
     check_source(p, "cost")
     detach(s)
     d = os.path.join(tmp, m.name + "-deliver.strace")
@@ -65,7 +66,7 @@ def cost(m, n, tmp):
     else:
         s = attach(tree(m), d)
         m.release()
-    end = time.time() + LIMIT
+    end = time.time() + scen.LIMIT
     while count_files(m.maildir) < n and time.time() < end:
         time.sleep(0.05)
     if m.name == "berth":
