@@ -123,13 +123,16 @@ def fanout(m, n):
 
 
 def drain(m, n):
-    """Scenario 6: n messages injected while delivery is held; release; time to drain, and the
-    scheduler's peak RSS (VmHWM, kB) and CPU seconds. Leaves delivery running."""
+    """Scenario 6: n messages injected while delivery is held (the accept rate without delivery);
+    release; time to drain, and the scheduler's peak RSS (VmHWM, kB) and CPU seconds. Leaves
+    delivery running."""
     clear_maildir(m)
     m.hold()
+    t = time.time()
     p = source(m, n, "user@" + m.domain)
     p.wait(LIMIT)
     check_source(p, "inject")
+    inject = n / (time.time() - t)
     m.release()   # returns when the scheduler process exists (Postfix: after the reload)
     t0 = time.time()
     pid, end = 0, t0 + LIMIT
@@ -144,7 +147,7 @@ def drain(m, n):
         hwm, cpu = max(hwm, proc_status(pid, "VmHWM")), max(cpu, proc_cpu(pid))
     if count_files(m.maildir) < n:
         raise RuntimeError("%s: drain: %d of %d delivered" % (m.name, count_files(m.maildir), n))
-    return {"drain": n / t, "hwm": hwm, "cpu": cpu}
+    return {"drain": n / t, "hwm": hwm, "cpu": cpu, "inject": inject}
 
 
 def session_rss(m, size):
