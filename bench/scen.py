@@ -137,7 +137,10 @@ def drain(m, n):
     t0 = time.time()
     pid, end = 0, t0 + LIMIT
     hwm = cpu = 0
+    first = None
     while count_files(m.maildir) < n and time.time() < end:
+        if first is None and count_files(m.maildir):
+            first = time.time() - t0
         pid = pid or m.scheduler_pid()
         if pid:
             hwm, cpu = max(hwm, proc_status(pid, "VmHWM")), max(cpu, proc_cpu(pid))
@@ -147,7 +150,7 @@ def drain(m, n):
         hwm, cpu = max(hwm, proc_status(pid, "VmHWM")), max(cpu, proc_cpu(pid))
     if count_files(m.maildir) < n:
         raise RuntimeError("%s: drain: %d of %d delivered" % (m.name, count_files(m.maildir), n))
-    return {"drain": n / t, "hwm": hwm, "cpu": cpu, "inject": inject}
+    return {"drain": n / t, "hwm": hwm, "cpu": cpu, "inject": inject, "first": t if first is None else first}
 
 
 def session_rss(m, size):

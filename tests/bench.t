@@ -10,7 +10,7 @@ t_start 150
 BERTH_NO_NETNS=1 "$PY" "$BERTH_TOP/bench/run" --smoke >"$T_DIR/out" 2>"$T_DIR/err"
 ok $? "bench/run --smoke exits 0"
 [ -s "$T_DIR/err" ] && diag "$(head -n 5 "$T_DIR/err")"
-is "$(grep -c '^| [1-7] ' "$T_DIR/out")" 18 "the table has every scenario's row"
+is "$(grep -c '^| [1-7] ' "$T_DIR/out")" 19 "the table has every scenario's row"
 # every row: a number for berth and for postfix
 is "$(grep '^| [1-7] ' "$T_DIR/out" | awk -F'|' '$3 !~ /[0-9]/ || $4 !~ /[0-9]/' | wc -l)" 0 "both sides measured in every row"
 grep -q '^#   berth accept path, per message: .*berth-queue fsync' "$T_DIR/out"; ok $? "strace says which berth program fsyncs"
