@@ -78,6 +78,11 @@ check-unit: all $(UNIT_BINS)
 run: deps all
 	@sh package/run-instance
 
+# Benchmarks against a private Postfix (root, loopback): the short version; `bench/run --full`
+# for the issue's sizes. See doc/performance.md.
+bench: all
+	@/usr/bin/python3 bench/run
+
 install: all
 	@sh package/install "$(DESTDIR)" "$(or $(PREFIX),/usr/local)"
 

@@ -1,0 +1,358 @@
+# bench/mta.py: the two mail systems under test, each a private instance on loopback.
+#   Berth:   berth-setup instance, tcpserver + berth-smtpd, berth-start (berth-send + spawners).
+#   Postfix: Debian's postfix with its own main.cf/master.cf/queue (never the system MTA);
+#            outbound mail goes to error:, except the relay domain, routed to the sink.
+# Both deliver local mail into a Maildir. "Held" delivery: berth without berth-send running,
+# Postfix without its qmgr in master.cf (mail waits in queue/incoming). Runs as root; the
+# instances belong to nobody. Every process started here is in a process group we kill at the end.
+import os, signal, socket, subprocess, time
+
+USER = "nobody"
+FROM = "bench@example.org"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_port(port, limit=20.0):
+    end = time.time() + limit
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nothing listens on 127.0.0.1:%d" % port)
+
+
+def count_files(d):
+    try:
+        return len(os.listdir(d))
+    except FileNotFoundError:
+        return 0
+
+
+def tree_count(d):
+    n = 0
+    for _, _, files in os.walk(d):
+        n += len(files)
+    return n
+
+
+def proc_status(pid, key):
+    """A kB value of /proc/PID/status (VmHWM, VmRSS), 0 when gone."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def proc_cpu(pid):
+    """utime + stime of PID in seconds, 0 when gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError):
+        return 0.0
+
+
+def proc_table():
+    """Every process now, as (pid, ppid, comm)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                s = f.read()
+            out.append((int(d), int(s.rsplit(")", 1)[1].split()[1]), s[s.index("(") + 1:s.rindex(")")]))
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def children(pid, table=None):
+    """Direct children of PID, as (pid, comm)."""
+    return [(p, c) for p, pp, c in (table or proc_table()) if pp == pid]
+
+
+def descendants(pid):
+    """Every process below PID, as (pid, comm)."""
+    t, out, todo = proc_table(), [], [pid]
+    while todo:
+        kids = children(todo.pop(), t)
+        out += kids
+        todo += [p for p, _ in kids]
+    return out
+
+
+class Procs:
+    """Every long-running process group we start, for cleanup."""
+    def __init__(self):
+        self.groups = []
+
+    def start(self, argv, **kw):
+        p = subprocess.Popen(argv, start_new_session=True, stdin=subprocess.DEVNULL, **kw)
+        self.groups.append(p.pid)
+        return p
+
+    def add_group(self, pgid):
+        self.groups.append(pgid)
+
+    def killall(self):
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for g in self.groups:
+                try:
+                    os.killpg(g, sig)
+                except OSError:
+                    pass
+            if sig == signal.SIGTERM:
+                time.sleep(0.2)
+        for g in self.groups:
+            try:
+                os.waitpid(g, os.WNOHANG)
+            except OSError:
+                pass
+        self.groups = []
+
+
+def stop_group(p, procs, limit=60):
+    """TERM a process we started (its group), wait, then KILL."""
+    try:
+        os.killpg(p.pid, signal.SIGTERM)
+    except OSError:
+        pass
+    try:
+        p.wait(limit)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+    if p.pid in procs.groups:
+        procs.groups.remove(p.pid)
+
+
+class Berth:
+    name = "berth"
+    domain = "test.example"
+
+    def __init__(self, top, tmp, procs, sink_port):
+        self.top, self.procs = top, procs
+        self.bin = os.path.join(top, "bin")
+        self.home = os.path.join(tmp, "berth")
+        self.port = free_port()
+        self.env = dict(os.environ, BERTH_HOME=self.home, PATH=self.bin + ":/usr/bin:/bin:/usr/sbin:/sbin")
+        subprocess.run([self.bin + "/berth-setup", "-u", USER, "-n", self.domain, "-p", str(self.port),
+                        self.home], check=True, env=self.env, stdout=subprocess.DEVNULL)
+        c = self.home + "/control/"
+        with open(c + "smtproutes", "w") as f:
+            f.write("sink.test:127.0.0.1:%d\n" % sink_port)
+        with open(self.home + "/alias/.qmail-default", "w") as f:
+            f.write("./Maildir/\n")
+        self.maildir = self.home + "/alias/Maildir/new"
+        self.smtpd = self.send = None
+
+    def start(self, hold=False):
+        self.smtpd = self.procs.start(
+            ["s6-setuidgid", USER, "env", "RELAYCLIENT=", "tcpserver", "-HR", "-c", "100", "-l", self.domain,
+             "127.0.0.1", str(self.port), self.bin + "/berth-smtpd"],
+            env=self.env, stderr=open(self.home + "/smtpd.log", "ab"))
+        wait_port(self.port)
+        if not hold:
+            self.release()
+
+    def release(self, wrap=()):
+        """Start delivery (berth-start; its pid becomes berth-send's, the scheduler)."""
+        self.send = self.procs.start(list(wrap) + ["s6-setuidgid", USER, self.bin + "/berth-start"],
+                                     env=self.env, stderr=open(self.home + "/send.log", "ab"))
+
+    def hold(self):
+        if self.send:
+            stop_group(self.send, self.procs)
+            self.send = None
+
+    def scheduler_pid(self):
+        return self.send.pid if self.send else 0
+
+    def queued(self):
+        return tree_count(self.home + "/queue/mess")
+
+    def sendmail(self, rcpts, data):
+        subprocess.run(["s6-setuidgid", USER, self.bin + "/sendmail", "-f", FROM] + rcpts, input=data,
+                       env=self.env, check=True)
+
+    def rss_port(self):
+        """A second tcpserver whose berth-smtpd runs under GNU time: each session appends its
+        peak RSS (kB, the largest of berth-smtpd and the berth-queue it waited for) to rss.log."""
+        if not getattr(self, "rss", None):
+            self.rss = free_port()
+            self.procs.start(["s6-setuidgid", USER, "env", "RELAYCLIENT=", "tcpserver", "-HR", "-l", self.domain,
+                              "127.0.0.1", str(self.rss), "/usr/bin/time", "-a", "-o", self.home + "/rss.log",
+                              "-f", "%M", self.bin + "/berth-smtpd"],
+                             env=self.env, stderr=open(self.home + "/smtpd.log", "ab"))
+            with open(self.home + "/rss.log", "w"):
+                pass
+            os.chown(self.home + "/rss.log", int(subprocess.check_output(["id", "-u", USER])), -1)
+            wait_port(self.rss)
+        return self.rss
+
+    def stop(self):
+        self.hold()
+        if self.smtpd:
+            stop_group(self.smtpd, self.procs)
+            self.smtpd = None
+
+
+MASTER = ["pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup",
+          "rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce",
+          "defer unix - - n - 0 bounce", "trace unix - - n - 0 bounce", "verify unix - - n - 1 verify",
+          "flush unix n - n 1000? 0 flush", "proxymap unix - - n - - proxymap", "smtp unix - - n - - smtp",
+          "relay unix - - n - - smtp", "showq unix n - n - - showq", "error unix - - n - - error",
+          "retry unix - - n - - error", "discard unix - - n - - discard", "local unix - n n - - local",
+          "virtual unix - n n - - virtual", "anvil unix - - n - 1 anvil", "scache unix - - n - 1 scache",
+          "postlog unix-dgram n - n - 1 postlogd"]
+QMGR = "qmgr unix n - n 300 1 qmgr"
+
+
+class Postfix:
+    name = "postfix"
+    domain = "pf.test"
+
+    def __init__(self, top, tmp, procs, sink_port):
+        self.procs = procs
+        self.dir = P = os.path.join(tmp, "postfix")
+        self.port = free_port()
+        for d in ("etc", "queue", "data", "mail"):
+            os.makedirs(os.path.join(P, d))
+        uid, gid = int(subprocess.check_output(["id", "-u", USER])), int(subprocess.check_output(["id", "-g", USER]))
+        os.chown(P + "/data", int(subprocess.check_output(["id", "-u", "postfix"])), -1)
+        os.chown(P + "/mail", uid, gid)
+        with open(P + "/etc/main.cf", "w") as f:
+            f.write("""compatibility_level = 3.6
+queue_directory = {P}/queue
+data_directory = {P}/data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = pf.test
+mydestination =
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+smtpd_peername_lookup = no
+smtp_dns_support_level = disabled
+default_transport = error:outbound mail disabled
+relay_transport = error:outbound mail disabled
+transport_maps = inline:{{ sink.test=smtp:[127.0.0.1]:{sink} }}
+alias_maps =
+alias_database =
+relay_domains = sink.test
+virtual_mailbox_domains = pf.test
+virtual_mailbox_base = {P}/mail
+virtual_mailbox_maps = static:box/
+virtual_uid_maps = static:{uid}
+virtual_gid_maps = static:{gid}
+virtual_minimum_uid = 1
+message_size_limit = 40000000
+smtpd_recipient_limit = 2000
+maillog_file = {P}/maillog
+maillog_file_prefixes = {P}
+""".format(P=P, sink=sink_port, uid=uid, gid=gid))
+        self.maildir = P + "/mail/box/new"
+        self.running = False
+
+    def _master_cf(self, qmgr):
+        with open(self.dir + "/etc/master.cf", "w") as f:
+            f.write("127.0.0.1:%d inet n - n - - smtpd\n" % self.port)
+            for s in MASTER + ([QMGR] if qmgr else []):
+                f.write(s + "\n")
+
+    def _postfix(self, *args):
+        # postfix(1) is silent without a tty: script(1) gives it one
+        subprocess.run(["script", "-qc", "postfix -c '%s/etc' %s" % (self.dir, " ".join(args)), "/dev/null"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                       timeout=60)
+
+    def master_pid(self):
+        try:
+            with open(self.dir + "/queue/pid/master.pid") as f:
+                return int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def start(self, hold=False):
+        self._master_cf(not hold)
+        self._postfix("start")
+        m = self.master_pid()
+        if not m:
+            raise RuntimeError("postfix did not start (see %s/maillog)" % self.dir)
+        self.procs.add_group(m)   # master calls setsid(): its children share its group
+        self.running = True
+        wait_port(self.port)
+
+    def _reload(self, qmgr):
+        # Held (no qmgr): no inflow tokens come back, and smtpd would wait in_flow_delay (1 s)
+        # per message; it is off only while delivery is held.
+        subprocess.run(["postconf", "-c", self.dir + "/etc", "-e", "in_flow_delay = %s" % ("1s" if qmgr else "0s")],
+                       check=True)
+        self._master_cf(qmgr)
+        os.kill(self.master_pid(), signal.SIGHUP)   # what `postfix reload` does, without its checks
+
+    def release(self, wrap=()):
+        """Returns when qmgr runs (after the SIGHUP, Postfix's master takes up to 2 s here)."""
+        self._reload(True)
+        end = time.time() + 10
+        while not self.scheduler_pid() and time.time() < end:
+            time.sleep(0.005)
+
+    def hold(self):
+        self._reload(False)
+        end = time.time() + 10
+        while self.scheduler_pid() and time.time() < end:
+            time.sleep(0.05)
+
+    def scheduler_pid(self):
+        m = self.master_pid()
+        for p, comm in children(m) if m else []:
+            if comm == "qmgr":
+                return p
+        return 0
+
+    def queued(self):
+        return sum(tree_count(self.dir + "/queue/" + q) for q in ("maildrop", "incoming", "active", "deferred"))
+
+    def sendmail(self, rcpts, data):
+        subprocess.run(["/usr/sbin/sendmail", "-C", self.dir + "/etc", "-f", FROM] + rcpts, input=data,
+                       check=True)
+
+    def rss_port(self):
+        return self.port
+
+    def session_pids(self):
+        m = self.master_pid()
+        return [(p, c) for p, c in children(m) if c in ("smtpd", "cleanup", "trivial-rewrite")] if m else []
+
+    def stop(self):
+        if self.running:
+            m = self.master_pid()
+            self._postfix("stop")
+            end = time.time() + 10
+            while m and os.path.exists("/proc/%d" % m) and time.time() < end:
+                time.sleep(0.05)
+            if m:
+                try:
+                    os.killpg(m, signal.SIGKILL)
+                except OSError:
+                    pass
+                if m in self.procs.groups:
+                    self.procs.groups.remove(m)
+            self.running = False
