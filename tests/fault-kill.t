@@ -35,7 +35,12 @@ start_send
 killone () {
   n=0
   while [ $n -lt 150 ]; do
-    p=$(pgrep -g "$SEND" -x "$1" | head -n 1)
+    if [ "$1" = berth-local ]; then
+      # a delivery runs in its own process group (killed whole at control/timeoutlocal): it is
+      # a child of berth-lspawn
+      l=$(pgrep -g "$SEND" -x berth-lspawn | head -n 1)
+      p=$([ -n "$l" ] && pgrep -P "$l" | head -n 1)
+    else p=$(pgrep -g "$SEND" -x "$1" | head -n 1); fi
     [ -n "$p" ] && kill -KILL "$p" 2>/dev/null && { echo "$1" >> "$T_DIR/killed"; return 0; }
     sleep 0.02; n=$((n + 1))
   done

@@ -1,5 +1,6 @@
 #!/bin/sh
-# SIGKILL berth-send, both spawners and any running berth-local (the whole process group) at
+# SIGKILL berth-send, both spawners and any running berth-local (the set's process group, and the
+# deliveries' own groups) at
 # random moments while 300 messages flow to a Maildir; restart each time. Every message must be
 # delivered at least once; duplicates (the window between a delivery and its record) are counted.
 . "$BERTH_TOP/tests/lib.sh"
@@ -26,6 +27,8 @@ while [ $kills -lt 8 ]; do
   # each kill must hit a running berth-send: wait (bounded) for this start's log line first
   wait_until 10 started || break
   sleep "$(awk -v s="$$$kills" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() * 0.6 }')"
+  # running deliveries first (each in its own process group, a child of berth-lspawn), then the set
+  l=$(pgrep -g "$SEND" -x berth-lspawn | head -n 1); [ -n "$l" ] && pkill -KILL -P "$l"
   /bin/kill -KILL -- "-$SEND" 2>/dev/null && kills=$((kills + 1))
   wait "$SEND" 2>/dev/null
   start_send
