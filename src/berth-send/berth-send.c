@@ -109,7 +109,7 @@ static void drain (int fd)
 int main (int argc, char const *const *argv)
 {
   stralloc ctlin = STRALLOC_ZERO ;
-  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO } ;
+  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0 } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
@@ -159,7 +159,8 @@ int main (int argc, char const *const *argv)
       if (!c.ch[CHAN_LOCAL].busy && !c.ch[CHAN_REMOTE].busy) break ;
       if (c.now >= l.termdeadline) { status(&c, "stop-timeout") ; break ; }
     }
-    else
+    msgs_sync(&c) ;
+    if (!l.term)
       for (unsigned int ch = 0 ; ch < CHAN_N ; ch++) chan_dispatch(&c, ch) ;
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
       if (!chan_flush(&c, ch)) strerr_diefu3sys(111, "write jobs to the ", c.ch[ch].name, " spawner") ;
@@ -185,7 +186,7 @@ int main (int argc, char const *const *argv)
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
       if (x[ri[ch]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT) && !chan_results(&c, ch))
       {
-        if (l.term) { status(&c, "spawner-gone") ; return 0 ; }
+        if (l.term) { msgs_sync(&c) ; status(&c, "spawner-gone") ; return 0 ; }
         strerr_diefu3sys(111, "read results from the ", c.ch[ch].name, " spawner") ;
       }
     if (!l.term && c.now >= l.next_scan)
@@ -200,6 +201,7 @@ int main (int argc, char const *const *argv)
       l.next_clean = c.now + SEND_CLEAN_MS ;
     }
   }
+  msgs_sync(&c) ;
   status(&c, "exit") ;
   return 0 ;
 }

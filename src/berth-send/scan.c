@@ -29,9 +29,22 @@ static int listdir (char const *dir, stralloc *names)
 void scan_todo (ctx *c)
 {
   stralloc names = STRALLOC_ZERO ;
+  size_t j = 0 ;
   if (listdir(QUEUE_TODO, &names))
-    for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
-      if (!bouncer_blocks(names.s + i) && !delay_blocks(names.s + i)) state_preprocess(c, names.s + i) ;
+  {
+    /* keep the names not blocked, in place, then preprocess them in batches */
+    for (size_t i = 0 ; i < names.len ;)
+    {
+      size_t len = strlen(names.s + i) + 1 ;
+      if (!bouncer_blocks(names.s + i) && !delay_blocks(names.s + i))
+      {
+        memmove(names.s + j, names.s + i, len) ;
+        j += len ;
+      }
+      i += len ;
+    }
+    state_preprocess_list(c, names.s, j) ;
+  }
   stralloc_free(&names) ;
 }
 
