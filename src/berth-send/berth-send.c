@@ -109,7 +109,7 @@ static void drain (int fd)
 int main (int argc, char const *const *argv)
 {
   stralloc ctlin = STRALLOC_ZERO ;
-  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0 } ;
+  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .fsnames = 0 } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
@@ -134,6 +134,12 @@ int main (int argc, char const *const *argv)
   mkdir_maybe(QUEUE_STATE) ;
   mkdir_maybe(QUEUE_BOUNCE) ;
   mkdir_maybe(QUEUE_DELAY) ;
+  {
+    int fd = open(QUEUE_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+    if (fd < 0) strerr_diefu2sys(111, "open ", QUEUE_STATE) ;
+    c.fsnames = queue_fsync_names(fd) ;
+    fd_close(fd) ;
+  }
   l.cfd = ctl_init() ;
   conf_read(&c, 0) ;
   c.bounceprog = bouncer_prog() ;

@@ -1,8 +1,9 @@
 /* ISC license. */
 /* Preprocessing (S4 -> S5, doc/send-state.md): todo/<id> becomes state/<id>, in batches. Each
-   state file is written and fsynced; then one fsync of state/ for the whole batch; then every
-   todo/<id> of the batch is unlinked and todo/ fsynced once; only then are the recipients
-   scheduled. A batch costs one fsync per message and two per batch.
+   state file is created afresh and fsynced; then one fsync of state/ for the whole batch (none
+   on ext4 and xfs, where the new file's fsync made its name durable: queue_fsync_names); then
+   every todo/<id> of the batch is unlinked and todo/ fsynced once; only then are the recipients
+   scheduled. A batch costs one fsync per message and one or two per batch.
    Trust: todo/ files are written by berth-queue (queue owner); the envelope is checked again. */
 
 #include <errno.h>
@@ -35,9 +36,13 @@ static void prep_free (prep *p)
   stralloc_free(&p->st) ;
 }
 
+/* A new file every time (a partial one from an earlier run goes first), so that its fsync
+   covers its name where queue_fsync_names says so. */
 static int writesync (char const *fn, char const *s, size_t len)
 {
-  int fd = open(fn, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
+  int fd ;
+  if (unlink(fn) < 0 && errno != ENOENT) return 0 ;
+  fd = open(fn, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) ;
   if (fd < 0) return 0 ;
   if (allwrite(fd, s, len) < len || fd_sync(fd) < 0) { fd_close(fd) ; return 0 ; }
   fd_close(fd) ;
@@ -139,7 +144,7 @@ static size_t batch (ctx *c, char const *names, size_t len, genalloc *ps)
     n++ ;
   }
   p = genalloc_s(prep, ps) ;
-  if (n && queue_syncdir(QUEUE_STATE) < 0)
+  if (n && !c->fsnames && queue_syncdir(QUEUE_STATE) < 0)
   {
     strerr_warnwu2sys("sync ", QUEUE_STATE) ;
     for (size_t j = 0 ; j < n ; j++) prep_free(p + j) ;

@@ -132,6 +132,7 @@ struct ctx_s
   char const *bounceprog ;   /* berth-bounce's path (read-only after start) */
   genalloc bouncepids ;      /* pid_t: berth-bounce processes running */
   unsigned char messdirty ;  /* mess/ has unlinks not yet fsynced (msgs_sync) */
+  unsigned char fsnames ;    /* queue_fsync_names: a new state file's fsync makes its name durable */
 } ;
 
 #define MSG(c, m) (genalloc_s(msg, &(c)->msgs) + (m))
