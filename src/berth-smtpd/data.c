@@ -215,6 +215,7 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
   if (d.toolong) { txfail(s, &q, RP_TEXT_TOO_LONG, "line-too-long", d.size) ; return ; }
   if (d.toobig) { txfail(s, &q, RP_SIZE, "databytes", d.size) ; return ; }
   if (d.hops > SMTPD_HOPS_MAX) { txfail(s, &q, RP_LOOP, "loop", d.size) ; return ; }
+  q.failed = d.writeerr ;
   r = smtpd_qq_finish(s, &q, &s->tmp, qid, sizeof qid) ;
   if (r < 0) smtpd_drop(s, RP_NOMEM, "nomem") ;
   smtpd_reply(s, s->tmp.s) ;

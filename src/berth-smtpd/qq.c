@@ -65,6 +65,8 @@ int smtpd_qq_start (smtpd const *s, smtpd_qq *q)
 {
   int m[2], e[2], r[2], id[2] ;
   char fmt[UINT_FMT] ;
+  if (s->qdirect) return smtpd_qd_start(q) ;
+  q->direct = q->failed = 0 ;
   if (pipe2(m, O_CLOEXEC) < 0) return 0 ;
   if (pipe2(e, O_CLOEXEC) < 0) goto errm ;
   if (pipe2(r, O_CLOEXEC) < 0) goto erre ;
@@ -109,6 +111,7 @@ static void closeall (smtpd_qq *q)
 /* Closing the envelope pipe before its final NUL makes berth-queue give up (qmail-queue: 54). */
 void smtpd_qq_abort (smtpd_qq *q)
 {
+  if (q->direct) { smtpd_qd_abort(q) ; return ; }
   closeall(q) ;
   if (q->pid > 0) waitqq(q) ;
 }
@@ -147,6 +150,15 @@ int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t q
   char const *t ;
   size_t tlen, i ;
   int code ;
+  if (q->direct)
+  {
+    code = smtpd_qd_finish(s, q) ;
+    memcpy(qid, q->id, qidmax < QUEUE_ID_MAX ? qidmax : QUEUE_ID_MAX) ;
+    qid[qidmax - 1] = 0 ;
+    if (code) qid[0] = 0 ;
+    tlen = 0 ;
+    goto reply ;
+  }
   close(q->msgfd) ; q->msgfd = -1 ;
   {
     int ok = 1 ;
@@ -171,6 +183,7 @@ int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t q
   }
   tlen = readall(q->errfd, custom, SMTPD_CUSTOM_MAX) ;
   closeall(q) ;
+ reply:
   reply->len = 0 ;
   if (code == QQ_OK)
   {
