@@ -91,6 +91,7 @@ static void handle_signals (ctx *c, loop *l)
 static uint64_t next_deadline (ctx *c, loop const *l)
 {
   uint64_t t = l->term ? l->termdeadline : (l->next_scan < l->next_clean ? l->next_scan : l->next_clean) ;
+  if (!l->term && todo_pending(c)) return c->now ;
   if (!l->term)
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
     {
@@ -109,7 +110,7 @@ static void drain (int fd)
 int main (int argc, char const *const *argv)
 {
   stralloc ctlin = STRALLOC_ZERO ;
-  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .fsnames = 0 } ;
+  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .todoscan = 0 } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
@@ -166,6 +167,7 @@ int main (int argc, char const *const *argv)
       if (c.now >= l.termdeadline) { status(&c, "stop-timeout") ; break ; }
     }
     msgs_sync(&c) ;
+    if (!l.term) todo_step(&c) ;
     if (!l.term)
       for (unsigned int ch = 0 ; ch < CHAN_N ; ch++) chan_dispatch(&c, ch) ;
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)

@@ -26,26 +26,46 @@ static int listdir (char const *dir, stralloc *names)
   return 1 ;
 }
 
-void scan_todo (ctx *c)
+/* One batch from the current listing of todo/; todo/ is listed again only once that listing is
+   used up and a scan was asked for (trigger, timer, child exit). A large todo/ is thus taken in
+   batches between turns of the main loop, and deliveries start with the first batch. */
+void todo_step (ctx *c)
 {
-  stralloc names = STRALLOC_ZERO ;
-  size_t j = 0 ;
-  if (listdir(QUEUE_TODO, &names))
+  size_t i, k = 0 ;
+  if (c->todopos >= c->todo.len)
   {
-    /* keep the names not blocked, in place, then preprocess them in batches */
-    for (size_t i = 0 ; i < names.len ;)
+    size_t j = 0 ;
+    if (!c->todoscan) return ;
+    c->todoscan = 0 ;
+    c->todopos = 0 ;
+    if (!listdir(QUEUE_TODO, &c->todo)) { c->todo.len = 0 ; return ; }
+    /* keep the names not blocked, in place */
+    for (i = 0 ; i < c->todo.len ;)
     {
-      size_t len = strlen(names.s + i) + 1 ;
-      if (!bouncer_blocks(names.s + i) && !delay_blocks(names.s + i))
+      size_t len = strlen(c->todo.s + i) + 1 ;
+      if (!bouncer_blocks(c->todo.s + i) && !delay_blocks(c->todo.s + i))
       {
-        memmove(names.s + j, names.s + i, len) ;
+        memmove(c->todo.s + j, c->todo.s + i, len) ;
         j += len ;
       }
       i += len ;
     }
-    state_preprocess_list(c, names.s, j) ;
+    c->todo.len = j ;
   }
-  stralloc_free(&names) ;
+  for (i = c->todopos ; i < c->todo.len && k < PREP_BATCH ; k++) i += strlen(c->todo.s + i) + 1 ;
+  state_preprocess_list(c, c->todo.s + c->todopos, i - c->todopos) ;
+  c->todopos = i ;
+}
+
+int todo_pending (ctx const *c)
+{
+  return c->todopos < c->todo.len || c->todoscan ;
+}
+
+void scan_todo (ctx *c)
+{
+  c->todoscan = 1 ;
+  todo_step(c) ;
 }
 
 void scan_state (ctx *c)

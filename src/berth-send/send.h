@@ -132,6 +132,9 @@ struct ctx_s
   char const *bounceprog ;   /* berth-bounce's path (read-only after start) */
   genalloc bouncepids ;      /* pid_t: berth-bounce processes running */
   unsigned char messdirty ;  /* mess/ has unlinks not yet fsynced (msgs_sync) */
+  stralloc todo ;            /* names of the last listing of todo/ (scan.c) */
+  size_t todopos ;           /* the next one to preprocess */
+  unsigned char todoscan ;   /* list todo/ again once the listing is used up */
   unsigned char fsnames ;    /* queue_fsync_names: a new state file's fsync makes its name durable */
 } ;
 
@@ -194,6 +197,8 @@ extern void bounce_append (ctx *, uint32_t m, uint32_t r, char status, char cons
 
 /* scan.c */
 extern void scan_todo (ctx *) ;
+extern void todo_step (ctx *) ;
+extern int todo_pending (ctx const *) ;
 extern void scan_state (ctx *) ;
 extern void scan_clean (ctx *) ;
 
