@@ -24,7 +24,7 @@
 #define ST_END 5
 #define ST_BARE 6
 
-#define QBUF_SIZE 65536
+#define QBUF_SIZE 16384   /* the peer's reads come 8 KiB at a time: a larger buffer only costs resident memory */
 
 /* Where the header scanner is in the current line of the header block. */
 #define HS_START 0        /* at the start of a line */
