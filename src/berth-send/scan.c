@@ -52,7 +52,14 @@ void todo_step (ctx *c)
     }
     c->todo.len = j ;
   }
-  for (i = c->todopos ; i < c->todo.len && k < PREP_BATCH ; k++) i += strlen(c->todo.s + i) + 1 ;
+  {
+    /* a turn spent preprocessing leaves finished delivery slots idle: keep it short when the
+       channels already have work waiting in memory */
+    size_t limit = PREP_BATCH ;
+    for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
+      if (genalloc_len(hent, &c->ch[ch].heap) > 2 * c->conc[ch]) limit = PREP_BATCH_BUSY ;
+    for (i = c->todopos ; i < c->todo.len && k < limit ; k++) i += strlen(c->todo.s + i) + 1 ;
+  }
   state_preprocess_list(c, c->todo.s + c->todopos, i - c->todopos) ;
   c->todopos = i ;
 }

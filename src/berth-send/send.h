@@ -187,7 +187,8 @@ extern void state_mark (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
 extern void state_hint (ctx *, uint32_t m) ;
 
 /* prep.c: preprocessing, in batches (one fsync of state/ and one of todo/ per batch) */
-#define PREP_BATCH 256
+#define PREP_BATCH 64         /* messages preprocessed per turn of the main loop */
+#define PREP_BATCH_BUSY 8     /* ... when recipients already wait in memory: deliveries first */
 extern void state_preprocess_list (ctx *, char const *names, size_t len) ;
 extern int state_preprocess (ctx *, char const *id) ;
 
