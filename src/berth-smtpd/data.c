@@ -159,6 +159,7 @@ static void step (smtpd *s, dstate *d, char c)
 static void txfail (smtpd *s, smtpd_qq *q, char const *reply, char const *reason, uint64_t size)
 {
   smtpd_qq_abort(q) ;
+  s->qd = 0 ;
   smtpd_reply(s, reply) ;
   smtpd_log_tx(s, "refused", 0, size, reason) ;
   smtpd_rset(s) ;
@@ -184,6 +185,7 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
     smtpd_rset(s) ;
     return ;
   }
+  s->qd = &q ;   /* smtpd_exit withdraws an in-process message cut by the peer (qdirect.c) */
   buffer_init(&d.q, &buffer_write, q.msgfd, qbuf, sizeof qbuf) ;
   if (!smtpd_received(s, &s->tmp)) smtpd_drop(s, RP_NOMEM, "nomem") ;
   if (buffer_put(&d.q, s->tmp.s, s->tmp.len) < 0) d.writeerr = 1 ;
@@ -221,5 +223,6 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
   smtpd_reply(s, s->tmp.s) ;
   if (r) s->naccepted++ ;
   smtpd_log_tx(s, r ? "accepted" : "refused", qid[0] ? qid : 0, d.size, r ? 0 : s->tmp.s) ;
+  s->qd = 0 ;
   smtpd_rset(s) ;
 }

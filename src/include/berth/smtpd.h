@@ -68,6 +68,7 @@ struct smtpd_s
   char const *relayclient ;
   char const *queueprog ;
   int qdirect ;                 /* no $QMAILQUEUE and we own the queue: smtpd_qd_* */
+  struct smtpd_qq_s *qd ;       /* during DATA: the queue transaction, withdrawn by smtpd_exit */
   stralloc qqpath ;
   int requiretls ;             /* control/requiretls or $REQUIRETLS: MAIL needs TLS */
   int requireauth ;            /* control/requireauth or $REQUIREAUTH: MAIL needs AUTH */
