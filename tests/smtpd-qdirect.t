@@ -49,5 +49,10 @@ while time.time() < deadline:
 say(not left, "a cut DATA leaves nothing in mess/ or intd/ (%s)" % left)
 PY
 while IFS="$(printf '\t')" read -r st desc; do ok "$st" "$desc"; done < "$T_DIR/py.out"
-grep -q 'event=tx .*status=accepted' "$T_DIR/smtpd.log"; ok $? "the accepted transaction is logged"
+line=$(grep 'event=tx .*status=accepted' "$T_DIR/smtpd.log")
+[ -n "$line" ]; ok $? "the accepted transaction is logged"
+# sid=s<sec>.<usec>.<smtpd pid>.<n>, qid=<sec>.<usec>.<writer's pid>: the same process wrote it
+spid=$(echo "$line" | sed -n 's/.* sid=s[0-9]*\.[0-9]*\.\([0-9]*\)\..*/\1/p')
+qpid=$(echo "$line" | sed -n 's/.* qid=[0-9]*\.[0-9]*\.\([0-9]*\).*/\1/p')
+[ -n "$spid" ] && [ "$spid" = "$qpid" ]; ok $? "berth-smtpd wrote the queue files itself (pid $spid, queue id pid $qpid)"
 t_done
