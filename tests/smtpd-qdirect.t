@@ -8,7 +8,7 @@ t_start 40
 t_instance
 if [ "$(id -u)" = 0 ]; then setuid="s6-setuidgid $TESTUSER"; else setuid=; fi
 port=$(free_port)
-t_bg ${STRACE_T:-} $setuid tcpserver -HRl0 127.0.0.1 "$port" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/smtpd.log"
+t_bg $setuid tcpserver -HRl0 127.0.0.1 "$port" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/smtpd.log"
 wait_port "$port" || { echo "Bail out! tcpserver did not start"; exit 1; }
 Q=$BERTH_HOME/queue
 export port Q
