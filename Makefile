@@ -54,6 +54,11 @@ build/$(1).a: $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c))
 endef
 $(foreach l,$(filter-out libberth,$(notdir $(wildcard src/lib*))),$(eval $(call lib_rule,$(l))))
 
+# berth-local without its main: berth-lspawn runs local_main in a forked child when not root.
+build/liblocal.a: $(filter-out build/berth-local/main.o,$(patsubst src/%.c,build/%.o,$(wildcard src/berth-local/*.c)))
+	@rm -f $@
+	ar rcs $@ $^
+
 define prog_rule
 bin/$(1): $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c)) $(filter build/%.a,$(call EXTRA_LIBS,$(1))) build/libberth.a conf-ld
 	@mkdir -p bin

@@ -8,6 +8,9 @@
 command -v tcpserver >/dev/null || skip_all "tcpserver (ucspi-tcp-ipv6) not installed"
 t_start 60
 t_instance
+# berth-queue as its own process (the multi-user path; a single-user berth-smtpd otherwise writes
+# the queue itself: smtpd-qdirect.t)
+QMAILQUEUE=$BERTH_TOP/bin/berth-queue; export QMAILQUEUE
 # its own session: the berth-queue processes to kill are found with pgrep -s, never by name alone
 smtpd_listen setsid -c 20 -HRl0
 SID=$T_PID

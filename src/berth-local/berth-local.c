@@ -144,7 +144,7 @@ static void count_print (unsigned long f, unsigned long fw, unsigned long p, uns
   if (qp) { d[ulong_fmt(d, qp)] = 0 ; say("qp ", d, (char *)0) ; }
 }
 
-int main (int argc, char const *const *argv)
+int local_main (int argc, char const *const *argv)
 {
   stralloc dt = STRALLOC_ZERO, rp = STRALLOC_ZERO, uf = STRALLOC_ZERO, safe = STRALLOC_ZERO ;
   stralloc ueo = STRALLOC_ZERO, cmds = STRALLOC_ZERO, fwd = STRALLOC_ZERO, tmp = STRALLOC_ZERO ;

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <skalibs/gccattributes.h>
 
+/* the whole program (main.c calls it; berth-lspawn runs it in a forked child when not root) */
+extern int local_main (int argc, char const *const *argv) ;
+
 #define LOCAL_OK 0
 #define LOCAL_PERM 100
 #define LOCAL_TEMP 111

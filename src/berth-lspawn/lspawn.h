@@ -43,6 +43,8 @@ extern char lookup (lctx const *c, char const *lower, target *t, stralloc *sa, c
 
 /* Forks berth-local for t with the message on messfd and stdout+stderr on outfd.
    argv: the 8 qmail-local arguments after "--". Returns the pid or -1. */
+/* berth-local's program (src/berth-local, linked in through build/liblocal.a) */
+extern int local_main (int argc, char const *const *argv) ;
 extern pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd) ;
 
 /* One job at s[0..len) (slot byte first): its length when complete, else 0. f[0..2]: the first

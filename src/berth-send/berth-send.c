@@ -91,6 +91,7 @@ static void handle_signals (ctx *c, loop *l)
 static uint64_t next_deadline (ctx *c, loop const *l)
 {
   uint64_t t = l->term ? l->termdeadline : (l->next_scan < l->next_clean ? l->next_scan : l->next_clean) ;
+  if (!l->term && todo_pending(c)) return c->now ;
   if (!l->term)
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
     {
@@ -109,7 +110,7 @@ static void drain (int fd)
 int main (int argc, char const *const *argv)
 {
   stralloc ctlin = STRALLOC_ZERO ;
-  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO } ;
+  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .todoscan = 0 } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
@@ -134,6 +135,12 @@ int main (int argc, char const *const *argv)
   mkdir_maybe(QUEUE_STATE) ;
   mkdir_maybe(QUEUE_BOUNCE) ;
   mkdir_maybe(QUEUE_DELAY) ;
+  {
+    int fd = open(QUEUE_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+    if (fd < 0) strerr_diefu2sys(111, "open ", QUEUE_STATE) ;
+    c.fsnames = queue_fsync_names(fd) ;
+    fd_close(fd) ;
+  }
   l.cfd = ctl_init() ;
   conf_read(&c, 0) ;
   c.bounceprog = bouncer_prog() ;
@@ -159,7 +166,9 @@ int main (int argc, char const *const *argv)
       if (!c.ch[CHAN_LOCAL].busy && !c.ch[CHAN_REMOTE].busy) break ;
       if (c.now >= l.termdeadline) { status(&c, "stop-timeout") ; break ; }
     }
-    else
+    msgs_sync(&c) ;
+    if (!l.term) todo_step(&c) ;
+    if (!l.term)
       for (unsigned int ch = 0 ; ch < CHAN_N ; ch++) chan_dispatch(&c, ch) ;
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
       if (!chan_flush(&c, ch)) strerr_diefu3sys(111, "write jobs to the ", c.ch[ch].name, " spawner") ;
@@ -185,7 +194,7 @@ int main (int argc, char const *const *argv)
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
       if (x[ri[ch]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT) && !chan_results(&c, ch))
       {
-        if (l.term) { status(&c, "spawner-gone") ; return 0 ; }
+        if (l.term) { msgs_sync(&c) ; status(&c, "spawner-gone") ; return 0 ; }
         strerr_diefu3sys(111, "read results from the ", c.ch[ch].name, " spawner") ;
       }
     if (!l.term && c.now >= l.next_scan)
@@ -200,6 +209,7 @@ int main (int argc, char const *const *argv)
       l.next_clean = c.now + SEND_CLEAN_MS ;
     }
   }
+  msgs_sync(&c) ;
   status(&c, "exit") ;
   return 0 ;
 }

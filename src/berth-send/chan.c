@@ -135,7 +135,7 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
     }
     if (code == RES_OK || code == RES_FAIL || over) done[ndone++] = rs[i] ;
   }
-  state_mark(c, m, done, ndone) ;
+  if (!msg_finishes(c, m, ndone, n)) state_mark(c, m, done, ndone) ;
   p = rec ;
   for (size_t i = 0 ; i < n ; i++)
   {

@@ -57,7 +57,9 @@ static int bounce_exists (char const *id)
   return errno == ENOENT ? 0 : 1 ;
 }
 
-/* mess first, then state: a state file whose recipients are all done is finished on restart */
+/* mess first, then state: a state file left without its mess/ file is finished on restart
+   (state_load), whatever its marks, since only this function removes a live message's mess/ file.
+   The unlinks are made durable by msgs_sync, once per loop for every message removed. */
 static void msg_remove (ctx *c, uint32_t m)
 {
   msg *x = MSG(c, m) ;
@@ -66,6 +68,7 @@ static void msg_remove (ctx *c, uint32_t m)
   memcpy(fn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ;
   memcpy(fn + sizeof(QUEUE_MESS), x->id, len + 1) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+  c->messdirty = 1 ;
   memcpy(fn, QUEUE_STATE "/", sizeof(QUEUE_STATE)) ;
   memcpy(fn + sizeof(QUEUE_STATE), x->id, len + 1) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
@@ -87,6 +90,23 @@ void msg_check_done (ctx *c, uint32_t m)
     return ;
   }
   msg_remove(c, m) ;
+}
+
+/* 1 when a job of n recipients, ndone of them done, ends message m with no bounce to send:
+   its done marks need not be written, the removal (msgs_sync) stands for them. */
+int msg_finishes (ctx *c, uint32_t m, size_t ndone, size_t n)
+{
+  msg *x = MSG(c, m) ;
+  return ndone == n && x->npending == ndone && x->ninflight == n && !bounce_exists(x->id) ;
+}
+
+/* The removals since the last call are durable once mess/ is: a delivered message whose marks
+   were skipped cannot come back after a power loss. */
+void msgs_sync (ctx *c)
+{
+  if (!c->messdirty) return ;
+  if (queue_syncdir(QUEUE_MESS) < 0) strerr_diefu2sys(111, "sync ", QUEUE_MESS) ;
+  c->messdirty = 0 ;
 }
 
 void waiting_check (ctx *c)

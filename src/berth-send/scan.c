@@ -26,13 +26,53 @@ static int listdir (char const *dir, stralloc *names)
   return 1 ;
 }
 
+/* One batch from the current listing of todo/; todo/ is listed again only once that listing is
+   used up and a scan was asked for (trigger, timer, child exit). A large todo/ is thus taken in
+   batches between turns of the main loop, and deliveries start with the first batch. */
+void todo_step (ctx *c)
+{
+  size_t i, k = 0 ;
+  if (c->todopos >= c->todo.len)
+  {
+    size_t j = 0 ;
+    if (!c->todoscan) return ;
+    c->todoscan = 0 ;
+    c->todopos = 0 ;
+    if (!listdir(QUEUE_TODO, &c->todo)) { c->todo.len = 0 ; return ; }
+    /* keep the names not blocked, in place */
+    for (i = 0 ; i < c->todo.len ;)
+    {
+      size_t len = strlen(c->todo.s + i) + 1 ;
+      if (!bouncer_blocks(c->todo.s + i) && !delay_blocks(c->todo.s + i))
+      {
+        memmove(c->todo.s + j, c->todo.s + i, len) ;
+        j += len ;
+      }
+      i += len ;
+    }
+    c->todo.len = j ;
+  }
+  {
+    /* a turn spent preprocessing leaves finished delivery slots idle: keep it short when the
+       channels already have work waiting in memory */
+    size_t limit = PREP_BATCH ;
+    for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
+      if (genalloc_len(hent, &c->ch[ch].heap) > 2 * c->conc[ch]) limit = PREP_BATCH_BUSY ;
+    for (i = c->todopos ; i < c->todo.len && k < limit ; k++) i += strlen(c->todo.s + i) + 1 ;
+  }
+  state_preprocess_list(c, c->todo.s + c->todopos, i - c->todopos) ;
+  c->todopos = i ;
+}
+
+int todo_pending (ctx const *c)
+{
+  return c->todopos < c->todo.len || c->todoscan ;
+}
+
 void scan_todo (ctx *c)
 {
-  stralloc names = STRALLOC_ZERO ;
-  if (listdir(QUEUE_TODO, &names))
-    for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
-      if (!bouncer_blocks(names.s + i) && !delay_blocks(names.s + i)) state_preprocess(c, names.s + i) ;
-  stralloc_free(&names) ;
+  c->todoscan = 1 ;
+  todo_step(c) ;
 }
 
 void scan_state (ctx *c)

@@ -131,6 +131,11 @@ struct ctx_s
   stralloc tmp ;
   char const *bounceprog ;   /* berth-bounce's path (read-only after start) */
   genalloc bouncepids ;      /* pid_t: berth-bounce processes running */
+  unsigned char messdirty ;  /* mess/ has unlinks not yet fsynced (msgs_sync) */
+  stralloc todo ;            /* names of the last listing of todo/ (scan.c) */
+  size_t todopos ;           /* the next one to preprocess */
+  unsigned char todoscan ;   /* list todo/ again once the listing is used up */
+  unsigned char fsnames ;    /* queue_fsync_names: a new state file's fsync makes its name durable */
 } ;
 
 #define MSG(c, m) (genalloc_s(msg, &(c)->msgs) + (m))
@@ -154,6 +159,8 @@ extern void sched_rcpt (ctx *, uint32_t m, uint32_t r, uint64_t when) ;
 extern uint32_t msg_new (ctx *, char const *id) ;
 extern void msg_free (ctx *, uint32_t m) ;
 extern void msg_check_done (ctx *, uint32_t m) ;
+extern int msg_finishes (ctx *, uint32_t m, size_t ndone, size_t n) ;
+extern void msgs_sync (ctx *) ;
 extern void waiting_check (ctx *) ;
 
 /* bouncer.c: berth-bounce for messages waiting on queue/bounce/<id> (doc/berth-bounce.md) */
@@ -172,10 +179,18 @@ extern int delay_blocks (char const *) ;
 extern void retry_all (ctx *) ;
 
 /* state.c */
-extern int state_preprocess (ctx *, char const *id) ;
+#define NAMELEN (sizeof(QUEUE_STATE) + QUEUE_ID_MAX + 1)
+extern void state_name (char *fn, char const *dir, size_t dirlen, char const *id) ;
+extern int state_parse (ctx *, char const *id, char const *s, size_t len, uint64_t when) ;
 extern int state_load (ctx *, char const *id) ;
 extern void state_mark (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
 extern void state_hint (ctx *, uint32_t m) ;
+
+/* prep.c: preprocessing, in batches (one fsync of state/ and one of todo/ per batch) */
+#define PREP_BATCH 64         /* messages preprocessed per turn of the main loop */
+#define PREP_BATCH_BUSY 8     /* ... when recipients already wait in memory: deliveries first */
+extern void state_preprocess_list (ctx *, char const *names, size_t len) ;
+extern int state_preprocess (ctx *, char const *id) ;
 
 /* bounce.c */
 extern void bounce_record (ctx *, uint32_t, uint32_t, char, char const *, size_t) ;
@@ -183,6 +198,8 @@ extern void bounce_append (ctx *, uint32_t m, uint32_t r, char status, char cons
 
 /* scan.c */
 extern void scan_todo (ctx *) ;
+extern void todo_step (ctx *) ;
+extern int todo_pending (ctx const *) ;
 extern void scan_state (ctx *) ;
 extern void scan_clean (ctx *) ;
 

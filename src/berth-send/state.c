@@ -13,16 +13,15 @@
 #include <skalibs/types.h>
 #include "send.h"
 
-static void mkname (char *fn, char const *dir, size_t dirlen, char const *id)
+void state_name (char *fn, char const *dir, size_t dirlen, char const *id)
 {
   memcpy(fn, dir, dirlen) ;
   fn[dirlen] = '/' ;
   strcpy(fn + dirlen + 1, id) ;
 }
-#define NAMELEN (sizeof(QUEUE_STATE) + QUEUE_ID_MAX + 1)
 
 /* Parses a state file into a new message; pending recipients are scheduled at when. */
-static int parse_state (ctx *c, char const *id, char const *s, size_t len, uint64_t when)
+int state_parse (ctx *c, char const *id, char const *s, size_t len, uint64_t when)
 {
   uint32_t m ;
   msg *x ;
@@ -63,98 +62,6 @@ static int parse_state (ctx *c, char const *id, char const *s, size_t len, uint6
   return 1 + (int)m ;
 }
 
-static int writesync (char const *fn, char const *s, size_t len)
-{
-  int fd = open(fn, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
-  if (fd < 0) return 0 ;
-  if (allwrite(fd, s, len) < len || fd_sync(fd) < 0) { fd_close(fd) ; return 0 ; }
-  fd_close(fd) ;
-  return 1 ;
-}
-
-int state_preprocess (ctx *c, char const *id)
-{
-  char todofn[NAMELEN], statefn[NAMELEN] ;
-  stralloc env = STRALLOC_ZERO ;
-  stralloc st = STRALLOC_ZERO ;
-  char const *uid = "", *pid = "", *sender = 0 ;
-  size_t i = 0, nr = 0 ;
-  int r ;
-  char fmt[UINT64_FMT] ;
-  if (strlen(id) >= QUEUE_ID_MAX || id[0] == '.') return 0 ;
-  mkname(todofn, QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) ;
-  mkname(statefn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
-  if (!openslurpclose(&env, todofn))
-  {
-    if (errno != ENOENT) strerr_warnwu2sys("read ", todofn) ;
-    return 0 ;
-  }
-  if (!stralloc_catb(&st, "B", 1) || !stralloc_catb(&st, fmt, uint64_fmt(fmt, c->now)) || !stralloc_0(&st))
-    strerr_diefu1sys(111, "allocate") ;
-  while (i < env.len && env.s[i])
-  {
-    char const *f = env.s + i ;
-    size_t n = strnlen(f, env.len - i) ;
-    if (i + n >= env.len) break ;
-    switch (f[0])
-    {
-      case 'u' : uid = f + 1 ; break ;
-      case 'p' : pid = f + 1 ; break ;
-      case 'F' :
-        sender = f + 1 ;
-        if (!stralloc_catb(&st, f, n + 1)) strerr_diefu1sys(111, "allocate") ;
-        break ;
-      case 'T' :
-      {
-        char rec[2] = { MARK_TODO, 0 } ;
-        int chan ;
-        if (!sender) goto bad ;
-        chan = rewrite_rcpt(&c->tmp, f + 1, &c->rw) ;
-        if (!chan) strerr_diefu1sys(111, "allocate") ;
-        rec[1] = chan == REWRITE_LOCAL ? CHANBYTE_LOCAL : CHANBYTE_REMOTE ;
-        if (!stralloc_catb(&st, rec, 2)
-         || !stralloc_catb(&st, c->tmp.s, c->tmp.len + 1)) strerr_diefu1sys(111, "allocate") ;
-        nr++ ;
-        break ;
-      }
-      default : goto bad ;
-    }
-    i += n + 1 ;
-  }
-  if (i >= env.len || !sender) goto bad ;
-  if (!stralloc_0(&st)) strerr_diefu1sys(111, "allocate") ;
-
-  /* S4 -> S5: state durable before todo goes; while todo exists, state is rewritten */
-  if (!writesync(statefn, st.s, st.len) || queue_syncdir(QUEUE_STATE) < 0)
-  {
-    strerr_warnwu2sys("write ", statefn) ;
-    goto fail ;
-  }
-  if (unlink(todofn) < 0 || queue_syncdir(QUEUE_TODO) < 0)
-  {
-    strerr_warnwu2sys("remove ", todofn) ;
-    goto fail ;
-  }
-  r = parse_state(c, id, st.s, st.len, c->now) ;
-  if (!r) strerr_dief2x(111, "internal error parsing ", statefn) ;
-  {
-    char messfn[NAMELEN] ;
-    struct stat sm ;
-    mkname(messfn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, id) ;
-    log_start() ; log_key("event", "new") ; log_key("id", id) ;
-    if (stat(messfn, &sm) == 0) log_keyu("bytes", sm.st_size) ;
-    log_key("uid", uid) ; log_key("qp", pid) ; log_keyu("rcpts", nr) ; log_key("from", sender) ; log_end() ;
-  }
-  stralloc_free(&env) ; stralloc_free(&st) ;
-  msg_check_done(c, (uint32_t)(r - 1)) ;
-  return 1 ;
- bad:
-  log_start() ; log_key("event", "bad-envelope") ; log_key("id", id) ; log_end() ;
- fail:
-  stralloc_free(&env) ; stralloc_free(&st) ;
-  return 0 ;
-}
-
 int state_load (ctx *c, char const *id)
 {
   char fn[NAMELEN] ;
@@ -162,7 +69,18 @@ int state_load (ctx *c, char const *id)
   uint64_t when = c->now ;
   int r ;
   if (strlen(id) >= QUEUE_ID_MAX || id[0] == '.') return 0 ;
-  mkname(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
+  state_name(fn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, id) ;
+  if (access(fn, F_OK) < 0 && errno == ENOENT)
+  {
+    /* a removal cut between its two unlinks (msgs.c): finish it */
+    state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
+    if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+    info_forget(id) ;
+    delay_forget(id) ;
+    log_start() ; log_key("event", "end") ; log_key("id", id) ; log_end() ;
+    return 0 ;
+  }
+  state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
   c->tmp.len = 0 ;
   if (stat(fn, &sta) < 0 || !openslurpclose(&c->tmp, fn))
   {
@@ -173,7 +91,7 @@ int state_load (ctx *c, char const *id)
     uint64_t mt = (uint64_t)sta.st_mtim.tv_sec * 1000 + sta.st_mtim.tv_nsec / 1000000 ;
     if (mt > when) when = mt ;
   }
-  r = parse_state(c, id, c->tmp.s, c->tmp.len, when) ;
+  r = state_parse(c, id, c->tmp.s, c->tmp.len, when) ;
   if (!r)
   {
     log_start() ; log_key("event", "bad-state") ; log_key("id", id) ; log_end() ;
@@ -188,7 +106,7 @@ void state_mark (ctx *c, uint32_t m, uint32_t const *r, size_t n)
   char fn[NAMELEN] ;
   int fd ;
   if (!n) return ;
-  mkname(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, MSG(c, m)->id) ;
+  state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, MSG(c, m)->id) ;
   fd = open(fn, O_WRONLY | O_CLOEXEC) ;
   if (fd < 0) strerr_diefu2sys(111, "open ", fn) ;
   for (size_t i = 0 ; i < n ; i++)
@@ -216,6 +134,6 @@ void state_hint (ctx *c, uint32_t m)
   if (!t) return ;
   ts[0].tv_sec = ts[1].tv_sec = t / 1000 ;
   ts[0].tv_nsec = ts[1].tv_nsec = (t % 1000) * 1000000 ;
-  mkname(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, x->id) ;
+  state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, x->id) ;
   utimensat(AT_FDCWD, fn, ts, 0) ;
 }

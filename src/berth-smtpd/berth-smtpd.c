@@ -56,6 +56,7 @@ int main (void)
     strerr_warnwu2sys("chdir to ", berth_home()) ;
     smtpd_drop(&s, RP_HOME, "home") ;
   }
+  s.qdirect = smtpd_qd_usable() ;
   smtpd_config(&s) ;
   if (!smtpd_slot()) smtpd_drop(&s, RP_BUSY, "busy") ;
   smtpd_tls_init(&s) ;

@@ -24,7 +24,7 @@
 #define ST_END 5
 #define ST_BARE 6
 
-#define QBUF_SIZE 65536
+#define QBUF_SIZE 16384   /* the peer's reads come 8 KiB at a time: a larger buffer only costs resident memory */
 
 /* Where the header scanner is in the current line of the header block. */
 #define HS_START 0        /* at the start of a line */
@@ -159,6 +159,7 @@ static void step (smtpd *s, dstate *d, char c)
 static void txfail (smtpd *s, smtpd_qq *q, char const *reply, char const *reason, uint64_t size)
 {
   smtpd_qq_abort(q) ;
+  s->qd = 0 ;
   smtpd_reply(s, reply) ;
   smtpd_log_tx(s, "refused", 0, size, reason) ;
   smtpd_rset(s) ;
@@ -184,6 +185,7 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
     smtpd_rset(s) ;
     return ;
   }
+  s->qd = &q ;   /* smtpd_exit withdraws an in-process message cut by the peer (qdirect.c) */
   buffer_init(&d.q, &buffer_write, q.msgfd, qbuf, sizeof qbuf) ;
   if (!smtpd_received(s, &s->tmp)) smtpd_drop(s, RP_NOMEM, "nomem") ;
   if (buffer_put(&d.q, s->tmp.s, s->tmp.len) < 0) d.writeerr = 1 ;
@@ -215,10 +217,12 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
   if (d.toolong) { txfail(s, &q, RP_TEXT_TOO_LONG, "line-too-long", d.size) ; return ; }
   if (d.toobig) { txfail(s, &q, RP_SIZE, "databytes", d.size) ; return ; }
   if (d.hops > SMTPD_HOPS_MAX) { txfail(s, &q, RP_LOOP, "loop", d.size) ; return ; }
+  q.failed = d.writeerr ;
   r = smtpd_qq_finish(s, &q, &s->tmp, qid, sizeof qid) ;
   if (r < 0) smtpd_drop(s, RP_NOMEM, "nomem") ;
   smtpd_reply(s, s->tmp.s) ;
   if (r) s->naccepted++ ;
   smtpd_log_tx(s, r ? "accepted" : "refused", qid[0] ? qid : 0, d.size, r ? 0 : s->tmp.s) ;
+  s->qd = 0 ;
   smtpd_rset(s) ;
 }

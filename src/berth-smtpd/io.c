@@ -67,6 +67,8 @@ void smtpd_reply (smtpd *s, char const *r)
 void smtpd_exit (smtpd *s, char const *reason)
 {
   tain d ;
+  /* a message being written in process is not left in mess/ for the 36-hour sweep */
+  if (s->qd && s->qd->direct) smtpd_qd_abort(s->qd) ;
   tain_now_g() ;
   tain_addsec_g(&d, 5) ;
   buffer_timed_flush_g(&s->out, &d) ;

@@ -41,4 +41,8 @@ extern void queue_trigger (void) ;
 /* fsync a directory by name: 0 ok, -1 error. */
 extern int queue_syncdir (char const *dir) ;
 
+/* 1 when fsync of a newly created file on fd's filesystem also makes its name durable
+   (ext4, xfs), 0 otherwise: then the directory must be fsynced. */
+extern int queue_fsync_names (int fd) ;
+
 #endif

@@ -12,6 +12,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/cdb.h>
 #include <skalibs/stralloc.h>
+#include <berth/queue.h>
 #include <skalibs/tai.h>
 #include <berth/smtpaddr.h>
 
@@ -67,6 +68,8 @@ struct smtpd_s
   char const *localip ;
   char const *relayclient ;
   char const *queueprog ;
+  int qdirect ;                 /* no $QMAILQUEUE and we own the queue: smtpd_qd_* */
+  struct smtpd_qq_s *qd ;       /* during DATA: the queue transaction, withdrawn by smtpd_exit */
   stralloc qqpath ;
   int requiretls ;             /* control/requiretls or $REQUIRETLS: MAIL needs TLS */
   int requireauth ;            /* control/requireauth or $REQUIREAUTH: MAIL needs AUTH */
@@ -165,11 +168,20 @@ struct smtpd_qq_s
   int envfd ;
   int errfd ;
   int idfd ;
+  int direct ;                  /* qdirect.c writes the queue files itself */
+  int failed ;                  /* the message could not be written whole: do not commit */
+  char id[QUEUE_ID_MAX] ;       /* direct: the queue id */
 } ;
 extern int smtpd_qq_start (smtpd const *, smtpd_qq *) ;
 extern void smtpd_qq_abort (smtpd_qq *) ;
 /* Writes the envelope, waits; fills reply (a full reply line) and qid. Returns 1 accepted. */
 extern int smtpd_qq_finish (smtpd *, smtpd_qq *, stralloc *reply, char *qid, size_t qidmax) ;
+
+/* qdirect.c: berth-queue's protocol in process, when we are the queue's owner (doc/queue.md) */
+extern int smtpd_qd_usable (void) ;
+extern int smtpd_qd_start (smtpd_qq *) ;
+extern void smtpd_qd_abort (smtpd_qq *) ;
+extern int smtpd_qd_finish (smtpd const *, smtpd_qq *) ;
 
 /* received.c */
 extern void smtpd_sid (smtpd *) ;                       /* a fresh transaction id in s->sid */
