@@ -13,7 +13,7 @@ ok $? "bench/run --smoke exits 0"
 is "$(grep -c '^| [1-7] ' "$T_DIR/out")" 19 "the table has every scenario's row"
 # every row: a number for berth and for postfix
 is "$(grep '^| [1-7] ' "$T_DIR/out" | awk -F'|' '$3 !~ /[0-9]/ || $4 !~ /[0-9]/' | wc -l)" 0 "both sides measured in every row"
-grep -q '^#   berth accept path, per message: .*berth-queue fsync' "$T_DIR/out"; ok $? "strace says which berth program fsyncs"
+grep -q '^#   berth accept path, per message: .*berth-[a-z]* fsync' "$T_DIR/out"; ok $? "strace says which berth program fsyncs"
 tmp=$(sed -n 's/^# temporary directory //p' "$T_DIR/out")
 [ -n "$tmp" ] && [ ! -e "$tmp" ]; ok $? "its temporary directory is removed"
 left () { # a process whose command line names the run's directory (not grep's own: a loop)

@@ -21,6 +21,12 @@ is () { # is GOT EXPECTED DESCRIPTION
   if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "got '$1', expected '$2'"; fi
 }
 diag () { echo "# $*"; }
+# todo STATUS DESCRIPTION REASON: a check of a target not yet met in every run (TAP TODO): its
+# result is printed and counted by prove, but does not fail the test file.
+todo () {
+  T_N=$((T_N + 1))
+  if [ "$1" = 0 ]; then echo "ok $T_N - $2 # TODO $3"; else echo "not ok $T_N - $2 # TODO $3"; fi
+}
 skip_all () { echo "1..0 # SKIP $*"; exit 0; }
 
 # as_user CMD...: run CMD as the instance owner (nobody when the tests run as root).

@@ -185,7 +185,10 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
     smtpd_rset(s) ;
     return ;
   }
-  s->qd = &q ;   /* smtpd_exit withdraws an in-process message cut by the peer (qdirect.c) */
+  /* smtpd_exit withdraws an in-process message cut by the peer (qdirect.c). Every way out of
+     this function (txfail, the end) resets s->qd; the others exit the process. */
+  /* cppcheck-suppress autoVariables */
+  s->qd = &q ;
   buffer_init(&d.q, &buffer_write, q.msgfd, qbuf, sizeof qbuf) ;
   if (!smtpd_received(s, &s->tmp)) smtpd_drop(s, RP_NOMEM, "nomem") ;
   if (buffer_put(&d.q, s->tmp.s, s->tmp.len) < 0) d.writeerr = 1 ;
