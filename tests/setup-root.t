@@ -141,6 +141,12 @@ f=$(grep -ls '^Subject: from a user' "$amd"/* | head -n 1)
 [ -n "$f" ]; ok $? "delivered to postmaster (alias/Maildir)"
 is "$(stat -c %U "$f" 2>/dev/null)" "${P}alias" "alias deliveries run as ${P}alias"
 grep -q "^Received: (berth [0-9]* invoked by uid $(id -u "$U"))" "$f" 2>/dev/null; ok $? "Received names the user's uid"
+# Without BERTH_HOME, HOME/bin/sendmail serves the instance it lives in (its control/me names the From:).
+printf 'To: postmaster@test.example\nSubject: no env\n\nbody\n' |
+  s6-setuidgid "$U" env -u BERTH_HOME "$H/bin/sendmail" -t; ok $? "sendmail from HOME/bin without BERTH_HOME"
+n=0; while [ $n -lt 100 ] && ! grep -lqs '^Subject: no env' "$amd"/* ; do sleep 0.1; n=$((n + 1)); done
+f=$(grep -ls '^Subject: no env' "$amd"/* | head -n 1)
+[ -n "$f" ] && grep -q "^From: [a-z0-9]*@test.example" "$f"; ok $? "delivered, with a From: @test.example from the instance's control/me"
 mkdir "$T_DIR/fake" && chown "$U" "$T_DIR/fake"
 printf 'Fme@x\0T%s@test.example\0\0' "$U" > "$T_DIR/env"
 printf 'Subject: elsewhere\n\nx\n' | s6-setuidgid "$U" env BERTH_HOME="$T_DIR/fake" "$H/bin/berth-queue" 1<"$T_DIR/env"

@@ -145,7 +145,7 @@ static void escfind (char const *t, size_t len, char const *dflt, char *esc)
 
 int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t qidmax)
 {
-  char custom[SMTPD_CUSTOM_MAX + 1] ;
+  char custom[SMTPD_CUSTOM_MAX + 1] = "" ;   /* empty unless the queue program wrote a custom reply */
   char esc[16] ;
   char const *t ;
   size_t tlen, i ;
