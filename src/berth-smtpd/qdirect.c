@@ -39,8 +39,14 @@ int smtpd_qd_usable (void)
 {
   struct stat st ;
   char const *x = getenv("QMAILQUEUE") ;
+  int fd, names ;
   if (x && *x) return 0 ;
-  return stat(QUEUE_DIR, &st) == 0 && st.st_uid == geteuid() && access(QUEUE_MESS, W_OK) == 0 ;
+  if (stat(QUEUE_DIR, &st) < 0 || st.st_uid != geteuid() || access(QUEUE_MESS, W_OK) < 0) return 0 ;
+  fd = open(QUEUE_MESS, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (fd < 0) return 0 ;
+  names = queue_fsync_names(fd) ;
+  fd_close(fd) ;
+  return names ? QD_NAMES : QD_SYNCDIR ;
 }
 
 /* S1 -> S2: mess/<id> with berth-queue's Received line (from network: we are the network). */
@@ -93,10 +99,9 @@ static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
   char intd[PATHLEN], todo[PATHLEN] ;
   envscan e = ENVSCAN_ZERO ;
   size_t hdr ;
-  int done = 0, code = 0, names, fd ;
+  int done = 0, code = 0, fd ;
   if (q->failed) return QQ_WRITE ;
   if (fd_sync(q->msgfd) < 0) return QQ_WRITE ;
-  names = queue_fsync_names(q->msgfd) ;
   if (close(q->msgfd) < 0) { q->msgfd = -1 ; return QQ_WRITE ; }
   q->msgfd = -1 ;
   if (!envelope(s, env)) return QQ_NOMEM ;
@@ -112,7 +117,7 @@ static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
   if (fd < 0) return errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_INTD ;
   if (allwrite(fd, env->s, env->len) < env->len || fd_sync(fd) < 0) { fd_close(fd) ; return QQ_WRITE ; }
   if (close(fd) < 0) return QQ_WRITE ;
-  if (!names && queue_syncdir(QUEUE_MESS) < 0) return QQ_WRITE ;
+  if (s->qdirect != QD_NAMES && queue_syncdir(QUEUE_MESS) < 0) return QQ_WRITE ;
   if (rename(intd, todo) < 0) return QQ_TODO ;
   if (queue_syncdir(QUEUE_TODO) < 0)
   {

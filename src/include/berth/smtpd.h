@@ -68,7 +68,7 @@ struct smtpd_s
   char const *localip ;
   char const *relayclient ;
   char const *queueprog ;
-  int qdirect ;                 /* no $QMAILQUEUE and we own the queue: smtpd_qd_* */
+  int qdirect ;                 /* no $QMAILQUEUE and we own the queue: smtpd_qd_* (QD_*, 0: no) */
   struct smtpd_qq_s *qd ;       /* during DATA: the queue transaction, withdrawn by smtpd_exit */
   stralloc qqpath ;
   int requiretls ;             /* control/requiretls or $REQUIRETLS: MAIL needs TLS */
@@ -178,7 +178,9 @@ extern void smtpd_qq_abort (smtpd_qq *) ;
 extern int smtpd_qq_finish (smtpd *, smtpd_qq *, stralloc *reply, char *qid, size_t qidmax) ;
 
 /* qdirect.c: berth-queue's protocol in process, when we are the queue's owner (doc/queue.md) */
-extern int smtpd_qd_usable (void) ;
+#define QD_SYNCDIR 1   /* in process; mess/ is fsynced before the commit */
+#define QD_NAMES 2     /* in process; a new file's fsync makes its name durable (queue_fsync_names) */
+extern int smtpd_qd_usable (void) ;   /* once per session: 0, QD_SYNCDIR or QD_NAMES */
 extern int smtpd_qd_start (smtpd_qq *) ;
 extern void smtpd_qd_abort (smtpd_qq *) ;
 extern int smtpd_qd_finish (smtpd const *, smtpd_qq *) ;
