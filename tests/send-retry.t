@@ -79,9 +79,10 @@ wait_until 5 has_k alrm@test.example; ok $? "SIGALRM retried it now (delivered o
 ctl concurrencylocal 0
 hup
 inject a@x.example perm@test.example
-statefile () { [ -n "$(ls "$BERTH_HOME/queue/state")" ]; }
-wait_until 5 statefile
-id=$(ls "$BERTH_HOME/queue/state")
+# (no state file yet: a message is delivered from todo/ until a result needs a mark)
+newmsg () { [ -n "$(ls "$BERTH_HOME/queue/mess")" ] && grep -q "event=new id=$(ls "$BERTH_HOME/queue/mess")" "$SEND_LOG"; }
+wait_until 5 newmsg
+id=$(ls "$BERTH_HOME/queue/mess")
 as_user sh -c "printf 'Rtorn@x.example\000SD\000T1' > '$B/$id'"
 sleep 0.5
 is "$(tries_of perm@test.example)" 1 "concurrencylocal 0: nothing started"

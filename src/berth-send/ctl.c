@@ -90,14 +90,6 @@ static int id_ok (char const *id)
   return 1 ;
 }
 
-static int find (ctx *c, char const *id)
-{
-  size_t n = genalloc_len(msg, &c->msgs) ;
-  for (size_t m = 0 ; m < n ; m++)
-    if (MSG(c, m)->used && !strcmp(MSG(c, m)->id, id)) return (int)m ;
-  return -1 ;
-}
-
 static void logctl (char const *verb, char const *id, char const *word, char const *text)
 {
   log_start() ; log_key("event", "ctl") ; log_key("cmd", verb) ; log_key("id", id) ;
@@ -131,8 +123,8 @@ static void apply (ctx *c, char const *verb, char const *id, char const *rname)
   msg *x ;
   size_t n = 0 ;
   if (!id_ok(id)) { word = QTOOL_REPLY_NOMSG ; strcpy(text, "not a queue id") ; goto end ; }
-  m = find(c, id) ;
-  if (m < 0 && state_preprocess(c, id)) m = find(c, id) ;
+  m = msg_find(c, id) ;
+  if (m < 0 && state_preprocess(c, id)) m = msg_find(c, id) ;
   if (m < 0) { word = QTOOL_REPLY_NOMSG ; strcpy(text, "no such message") ; goto end ; }
   x = MSG(c, m) ;
   if (!strcmp(verb, "hold"))

@@ -1,11 +1,35 @@
 /* ISC license. */
-/* The in-memory message table: allocation, completion, messages waiting for their bounce. */
+/* The in-memory message table: allocation, lookup by id, completion, messages waiting for their
+   bounce. */
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/strerr.h>
 #include "send.h"
+
+static void *byid_dtok (uint32_t d, void *aux)
+{
+  return MSG((ctx *)aux, d)->id ;
+}
+
+static int byid_cmp (void const *a, void const *b, void *aux)
+{
+  (void)aux ;
+  return strcmp(a, b) ;
+}
+
+/* c must not move afterwards: the index reaches the table through it */
+void msgs_init (ctx *c)
+{
+  avltree_init(&c->byid, 64, 3, 8, &byid_dtok, &byid_cmp, c) ;
+}
+
+int msg_find (ctx *c, char const *id)
+{
+  uint32_t m ;
+  return avltree_search(&c->byid, id, &m) ? (int)m : -1 ;
+}
 
 uint32_t msg_new (ctx *c, char const *id)
 {
@@ -35,12 +59,15 @@ uint32_t msg_new (ctx *c, char const *id)
   strncpy(x->id, id, QUEUE_ID_MAX - 1) ;
   x->id[QUEUE_ID_MAX - 1] = 0 ;
   x->held = hold_exists(x->id) ;
+  x->lazy = 0 ;
+  if (!avltree_insert(&c->byid, m)) strerr_diefu1sys(111, "allocate") ;
   return m ;
 }
 
 void msg_free (ctx *c, uint32_t m)
 {
   msg *x = MSG(c, m) ;
+  avltree_delete(&c->byid, x->id) ;
   x->used = 0 ;
   stralloc_free(&x->data) ;
   genalloc_free(rcpt, &x->rcpts) ;
@@ -57,9 +84,10 @@ static int bounce_exists (char const *id)
   return errno == ENOENT ? 0 : 1 ;
 }
 
-/* mess first, then state: a state file left without its mess/ file is finished on restart
-   (state_load), whatever its marks, since only this function removes a live message's mess/ file.
-   The unlinks are made durable by msgs_sync, once per loop for every message removed. */
+/* mess first, then todo (a message still delivered from it) and state: a state or todo file left
+   without its mess/ file is finished on restart (state_load, prep.c), whatever its marks, since
+   only this function removes a live message's mess/ file. The unlinks are made durable by
+   msgs_sync, once per loop for every message removed. */
 static void msg_remove (ctx *c, uint32_t m)
 {
   msg *x = MSG(c, m) ;
@@ -69,6 +97,12 @@ static void msg_remove (ctx *c, uint32_t m)
   memcpy(fn + sizeof(QUEUE_MESS), x->id, len + 1) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
   c->messdirty = 1 ;
+  if (x->lazy)
+  {
+    memcpy(fn, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ;
+    memcpy(fn + sizeof(QUEUE_TODO), x->id, len + 1) ;
+    if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+  }
   memcpy(fn, QUEUE_STATE "/", sizeof(QUEUE_STATE)) ;
   memcpy(fn + sizeof(QUEUE_STATE), x->id, len + 1) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;

@@ -1,9 +1,10 @@
 /* ISC license. */
-/* Preprocessing (S4 -> S5, doc/send-state.md): todo/<id> becomes state/<id>, in batches. Each
-   state file is created afresh and fsynced; then one fsync of state/ for the whole batch (none
-   on ext4 and xfs, where the new file's fsync made its name durable: queue_fsync_names); then
-   every todo/<id> of the batch is unlinked and todo/ fsynced once; only then are the recipients
-   scheduled. A batch costs one fsync per message and one or two per batch.
+/* Preprocessing (S4 -> S4d -> S5, doc/send-state.md). A todo/<id> is read and its recipients are
+   scheduled at once, with no file written: the message is delivered from todo/<id> ("lazy").
+   If every recipient is delivered at the first try, the removal takes todo/<id> with mess/<id>
+   and no state file ever exists. The first result that needs a durable record (a deferral, a
+   bounce, a mark while other recipients remain) first writes state/<id> afresh and fsyncs it,
+   then unlinks todo/<id> and fsyncs todo/ (state_materialize): from there on, as before.
    Trust: todo/ files are written by berth-queue (queue owner); the envelope is checked again. */
 
 #include <errno.h>
@@ -28,6 +29,7 @@ struct prep_s
   stralloc st ;
   size_t uid, pid, sender ;   /* offsets in env, or NONE */
   size_t nr ;
+  struct stat sm ;
 } ;
 
 static void prep_free (prep *p)
@@ -57,6 +59,18 @@ static int build (ctx *c, prep *p)
   size_t i = 0 ;
   stralloc *env = &p->env, *st = &p->st ;
   state_name(todofn, QUEUE_TODO, sizeof(QUEUE_TODO) - 1, p->id) ;
+  {
+    char messfn[NAMELEN] ;
+    state_name(messfn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, p->id) ;
+    if (stat(messfn, &p->sm) < 0)
+    {
+      if (errno != ENOENT) { strerr_warnwu2sys("stat ", messfn) ; return 0 ; }
+      /* berth-queue writes mess/<id> before todo/<id>: this is a removal (msgs.c) cut short */
+      if (unlink(todofn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", todofn) ;
+      log_start() ; log_key("event", "end") ; log_key("id", p->id) ; log_end() ;
+      return 0 ;
+    }
+  }
   if (!openslurpclose(env, todofn))
   {
     if (errno != ENOENT) strerr_warnwu2sys("read ", todofn) ;
@@ -102,16 +116,14 @@ static int build (ctx *c, prep *p)
   return 0 ;
 }
 
-/* The state file is durable and todo/<id> gone: the message enters memory. 1 + its index. */
+/* The message enters memory, delivered from todo/<id>. 1 + its index. */
 static int commit (ctx *c, prep *p)
 {
-  char fn[NAMELEN] ;
-  struct stat sm ;
   int r = state_parse(c, p->id, p->st.s, p->st.len, c->now) ;
   if (!r) strerr_dief2x(111, "internal error parsing the state of ", p->id) ;
-  state_name(fn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, p->id) ;
+  MSG(c, r - 1)->lazy = 1 ;
   log_start() ; log_key("event", "new") ; log_key("id", p->id) ;
-  if (stat(fn, &sm) == 0) log_keyu("bytes", sm.st_size) ;
+  log_keyu("bytes", p->sm.st_size) ;
   log_key("uid", p->uid == NONE ? "" : p->env.s + p->uid) ;
   log_key("qp", p->pid == NONE ? "" : p->env.s + p->pid) ;
   log_keyu("rcpts", p->nr) ; log_key("from", p->env.s + p->sender) ; log_end() ;
@@ -120,78 +132,68 @@ static int commit (ctx *c, prep *p)
 }
 
 /* At most PREP_BATCH names; returns how many messages entered memory. */
-static size_t batch (ctx *c, char const *names, size_t len, genalloc *ps)
+static size_t batch (ctx *c, char const *names, size_t len)
 {
   size_t n = 0, done = 0 ;
-  prep *p ;
-  genalloc_setlen(prep, ps, 0) ;
-  for (size_t i = 0 ; i < len && n < PREP_BATCH ; i += strlen(names + i) + 1)
+  for (size_t i = 0 ; i < len && n < PREP_BATCH ; i += strlen(names + i) + 1, n++)
   {
     prep z = { .env = STRALLOC_ZERO, .st = STRALLOC_ZERO, .uid = NONE, .pid = NONE, .sender = NONE, .nr = 0 } ;
-    char statefn[NAMELEN] ;
-    if (strlen(names + i) >= QUEUE_ID_MAX || names[i] == '.') continue ;
+    if (strlen(names + i) >= QUEUE_ID_MAX || names[i] == '.' || msg_find(c, names + i) >= 0) continue ;
     memcpy(z.id, names + i, strlen(names + i) + 1) ;
-    if (!build(c, &z)) { prep_free(&z) ; continue ; }
-    state_name(statefn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, z.id) ;
-    /* S4 -> S5, first half: the state file durable (while todo exists, it is rewritten) */
-    if (!writesync(statefn, z.st.s, z.st.len))
-    {
-      strerr_warnwu2sys("write ", statefn) ;
-      prep_free(&z) ;
-      continue ;
-    }
-    if (!genalloc_append(prep, ps, &z)) strerr_diefu1sys(111, "allocate") ;
-    n++ ;
+    if (build(c, &z)) { commit(c, &z) ; done++ ; }
+    prep_free(&z) ;
   }
-  p = genalloc_s(prep, ps) ;
-  if (n && !c->fsnames && queue_syncdir(QUEUE_STATE) < 0)
-  {
-    strerr_warnwu2sys("sync ", QUEUE_STATE) ;
-    for (size_t j = 0 ; j < n ; j++) prep_free(p + j) ;
-    return 0 ;
-  }
-  /* second half: todo/<id> goes; the fsync of todo/ makes that durable before any delivery */
-  for (size_t j = 0 ; j < n ; j++)
-  {
-    char todofn[NAMELEN] ;
-    state_name(todofn, QUEUE_TODO, sizeof(QUEUE_TODO) - 1, p[j].id) ;
-    if (unlink(todofn) < 0)
-    {
-      strerr_warnwu2sys("remove ", todofn) ;
-      prep_free(p + j) ;
-      p[j].id[0] = 0 ;
-    }
-  }
-  if (n && queue_syncdir(QUEUE_TODO) < 0) strerr_diefu2sys(111, "sync ", QUEUE_TODO) ;
-  for (size_t j = 0 ; j < n ; j++)
-    if (p[j].id[0])
-    {
-      commit(c, p + j) ;
-      prep_free(p + j) ;
-      done++ ;
-    }
   return done ;
+}
+
+/* S4d -> S5: the state file of lazy message m, every recipient T except those done and the n
+   recipients r[] (D: their outcome is already durable, as for state_mark); fsynced as a new file
+   (and state/ where that does not cover the name), then todo/<id> unlinked and todo/ fsynced.
+   A crash before that last fsync leaves todo/<id>: the message is read from it again. */
+void state_materialize (ctx *c, uint32_t m, uint32_t const *r, size_t n)
+{
+  msg *x = MSG(c, m) ;
+  size_t nr = genalloc_len(rcpt, &x->rcpts) ;
+  stralloc st = STRALLOC_ZERO ;
+  char fn[NAMELEN] ;
+  char fmt[UINT64_FMT] ;
+  if (!stralloc_catb(&st, "B", 1) || !stralloc_catb(&st, fmt, uint64_fmt(fmt, x->birth)) || !stralloc_0(&st)
+   || !stralloc_catb(&st, "F", 1) || !stralloc_catb(&st, x->data.s, strlen(x->data.s) + 1))
+    strerr_diefu1sys(111, "allocate") ;
+  for (uint32_t i = 0 ; i < nr ; i++)
+  {
+    rcpt *rc = RCPT(c, m, i) ;
+    char rec[2] = { rc->st == RC_DONE ? MARK_DONE : MARK_TODO, rc->chan == CHAN_LOCAL ? CHANBYTE_LOCAL : CHANBYTE_REMOTE } ;
+    for (size_t j = 0 ; j < n ; j++) if (r[j] == i) rec[0] = MARK_DONE ;
+    rc->markoff = st.len ;
+    if (!stralloc_catb(&st, rec, 2) || !stralloc_catb(&st, x->data.s + rc->addr, strlen(x->data.s + rc->addr) + 1))
+      strerr_diefu1sys(111, "allocate") ;
+  }
+  if (!stralloc_0(&st)) strerr_diefu1sys(111, "allocate") ;
+  state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, x->id) ;
+  if (!writesync(fn, st.s, st.len)) strerr_diefu2sys(111, "write ", fn) ;
+  stralloc_free(&st) ;
+  if (!c->fsnames && queue_syncdir(QUEUE_STATE) < 0) strerr_diefu2sys(111, "sync ", QUEUE_STATE) ;
+  state_name(fn, QUEUE_TODO, sizeof(QUEUE_TODO) - 1, x->id) ;
+  if (unlink(fn) < 0 && errno != ENOENT) strerr_diefu2sys(111, "unlink ", fn) ;
+  if (queue_syncdir(QUEUE_TODO) < 0) strerr_diefu2sys(111, "sync ", QUEUE_TODO) ;
+  x->lazy = 0 ;
 }
 
 /* names: NUL-terminated ids, len bytes in all. */
 void state_preprocess_list (ctx *c, char const *names, size_t len)
 {
-  genalloc ps = GENALLOC_ZERO ;
   size_t i = 0 ;
   while (i < len)
   {
     size_t k = 0, j = i ;
     for (; j < len && k < PREP_BATCH ; k++) j += strlen(names + j) + 1 ;
-    batch(c, names + i, j - i, &ps) ;
+    batch(c, names + i, j - i) ;
     i = j ;
   }
-  genalloc_free(prep, &ps) ;
 }
 
 int state_preprocess (ctx *c, char const *id)
 {
-  genalloc ps = GENALLOC_ZERO ;
-  size_t r = batch(c, id, strlen(id) + 1, &ps) ;
-  genalloc_free(prep, &ps) ;
-  return r > 0 ;
+  return batch(c, id, strlen(id) + 1) > 0 ;
 }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
+#include <skalibs/avltree.h>
 #include <berth/queue.h>
 #include <berth/rewrite.h>
 #include <berth/sendqueue.h>
@@ -80,6 +81,7 @@ struct msg_s
   pid_t bouncepid ;    /* berth-bounce running for this message, or 0 */
   uint64_t bouncenext ; /* ms: earliest time to run berth-bounce (again) */
   unsigned char held ;   /* queue/hold/<id>: not dispatched until released (ctl.c) */
+  unsigned char lazy ;   /* delivered from todo/<id>: no state file yet (state_materialize) */
 } ;
 
 typedef struct hent_s hent ;
@@ -123,6 +125,7 @@ struct ctx_s
   unsigned long delaywarn ;  /* seconds; 0: no delay warnings */
   unsigned long scale ;      /* divides every delay */
   genalloc msgs ;            /* msg */
+  avltree byid ;             /* in-use messages by id (msgs.c) */
   genalloc freemsgs ;        /* uint32_t */
   genalloc waiting ;         /* uint32_t: messages done but with a pending bounce */
   chan ch[CHAN_N] ;
@@ -156,7 +159,9 @@ extern void heap_pop (genalloc *) ;
 extern void sched_rcpt (ctx *, uint32_t m, uint32_t r, uint64_t when) ;
 
 /* msgs.c */
+extern void msgs_init (ctx *) ;
 extern uint32_t msg_new (ctx *, char const *id) ;
+extern int msg_find (ctx *, char const *id) ;
 extern void msg_free (ctx *, uint32_t m) ;
 extern void msg_check_done (ctx *, uint32_t m) ;
 extern int msg_finishes (ctx *, uint32_t m, size_t ndone, size_t n) ;
@@ -186,11 +191,12 @@ extern int state_load (ctx *, char const *id) ;
 extern void state_mark (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
 extern void state_hint (ctx *, uint32_t m) ;
 
-/* prep.c: preprocessing, in batches (one fsync of state/ and one of todo/ per batch) */
+/* prep.c: preprocessing; a message is delivered from todo/<id> until a result needs a mark */
 #define PREP_BATCH 64         /* messages preprocessed per turn of the main loop */
 #define PREP_BATCH_BUSY 8     /* ... when recipients already wait in memory: deliveries first */
 extern void state_preprocess_list (ctx *, char const *names, size_t len) ;
 extern int state_preprocess (ctx *, char const *id) ;
+extern void state_materialize (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
 
 /* bounce.c */
 extern void bounce_record (ctx *, uint32_t, uint32_t, char, char const *, size_t) ;

@@ -1,6 +1,6 @@
 /* ISC license. */
-/* Durable per-message state: queue/state/<id>, written once from todo/<id>, then changed only
-   by one-byte in-place marks (fsynced). doc/send-state.md has the format and crash argument. */
+/* Durable per-message state: queue/state/<id>, written once (prep.c: state_materialize), then
+   changed only by one-byte in-place marks (fsynced). doc/send-state.md has the format and crash argument. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,6 +105,7 @@ void state_mark (ctx *c, uint32_t m, uint32_t const *r, size_t n)
 {
   char fn[NAMELEN] ;
   int fd ;
+  if (MSG(c, m)->lazy) { state_materialize(c, m, r, n) ; return ; }   /* the marks come with it */
   if (!n) return ;
   state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, MSG(c, m)->id) ;
   fd = open(fn, O_WRONLY | O_CLOEXEC) ;
