@@ -110,10 +110,9 @@ static void drain (int fd)
 int main (int argc, char const *const *argv)
 {
   stralloc ctlin = STRALLOC_ZERO ;
-  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .todoscan = 0 } ;
+  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .todoscan = 0, .byid = 0 } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
-  msgs_init(&c) ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   if (!getuid() || !geteuid()) strerr_dief1x(100, "refusing to run as root") ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;

@@ -3,32 +3,42 @@
    bounce. */
 
 #include <errno.h>
+#include <search.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/strerr.h>
 #include "send.h"
 
-static void *byid_dtok (uint32_t d, void *aux)
+/* The index by id: POSIX tsearch over small entries of their own (the message table moves when
+   it grows, so the tree cannot point into it). skalibs' avltree is not used: in 2.13.1.1 its
+   deletions fail once the node storage has grown past its base after earlier deletions. */
+typedef struct ident_s ident ;
+struct ident_s
 {
-  return MSG((ctx *)aux, d)->id ;
+  char id[QUEUE_ID_MAX] ;
+  uint32_t m ;
+} ;
+
+static int ident_cmp (void const *a, void const *b)
+{
+  return strcmp(((ident const *)a)->id, ((ident const *)b)->id) ;
 }
 
-static int byid_cmp (void const *a, void const *b, void *aux)
+static ident *ident_find (ctx *c, char const *id)
 {
-  (void)aux ;
-  return strcmp(a, b) ;
-}
-
-/* c must not move afterwards: the index reaches the table through it */
-void msgs_init (ctx *c)
-{
-  avltree_init(&c->byid, 64, 3, 8, &byid_dtok, &byid_cmp, c) ;
+  ident k ;
+  void *p ;
+  if (strlen(id) >= QUEUE_ID_MAX) return 0 ;
+  strcpy(k.id, id) ;
+  p = tfind(&k, &c->byid, &ident_cmp) ;
+  return p ? *(ident **)p : 0 ;
 }
 
 int msg_find (ctx *c, char const *id)
 {
-  uint32_t m ;
-  return avltree_search(&c->byid, id, &m) ? (int)m : -1 ;
+  ident *e = ident_find(c, id) ;
+  return e ? (int)e->m : -1 ;
 }
 
 uint32_t msg_new (ctx *c, char const *id)
@@ -60,14 +70,28 @@ uint32_t msg_new (ctx *c, char const *id)
   x->id[QUEUE_ID_MAX - 1] = 0 ;
   x->held = hold_exists(x->id) ;
   x->lazy = 0 ;
-  if (!avltree_insert(&c->byid, m)) strerr_diefu1sys(111, "allocate") ;
+  {
+    ident *e = malloc(sizeof(ident)) ;
+    void *p ;
+    if (!e) strerr_diefu1sys(111, "allocate") ;
+    memcpy(e->id, x->id, QUEUE_ID_MAX) ;
+    e->m = m ;
+    p = tsearch(e, &c->byid, &ident_cmp) ;
+    if (!p) strerr_diefu1sys(111, "allocate") ;
+    if (*(ident **)p != e) strerr_dief2x(111, "internal error: a second message with id ", x->id) ;
+  }
   return m ;
 }
 
 void msg_free (ctx *c, uint32_t m)
 {
   msg *x = MSG(c, m) ;
-  avltree_delete(&c->byid, x->id) ;
+  ident *e = ident_find(c, x->id) ;
+  if (e)
+  {
+    tdelete(e, &c->byid, &ident_cmp) ;
+    free(e) ;
+  }
   x->used = 0 ;
   stralloc_free(&x->data) ;
   genalloc_free(rcpt, &x->rcpts) ;

@@ -10,7 +10,6 @@
 #include <sys/types.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
-#include <skalibs/avltree.h>
 #include <berth/queue.h>
 #include <berth/rewrite.h>
 #include <berth/sendqueue.h>
@@ -125,7 +124,7 @@ struct ctx_s
   unsigned long delaywarn ;  /* seconds; 0: no delay warnings */
   unsigned long scale ;      /* divides every delay */
   genalloc msgs ;            /* msg */
-  avltree byid ;             /* in-use messages by id (msgs.c) */
+  void *byid ;               /* in-use messages by id: a tsearch(3) root (msgs.c) */
   genalloc freemsgs ;        /* uint32_t */
   genalloc waiting ;         /* uint32_t: messages done but with a pending bounce */
   chan ch[CHAN_N] ;
@@ -159,7 +158,6 @@ extern void heap_pop (genalloc *) ;
 extern void sched_rcpt (ctx *, uint32_t m, uint32_t r, uint64_t when) ;
 
 /* msgs.c */
-extern void msgs_init (ctx *) ;
 extern uint32_t msg_new (ctx *, char const *id) ;
 extern int msg_find (ctx *, char const *id) ;
 extern void msg_free (ctx *, uint32_t m) ;
