@@ -33,7 +33,10 @@ static void child (char const *const *argv, unsigned int argc, int messfd, int o
   /* every other fd of berth-rspawn (the other jobs' pipes, its own fds): close-on-exec does
      nothing without an exec */
   if (close_range(FIRST_OTHER_FD, ~0U, 0) < 0)
-    for (int fd = FIRST_OTHER_FD ; fd < (int)sysconf(_SC_OPEN_MAX) ; fd++) close(fd) ;
+  {
+    long max = sysconf(_SC_OPEN_MAX) ;
+    for (long fd = FIRST_OTHER_FD ; fd < max ; fd++) close((int)fd) ;
+  }
   sig_blocknone() ;
   sig_restore(SIGPIPE) ;
   sig_restore(SIGCHLD) ;
