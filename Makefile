@@ -59,6 +59,11 @@ build/liblocal.a: $(filter-out build/berth-local/main.o,$(patsubst src/%.c,build
 	@rm -f $@
 	ar rcs $@ $^
 
+# berth-remote without its main: berth-rspawn runs remote_main in a forked child.
+build/libremote.a: $(filter-out build/berth-remote/main.o,$(patsubst src/%.c,build/%.o,$(wildcard src/berth-remote/*.c)))
+	@rm -f $@
+	ar rcs $@ $^
+
 define prog_rule
 bin/$(1): $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c)) $(filter build/%.a,$(call EXTRA_LIBS,$(1))) build/libberth.a conf-ld
 	@mkdir -p bin

@@ -104,6 +104,47 @@ jobs "7:$id1:s:slow@a.test" "8:$id1:s:fast@b.test" > "$T_DIR/j2"
 as_user berth-rspawn "$T_DIR/fake/slow" < "$T_DIR/j2" > "$T_DIR/out" 2>>"$T_DIR/log"
 is "$(results "$T_DIR/out" 7:1 8:1 | tr '\n' ' ')" "8: Kfast@b.test 7: Kslow@a.test " "a slow job does not hold a fast one"
 
+# berth-remote's code runs in berth-rspawn's forked child: no exec per job (an exec with
+# $BERTH_REMOTE, the control), the same reports; a killed job is a deferral as before
+if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
+  jobs "1:$id2::a@x.test" "2:$id2::b@x.test" "3:$id1:a@b.test:c@x.test" > "$T_DIR/j3"
+  # execs of berth-remote (an execve that failed, as in a PATH search, ends in "= -1")
+  rexecs () { grep 'execve(".*berth-remote"' "$1" | grep -vc '= -1 '; }
+  strace -f -qq -e trace=execve -e signal=none -o "$T_DIR/inproc.tr" s6-setuidgid "$TESTUSER" \
+    "$BERTH_TOP/bin/berth-rspawn" < "$T_DIR/j3" > "$T_DIR/out" 2>>"$T_DIR/log"
+  is "$(results "$T_DIR/out" 1:1 2:1 3:1 | cut -c1-19 | sort | tr '\n' ' ')" "1: K127.0.0.1 accep 2: K127.0.0.1 accep 3: K127.0.0.1 accep " "three jobs delivered by the forked berth-remote code"
+  is "$(rexecs "$T_DIR/inproc.tr")" 0 "no exec of berth-remote for three jobs"
+  # every exec after berth-rspawn's own (s6-setuidgid's chain comes before it)
+  is "$(awk '/execve\(".*berth-rspawn"/ { on = 1; next } on && /execve\(/ { n++ } END { print n + 0 }' "$T_DIR/inproc.tr")" 0 "no exec at all once berth-rspawn runs"
+  strace -f -qq -e trace=execve -e signal=none -o "$T_DIR/exec.tr" s6-setuidgid "$TESTUSER" \
+    env BERTH_REMOTE="$BERTH_TOP/bin/berth-remote" "$BERTH_TOP/bin/berth-rspawn" < "$T_DIR/j3" > "$T_DIR/out" 2>>"$T_DIR/log"
+  is "$(results "$T_DIR/out" 1:1 2:1 3:1 | cut -c1-19 | sort | tr '\n' ' ')" "1: K127.0.0.1 accep 2: K127.0.0.1 accep 3: K127.0.0.1 accep " "the same three jobs through \$BERTH_REMOTE"
+  is "$(rexecs "$T_DIR/exec.tr")" 3 "with \$BERTH_REMOTE: one exec of berth-remote per job"
+else
+  for i in 1 2 3 4 5; do ok 0 "# SKIP strace cannot trace here"; done
+fi
+P2=$(free_port)
+sink stall 127.0.0.1 "$P2" --stall 30
+wait_listen 127.0.0.1 "$P2"
+printf 'stall.test:[127.0.0.1]:%s\n:[127.0.0.1]:%s\n' "$P2" "$P" > "$BERTH_HOME/control/smtproutes"
+jobs "5:$id2::k@stall.test" > "$T_DIR/jk"
+# (not t_bg: an asynchronous function call would get /dev/null as stdin)
+if [ "$(id -u)" = 0 ]; then s6-setuidgid "$TESTUSER" berth-rspawn < "$T_DIR/jk" > "$T_DIR/out" 2>>"$T_DIR/log" &
+else berth-rspawn < "$T_DIR/jk" > "$T_DIR/out" 2>>"$T_DIR/log" & fi
+rs=$!; echo "$rs" >> "$T_DIR/pids"
+# the job, in its greeting wait: named berth-remote (pgrep, ps) like an exec'ed one
+wait_until 5 pgrep -x -P "$rs" berth-remote > "$T_DIR/kid"; ok $? "a running job is a berth-remote child of berth-rspawn"
+k=$(head -n 1 "$T_DIR/kid")
+wait_until 5 sh -c 'ls -l "/proc/$1/fd" | grep -q "socket:"' sh "$k"; ok $? "the job connects"
+# what an exec'ed berth-remote would have: no signal blocked or caught (SIGPIPE ignored, its own
+# choice), only the message, the report pipe, stderr and its socket open
+is "$(sed -n 's/^Sig\(Blk\|Cgt\):[[:space:]]*//p' "/proc/$k/status" 2>/dev/null | tr '\n' ' ')" "0000000000000000 0000000000000000 " "the job: no signal blocked or caught"
+is "$(ls "/proc/$k/fd" 2>/dev/null | sort -n | tr '\n' ' ')" "0 1 2 3 " "the job: fds 0, 1, 2 and its socket only"
+kill -KILL "$k" 2>/dev/null
+wait_until 5 sh -c '! kill -0 "$1" 2>/dev/null' sh "$rs"; ok $? "berth-rspawn ends after the killed job"
+is "$(results "$T_DIR/out" 5:1)" "5: ZUnable to run berth-remote. (#4.3.0)" "a job killed by SIGKILL: Z, deferred"
+grep -q "rcpt=k@stall.test delay=[0-9]*s status=deferred" "$T_DIR/log"; ok $? "and logged as deferred"
+
 if [ "$(id -u)" = 0 ]; then
   berth-rspawn < /dev/null > /dev/null 2>&1; is $? 100 "refuses to run as root"
 fi

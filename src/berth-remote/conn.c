@@ -31,6 +31,9 @@ int conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port
     if (errno == ETIMEDOUT) *timedout = 1 ;
     goto err ;
   }
+  /* every write is a whole command, a pipelined batch or a large chunk of DATA: Nagle's
+     algorithm would only hold the next one for the peer's delayed ACK (40 ms) */
+  socket_tcpnodelay(fd) ;
   c->fd = c->wfd = fd ;
   c->tlspid = 0 ;
   c->tlstext.len = 0 ;

@@ -1,6 +1,8 @@
 /* ISC license. */
 /* berth-remote: the DATA payload, streamed from the message file in chunks, encoded on the way
    (CRLF line ends, dot-stuffing, final ".\r\n"), so memory does not grow with the message.
+   The final ".\r\n" goes out in the same write as the message's tail (a small message is one
+   write): a separate small write would wait for the peer's delayed ACK of the data before it.
    Trust: the message bytes are untrusted; smtpc_encode guarantees nothing can end DATA early. */
 
 #include <unistd.h>
@@ -20,13 +22,15 @@ int message_send (rconn *c, rmsg const *m, unsigned int secs)
   {
     ssize_t n = fd_read(m->fd, buf, sizeof buf) ;
     if (n < 0) { r = -1 ; break ; }
-    enc.len = 0 ;
     if (!n)
     {
       if (!smtpc_encode_end(&enc, &state) || !conn_write(c, enc.s, enc.len, secs)) r = 0 ;
       break ;
     }
-    if (!smtpc_encode(&enc, buf, n, &state) || !conn_write(c, enc.s, enc.len, secs)) { r = 0 ; break ; }
+    if (!smtpc_encode(&enc, buf, n, &state)) { r = 0 ; break ; }
+    if (enc.len < MESSAGE_CHUNK) continue ;
+    if (!conn_write(c, enc.s, enc.len, secs)) { r = 0 ; break ; }
+    enc.len = 0 ;
   }
   stralloc_free(&enc) ;
   return r ;

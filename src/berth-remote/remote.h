@@ -100,6 +100,9 @@ struct rreport_s
   stralloc ftext ;
 } ;
 
+/* berth-remote.c: the program (main.c; berth-rspawn's forked child) */
+extern int remote_main (int argc, char const *const *argv) ;
+
 /* conn.c */
 extern int conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port, int *timedout) ;
 extern int conn_write (rconn *c, char const *s, size_t len, unsigned int secs) ;

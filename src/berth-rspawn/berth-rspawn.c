@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +23,7 @@
 #include <berth/home.h>
 #include <berth/queue.h>
 #include <berth/rreport.h>
+#include "rspawn.h"
 
 #define USAGE "berth-rspawn [ prog... ]"
 #define SLOTS 256
@@ -51,6 +51,7 @@ struct state_s
   stralloc out ;
   char const *const *prog ;
   unsigned int nprog ;
+  int inproc ;         /* the default berth-remote: its code in a forked child (spawn.c) */
   unsigned int running ;
 } ;
 
@@ -80,10 +81,7 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
   unsigned int a = 0 ;
   size_t pos = 1 ;
   job *j = st->jobs + slot ;
-  posix_spawn_file_actions_t fa ;
-  posix_spawnattr_t attr ;
-  sigset_t empty ;
-  int p[2], m, e ;
+  int p[2], m ;
   pid_t pid ;
   if (j->pid) strerr_dief1x(100, "protocol error: a job for a busy slot") ;
   for (unsigned int i = 0 ; i < st->nprog ; i++) argv[a++] = st->prog[i] ;
@@ -108,25 +106,11 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
   }
   if (m < 0) { fail_all(st, slot, n, "Unable to open the message file. (#4.3.0)") ; return ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(m) ; fail_all(st, slot, n, "Unable to create a pipe. (#4.3.0)") ; return ; }
-  sigemptyset(&empty) ;
-  if (posix_spawn_file_actions_init(&fa) || posix_spawnattr_init(&attr)) strerr_diefu1sys(111, "posix_spawn init") ;
-  posix_spawn_file_actions_adddup2(&fa, m, 0) ;
-  posix_spawn_file_actions_adddup2(&fa, p[1], 1) ;
-  posix_spawnattr_setsigmask(&attr, &empty) ;
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
-  {
-    sigset_t def ;
-    sigemptyset(&def) ; sigaddset(&def, SIGPIPE) ; sigaddset(&def, SIGCHLD) ;
-    posix_spawnattr_setsigdefault(&attr, &def) ;
-  }
-  e = posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ) ;
-  posix_spawn_file_actions_destroy(&fa) ;
-  posix_spawnattr_destroy(&attr) ;
+  pid = rspawn_run(argv, a, st->inproc, m, p[1]) ;
   fd_close(m) ;
   fd_close(p[1]) ;
-  if (e)
+  if (!pid)
   {
-    errno = e ;
     strerr_warnwu2sys("spawn ", argv[0]) ;
     fd_close(p[0]) ;
     fail_all(st, slot, n, RREPORT_UNABLE) ;
@@ -251,6 +235,7 @@ int main (int argc, char const *const *argv)
   {  /* $BERTH_REMOTE, else berth-remote next to this program, else through PATH */
     char const *env = getenv("BERTH_REMOTE") ;
     char const *slash = strrchr(argv[0], '/') ;
+    st.inproc = argc <= 1 && !(env && *env) ;   /* berth-remote's own code, else an exec */
     if (env && *env) dflt[0] = env ;
     else if (slash)
     {

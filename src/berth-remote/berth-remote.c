@@ -1,0 +1,272 @@
+/* ISC license. */
+/* berth-remote: qmail-remote(8). Delivers the message on fd 0 to host for every recipient;
+   the report goes to stdout; always exits 0 once argv is sane. Never runs as root. remote_main
+   is the program: main.c calls it, and berth-rspawn runs it in a forked child without an exec
+   (doc/berth-rspawn.md), so it relies on no state a fresh exec would have reset.
+   Trust: the message, the envelope and everything from DNS and the network are untrusted. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <signal.h>
+#include <skalibs/gccattributes.h>
+#include <skalibs/sig.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/fmtscan.h>
+#include <skalibs/genalloc.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <berth/control.h>
+#include <berth/dns.h>
+#include <berth/home.h>
+#include <berth/smtpc.h>
+#include "remote.h"
+#include "targets.h"
+
+#define USAGE "berth-remote host sender rcpt..."
+#define DNS_TIMEOUT_DEFAULT 5
+#define DNS_TRIES 2
+
+static void finish (rreport *rep, unsigned int n, char what, char const *a, char const *b, char const *c) gccattr_noreturn ;
+static void finish (rreport *rep, unsigned int n, char what, char const *a, char const *b, char const *c)
+{
+  char const *parts[3] = { a, b ? b : "", c ? c : "" } ;
+  report_final(rep, what, parts, 3) ;
+  report_write(rep, n) ;
+  _exit(0) ;
+}
+
+static void readcfg (rcfg *cfg, stralloc *helo, stralloc *me, stralloc *routes, dnsctx *d, rreport *rep, unsigned int n)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  unsigned long u ;
+  char const *x ;
+  if (control_readline(me, "control/me", 0) <= 0 || !me->len)
+    finish(rep, n, 'Z', "Unable to read control/me. (#4.3.0)", 0, 0) ;
+  if (control_readline(helo, "control/helohost", me->s) < 0) finish(rep, n, 'Z', "Unable to read control/helohost. (#4.3.0)", 0, 0) ;
+  cfg->helohost = helo->s ;
+  if (control_readulong(&u, "control/timeoutconnect", TO_CONNECT_DEFAULT) <= 0 || !u) u = TO_CONNECT_DEFAULT ;
+  cfg->timeoutconnect = u ;
+  if (control_readulong(&u, "control/timeoutremote", 0) <= 0) u = 0 ;
+  cfg->timeoutremote = u ;
+  if (control_readulong(&u, "control/smtpport", SMTP_PORT_DEFAULT) <= 0 || !u || u > 65535) u = SMTP_PORT_DEFAULT ;
+  cfg->port = u ;
+  if (control_readulong(&u, "control/preferipv4", 0) <= 0) u = 0 ;
+  cfg->prefer4 = !!u ;
+  if (control_readline(&sa, "control/outgoingip", 0) > 0 && sa.len)
+  {
+    if (ip4_scan(sa.s, cfg->out4) != sa.len) finish(rep, n, 'Z', "control/outgoingip is not an IPv4 address. (#4.3.5)", 0, 0) ;
+    cfg->have_out4 = 1 ;
+  }
+  if (control_readline(&sa, "control/outgoingip6", 0) > 0 && sa.len)
+  {
+    if (ip6_scan(sa.s, cfg->out6) != sa.len) finish(rep, n, 'Z', "control/outgoingip6 is not an IPv6 address. (#4.3.5)", 0, 0) ;
+    cfg->have_out6 = 1 ;
+  }
+  if (control_readlines(routes, "control/smtproutes") < 0) finish(rep, n, 'Z', "Unable to read control/smtproutes. (#4.3.0)", 0, 0) ;
+  {  /* our names, for the MX preference rule: me and every line of locals */
+    stralloc l = STRALLOC_ZERO ;
+    if (control_readlines(&l, "control/locals") < 0) finish(rep, n, 'Z', "Unable to read control/locals. (#4.3.0)", 0, 0) ;
+    if (!stralloc_0(me) || !stralloc_catb(me, l.s, l.len)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+    stralloc_free(&l) ;
+  }
+  x = getenv("BERTH_DNSSERVER") ;
+  if (!x || !*x)
+  {
+    if (control_readline(&sa, "control/dnsserver", 0) > 0 && sa.len)
+    {
+      x = sa.s ;
+      sa = (stralloc)STRALLOC_ZERO ;   /* keep it: d->server points into it */
+    }
+    else x = 0 ;
+  }
+  d->server = x ;
+  if (control_readulong(&u, "control/timeoutdns", DNS_TIMEOUT_DEFAULT) <= 0 || !u) u = DNS_TIMEOUT_DEFAULT ;
+  d->timeout = u ;
+  d->tries = DNS_TRIES ;
+  if (x)
+  {
+    char ip[16] ; int is6 ; uint16_t port ;
+    if (!dns_server_scan(x, ip, &is6, &port)) finish(rep, n, 'Z', "Bad nameserver in BERTH_DNSSERVER or control/dnsserver. (#4.3.5)", 0, 0) ;
+  }
+  stralloc_free(&sa) ;
+}
+
+/* One pass over the message, in chunks: is it 8-bit, and how long is it once encoded. The
+   message is not kept: each try streams it again from the start (doc/berth-remote.md). */
+static void loadmsg (rmsg *m, rreport *rep, unsigned int n)
+{
+  stralloc enc = STRALLOC_ZERO ;
+  char buf[MESSAGE_CHUNK] ;
+  unsigned int state = SMTPC_ENC_BOL ;
+  m->fd = 0 ;
+  if (lseek(0, 0, SEEK_SET) < 0)
+  {
+    /* not a file (a pipe, as some qmail-rspawn setups give): copy it once into a memfd */
+    m->fd = memfd_create("berth-remote", MFD_CLOEXEC) ;
+    if (m->fd < 0) finish(rep, n, 'Z', "Unable to store the message. (#4.3.0)", 0, 0) ;
+    for (;;)
+    {
+      ssize_t r = fd_read(0, buf, sizeof buf) ;
+      if (r < 0) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
+      if (!r) break ;
+      if (allwrite(m->fd, buf, r) < (size_t)r) finish(rep, n, 'Z', "Unable to store the message. (#4.3.0)", 0, 0) ;
+    }
+    if (lseek(m->fd, 0, SEEK_SET) < 0) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
+  }
+  m->is8bit = 0 ; m->wirelen = 0 ;
+  for (;;)
+  {
+    ssize_t r = fd_read(m->fd, buf, sizeof buf) ;
+    if (r < 0) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
+    if (!r) break ;
+    if (!m->is8bit) m->is8bit = smtpc_is8bit(buf, r) ;
+    enc.len = 0 ;
+    if (!smtpc_encode(&enc, buf, r, &state)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+    m->wirelen += enc.len ;
+  }
+  enc.len = 0 ;
+  if (!smtpc_encode_end(&enc, &state)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+  m->wirelen += enc.len ;
+  stralloc_free(&enc) ;
+  m->needutf8 = smtpc_is8bit(m->sender, strlen(m->sender)) ;
+  if (strpbrk(m->sender, "\r\n")) finish(rep, n, 'D', "The sender address contains a line break. (#5.1.7)", 0, 0) ;
+  for (unsigned int i = 0 ; i < m->n ; i++)
+  {
+    if (smtpc_is8bit(m->rcpts[i], strlen(m->rcpts[i]))) m->needutf8 = 1 ;
+    if (strpbrk(m->rcpts[i], "\r\n")) finish(rep, n, 'D', "A recipient address contains a line break. (#5.1.3)", 0, 0) ;
+  }
+}
+
+static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char const *name, int literal, char const *ip, int is6, uint16_t port, stralloc *connerr, unsigned int *skipped)
+{
+  char *fmt = c->ip ;
+  int timedout ;
+  fmt[is6 ? ip6_fmt(fmt, ip) : ip4_fmt(fmt, ip)] = 0 ;
+  c->host = name ;
+  c->literal = literal ;
+  c->notls = 0 ;
+  if (tcpto_dead(ip, is6)) { (*skipped)++ ; return 0 ; }
+  if (name[0] == '[' || !strcmp(name, fmt)) memcpy(c->label, fmt, strlen(fmt) + 1) ;
+  else
+  {
+    size_t nl = strlen(name) ;
+    if (nl > sizeof c->label - IP6_FMT - 4) nl = sizeof c->label - IP6_FMT - 4 ;
+    memcpy(c->label, name, nl) ;
+    memcpy(c->label + nl, " [", 2) ;
+    memcpy(c->label + nl + 2, fmt, strlen(fmt)) ;
+    memcpy(c->label + nl + 2 + strlen(fmt), "]", 2) ;
+  }
+ again:
+  if (!conn_open(c, cfg, ip, is6, port, &timedout))
+  {
+    connerr->len = 0 ;
+    stralloc_cats(connerr, c->label) ;
+    stralloc_cats(connerr, ": ") ;
+    stralloc_cats(connerr, strerror(errno)) ;
+    stralloc_0(connerr) ;
+    strerr_warnwu2x("connect to ", connerr->s) ;
+    if (timedout) tcpto_mark(ip, is6, 1) ;
+    return 0 ;
+  }
+  tcpto_mark(ip, is6, 0) ;
+  {
+    int r = session(c, cfg, m, rep) ;
+    conn_close(c) ;
+    if (r == SESSION_PLAIN && !c->notls) { c->notls = 1 ; goto again ; }
+    return r == SESSION_DONE ;
+  }
+}
+
+int remote_main (int argc, char const *const *argv)
+{
+  rcfg cfg = { .helohost = 0, .auth = STRALLOC_ZERO } ;
+  rmsg m = { .fd = 0, .wirelen = 0 } ;
+  rreport rep = { .final = 0, .ftext = STRALLOC_ZERO } ;
+  rconn c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO } ;
+  stralloc helo = STRALLOC_ZERO, me = STRALLOC_ZERO, routes = STRALLOC_ZERO, connerr = STRALLOC_ZERO, tlsp = STRALLOC_ZERO ;
+  targets t = TARGETS_ZERO ;
+  dnsctx d = { .state = DNSCTX_NEW } ;
+  char const *host ;
+  unsigned int n, skipped = 0, dnstemp = 0, anyaddr = 0 ;
+  uint16_t port ;
+  int r ;
+  PROG = "berth-remote" ;
+  if (argc < 4) strerr_dieusage(100, USAGE) ;
+  host = argv[1] ;
+  m.sender = argv[2] ;
+  m.rcpts = argv + 3 ;
+  m.n = n = argc - 3 ;
+  rep.stat = calloc(n, 1) ;
+  rep.texts = calloc(n, sizeof(stralloc)) ;
+  if (!rep.stat || !rep.texts) strerr_diefu1sys(111, "allocate") ;
+  if (!getuid() || !geteuid()) finish(&rep, n, 'Z', "berth-remote refuses to run as root. (#4.3.0)", 0, 0) ;
+  if (!*host) finish(&rep, n, 'D', "Sorry, the recipient address has no domain. (#5.1.2)", 0, 0) ;
+  if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* a dead peer or berth-tlsc is an error return */
+  if (chdir(berth_home()) < 0) finish(&rep, n, 'Z', "Unable to switch to home directory. (#4.3.0)", 0, 0) ;
+  tain_now_set_stopwatch_g() ;
+  readcfg(&cfg, &helo, &me, &routes, &d, &rep, n) ;
+  {
+    char const *bad ;
+    if (!tlspolicy_read(&cfg, host, &tlsp, &bad)) finish(&rep, n, 'Z', "control/tlspolicy: ", bad, ". (#4.3.5)") ;
+  }
+  if (!auth_read(&cfg)) finish(&rep, n, 'Z', "control/smtpauth must be owned by the remote user and readable by nobody else. (#4.3.0)", 0, 0) ;
+  cfg.tlsc = tlsc_path(argv[0]) ;
+  loadmsg(&m, &rep, n) ;
+
+  r = targets_find(&t, host, &routes, &me, &d, &port) ;
+  switch (r)
+  {
+    case TARGETS_OK : break ;
+    case TARGETS_NXDOMAIN : finish(&rep, n, 'D', "Sorry, I couldn't find any host named ", host, ". (#5.1.2)") ;
+    case TARGETS_NULLMX : finish(&rep, n, 'D', "Sorry, ", host, " does not accept mail (null MX, RFC 7505). (#5.1.10)") ;
+    case TARGETS_TEMP : finish(&rep, n, 'Z', "CNAME or MX lookup of ", host, " failed temporarily. (#4.4.3)") ;
+    case TARGETS_AMBIGMX : finish(&rep, n, 'D', "Sorry. Although I'm listed as a best-preference MX for ", host, ", it isn't in my control/locals file, so I don't treat it as local. (#5.4.6)") ;
+    case TARGETS_DNSCONF : finish(&rep, n, 'Z', "Unable to set up the resolver. (#4.3.0)", 0, 0) ;
+    default : finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+  }
+  if (!port) port = cfg.port ;
+
+  for (size_t i = 0 ; i < genalloc_len(target, &t.list) ; i++)
+  {
+    target const *x = genalloc_s(target, &t.list) + i ;
+    char const *name = t.names.s + x->name ;
+    if (x->literal)
+    {
+      anyaddr = 1 ;
+      if (try(&c, &cfg, &m, &rep, name, 1, x->ip, x->is6, port, &connerr, &skipped)) goto done ;
+      continue ;
+    }
+    {
+      genalloc addrs = GENALLOC_ZERO ;
+      int dr = targets_addrs(&d, name, cfg.prefer4, &addrs) ;
+      if (dr == DNS_TEMP) dnstemp = 1 ;
+      for (size_t j = 0 ; j < genalloc_len(dns_addr, &addrs) ; j++)
+      {
+        dns_addr const *a = genalloc_s(dns_addr, &addrs) + j ;
+        anyaddr = 1 ;
+        if (try(&c, &cfg, &m, &rep, name, 0, a->ip, a->is6, port, &connerr, &skipped))
+        {
+          genalloc_free(dns_addr, &addrs) ;
+          goto done ;
+        }
+      }
+      genalloc_free(dns_addr, &addrs) ;
+    }
+  }
+  /* nothing decided: the last session's reason, or why no session happened */
+  if (!rep.final)
+  {
+    if (connerr.len) finish(&rep, n, 'Z', "Sorry, I wasn't able to establish an SMTP connection: ", connerr.s, ". (#4.4.1)") ;
+    if (skipped) finish(&rep, n, 'Z', "Sorry, I wasn't able to establish an SMTP connection: every address timed out recently. (#4.4.1)", 0, 0) ;
+    if (dnstemp) finish(&rep, n, 'Z', "Address lookup for ", host, " failed temporarily. (#4.4.3)") ;
+    if (!anyaddr) finish(&rep, n, 'D', "Sorry, I couldn't find any host named ", host, ". (#5.1.2)") ;
+    finish(&rep, n, 'Z', "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)", 0, 0) ;
+  }
+ done:
+  report_write(&rep, n) ;
+  return 0 ;
+}

@@ -1,0 +1,79 @@
+/* ISC license. */
+/* berth-rspawn: starts one job's program. posix_spawn of a given program; or, for berth-remote
+   itself, a fork whose child runs remote_main without an exec (an exec and a static libc start
+   cost more than a short relay session's own work here). The forked child is set up to be what a
+   freshly exec'ed berth-remote would be: fds 0, 1, 2 only, no signal trapped or blocked, SIGPIPE
+   and SIGCHLD at their defaults, empty stdio buffers, PROG and the process name berth-remote.
+   Trust: argv is built by berth-rspawn from berth-send's job. */
+
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <skalibs/buffer.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/gccattributes.h>
+#include <skalibs/posixplz.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sig.h>
+#include <skalibs/strerr.h>
+#include "rspawn.h"
+
+#define EXIT_TEMP 111
+#define REMOTE_PROG "berth-remote"
+#define FIRST_OTHER_FD 3
+
+static void child (char const *const *argv, unsigned int argc, int messfd, int outfd) gccattr_noreturn ;
+static void child (char const *const *argv, unsigned int argc, int messfd, int outfd)
+{
+  PROG = REMOTE_PROG ;
+  selfpipe_finish() ;   /* berth-rspawn's SIGCHLD trap: its fd closed, SIGCHLD unblocked */
+  if (fd_copy(0, messfd) < 0 || fd_copy(1, outfd) < 0) _exit(EXIT_TEMP) ;
+  /* every other fd of berth-rspawn (the other jobs' pipes, its own fds): close-on-exec does
+     nothing without an exec */
+  if (close_range(FIRST_OTHER_FD, ~0U, 0) < 0)
+  {
+    long max = sysconf(_SC_OPEN_MAX) ;
+    for (long fd = FIRST_OTHER_FD ; fd < max ; fd++) close((int)fd) ;
+  }
+  sig_blocknone() ;
+  sig_restore(SIGPIPE) ;
+  sig_restore(SIGCHLD) ;
+  buffer_rseek(buffer_1, buffer_len(buffer_1)) ;
+  buffer_rseek(buffer_2, buffer_len(buffer_2)) ;
+  prctl(PR_SET_NAME, REMOTE_PROG) ;   /* ps and pgrep see berth-remote, as with an exec */
+  _exit(remote_main((int)argc, argv)) ;
+}
+
+static pid_t spawn (char const *const *argv, int messfd, int outfd)
+{
+  posix_spawn_file_actions_t fa ;
+  posix_spawnattr_t attr ;
+  sigset_t empty, def ;
+  pid_t pid ;
+  int e ;
+  sigemptyset(&empty) ;
+  sigemptyset(&def) ; sigaddset(&def, SIGPIPE) ; sigaddset(&def, SIGCHLD) ;
+  if (posix_spawn_file_actions_init(&fa) || posix_spawnattr_init(&attr)) strerr_diefu1sys(EXIT_TEMP, "posix_spawn init") ;
+  posix_spawn_file_actions_adddup2(&fa, messfd, 0) ;
+  posix_spawn_file_actions_adddup2(&fa, outfd, 1) ;
+  posix_spawnattr_setsigmask(&attr, &empty) ;
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
+  posix_spawnattr_setsigdefault(&attr, &def) ;
+  e = posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ) ;
+  posix_spawn_file_actions_destroy(&fa) ;
+  posix_spawnattr_destroy(&attr) ;
+  if (e) { errno = e ; return 0 ; }
+  return pid ;
+}
+
+pid_t rspawn_run (char const *const *argv, unsigned int argc, int inproc, int messfd, int outfd)
+{
+  pid_t pid ;
+  if (!inproc) return spawn(argv, messfd, outfd) ;
+  pid = fork() ;
+  if (pid < 0) return 0 ;
+  if (!pid) child(argv, argc, messfd, outfd) ;
+  return pid ;
+}
