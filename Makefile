@@ -54,15 +54,15 @@ build/$(1).a: $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c))
 endef
 $(foreach l,$(filter-out libberth,$(notdir $(wildcard src/lib*))),$(eval $(call lib_rule,$(l))))
 
-# berth-local without its main: berth-lspawn runs local_main in a forked child when not root.
-build/liblocal.a: $(filter-out build/berth-local/main.o,$(patsubst src/%.c,build/%.o,$(wildcard src/berth-local/*.c)))
-	@rm -f $@
-	ar rcs $@ $^
-
-# berth-remote without its main: berth-rspawn runs remote_main in a forked child.
-build/libremote.a: $(filter-out build/berth-remote/main.o,$(patsubst src/%.c,build/%.o,$(wildcard src/berth-remote/*.c)))
-	@rm -f $@
-	ar rcs $@ $^
+# A program's code without its main.o, for a parent that runs it in a forked child without an
+# exec: berth-lspawn runs local_main (when not root), berth-rspawn remote_main, berth-listen
+# smtpd_main (one child per connection).
+define nomain_rule
+build/lib$(1).a: $$(filter-out build/berth-$(1)/main.o,$$(patsubst src/%.c,build/%.o,$$(wildcard src/berth-$(1)/*.c)))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach p,local remote smtpd,$(eval $(call nomain_rule,$(p))))
 
 define prog_rule
 bin/$(1): $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c)) $(filter build/%.a,$(call EXTRA_LIBS,$(1))) build/libberth.a conf-ld

@@ -71,10 +71,10 @@ def detach(p):
 
 
 def tree(m):
-    """The running processes to attach to (berth's tcpserver; Postfix's master and children),
+    """The running processes to attach to (berth-listen; Postfix's master and children),
     with their programs."""
     if m.name == "berth":
-        return {m.smtpd.pid: "tcpserver"}
+        return {m.smtpd.pid: "berth-listen"}
     mp = m.master_pid()
     return dict([(mp, "master")] + children(mp))
 

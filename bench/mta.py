@@ -1,5 +1,5 @@
 # bench/mta.py: the two mail systems under test, each a private instance on loopback.
-#   Berth:   berth-setup instance, tcpserver + berth-smtpd, berth-start (berth-send + spawners).
+#   Berth:   berth-setup instance, berth-listen (tcpserver and berth-smtpd in one), berth-start (berth-send + spawners).
 #   Postfix: Debian's postfix with its own main.cf/master.cf/queue (never the system MTA);
 #            outbound mail goes to error:, except the relay domain, routed to the sink.
 # Both deliver local mail into a Maildir. "Held" delivery: berth without berth-send running,
@@ -163,8 +163,8 @@ class Berth:
 
     def start(self, hold=False):
         self.smtpd = self.procs.start(
-            ["s6-setuidgid", USER, "env", "RELAYCLIENT=", "tcpserver", "-HR", "-c", "100", "-l", self.domain,
-             "127.0.0.1", str(self.port), self.bin + "/berth-smtpd"],
+            ["s6-setuidgid", USER, "env", "RELAYCLIENT=", self.bin + "/berth-listen", "-c", "100", "-l", self.domain,
+             "127.0.0.1", str(self.port)],
             env=self.env, stderr=open(self.home + "/smtpd.log", "ab"))
         wait_port(self.port)
         if not hold:

@@ -33,12 +33,12 @@ is "$(val other)" 0 "no session failed otherwise (no hang, no reset, no wrong re
 [ "$(val peak_held)" -le "$MAX" ]; ok $? "at most $MAX sessions held a slot at once ($(val peak_held))"
 is "$(val after)" "$MAX" "afterwards every slot is free again: $MAX new sessions at once all get 220"
 # 2 * MAX sessions at most: MAX holding slots, MAX more between accept() and their 421
-# (tcpserver -v logs "status: N/LIMIT" at each accept and exit: N is exact, /proc samples are not)
+# (berth-listen -v logs "sessions N/LIMIT" at each accept and end: N is exact, /proc samples are not)
 log=$BERTH_HOME/log/smtpd/current
 n=0; while [ $n -lt 50 ] && [ "$(grep -c 'end=busy' "$log" 2>/dev/null)" -lt "${refused:-0}" ]; do sleep 0.1; n=$((n + 1)); done
-tmax=$(sed -n 's/.*tcpserver: status: \([0-9]*\)\/.*/\1/p' "$log" | sort -n | tail -n 1)
-diag "tcpserver: at most $tmax sessions at once"
-[ "${tmax:-999}" -le $((MAX * 2)) ] && [ "${tmax:-0}" -gt "$MAX" ]; ok $? "between $MAX and $((MAX * 2)) sessions at once (tcpserver -c $((MAX * 2)): $tmax)"
+tmax=$(sed -n 's/.*berth-listen: info: pid .* sessions \([0-9]*\)\/.*/\1/p' "$log" | sort -n | tail -n 1)
+diag "berth-listen: at most $tmax sessions at once"
+[ "${tmax:-999}" -le $((MAX * 2)) ] && [ "${tmax:-0}" -gt "$MAX" ]; ok $? "between $MAX and $((MAX * 2)) sessions at once (berth-listen -c $((MAX * 2)): $tmax)"
 if [ "${BERTH_SAN:-}" = 1 ]; then ok 0 "# SKIP RSS bound (sanitizer shadow memory)"
 else [ "$(val peak_hwm_kb)" -gt 0 ] && [ "$(val peak_hwm_kb)" -lt 4096 ]; ok $? "peak RSS of any berth-smtpd under 4 MiB ($(val peak_hwm_kb) kB)"; fi
 q=$(find "$BERTH_HOME/queue/mess" -type f | wc -l | tr -d ' ')

@@ -51,7 +51,7 @@ is "$(perm alias)" "${P}alias:${P}nofiles 755" "alias/ owned by the alias user"
 is "$(stat -c %U "$H/service/smtpd/slots")" "${P}d" "service/smtpd/slots (session locks) owned by the smtpd user"
 is "$(cat "$H/control/uidsmtpd") $(cat "$H/control/uidsend") $(cat "$H/control/uidalias")" \
   "$(id -u "${P}d") $(id -u "${P}q") $(id -u "${P}alias")" "control/uidsmtpd, uidsend, uidalias"
-grep -q "s6-envuidgid '${P}d' tcpserver -U" "$svc/smtpd/run"; ok $? "smtpd runs as ${P}d (tcpserver -U)"
+grep -q "s6-envuidgid '${P}d' \"\$B/berth-listen\" -U" "$svc/smtpd/run"; ok $? "smtpd runs as ${P}d (berth-listen -U)"
 grep -q "s6-envuidgid '${P}r'.*berth-start" "$svc/send/run"; ok $? "berth-start gets ${P}r for the remote spawner"
 grep -q "s6-setuidgid '${P}l'" "$svc/smtpd/log/run"; ok $? "loggers run as ${P}l"
 
@@ -86,7 +86,7 @@ t_bg s6-svscan "$svc"; SCAN_PID=$T_PID
 n=0; while [ $n -lt 100 ] && ! { s6-svok "$svc/smtpd" && s6-svok "$svc/send"; } 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send" "$svc/smtps"; ok $? "smtpd, send and smtps up and ready"
 puser () { ps -o user= -p "$1" 2>/dev/null | tr -d ' '; }
-is "$(puser "$(s6-svstat -o pid "$svc/smtpd")")" "${P}d" "tcpserver runs as ${P}d"
+is "$(puser "$(s6-svstat -o pid "$svc/smtpd")")" "${P}d" "berth-listen runs as ${P}d"
 send_pid=$(s6-svstat -o pid "$svc/send")
 is "$(puser "$send_pid")" "${P}q" "berth-send runs as ${P}q"
 is "$(ps -o user=,comm= --ppid "$send_pid" | sort | tr -s ' ' | tr '\n' ' ')" "${P}r berth-rspawn root berth-lspawn " \

@@ -34,12 +34,14 @@ static char const smtpd_run[] =
   "if [ ! -f \"$H/control/tcp.smtp.cdb\" ] || [ \"$H/control/tcp.smtp\" -nt \"$H/control/tcp.smtp.cdb\" ] ; then\n"
   "  tcprules \"$H/control/tcp.smtp.cdb\" \"$H/control/tcp.smtp.tmp\" < \"$H/control/tcp.smtp\" || exit 111\n"
   "fi\n"
-  "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' tcpserver -U ; else set -- tcpserver ; fi\n"
-  "# sessions over $max get 421 from berth-smtpd (slots/); tcpserver defers accept() past 2 * $max,\n"
+  "# berth-listen: tcpserver's options, environment and rules, berth-smtpd's code in a forked child\n"
+  "# per connection (no exec). tcpserver works too: tcpserver ... -- \"$ip\" \"$port\" \"$B/berth-smtpd\"\n"
+  "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' \"$B/berth-listen\" -U ; else set -- \"$B/berth-listen\" ; fi\n"
+  "# sessions over $max get 421 from berth-smtpd (slots/); accept() waits past 2 * $max,\n"
   "# and a burst waits in the kernel's listen queue (-b) instead of retrying SYNs for seconds\n"
   "SMTPDSLOTS=$max SMTPDSLOTDIR=$PWD/slots ; export SMTPDSLOTS SMTPDSLOTDIR\n"
   "exec s6-notifyoncheck -w 50 -t 2000 -n 100 -c \"$B/berth-check smtp $ip $port\" \\\n"
-  "  s6-softlimit -d \"$mem\" \"$@\" -v -c \"$((max * 2))\" -b 1024 -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\" \"$B/berth-smtpd\"\n" ;
+  "  s6-softlimit -d \"$mem\" \"$@\" -v -c \"$((max * 2))\" -b 1024 -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\"\n" ;
 
 /* Submission (587: STARTTLS then AUTH required) and smtps (465: implicit TLS, AUTH required), written
    when the instance has control/tlscert and control/tlskey. berth-tlsd -t checks the pairs, as the

@@ -1,7 +1,8 @@
 /* ISC license. */
-/* berth-smtpd: the RFC 5321 receiver, one session on fd 0/1 under tcpserver.
-   Trust: the peer is untrusted; tcpserver's environment and the control files are trusted.
-   Never runs as root. doc/berth-smtpd.md describes it. */
+/* berth-smtpd: the RFC 5321 receiver, one session on fd 0/1 under tcpserver (main.c), or in a
+   child of berth-listen without an exec (smtpd_main). Trust: the peer is untrusted; tcpserver's
+   (berth-listen's) environment and the control files are trusted. Never runs as root.
+   doc/berth-smtpd.md describes it. */
 
 #include <limits.h>
 #include <signal.h>
@@ -40,7 +41,7 @@ static void findqueue (smtpd *s)
   }
 }
 
-int main (void)
+void smtpd_main (void)
 {
   smtpd s ;
   PROG = "berth-smtpd" ;

@@ -108,6 +108,7 @@ struct smtpd_s
 } ;
 
 /* io.c, getcmd.c */
+extern void smtpd_main (void) gccattr_noreturn ;   /* one session on fd 0/1 */
 extern void smtpd_io_init (smtpd *) ;
 extern int smtpd_fill (smtpd *) ;                  /* 1 data; dies on timeout, EOF, error */
 extern int smtpd_getcmd (smtpd *) ;  /* 1 line in s->line (NUL-terminated); 0 too long; -1 NUL in it */

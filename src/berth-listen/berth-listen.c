@@ -1,0 +1,219 @@
+/* ISC license. */
+/* berth-listen: tcpserver and berth-smtpd in one program. Binds host:port, drops to $UID/$GID
+   (-U), accepts, and serves each connection in a forked child: tcpserver's environment and
+   rules cdb, then berth-smtpd's code (smtpd_main) without an exec. One process per session, as
+   under tcpserver; saved are the exec and the C library's start-up per connection (about half a
+   millisecond here, doc/performance-log.md). doc/berth-listen.md describes it.
+   Trust: peers are untrusted (only their address is used here, then berth-smtpd's checks); the
+   options, the environment and the rules cdb are the admin's. Never serves a session as root. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/iopause.h>
+#include <skalibs/ip46.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/setgroups.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/sig.h>
+#include <skalibs/socket.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+#include <berth/smtpd.h>
+#include "listen.h"
+
+#define USAGE "berth-listen [ -HRUv ] [ -c limit ] [ -b backlog ] [ -x rules.cdb ] [ -l localname ] host port"
+#define LIMIT_DEFAULT 40     /* tcpserver's defaults */
+#define BACKLOG_DEFAULT 20
+#define EXIT_PERM 100
+#define EXIT_TEMP 111
+
+typedef struct opts_s opts ;
+struct opts_s
+{
+  unsigned int limit ;
+  unsigned int backlog ;
+  char const *rules ;
+  char const *localname ;
+  int drop ;
+  int verbose ;
+  int is6 ;   /* the listening socket's family */
+} ;
+
+static int bindto (char const *host, char const *portstr, opts *o)
+{
+  ip46 ip ;
+  uint16_t port ;
+  int s ;
+  if (!uint160_scan(portstr, &port)) strerr_dief2x(EXIT_PERM, "port must be a number: ", portstr) ;
+  if (!strcmp(host, "0"))
+  {
+    /* any address: IPv6 with IPv4-mapped peers where the kernel has IPv6, else IPv4 */
+    ip46_from_ip6(&ip, IP6_ANY) ;
+    s = socket_tcp6_internal(O_NONBLOCK | O_CLOEXEC) ;
+    if (s < 0) { ip46_from_ip4(&ip, IP4_ANY) ; s = socket_tcp4_internal(O_NONBLOCK | O_CLOEXEC) ; }
+  }
+  else
+  {
+    char back[IP4_FMT] ;
+    size_t n = ip46_scan(host, &ip) ;
+    /* ip4_scan takes 300 for 44: an IPv4 address must read back the same */
+    if (!n || host[n] || (!ip46_is6(&ip) && (ip4_fmt(back, ip.ip) != n || memcmp(back, host, n))))
+      strerr_dief2x(EXIT_PERM, "host must be an IP address or 0: ", host) ;
+    s = socket_tcp46_internal(ip46_is6(&ip), O_NONBLOCK | O_CLOEXEC) ;
+  }
+  if (s < 0) strerr_diefu1sys(EXIT_TEMP, "create a socket") ;
+  if (socket_bind46_reuse(s, &ip, port) < 0) strerr_diefu4sys(EXIT_TEMP, "bind to ", host, " port ", portstr) ;
+  if (socket_listen(s, o->backlog) < 0) strerr_diefu1sys(EXIT_TEMP, "listen") ;
+  o->is6 = ip46_is6(&ip) ;
+  return s ;
+}
+
+/* -U: $UID and $GID as s6-envuidgid (or tcpserver -U) expects them */
+static void drop (void)
+{
+  char const *u = getenv("UID") ;
+  char const *g = getenv("GID") ;
+  uid_t uid ;
+  gid_t gid ;
+  if (!u || !g || !uid0_scan(u, &uid) || !gid0_scan(g, &gid)) strerr_dief1x(EXIT_PERM, "-U needs $UID and $GID (s6-envuidgid)") ;
+  if (skalibs_setgroups(1, &gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0) strerr_diefu1sys(EXIT_TEMP, "drop privileges") ;
+}
+
+static void child (opts const *o, int lfd, int conn, unsigned int n) gccattr_noreturn ;
+static void child (opts const *o, int lfd, int conn, unsigned int n)
+{
+  char ip[IP46_FMT + 1] ;
+  uint16_t port ;
+  selfpipe_finish() ;   /* signals as a freshly exec'ed program has them; the selfpipe closed */
+  fd_close(lfd) ;
+  if (!listen_env(conn, o->localname, ip, &port))
+  {
+    strerr_warnwu1sys("set the connection's environment") ;
+    _exit(EXIT_TEMP) ;
+  }
+  if (o->verbose)
+  {
+    char p[PID_FMT], q[UINT16_FMT], a[UINT_FMT], b[UINT_FMT] ;
+    p[pid_fmt(p, getpid())] = 0 ;
+    q[uint16_fmt(q, port)] = 0 ;
+    a[uint_fmt(a, n)] = 0 ;
+    b[uint_fmt(b, o->limit)] = 0 ;
+    strerr_warni10x("pid ", p, " from ", ip, " port ", q, " sessions ", a, "/", b) ;
+  }
+  if (o->rules)
+  {
+    int r = listen_rules(o->rules, ip) ;
+    if (r < 0) { strerr_warnwu2sys("read ", o->rules) ; _exit(EXIT_TEMP) ; }
+    if (!r) { if (o->verbose) strerr_warni2x("deny ", ip) ; _exit(EXIT_PERM) ; }
+  }
+  if (fd_move(0, conn) < 0 || fd_copy(1, 0) < 0) _exit(EXIT_TEMP) ;
+  PROG = "berth-smtpd" ;
+  prctl(PR_SET_NAME, PROG) ;   /* ps and pgrep see berth-smtpd, as under tcpserver */
+  smtpd_main() ;
+}
+
+static void reap (opts const *o, unsigned int *n)
+{
+  for (;;)
+  {
+    int wstat ;
+    pid_t pid = wait_nohang(&wstat) ;
+    if (pid <= 0) break ;
+    if (*n) (*n)-- ;
+    if (o->verbose)
+    {
+      char p[PID_FMT], st[UINT_FMT], a[UINT_FMT], b[UINT_FMT] ;
+      p[pid_fmt(p, pid)] = 0 ;
+      st[uint_fmt(st, WIFEXITED(wstat) ? (unsigned int)WEXITSTATUS(wstat) : 128 + (unsigned int)WTERMSIG(wstat))] = 0 ;
+      a[uint_fmt(a, *n)] = 0 ;
+      b[uint_fmt(b, o->limit)] = 0 ;
+      strerr_warni8x("end ", p, " status ", st, " sessions ", a, "/", b) ;
+    }
+  }
+}
+
+/* accepts while connections wait and the limit allows, a child for each */
+static void take (opts const *o, int lfd, unsigned int *n)
+{
+  while (*n < o->limit)
+  {
+    char ip[SKALIBS_IP_SIZE] ;
+    uint16_t port ;
+    pid_t pid ;
+    int conn = o->is6 ? socket_accept6_internal(lfd, ip, &port, O_CLOEXEC) : socket_accept4_internal(lfd, ip, &port, O_CLOEXEC) ;
+    if (conn < 0)
+    {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED) strerr_warnwu1sys("accept") ;
+      return ;
+    }
+    pid = fork() ;
+    if (!pid) child(o, lfd, conn, *n + 1) ;
+    if (pid < 0) strerr_warnwu1sys("fork for a session") ;
+    else (*n)++ ;
+    fd_close(conn) ;
+  }
+}
+
+int main (int argc, char const *const *argv)
+{
+  opts o = { .limit = LIMIT_DEFAULT, .backlog = BACKLOG_DEFAULT, .rules = 0, .localname = 0, .drop = 0, .verbose = 0, .is6 = 0 } ;
+  unsigned int n = 0 ;
+  int lfd, sfd ;
+  PROG = "berth-listen" ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "HRUvc:b:x:l:", &l) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case 'H' : case 'R' : break ;   /* tcpserver's: berth-listen never looks names up */
+        case 'U' : o.drop = 1 ; break ;
+        case 'v' : o.verbose = 1 ; break ;
+        case 'c' : if (!uint0_scan(l.arg, &o.limit) || !o.limit) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
+        case 'b' : if (!uint0_scan(l.arg, &o.backlog)) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
+        case 'x' : o.rules = l.arg ; break ;
+        case 'l' : o.localname = l.arg ; break ;
+        default : strerr_dieusage(EXIT_PERM, USAGE) ;
+      }
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  if (argc != 2) strerr_dieusage(EXIT_PERM, USAGE) ;
+  lfd = bindto(argv[0], argv[1], &o) ;
+  if (o.drop) drop() ;
+  if (!getuid() || !geteuid()) strerr_dief1x(EXIT_PERM, "refusing to serve sessions as root: use -U with s6-envuidgid, or s6-setuidgid") ;
+  sfd = selfpipe_init() ;
+  if (sfd < 0) strerr_diefu1sys(EXIT_TEMP, "init the selfpipe") ;
+  {
+    sigset_t set ;
+    sigemptyset(&set) ;
+    sigaddset(&set, SIGCHLD) ; sigaddset(&set, SIGTERM) ; sigaddset(&set, SIGINT) ;
+    if (!selfpipe_trapset(&set)) strerr_diefu1sys(EXIT_TEMP, "trap signals") ;
+  }
+  if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(EXIT_TEMP, "ignore SIGPIPE") ;
+  for (;;)
+  {
+    iopause_fd x[2] = { { .fd = sfd, .events = IOPAUSE_READ }, { .fd = lfd, .events = IOPAUSE_READ } } ;
+    /* at the limit, connections wait in the kernel's queue (-b), as under tcpserver */
+    int r = iopause_g(x, n < o.limit ? 2 : 1, 0) ;
+    if (r < 0) strerr_diefu1sys(EXIT_TEMP, "iopause") ;
+    if (x[0].revents & IOPAUSE_READ)
+      for (;;)
+      {
+        int sig = selfpipe_read() ;
+        if (sig <= 0) { if (sig < 0) strerr_diefu1sys(EXIT_TEMP, "read the selfpipe") ; break ; }
+        if (sig == SIGCHLD) reap(&o, &n) ;
+        else return 0 ;   /* SIGTERM: stop listening; sessions go on to their end */
+      }
+    if (n < o.limit && x[1].revents & IOPAUSE_READ) take(&o, lfd, &n) ;
+  }
+}
