@@ -103,6 +103,19 @@ wait_until 5 gone; ok $? "SIGTERM: the listener stops accepting"
 wait "$pypid"
 is "$(tr '\n' ' ' < "$T_DIR/term.out")" "220  250 221 " "the session open at SIGTERM goes on to its QUIT"
 
+# out of fds (ulimit -n 5: accept() fails with EMFILE): warnings at most every 100 ms, no spin
+pe=$(free_port)
+# (the redirection outside: dash saves fds above 9 for a redirection, which ulimit -n 5 forbids)
+(ulimit -n 5; exec $setuid "$BERTH_TOP/bin/berth-listen" 127.0.0.1 "$pe") 2> "$T_DIR/emfile.log" &
+epid=$!; echo "$epid" >> "$T_DIR/pids"
+wait_port "$pe" 5
+"$PY" -c 'import socket, sys, time; s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5); time.sleep(1.5)' "$pe"
+ticks=$(awk '{print $14 + $15}' "/proc/$epid/stat" 2>/dev/null)
+kill -TERM "$epid" 2>/dev/null
+w=$(grep -c 'unable to accept: Too many open files' "$T_DIR/emfile.log")
+[ "$w" -ge 1 ] && [ "$w" -le 25 ]; ok $? "EMFILE: logged, at most every 100 ms ($w warnings in 1.5 s)"
+[ "${ticks:-999}" -le 30 ]; ok $? "EMFILE: no busy loop (${ticks:-?} clock ticks of CPU)"
+
 # refusals
 if [ "$(id -u)" = 0 ]; then
   "$BERTH_TOP/bin/berth-listen" 127.0.0.1 "$(free_port)" 2> "$T_DIR/root.err"; r=$?

@@ -33,6 +33,7 @@
 #define BACKLOG_DEFAULT 20
 #define EXIT_PERM 100
 #define EXIT_TEMP 111
+#define BACKOFF_MS 100       /* no accept() for that long after it failed for lack of fds or memory */
 
 typedef struct opts_s opts ;
 struct opts_s
@@ -139,8 +140,10 @@ static void reap (opts const *o, unsigned int *n)
   }
 }
 
-/* accepts while connections wait and the limit allows, a child for each */
-static void take (opts const *o, int lfd, unsigned int *n)
+/* accepts while connections wait and the limit allows, a child for each; 0 when accept()
+   failed for lack of a resource (EMFILE...): the connection still waits, so polling the
+   socket again at once would spin */
+static int take (opts const *o, int lfd, unsigned int *n)
 {
   while (*n < o->limit)
   {
@@ -150,15 +153,17 @@ static void take (opts const *o, int lfd, unsigned int *n)
     int conn = o->is6 ? socket_accept6_internal(lfd, ip, &port, O_CLOEXEC) : socket_accept4_internal(lfd, ip, &port, O_CLOEXEC) ;
     if (conn < 0)
     {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED) strerr_warnwu1sys("accept") ;
-      return ;
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR) return 1 ;
+      strerr_warnwu1sys("accept") ;
+      return 0 ;
     }
     pid = fork() ;
     if (!pid) child(o, lfd, conn, *n + 1) ;
-    if (pid < 0) strerr_warnwu1sys("fork for a session") ;
-    else (*n)++ ;
-    fd_close(conn) ;
+    fd_close(conn) ;   /* a failed fork drops this one connection: the client retries */
+    if (pid < 0) { strerr_warnwu1sys("fork for a session") ; return 0 ; }
+    (*n)++ ;
   }
+  return 1 ;
 }
 
 int main (int argc, char const *const *argv)
@@ -166,6 +171,7 @@ int main (int argc, char const *const *argv)
   opts o = { .limit = LIMIT_DEFAULT, .backlog = BACKLOG_DEFAULT, .rules = 0, .localname = 0, .drop = 0, .verbose = 0, .is6 = 0 } ;
   unsigned int n = 0 ;
   int lfd, sfd ;
+  tain backoff = TAIN_ZERO ;
   PROG = "berth-listen" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
@@ -200,11 +206,13 @@ int main (int argc, char const *const *argv)
     if (!selfpipe_trapset(&set)) strerr_diefu1sys(EXIT_TEMP, "trap signals") ;
   }
   if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(EXIT_TEMP, "ignore SIGPIPE") ;
+  tain_now_set_stopwatch_g() ;
   for (;;)
   {
     iopause_fd x[2] = { { .fd = sfd, .events = IOPAUSE_READ }, { .fd = lfd, .events = IOPAUSE_READ } } ;
+    int waiting = tain_less(&STAMP, &backoff) ;
     /* at the limit, connections wait in the kernel's queue (-b), as under tcpserver */
-    int r = iopause_g(x, n < o.limit ? 2 : 1, 0) ;
+    int r = iopause_g(x, n < o.limit && !waiting ? 2 : 1, waiting ? &backoff : 0) ;
     if (r < 0) strerr_diefu1sys(EXIT_TEMP, "iopause") ;
     if (x[0].revents & IOPAUSE_READ)
       for (;;)
@@ -214,6 +222,11 @@ int main (int argc, char const *const *argv)
         if (sig == SIGCHLD) reap(&o, &n) ;
         else return 0 ;   /* SIGTERM: stop listening; sessions go on to their end */
       }
-    if (n < o.limit && x[1].revents & IOPAUSE_READ) take(&o, lfd, &n) ;
+    if (n < o.limit && !waiting && x[1].revents & IOPAUSE_READ && !take(&o, lfd, &n))
+    {
+      tain d ;
+      tain_from_millisecs(&d, BACKOFF_MS) ;
+      tain_add_g(&backoff, &d) ;
+    }
   }
 }
