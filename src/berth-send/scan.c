@@ -39,11 +39,11 @@ void todo_step (ctx *c)
     c->todoscan = 0 ;
     c->todopos = 0 ;
     if (!listdir(QUEUE_TODO, &c->todo)) { c->todo.len = 0 ; return ; }
-    /* keep the names not blocked, in place */
+    /* keep the names not blocked and not already in memory (delivered from todo/), in place */
     for (i = 0 ; i < c->todo.len ;)
     {
       size_t len = strlen(c->todo.s + i) + 1 ;
-      if (!bouncer_blocks(c->todo.s + i) && !delay_blocks(c->todo.s + i))
+      if (msg_find(c, c->todo.s + i) < 0 && !bouncer_blocks(c->todo.s + i) && !delay_blocks(c->todo.s + i))
       {
         memmove(c->todo.s + j, c->todo.s + i, len) ;
         j += len ;
