@@ -14,7 +14,6 @@
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
-#include <skalibs/genalloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include "send.h"
@@ -131,11 +130,12 @@ static int commit (ctx *c, prep *p)
   return r ;
 }
 
-/* At most PREP_BATCH names; returns how many messages entered memory. */
-static size_t batch (ctx *c, char const *names, size_t len)
+/* names: NUL-terminated ids, len bytes in all (the caller bounds how many: todo_step); returns
+   how many messages entered memory. An id already in memory is skipped. */
+static size_t readin (ctx *c, char const *names, size_t len)
 {
-  size_t n = 0, done = 0 ;
-  for (size_t i = 0 ; i < len && n < PREP_BATCH ; i += strlen(names + i) + 1, n++)
+  size_t done = 0 ;
+  for (size_t i = 0 ; i < len ; i += strlen(names + i) + 1)
   {
     prep z = { .env = STRALLOC_ZERO, .st = STRALLOC_ZERO, .uid = NONE, .pid = NONE, .sender = NONE, .nr = 0 } ;
     if (strlen(names + i) >= QUEUE_ID_MAX || names[i] == '.' || msg_find(c, names + i) >= 0) continue ;
@@ -180,20 +180,12 @@ void state_materialize (ctx *c, uint32_t m, uint32_t const *r, size_t n)
   x->lazy = 0 ;
 }
 
-/* names: NUL-terminated ids, len bytes in all. */
 void state_preprocess_list (ctx *c, char const *names, size_t len)
 {
-  size_t i = 0 ;
-  while (i < len)
-  {
-    size_t k = 0, j = i ;
-    for (; j < len && k < PREP_BATCH ; k++) j += strlen(names + j) + 1 ;
-    batch(c, names + i, j - i) ;
-    i = j ;
-  }
+  readin(c, names, len) ;
 }
 
 int state_preprocess (ctx *c, char const *id)
 {
-  return batch(c, id, strlen(id) + 1) > 0 ;
+  return readin(c, id, strlen(id) + 1) > 0 ;
 }

@@ -190,7 +190,7 @@ extern void state_mark (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
 extern void state_hint (ctx *, uint32_t m) ;
 
 /* prep.c: preprocessing; a message is delivered from todo/<id> until a result needs a mark */
-#define PREP_BATCH 64         /* messages preprocessed per turn of the main loop */
+#define PREP_BATCH 64         /* todo/ entries read per turn of the main loop (todo_step) */
 #define PREP_BATCH_BUSY 8     /* ... when recipients already wait in memory: deliveries first */
 extern void state_preprocess_list (ctx *, char const *names, size_t len) ;
 extern int state_preprocess (ctx *, char const *id) ;
