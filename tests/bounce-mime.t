@@ -12,8 +12,9 @@ chmod 755 "$T_DIR"
 cat > "$T_DIR/check.py" <<'PY'
 import email, email.policy, json, sys
 textpath, path, origpath = sys.argv[1], sys.argv[2], sys.argv[3]
-raw = open(path, 'rb').read()
-orig = open(origpath, 'rb').read() if origpath != '-' else b''
+def body(b): return b[1024:] if b[:8] == b'\0BERTHQ1' else b   # without the queue header
+raw = body(open(path, 'rb').read())
+orig = body(open(origpath, 'rb').read()) if origpath != '-' else b''
 out = {}
 out['maxline'] = max(len(l) for l in raw.split(b'\n'))
 m = email.message_from_bytes(raw, policy=email.policy.default)
@@ -77,7 +78,7 @@ records () {
   chown "$TESTUSER" "$Q/bounce/$1" 2>/dev/null
   return 0
 }
-envelope () { tr '\0' '|' < "$Q/todo/$1" | sed 's/^u[0-9]*|p[0-9]*|//'; }
+envelope () { qenv "$Q/todo/$1" | tr '\0' '|' | sed 's/^u[0-9]*|p[0-9]*|//'; }
 
 printf 'From: a@sender.example\nTo: x@test.example\nSubject: caf\303\251\n\nhello, world \303\251\nsecond line\n' > "$T_DIR/msg8"
 printf 'From: a@sender.example\nSubject: plain\n\nhello\n' > "$T_DIR/msg7"
@@ -88,7 +89,7 @@ id=$(queue_orig 'send@sender.example' "$T_DIR/msg8")
 records "$id"
 as_user berth-bounce "$id" send@sender.example 1795384300 2> "$T_DIR/log"
 is "$?" 0 "berth-bounce exits 0"
-is "$(cat "$T_DIR/log")" "berth-bounce: info: bounce id=$id to=<send@sender.example> recipients=2 bytes=$(($(wc -c < "$Q/mess/${id}B") - $(head -n 1 "$Q/mess/${id}B" | wc -c))) qid=${id}B" "one log line with id, recipient, count and size"
+is "$(cat "$T_DIR/log")" "berth-bounce: info: bounce id=$id to=<send@sender.example> recipients=2 bytes=$(($(qbody "$Q/mess/${id}B" | wc -c) - $(qbody "$Q/mess/${id}B" | head -n 1 | wc -c))) qid=${id}B" "one log line with id, recipient, count and size"
 [ ! -e "$Q/bounce/$id" ]; ok $? "the bounce records are removed"
 is "$(envelope "${id}B")" "F|Tsend@sender.example||" "envelope: sender <>, recipient the original sender"
 python3 "$T_DIR/check.py" "$T_DIR/text" "$Q/mess/${id}B" "$Q/mess/$id" > "$T_DIR/j" || echo 'checker failed' > "$T_DIR/j"
@@ -168,10 +169,10 @@ as_user berth-bounce "$id" send@sender.example 1 2>/dev/null
   printf '<x@test.example>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n'
   printf '<z@remote.example>:\nConnected to 192.0.2.7 but recipient was rejected./Remote host said: 550 5.7.1 <z@remote.example>... Relaying denied\n\n'
   printf -- '--- Below this line is a copy of the message.\n\nReturn-Path: <send@sender.example>\n'
-  cat "$Q/mess/$id"; } > "$T_DIR/want"
-sed -e 1,2d "$Q/mess/${id}B" | cmp -s - "$T_DIR/want"
+  qbody "$Q/mess/$id"; } > "$T_DIR/want"
+qbody "$Q/mess/${id}B" | sed -e 1,2d | cmp -s - "$T_DIR/want"
 ok $? "QSBMF: qmail-send's text, the recipients' paragraphs, then the message"
-sed -n 2p "$Q/mess/${id}B" | grep -Eq '^Date: [A-Z][a-z]{2}, '; ok $? "QSBMF: Date header"
+qbody "$Q/mess/${id}B" | sed -n 2p | grep -Eq '^Date: [A-Z][a-z]{2}, '; ok $? "QSBMF: Date header"
 id=$(queue_orig '' "$T_DIR/msg7"); records "$id"
 as_user berth-bounce "$id" '' 1 2>/dev/null
 grep -q "^I tried to deliver a bounce message to this address, but the bounce bounced!$" "$Q/mess/${id}B" \
@@ -220,14 +221,14 @@ got=$(as_user env BERTH_IDFD=3 BERTH_QUEUEID=42.1B berth-queue < "$T_DIR/msg7" 3
 is "$got/$(envelope 42.1B)" "42.1B/Fa@b|Tc@d||" "BERTH_QUEUEID names the message for the queue owner"
 got=$(as_user env BERTH_IDFD=3 BERTH_QUEUEID=42.1B berth-queue < "$T_DIR/msg8" 3>&1 1< "$T_DIR/env"; echo "rc=$?")
 is "$got" "rc=0" "an id already committed: exit 0, nothing done (no id reported)"
-tail -n +2 "$Q/mess/42.1B" | cmp -s - "$T_DIR/msg7"; ok $? "and the committed message is untouched"
+qbody "$Q/mess/42.1B" | tail -n +2 | cmp -s - "$T_DIR/msg7"; ok $? "and the committed message is untouched"
 for bad in 42.2 ../42B 42.2b 42.2BBB x42B; do
   got=$(as_user env BERTH_IDFD=3 BERTH_QUEUEID="$bad" berth-queue < "$T_DIR/msg7" 3>&1 1< "$T_DIR/env")
   case $got in "$bad"|"") ok 1 "BERTH_QUEUEID=$bad ignored (got '$got')" ;; *) ok 0 "BERTH_QUEUEID=$bad ignored" ;; esac
 done
 echo junk > "$Q/mess/43.1B"; echo junk > "$Q/intd/43.1B"; chown "$TESTUSER" "$Q/mess/43.1B" "$Q/intd/43.1B" 2>/dev/null
 as_user env BERTH_QUEUEID=43.1B berth-queue < "$T_DIR/msg7" 1< "$T_DIR/env"
-tail -n +2 "$Q/mess/43.1B" | cmp -s - "$T_DIR/msg7" && [ ! -e "$Q/intd/43.1B" ] && [ -e "$Q/todo/43.1B" ]
+qbody "$Q/mess/43.1B" | tail -n +2 | cmp -s - "$T_DIR/msg7" && [ ! -e "$Q/intd/43.1B" ] && [ -e "$Q/todo/43.1B" ]
 ok $? "stale uncommitted mess/ and intd/ files of that id are replaced"
 if [ "$(id -u)" = 0 ]; then
   got=$(env BERTH_IDFD=3 BERTH_QUEUEID=44.1B berth-queue < "$T_DIR/msg7" 3>&1 1< "$T_DIR/env")

@@ -75,8 +75,8 @@ q=$BERTH_HOME/queue
 : > "$T_DIR/committed"; bad=0
 for e in "$q"/todo/*; do
   id=$(basename "$e")
-  [ "$(grep -c '^line of message ' "$q/mess/$id" 2>/dev/null)" = 200 ] || bad=$((bad + 1))
-  grep -h '^Subject: fq ' "$q/mess/$id" >> "$T_DIR/committed" 2>/dev/null
+  [ "$(grep -ac '^line of message ' "$q/mess/$id" 2>/dev/null)" = 200 ] || bad=$((bad + 1))
+  grep -ah '^Subject: fq ' "$q/mess/$id" >> "$T_DIR/committed" 2>/dev/null
 done
 sort "$T_DIR/committed" | uniq -c > "$T_DIR/counts"
 is "$(wc -l < "$T_DIR/counts" | tr -d ' ')" 150 "all 150 committed to the queue (none lost)"

@@ -18,9 +18,9 @@ inj () {
   ID=$(cat "$T_DIR/id" 2>/dev/null)
 }
 # envelope ID: "Fsender Trcpt ..." without berth-queue's u/p records
-envelope () { tr '\0' '\n' < "$Q/todo/$1" | grep -v '^[up]' | grep . | paste -sd' ' ; }
+envelope () { qenv "$Q/todo/$1" | tr '\0' '\n' | grep -v '^[up]' | grep . | paste -sd' ' ; }
 # message ID: the queued message without berth-queue's Received line
-message () { tail -n +2 "$Q/mess/$1" ; }
+message () { qbody "$Q/mess/$1" | tail -n +2 ; }
 count () { message "$ID" | grep -c -- "$1" ; }
 
 # 1. everything missing: Date, Message-ID, From added; no To/Cc: the qmail Cc line
@@ -28,7 +28,7 @@ printf 'Subject: plain\n\nhello\n' > "$T_DIR/in"
 inj rcpt@example.com
 is "$RC" 0 "plain message queued"
 is "$(envelope "$ID")" "Fjoe@test.example Trcpt@example.com" "envelope: default sender, argv recipient"
-is "$(head -n 1 "$Q/mess/$ID" | cut -c1-16)" "Received: (berth" "berth-queue's Received line first"
+is "$(qbody "$Q/mess/$ID" | head -n 1 | cut -c1-16)" "Received: (berth" "berth-queue's Received line first"
 is "$(count '^Date: [A-Z][a-z][a-z], [0-9]* [A-Z][a-z][a-z] 20[0-9][0-9] ')" 1 "Date added"
 is "$(count '^Message-ID: <[0-9.]*berth@test.example>$')" 1 "Message-ID added with idhost"
 is "$(count '^From: joe@test.example$')" 1 "From added from USER and me"

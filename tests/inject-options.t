@@ -15,8 +15,8 @@ inj () {
   RC=$?
   ID=$(cat "$T_DIR/id" 2>/dev/null)
 }
-envelope () { tr '\0' '\n' < "$Q/todo/$1" | grep -v '^[up]' | grep . | paste -sd' ' ; }
-message () { tail -n +2 "$Q/mess/$1" ; }
+envelope () { qenv "$Q/todo/$1" | tr '\0' '\n' | grep -v '^[up]' | grep . | paste -sd' ' ; }
+message () { qbody "$Q/mess/$1" | tail -n +2 ; }
 field () { message "$ID" | grep "^$1: " | head -n 1 ; }
 
 printf 'To: h1@x.example\nCc: h2@x.example\nSubject: s\n\nbody\n' > "$T_DIR/in"

@@ -82,7 +82,7 @@ QMAILQUEUE=$F/pass inj
 is "$RC" 0 "a filter chaining to berth-queue: queued"
 is "$(ls "$Q/todo" | wc -l)" "$((n + 1))" "... one message in todo/"
 id=$(ls "$Q/todo")
-is "$(sed -n 2p "$Q/mess/$id")" "X-Filtered: yes" "... as the filter changed it"
+is "$(qbody "$Q/mess/$id" | sed -n 2p)" "X-Filtered: yes" "... as the filter changed it"
 
 unset QMAILQUEUE
 inj

@@ -16,8 +16,8 @@ sm () { # sm ARGS...: sendmail as the instance owner, stdin from $T_DIR/in; sets
   RC=$?
   ID=$(cat "$T_DIR/id" 2>/dev/null)
 }
-envelope () { tr '\0' '\n' < "$Q/todo/$1" | grep -v '^[up]' | grep . | paste -sd' ' ; }
-message () { tail -n +2 "$Q/mess/$1" ; }
+envelope () { qenv "$Q/todo/$1" | tr '\0' '\n' | grep -v '^[up]' | grep . | paste -sd' ' ; }
+message () { qbody "$Q/mess/$1" | tail -n +2 ; }
 
 # -t: To, Cc and Bcc are recipients, Bcc is removed
 printf 'To: to@x.example\nCc: Carl <cc@x.example>\nBcc: bcc@x.example\nSubject: t\n\nbody\n' > "$T_DIR/in"

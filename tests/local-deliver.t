@@ -22,7 +22,7 @@ spawn () {
 }
 # expect FILE ID RCPT SENDER: Return-Path, Delivered-To, then the queued message, exactly
 expect () {
-  { printf 'Return-Path: <%s>\nDelivered-To: %s\n' "$4" "$3"; cat "$H/queue/mess/$2"; } > "$T_DIR/exp"
+  { printf 'Return-Path: <%s>\nDelivered-To: %s\n' "$4" "$3"; qbody "$H/queue/mess/$2"; } > "$T_DIR/exp"
   cmp -s "$T_DIR/exp" "$1"
 }
 mkhome () {
@@ -77,11 +77,11 @@ case "$r" in "Kdid 0+2+1/qp "[0-9]*) ok 0 "forward reported with its qp" ;; *) o
 is "$(cat "$J/fwd.prog" 2>/dev/null)" "prog ran" "program line before the forward ran"
 new=$(ls "$H/queue/todo" | grep -v -x -F -f "$T_DIR/ids")
 is "$(echo "$new" | grep -c .)" 1 "one new message in queue/todo"
-is "$(tr '\0' '\n' < "$H/queue/todo/$new" | grep -v '^[up]')" "Fjoe-fwd-owner@test.example
+is "$(qenv "$H/queue/todo/$new" | tr '\0' '\n' | grep -v '^[up]')" "Fjoe-fwd-owner@test.example
 Tfriend@remote.example
 Tother@elsewhere.example" "forward envelope: -owner sender, both recipients"
-{ printf 'Delivered-To: joe-fwd@test.example\n'; cat "$H/queue/mess/$id"; } > "$T_DIR/exp"
-tail -n +2 "$H/queue/mess/$new" > "$T_DIR/got"
+{ printf 'Delivered-To: joe-fwd@test.example\n'; qbody "$H/queue/mess/$id"; } > "$T_DIR/exp"
+qbody "$H/queue/mess/$new" | tail -n +2 > "$T_DIR/got"
 cmp -s "$T_DIR/exp" "$T_DIR/got"; ok $? "forwarded message: Delivered-To on top, rest identical"
 rm -f "$H/queue/todo/$new" "$H/queue/mess/$new"
 
@@ -89,7 +89,7 @@ rm -f "$H/queue/todo/$new" "$H/queue/mess/$new"
 id=$(printf '%s' "$MSG" | queue '' joe-fwd@test.example)
 r=$(spawn "$id" '' joe-fwd@test.example)
 new=$(ls "$H/queue/todo" | grep -v -x -F -f "$T_DIR/ids")
-new=$(for n in $new; do tr '\0' '\n' < "$H/queue/todo/$n" | grep -q '^F$' && echo "$n"; done)
+new=$(for n in $new; do qenv "$H/queue/todo/$n" | tr '\0' '\n' | grep -q '^F$' && echo "$n"; done)
 is "$(echo "$new" | grep -c .)" 1 "forward of a bounce keeps the null sender"
 rm -f "$H/queue/todo/$new" "$H/queue/mess/$new"
 
@@ -99,7 +99,7 @@ chown "$U" "$J/.qmail-prog"
 id=$(printf '%s' "$MSG" | queue snd@x.example joe-prog@test.example)
 r=$(spawn "$id" snd@x.example joe-prog@test.example)
 is "$r" "Kdid 0+0+1" "program delivery"
-cmp -s "$H/queue/mess/$id" "$J/prog.out"; ok $? "program got the message unchanged"
+qbody "$H/queue/mess/$id" | cmp -s - "$J/prog.out"; ok $? "program got the message unchanged"
 is "$(cat "$J/prog.pwd")" "$J" "program ran in HOME"
 
 # 5. an mbox: From_ line, Return-Path, Delivered-To, >From quoting, final newline and blank line
@@ -111,7 +111,7 @@ is "$r" "Kdid 1+0+0" "mbox delivery"
 head -n 1 "$J/mbox" | grep -q '^From snd@x.example [A-Z][a-z][a-z] [A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [0-9][0-9][0-9][0-9]$'
 ok $? "mbox From_ line"
 { printf 'Return-Path: <snd@x.example>\nDelivered-To: joe-box@test.example\n'
-  sed -e 's/^\(>*From \)/>\1/' "$H/queue/mess/$id"; printf '\n\n'; } > "$T_DIR/exp"
+  qbody "$H/queue/mess/$id" | sed -e 's/^\(>*From \)/>\1/'; printf '\n\n'; } > "$T_DIR/exp"
 tail -n +2 "$J/mbox" > "$T_DIR/got"
 cmp -s "$T_DIR/exp" "$T_DIR/got"; ok $? "mbox body: quoted From lines, newline added, blank line after"
 id2=$(printf 'Subject: two\n\nFrom x\n' | queue '' joe-box@test.example)

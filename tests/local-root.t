@@ -34,7 +34,7 @@ is "$(spawn_root "$id" snd@x.example num@test.example)" "Kdid 1+0+1" "numeric ui
 is "$(cat "$D/id.out" 2>/dev/null | tr '\n' ' ')" "$N $N $N $N " "berth-local ran as $N:$N with only its own group"
 f=$(ls "$D/Maildir/new")
 is "$(stat -c %u:%g "$D/Maildir/new/$f" 2>/dev/null)" "$N:$N" "Maildir file owned by the recipient"
-{ printf 'Return-Path: <snd@x.example>\nDelivered-To: num@test.example\n'; cat "$H/queue/mess/$id"; } > "$T_DIR/exp"
+{ printf 'Return-Path: <snd@x.example>\nDelivered-To: num@test.example\n'; qbody "$H/queue/mess/$id"; } > "$T_DIR/exp"
 cmp -s "$T_DIR/exp" "$D/Maildir/new/$f"; ok $? "delivered bytes"
 
 id=$(printf 'Subject: root\n\nbody\n' | queue snd@x.example rootmap@test.example)

@@ -42,13 +42,19 @@ good=$(env_file 'Fa@b\0Tc@d\0\0')
 chmod 555 "$BERTH_HOME/queue/mess"
 is "$(inject "$good")" 64 "unwritable queue/mess: 64"
 chmod 700 "$BERTH_HOME/queue/mess"
+# An envelope too big for the message file's header goes to intd/ (doc/queue.md).
+big=$T_DIR/envbig
+{ printf 'Fa@b\0'; for i in $(seq 60); do printf 'Trecipient-%02d@example.org\0' "$i"; done; printf '\0'; } > "$big"
+chmod 644 "$big"
 chmod 555 "$BERTH_HOME/queue/intd"
-is "$(inject "$good")" 65 "unwritable queue/intd: 65"
+is "$(inject "$big")" 65 "unwritable queue/intd, envelope over the header's room: 65"
+is "$(inject "$good")" 0 "... a small envelope does not need intd/"
 chmod 700 "$BERTH_HOME/queue/intd"
 chmod 555 "$BERTH_HOME/queue/todo"
 is "$(inject "$good")" 66 "unwritable queue/todo: 66"
+is "$(inject "$big")" 66 "... and with an envelope in intd/: 66"
 chmod 700 "$BERTH_HOME/queue/todo"
-nothing_left 3 "after 64-66"
+nothing_left 4 "after 64-66"
 mv "$BERTH_HOME/queue" "$BERTH_HOME/queue.away"
 is "$(inject "$good")" 62 "missing queue: 62"
 mv "$BERTH_HOME/queue.away" "$BERTH_HOME/queue"
@@ -78,11 +84,23 @@ id=$(BERTH_IDFD=3 as_user berth-queue < "$T_DIR/msg" 3>&1 1< "$good")
 ok $? "the queue id goes to \$BERTH_IDFD and names the committed files ($id)"
 
 # The Received line and the message bytes.
-{ head -n 1 "$BERTH_HOME/queue/mess/$id" | grep -Eq '^Received: \(berth [0-9]+ invoked by uid [0-9]+\); [A-Z][a-z]{2}, [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} \+0000$'; }
+{ qbody "$BERTH_HOME/queue/mess/$id" | head -n 1 | grep -Eq '^Received: \(berth [0-9]+ invoked by uid [0-9]+\); [A-Z][a-z]{2}, [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} \+0000$'; }
 ok $? "Received line in qmail's form"
-tail -n +2 "$BERTH_HOME/queue/mess/$id" | cmp -s - "$T_DIR/msg"
+qbody "$BERTH_HOME/queue/mess/$id" | tail -n +2 | cmp -s - "$T_DIR/msg"
 ok $? "message stored byte for byte after the Received line"
-printf 'u%s\0p' "$(id -u "$TESTUSER")" | cmp -s -n 6 - "$BERTH_HOME/queue/todo/$id"
+qenv "$BERTH_HOME/queue/todo/$id" > "$T_DIR/env"
+printf 'u%s\0p' "$(id -u "$TESTUSER")" | cmp -s -n 6 - "$T_DIR/env"
 ok $? "envelope records the invoking uid"
+[ "$(stat -c %i "$BERTH_HOME/queue/todo/$id")" = "$(stat -c %i "$BERTH_HOME/queue/mess/$id")" ]
+ok $? "a small envelope: todo/<id> is a second name of mess/<id> (one inode)"
+
+# An envelope over the header's room: its own todo/ file, whole; the message as usual.
+id=$(BERTH_IDFD=3 as_user berth-queue < "$T_DIR/msg" 3>&1 1< "$big")
+{ printf 'u%s\0p' "$(id -u "$TESTUSER")"; } | cmp -s -n 6 - "$BERTH_HOME/queue/todo/$id" \
+  && tail -c "$(wc -c < "$big")" "$BERTH_HOME/queue/todo/$id" | cmp -s - "$big" \
+  && [ "$(stat -c %i "$BERTH_HOME/queue/todo/$id")" != "$(stat -c %i "$BERTH_HOME/queue/mess/$id")" ]
+ok $? "a big envelope: todo/<id> is its own file with all 60 recipients"
+qbody "$BERTH_HOME/queue/mess/$id" | tail -n +2 | cmp -s - "$T_DIR/msg"
+ok $? "... and the message is stored as for a small one"
 
 t_done

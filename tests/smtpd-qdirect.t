@@ -23,11 +23,16 @@ code, resp = c.data(b"Subject: one\r\n\r\nbody\r\n")
 c.quit()
 say(code == 250, "accepted in process (%d %s)" % (code, resp))
 qid = resp.decode().rsplit(" ", 1)[-1]
-m = open(os.path.join(q, "mess", qid), "rb").read()
+raw = open(os.path.join(q, "mess", qid), "rb").read()
+say(raw[:8] == b"\0BERTHQ1", "the message file starts with berth's queue header (%r)" % raw[:8])
+m = raw[1024:]
 first = m.split(b"\n", 1)[0]
 say(first.startswith(b"Received: (berth ") and b" invoked from network); " in first, "first line: berth's Received, from network")
 pid = first.split()[2].decode()
-env = open(os.path.join(q, "todo", qid), "rb").read().split(b"\0")
+say(os.stat(os.path.join(q, "todo", qid)).st_ino == os.stat(os.path.join(q, "mess", qid)).st_ino,
+    "todo/<id> is a second name of mess/<id>")
+env = raw[8:1024]
+env = env[:env.find(b"\0\0") + 2].split(b"\0")
 say(env[0].startswith(b"u") and env[0][1:].isdigit() and env[1:] == [b"p" + pid.encode(), b"Fa@x.example", b"Tb@test.example", b"Tc@test.example", b"", b""],
     "envelope: u, p (berth-smtpd's pid), F, T, T (%r)" % env)
 say(qid.split(".")[2] == pid, "the id's pid is the Received line's")

@@ -25,7 +25,7 @@ is "$?" 0 "swaks transaction succeeds"
 qid=$(sed -n 's/.*250 2\.0\.0 ok queued as \([0-9.]*\).*/\1/p' "$T_DIR/swaks.out")
 is "$(ls "$BERTH_HOME/queue/todo" | wc -l)" "$((before + 1))" "swaks message queued"
 if [ -n "$qid" ] && [ -f "$BERTH_HOME/queue/mess/$qid" ]; then
-  sed -e '1d' -e '/^Received: from /,/^[^\t]/{/^Received: from /d;/^\t/d}' "$BERTH_HOME/queue/mess/$qid" > "$T_DIR/swaks.got"
+  qbody "$BERTH_HOME/queue/mess/$qid" | sed -e '1d' -e '/^Received: from /,/^[^\t]/{/^Received: from /d;/^\t/d}' > "$T_DIR/swaks.got"
   cmp -s "$T_DIR/swaks.got" "$T_DIR/swaks.want"; ok $? "swaks message byte-exact in the queue (8-bit body intact)"
 else
   ok 1 "swaks message byte-exact in the queue (no queue id in: $(tail -3 "$T_DIR/swaks.out" | tr '\n' ' '))"

@@ -36,9 +36,9 @@ qid=$(sed -n 's/^250 2\.0\.0 ok queued as \([0-9.]*\).*/\1/p' "$T_DIR/sclient.ou
 is "$(ls "$BERTH_HOME/queue/todo" | wc -l)" "$((before + 1))" "s_client -starttls smtp: message queued"
 grep -q '^221 ' "$T_DIR/sclient.out"; ok $? "s_client: QUIT answered over TLS"
 if [ -n "$qid" ] && [ -f "$BERTH_HOME/queue/mess/$qid" ]; then
-  sed -n 3p "$BERTH_HOME/queue/mess/$qid" | grep -q "$RECEIVED_RE"
+  qbody "$BERTH_HOME/queue/mess/$qid" | sed -n 3p | grep -q "$RECEIVED_RE"
   ok $? "s_client: Received says ESMTPS with TLS version and cipher suite"
-  sed -n 3p "$BERTH_HOME/queue/mess/$qid" | sed 's/^/# /'
+  qbody "$BERTH_HOME/queue/mess/$qid" | sed -n 3p | sed 's/^/# /'
 else
   ok 1 "s_client: Received says ESMTPS (no queue id in: $(tr '\n' ' ' < "$T_DIR/sclient.out" | tail -c 300))"
 fi
@@ -154,7 +154,7 @@ grep -q 'STARTTLS' "$T_DIR/swaks.out"; [ $? = 1 ]; ok $? "implicit TLS: STARTTLS
 qid=$(sed -n 's/.*250 2\.0\.0 ok queued as \([0-9.]*\).*/\1/p' "$T_DIR/swaks.out")
 is "$(ls "$BERTH_HOME/queue/todo" | wc -l)" "$((before + 1))" "implicit TLS: message queued"
 if [ -n "$qid" ] && [ -f "$BERTH_HOME/queue/mess/$qid" ]; then
-  sed -n 3p "$BERTH_HOME/queue/mess/$qid" | grep -q "$RECEIVED_RE"
+  qbody "$BERTH_HOME/queue/mess/$qid" | sed -n 3p | grep -q "$RECEIVED_RE"
   ok $? "implicit TLS: Received says ESMTPS with version and cipher"
 else
   ok 1 "implicit TLS: Received (no queue id)"

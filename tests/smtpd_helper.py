@@ -129,13 +129,22 @@ def queue_ids():
 def queue_count():
     return len(queue_ids())
 
+HEAD, MAGIC = 1024, b"\0BERTHQ1"   # berth's queue header (doc/queue.md)
+
 def mess(qid):
+    """the message in mess/<id>, without the queue header"""
     with open(os.path.join(HOME, "queue", "mess", qid), "rb") as f:
-        return f.read()
+        data = f.read()
+    return data[HEAD:] if data[:len(MAGIC)] == MAGIC else data
 
 def envelope(qid):
+    """the envelope records of todo/<id> (its own file, or the message file's header)"""
     with open(os.path.join(HOME, "queue", "todo", qid), "rb") as f:
-        return f.read()
+        data = f.read()
+    if data[:len(MAGIC)] == MAGIC:
+        data = data[len(MAGIC):HEAD]
+        data = data[:data.find(b"\0\0") + 2]
+    return data
 
 def body_after_received(m):
     """The message without berth-queue's and berth-smtpd's Received lines."""

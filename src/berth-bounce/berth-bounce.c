@@ -233,8 +233,11 @@ int main (int argc, char const *const *argv)
   else
   {
     struct stat ms ;
+    off_t start = queue_mess_seek(x.messfd) ;
+    if (start < 0) strerr_diefu2sys(111, "read ", tmp.s) ;
     if (fstat(x.messfd, &ms) < 0) strerr_diefu2sys(111, "stat ", tmp.s) ;
-    x.messsize = ms.st_size ;
+    x.messstart = start ;
+    x.messsize = ms.st_size > start ? ms.st_size - start : 0 ;
     x.headersonly = x.delayed || x.messsize > x.maxbytes ;   /* a warning carries the headers only */
   }
   if (!original_scan(&x)) strerr_diefu2sys(111, "read ", tmp.s) ;

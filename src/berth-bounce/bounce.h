@@ -32,7 +32,8 @@ struct bounce_s
   uint64_t arrival ;
   time_t now ;
   int messfd ;              /* -1: the original is gone */
-  uint64_t messsize ;
+  uint64_t messsize ;        /* without the queue header */
+  uint64_t messstart ;       /* where the message begins in messfd (doc/queue.md) */
   unsigned long maxbytes ;
   int headersonly ;
   int has8bit ;

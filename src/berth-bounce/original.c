@@ -19,7 +19,7 @@ static int walk (bounce const *x, chunk_func *f, void *p)
 {
   char buf[ORIGINAL_BUFSIZE] ;
   int bol = 1 ;
-  if (lseek(x->messfd, 0, SEEK_SET) < 0) return 0 ;
+  if (lseek(x->messfd, x->messstart, SEEK_SET) < 0) return 0 ;
   for (;;)
   {
     size_t n ;

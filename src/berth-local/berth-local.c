@@ -172,6 +172,7 @@ int local_main (int argc, char const *const *argv)
     argc -= o.ind ; argv += o.ind ;
   }
   if (argc != 8) usage() ;
+  mess_init() ;
   a.user = argv[0] ; a.home = argv[1] ; a.local = argv[2] ; a.dash = argv[3] ;
   a.ext = argv[4] ; a.host = argv[5] ; a.sender = argv[6] ; a.dflt = argv[7] ;
   if (a.home[0] != '/') usage() ;

@@ -41,7 +41,9 @@ extern void say (char const *s, ...) ;
    its trailing blanks; *arg: the file, program or address. Returns QML_*. */
 extern unsigned int qmail_line (char *s, size_t len, char **arg) ;
 
-/* Rewinds the message (fd 0); dies 111 on error. */
+/* Notes where the message begins on fd 0 (its offset at start). */
+extern void mess_init (void) ;
+/* Rewinds the message (fd 0) to there; dies 111 on error. */
 extern void mess_rewind (void) ;
 /* Copies the message from fd 0 (rewound) to fd. 0 ok, -1 read error, -2 write error. */
 extern int mess_copy (int fd) ;

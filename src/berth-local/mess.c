@@ -1,5 +1,7 @@
 /* ISC license. */
-/* The message on fd 0 is seekable: every delivery starts from its first byte. */
+/* The message on fd 0 is seekable: every delivery starts from its first byte, which is where
+   fd 0 stood when berth-local started (0 as qmail-local's callers give it; after the queue
+   header when berth-lspawn gives the queue file, doc/queue.md). */
 
 #include <errno.h>
 #include <string.h>
@@ -9,9 +11,17 @@
 
 #define COPY_BUFSIZE 65536
 
+static off_t start = 0 ;   /* set once, by mess_init */
+
+void mess_init (void)
+{
+  off_t r = lseek(0, 0, SEEK_CUR) ;
+  if (r > 0) start = r ;   /* not seekable: mess_rewind reports it when a delivery needs it */
+}
+
 void mess_rewind (void)
 {
-  if (lseek(0, 0, SEEK_SET) < 0) say_die(LOCAL_TEMP, "Unable to rewind message. (#4.3.0)", (char *)0) ;
+  if (lseek(0, start, SEEK_SET) < 0) say_die(LOCAL_TEMP, "Unable to rewind message. (#4.3.0)", (char *)0) ;
 }
 
 int mess_copy (int fd)

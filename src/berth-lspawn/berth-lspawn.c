@@ -123,6 +123,7 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
     memcpy(path, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; strcpy(path + sizeof(QUEUE_MESS), id) ;
     mfd = open(path, O_RDONLY | O_CLOEXEC) ;
   }
+  if (mfd >= 0 && queue_mess_seek(mfd) < 0) { fd_close(mfd) ; mfd = -1 ; }   /* past the queue header */
   if (mfd < 0) { put_results(slot, RESULT_TEMP, "Unable to open message in the queue. (#4.3.0)", extra) ; goto end ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(mfd) ; put_results(slot, RESULT_TEMP, "Unable to create a pipe. (#4.3.0)", extra) ; goto end ; }
   {

@@ -97,10 +97,16 @@ static size_t received_fmt (char *s, pid_t pid, uid_t uid, time_t now)
   return n ;
 }
 
-/* Copies fd 0 to fd after the Received line. 0 or an exit code. */
+static int open_new (char const *path)
+{
+  return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
+}
+
+/* Copies fd 0 to fd after the Received line (the header is written later). 0 or an exit code. */
 static int copy_message (int fd, char const *recv, size_t recvlen)
 {
   char buf[COPY_BUFSIZE] ;
+  if (lseek(fd, QUEUE_HEAD, SEEK_SET) < 0) return QQ_WRITE ;
   if (allwrite(fd, recv, recvlen) < recvlen) return QQ_WRITE ;
   for (;;)
   {
@@ -109,19 +115,22 @@ static int copy_message (int fd, char const *recv, size_t recvlen)
     if (!r) break ;
     if (allwrite(fd, buf, r) < (size_t)r) return QQ_WRITE ;
   }
-  return fd_sync(fd) < 0 ? QQ_WRITE : 0 ;
+  return 0 ;
 }
 
-/* Copies the envelope from fd 1, checking it, after the u/p records. 0 or an exit code. */
-static int copy_envelope (int fd, uid_t uid, pid_t pid)
+/* Reads the envelope from fd 1, checking it, into the message file's header (head, QUEUE_HEAD
+   bytes, *headlen used) after the magic and the u/p records; one that does not fit goes whole to
+   intd/<id> (fsynced), and the header gets an empty record list. The header is then written at
+   offset 0. *linked says which. 0 or an exit code. */
+static int copy_envelope (int mfd, char *head, size_t *headlen, char const *intdfn, cleanup *c, uid_t uid, pid_t pid, int *linked)
 {
   char buf[COPY_BUFSIZE] ;
   envscan e = ENVSCAN_ZERO ;
-  size_t n = 0 ;
-  int done = 0, code = 0 ;
-  buf[n++] = 'u' ; n += uid_fmt(buf + n, uid) ; buf[n++] = 0 ;
-  buf[n++] = 'p' ; n += pid_fmt(buf + n, pid) ; buf[n++] = 0 ;
-  if (allwrite(fd, buf, n) < n) return QQ_WRITE ;
+  size_t n = QUEUE_HEAD_MAGICLEN ;
+  int done = 0, code = 0, fd = -1 ;
+  memcpy(head, QUEUE_HEAD_MAGIC, QUEUE_HEAD_MAGICLEN) ;
+  head[n++] = 'u' ; n += uid_fmt(head + n, uid) ; head[n++] = 0 ;
+  head[n++] = 'p' ; n += pid_fmt(head + n, pid) ; head[n++] = 0 ;
   while (!done)
   {
     ssize_t used ;
@@ -129,9 +138,22 @@ static int copy_envelope (int fd, uid_t uid, pid_t pid)
     if (r <= 0) return QQ_READ ;   /* EOF before the final NUL included */
     used = envscan_feed(&e, buf, r, &done, &code) ;
     if (used < 0) return code ;
-    if (allwrite(fd, buf, used) < (size_t)used) return QQ_WRITE ;
+    if (fd < 0 && n + used <= QUEUE_HEAD) { memcpy(head + n, buf, used) ; n += used ; continue ; }
+    if (fd < 0)
+    {
+      fd = open_new(intdfn) ;
+      if (fd < 0) return errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_INTD ;
+      c->intd = intdfn ;
+      if (allwrite(fd, head + QUEUE_HEAD_MAGICLEN, n - QUEUE_HEAD_MAGICLEN) < n - QUEUE_HEAD_MAGICLEN) { fd_close(fd) ; return QQ_WRITE ; }
+      n = QUEUE_HEAD_MAGICLEN ;
+      head[n++] = 0 ;
+    }
+    if (allwrite(fd, buf, used) < (size_t)used) { fd_close(fd) ; return QQ_WRITE ; }
   }
-  return fd_sync(fd) < 0 ? QQ_WRITE : 0 ;
+  *linked = fd < 0 ;
+  *headlen = n ;
+  if (fd >= 0 && (fd_sync(fd) < 0 || close(fd) < 0)) return QQ_WRITE ;
+  return pwrite(mfd, head, n, 0) == (ssize_t)n ? 0 : QQ_WRITE ;
 }
 
 /* $BERTH_QUEUEID (berth-bounce's <id>B): only for the queue's owner, only a bounce's id.
@@ -163,21 +185,18 @@ static int fixed_id (char *id, uid_t uid)
   return 1 ;
 }
 
-static int open_new (char const *path)
-{
-  return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
-}
-
 int main (void)
 {
   char id[QUEUE_ID_MAX] ;
   char recv[128 + DATE822_FMT] ;
+  char head[QUEUE_HEAD] ;
+  size_t headlen = 0 ;
   cleanup c = { .mess = 0, .intd = 0 } ;
   struct timespec ts ;
   uid_t uid = getuid() ;
   pid_t pid = getpid() ;
   size_t recvlen ;
-  int fd, r, names ;
+  int fd, r, names, linked = 0 ;
   PROG = "berth-queue" ;
 
   sig_blocknone() ;   /* a mask inherited from the caller must not stop the deadline */
@@ -202,27 +221,34 @@ int main (void)
     memcpy(intdfn, QUEUE_INTD "/", sizeof(QUEUE_INTD)) ; memcpy(intdfn + sizeof(QUEUE_INTD), id, idlen + 1) ;
     memcpy(todofn, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(todofn + sizeof(QUEUE_TODO), id, idlen + 1) ;
 
-    /* S1 -> S2: the message file, fsynced. Not deliverable: nothing names it in todo/. */
+    /* S1 -> S2: the message file. Not deliverable: nothing names it in todo/. */
     fd = open_new(messfn) ;
     if (fd < 0) die(errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_MESS, &c) ;
     c.mess = messfn ;
     r = copy_message(fd, recv, recvlen) ;
     if (r) die(r, &c) ;
+
+    /* S2 -> S3: the envelope in the header (or in intd/<id>, fsynced), then one fsync of the
+       message file; on ext4 and xfs it made its name durable too (doc/queue.md), elsewhere
+       the mess/ directory is fsynced. */
+    r = copy_envelope(fd, head, &headlen, intdfn, &c, uid, pid, &linked) ;
+    if (r) die(r, &c) ;
+    if (fd_sync(fd) < 0) die(QQ_WRITE, &c) ;
     names = queue_fsync_names(fd) ;
     if (close(fd) < 0) die(QQ_WRITE, &c) ;
-
-    /* S2 -> S3: the envelope in intd/, fsynced; then the mess/ directory entry made durable. */
-    fd = open_new(intdfn) ;
-    if (fd < 0) die(errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_INTD, &c) ;
-    c.intd = intdfn ;
-    r = copy_envelope(fd, uid, pid) ;
-    if (r) die(r, &c) ;
-    if (close(fd) < 0) die(QQ_WRITE, &c) ;
-    /* the fsync of the message file made its name durable too on ext4 and xfs (doc/queue.md) */
     if (!names && queue_syncdir(QUEUE_MESS) < 0) die(QQ_WRITE, &c) ;
 
-    /* S3 -> S4: the commit point is this rename; the fsync of todo/ makes it durable. */
-    if (rename(intdfn, todofn) < 0) die(QQ_TODO, &c) ;
+    /* S3 -> S4: the commit point is this link (or rename); the fsync of todo/ makes it durable. */
+    if (linked && link(messfn, todofn) < 0)
+    {
+      if (errno != EXDEV) die(QQ_TODO, &c) ;
+      /* mess/ on another file system than todo/: the envelope in its own file after all */
+      if (queue_envfile(intdfn, head + QUEUE_HEAD_MAGICLEN, headlen - QUEUE_HEAD_MAGICLEN) < 0)
+        die(errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_INTD, &c) ;
+      c.intd = intdfn ;
+      linked = 0 ;
+    }
+    if (!linked && rename(intdfn, todofn) < 0) die(QQ_TODO, &c) ;
     if (queue_syncdir(QUEUE_TODO) < 0)
     {
       /* Not durable and the caller will retry: withdraw it rather than risk a duplicate. */

@@ -103,8 +103,10 @@ static void loadmsg (rmsg *m, rreport *rep, unsigned int n)
   char buf[MESSAGE_CHUNK] ;
   unsigned int state = SMTPC_ENC_BOL ;
   m->fd = 0 ;
-  if (lseek(0, 0, SEEK_SET) < 0)
+  m->start = lseek(0, 0, SEEK_CUR) ;   /* berth-rspawn gives the queue file past its header */
+  if (m->start < 0)
   {
+    m->start = 0 ;
     /* not a file (a pipe, as some qmail-rspawn setups give): copy it once into a memfd */
     m->fd = memfd_create("berth-remote", MFD_CLOEXEC) ;
     if (m->fd < 0) finish(rep, n, 'Z', "Unable to store the message. (#4.3.0)", 0, 0) ;

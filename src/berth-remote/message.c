@@ -17,7 +17,7 @@ int message_send (rconn *c, rmsg const *m, unsigned int secs)
   char buf[MESSAGE_CHUNK] ;
   unsigned int state = SMTPC_ENC_BOL ;
   int r = 1 ;
-  if (lseek(m->fd, 0, SEEK_SET) < 0) return -1 ;
+  if (lseek(m->fd, m->start, SEEK_SET) < 0) return -1 ;
   for (;;)
   {
     ssize_t n = fd_read(m->fd, buf, sizeof buf) ;

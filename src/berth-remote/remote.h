@@ -65,6 +65,7 @@ typedef struct rmsg_s rmsg, *rmsg_ref ;
 struct rmsg_s
 {
   int fd ;                       /* the message, seekable (fd 0, or a memfd copy of a pipe) */
+  off_t start ;                  /* where it begins in fd: fd 0's offset at start (doc/queue.md) */
   uint64_t wirelen ;             /* the DATA payload's length once encoded, ".\r\n" included */
   int is8bit ;
   int needutf8 ;

@@ -104,6 +104,7 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
     memcpy(fn + sizeof(QUEUE_MESS), id, strlen(id) + 1) ;
     m = open(fn, O_RDONLY | O_CLOEXEC) ;
   }
+  if (m >= 0 && queue_mess_seek(m) < 0) { fd_close(m) ; m = -1 ; }   /* past the queue header */
   if (m < 0) { fail_all(st, slot, n, "Unable to open the message file. (#4.3.0)") ; return ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(m) ; fail_all(st, slot, n, "Unable to create a pipe. (#4.3.0)") ; return ; }
   pid = rspawn_run(argv, a, st->inproc, m, p[1]) ;

@@ -28,7 +28,7 @@ struct prep_s
   stralloc st ;
   size_t uid, pid, sender ;   /* offsets in env, or NONE */
   size_t nr ;
-  struct stat sm ;
+  uint64_t bytes ;   /* the message's, without the queue header */
 } ;
 
 static void prep_free (prep *p)
@@ -53,27 +53,37 @@ static int writesync (char const *fn, char const *s, size_t len)
 /* Reads todo/<id>, builds the state record in p->st. 1 ok, 0 skip (logged when bad). */
 static int build (ctx *c, prep *p)
 {
-  char todofn[NAMELEN] ;
+  char todofn[NAMELEN], messfn[NAMELEN] ;
   char fmt[UINT64_FMT] ;
   size_t i = 0 ;
   stralloc *env = &p->env, *st = &p->st ;
+  struct stat sm, sto ;
+  int r ;
   state_name(todofn, QUEUE_TODO, sizeof(QUEUE_TODO) - 1, p->id) ;
+  state_name(messfn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, p->id) ;
+  if (stat(messfn, &sm) < 0)
   {
-    char messfn[NAMELEN] ;
-    state_name(messfn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, p->id) ;
-    if (stat(messfn, &p->sm) < 0)
-    {
-      if (errno != ENOENT) { strerr_warnwu2sys("stat ", messfn) ; return 0 ; }
-      /* berth-queue writes mess/<id> before todo/<id>: this is a removal (msgs.c) cut short */
-      if (unlink(todofn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", todofn) ;
-      log_start() ; log_key("event", "end") ; log_key("id", p->id) ; log_end() ;
-      return 0 ;
-    }
+    if (errno != ENOENT) { strerr_warnwu2sys("stat ", messfn) ; return 0 ; }
+    /* berth-queue writes mess/<id> before todo/<id>: this is a removal (msgs.c) cut short */
+    if (unlink(todofn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", todofn) ;
+    log_start() ; log_key("event", "end") ; log_key("id", p->id) ; log_end() ;
+    return 0 ;
   }
-  if (!openslurpclose(env, todofn))
+  r = queue_env_read(todofn, env, &sto) ;
+  if (!r)
   {
+    if (errno == EPROTO) goto bad ;
     if (errno != ENOENT) strerr_warnwu2sys("read ", todofn) ;
     return 0 ;
+  }
+  if (r == 2) p->bytes = sm.st_size > QUEUE_HEAD ? sm.st_size - QUEUE_HEAD : 0 ;   /* todo/<id> is mess/<id>, header and all */
+  else
+  {
+    /* an envelope file: the message file may still have a header (an envelope too big for it) */
+    off_t start = 0 ;
+    int fd = open(messfn, O_RDONLY | O_CLOEXEC) ;
+    if (fd >= 0) { start = queue_mess_seek(fd) ; fd_close(fd) ; }
+    p->bytes = sm.st_size > start && start >= 0 ? sm.st_size - start : 0 ;
   }
   if (!stralloc_catb(st, "B", 1) || !stralloc_catb(st, fmt, uint64_fmt(fmt, c->now)) || !stralloc_0(st))
     strerr_diefu1sys(111, "allocate") ;
@@ -122,7 +132,7 @@ static int commit (ctx *c, prep *p)
   if (!r) strerr_dief2x(111, "internal error parsing the state of ", p->id) ;
   MSG(c, r - 1)->lazy = 1 ;
   log_start() ; log_key("event", "new") ; log_key("id", p->id) ;
-  log_keyu("bytes", p->sm.st_size) ;
+  log_keyu("bytes", p->bytes) ;
   log_key("uid", p->uid == NONE ? "" : p->env.s + p->uid) ;
   log_key("qp", p->pid == NONE ? "" : p->env.s + p->pid) ;
   log_keyu("rcpts", p->nr) ; log_key("from", p->env.s + p->sender) ; log_end() ;

@@ -2,8 +2,10 @@
 /* In-process queueing: when no $QMAILQUEUE is set and berth-smtpd already runs as the owner of
    queue/ (single-user instances), running berth-queue would cross no privilege boundary, so
    berth-smtpd commits the message itself with berth-queue's exact protocol and crash argument
-   (doc/queue.md): mess/<id> streamed and fsynced, intd/<id> envelope fsynced, mess/ fsynced where
-   needed, rename into todo/, todo/ fsynced, trigger. That saves one process per message.
+   (doc/queue.md): mess/<id> streamed after room for its header, the envelope written into the
+   header (or into intd/<id>, fsynced, when it does not fit), the file fsynced, mess/ fsynced
+   where needed, linked (or renamed) into todo/, todo/ fsynced, trigger. That saves one process
+   per message.
    Trust: the envelope is built by berth-smtpd and checked again with envscan, as berth-queue does. */
 
 #include <errno.h>
@@ -34,6 +36,7 @@ static void path (char *fn, char const *dir, size_t dirlen, char const *id)
 }
 #define PATH(fn, dir, id) path(fn, dir, sizeof(dir) - 1, id)
 #define PATHLEN (sizeof(QUEUE_MESS) + QUEUE_ID_MAX + 1)
+#define ENVFILE_CODE (errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_INTD)
 
 int smtpd_qd_usable (void)
 {
@@ -71,7 +74,7 @@ int smtpd_qd_start (smtpd_qq *q)
   q->pid = 0 ;
   q->envfd = q->errfd = q->idfd = -1 ;
   q->failed = 0 ;
-  if (allwrite(q->msgfd, recv, n) < n) { smtpd_qd_abort(q) ; return 0 ; }
+  if (lseek(q->msgfd, QUEUE_HEAD, SEEK_SET) < 0 || allwrite(q->msgfd, recv, n) < n) { smtpd_qd_abort(q) ; return 0 ; }
   return 1 ;
 }
 
@@ -88,7 +91,8 @@ void smtpd_qd_abort (smtpd_qq *q)
 static int envelope (smtpd const *s, stralloc *sa)
 {
   char fmt[UINT64_FMT] ;
-  return stralloc_catb(sa, "u", 1) && stralloc_catb(sa, fmt, uid_fmt(fmt, getuid())) && stralloc_0(sa)
+  return stralloc_catb(sa, QUEUE_HEAD_MAGIC, QUEUE_HEAD_MAGICLEN)
+      && stralloc_catb(sa, "u", 1) && stralloc_catb(sa, fmt, uid_fmt(fmt, getuid())) && stralloc_0(sa)
       && stralloc_catb(sa, "p", 1) && stralloc_catb(sa, fmt, pid_fmt(fmt, getpid())) && stralloc_0(sa)
       && stralloc_catb(sa, "F", 1) && stralloc_catb(sa, s->mailfrom.s, s->mailfrom.len) && stralloc_0(sa) ;
 }
@@ -96,14 +100,11 @@ static int envelope (smtpd const *s, stralloc *sa)
 /* S2 -> S3 -> S4. Returns a qmail-queue exit code; on anything but QQ_OK nothing is committed. */
 static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
 {
-  char intd[PATHLEN], todo[PATHLEN] ;
+  char mess[PATHLEN], intd[PATHLEN], todo[PATHLEN] ;
   envscan e = ENVSCAN_ZERO ;
   size_t hdr ;
-  int done = 0, code = 0, fd ;
+  int done = 0, code = 0, linked, fd = q->msgfd ;
   if (q->failed) return QQ_WRITE ;
-  if (fd_sync(q->msgfd) < 0) return QQ_WRITE ;
-  if (close(q->msgfd) < 0) { q->msgfd = -1 ; return QQ_WRITE ; }
-  q->msgfd = -1 ;
   if (!envelope(s, env)) return QQ_NOMEM ;
   hdr = env->len - s->mailfrom.len - 2 ;   /* envscan sees what berth-queue reads on fd 1 */
   for (size_t i = 0 ; i < s->rcpts.len ; i += strlen(s->rcpts.s + i) + 1)
@@ -111,14 +112,29 @@ static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
   if (!stralloc_0(env)) return QQ_NOMEM ;
   if (envscan_feed(&e, env->s + hdr, env->len - hdr, &done, &code) != (ssize_t)(env->len - hdr) || !done)
     return code ? code : QQ_ENVELOPE ;
+  PATH(mess, QUEUE_MESS, q->id) ;
   PATH(intd, QUEUE_INTD, q->id) ;
   PATH(todo, QUEUE_TODO, q->id) ;
-  fd = open(intd, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
-  if (fd < 0) return errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_INTD ;
-  if (allwrite(fd, env->s, env->len) < env->len || fd_sync(fd) < 0) { fd_close(fd) ; return QQ_WRITE ; }
+  linked = env->len <= QUEUE_HEAD ;
+  if (!linked)
+  {
+    /* too big for the header: its own file, and the header says so with an empty record list */
+    if (queue_envfile(intd, env->s + QUEUE_HEAD_MAGICLEN, env->len - QUEUE_HEAD_MAGICLEN) < 0) return ENVFILE_CODE ;
+    env->len = QUEUE_HEAD_MAGICLEN ;
+    if (!stralloc_0(env)) return QQ_NOMEM ;
+  }
+  if (pwrite(fd, env->s, env->len, 0) != (ssize_t)env->len || fd_sync(fd) < 0) return QQ_WRITE ;
+  q->msgfd = -1 ;
   if (close(fd) < 0) return QQ_WRITE ;
   if (s->qdirect != QD_NAMES && queue_syncdir(QUEUE_MESS) < 0) return QQ_WRITE ;
-  if (rename(intd, todo) < 0) return QQ_TODO ;
+  if (linked && link(mess, todo) < 0)
+  {
+    if (errno != EXDEV) return QQ_TODO ;
+    /* mess/ on another file system than todo/: the envelope in its own file after all */
+    if (queue_envfile(intd, env->s + QUEUE_HEAD_MAGICLEN, env->len - QUEUE_HEAD_MAGICLEN) < 0) return ENVFILE_CODE ;
+    linked = 0 ;
+  }
+  if (!linked && rename(intd, todo) < 0) return QQ_TODO ;
   if (queue_syncdir(QUEUE_TODO) < 0)
   {
     /* not durable and the client will retry: withdraw it, as berth-queue does */

@@ -5,6 +5,7 @@
    Trust: formats are checked; a malformed file is reported as an error (EPROTO). */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -125,11 +126,23 @@ int qtool_read (qtool_msg *m, char const *id)
   m->tries = m->last = m->next = 0 ;
   m->inforcpt = m->infotext = 0 ;
   path(fn, QUEUE_MESS, id) ;
-  if (stat(fn, &st) == 0) { m->size = st.st_size ; m->birth = mtime_ms(&st) ; }
-  else if (errno != ENOENT) return -1 ;
+  {
+    /* the size without the queue header, if the file has one */
+    int fd = open(fn, O_RDONLY | O_CLOEXEC) ;
+    if (fd >= 0)
+    {
+      off_t start = queue_mess_seek(fd) ;
+      r = start < 0 || fstat(fd, &st) < 0 ? -1 : 0 ;
+      fd_close(fd) ;
+      if (r < 0) return -1 ;
+      m->size = st.st_size > start ? st.st_size - start : 0 ;
+      m->birth = mtime_ms(&st) ;
+    }
+    else if (errno != ENOENT) return -1 ;
+  }
   m->tmp.len = 0 ;
   path(fn, QUEUE_TODO, id) ;
-  if (openslurpclose(&m->tmp, fn))
+  if (queue_env_read(fn, &m->tmp, &st))
   {
     m->where = QTOOL_WHERE_TODO ;
     r = parse_todo(m, m->tmp.s, m->tmp.len) ;

@@ -38,6 +38,30 @@ extern int queue_id_cmp (char const *, char const *) ;
 /* Wakes berth-send: one byte to the trigger fifo, never blocking; failures ignored. */
 extern void queue_trigger (void) ;
 
+/* A message file written by berth-queue begins with berth's queue header: QUEUE_HEAD bytes, the
+   magic, then the envelope's records (u, p, F, T..., final NUL) or, when the envelope did not fit
+   and is in its own todo/ file, one NUL; zeros up to QUEUE_HEAD. The message follows. todo/<id> is
+   then a second name (hard link) of mess/<id>: one inode per message. (When mess/ and todo/ are
+   on different file systems, the envelope is in both the header and its own todo/ file.) A file without the magic
+   (an older berth's) is the message alone. doc/queue.md. */
+#define QUEUE_HEAD 1024
+#define QUEUE_HEAD_MAGIC "\0BERTHQ1"
+#define QUEUE_HEAD_MAGICLEN 8
+
+/* Where the message begins in an open mess/ file (QUEUE_HEAD or 0), fd moved there; -1 on error. */
+#include <sys/types.h>
+extern off_t queue_mess_seek (int fd) ;
+
+/* The envelope of the todo/ file fn, appended to sa as the records alone (final NUL included),
+   st filled from the file. Returns 2 when fn is a message file with its header (its size then
+   includes QUEUE_HEAD), 1 when it is an envelope file, 0 on error (errno: EPROTO when the
+   envelope is unterminated or the header holds none). */
+#include <sys/stat.h>
+extern int queue_env_read (char const *fn, stralloc *sa, struct stat *st) ;
+
+/* Creates fn (O_EXCL, 0640) holding s, fsynced: 0, or -1 (errno) with fn removed. */
+extern int queue_envfile (char const *fn, char const *s, size_t len) ;
+
 /* fsync a directory by name: 0 ok, -1 error. */
 extern int queue_syncdir (char const *dir) ;
 
