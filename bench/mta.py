@@ -156,6 +156,10 @@ class Berth:
         c = self.home + "/control/"
         with open(c + "smtproutes", "w") as f:
             f.write("sink.test:127.0.0.1:%d\n" % sink_port)
+        # the same parallelism as the Postfix instance: its default_destination_concurrency_limit
+        # (20) bounds virtual(8)'s deliveries; berth's default is qmail's 10 (doc/performance.md)
+        with open(c + "concurrencylocal", "w") as f:
+            f.write("20\n")
         with open(self.home + "/alias/.qmail-default", "w") as f:
             f.write("./Maildir/\n")
         self.maildir = self.home + "/alias/Maildir/new"
