@@ -153,4 +153,13 @@ is "$(spawn "$id" snd@x.example nosuchuser@test.example)" "DSorry, no mailbox he
 printf '&elsewhere@example.org\n' > "$H/alias/.qmail-postmaster"
 berth-setup -u "$TESTUSER" -n test.example "$H"
 is "$(cat "$H/alias/.qmail-postmaster")" "&elsewhere@example.org" "a re-run of berth-setup keeps an edited .qmail-postmaster"
+
+# A message as an older berth queued it (no queue header, the envelope in its own todo/ file)
+# is delivered whole, from its first byte (doc/queue.md).
+printf 'Received: (berth 1 invoked by uid 0); x\nSubject: old\n\nold body\n' > "$H/queue/mess/9.9.9"
+printf 'u0\0p1\0Fsnd@x.example\0Tjoe@test.example\0\0' > "$H/queue/todo/9.9.9"
+chown "$TESTUSER" "$H/queue/mess/9.9.9" "$H/queue/todo/9.9.9" 2>/dev/null
+rm -f "$J/Maildir/new/"*
+is "$(spawn 9.9.9 snd@x.example joe@test.example)" "Kdid 1+0+0" "a header-less queue file: delivered"
+expect "$J/Maildir/new/$(ls "$J/Maildir/new")" 9.9.9 joe@test.example snd@x.example; ok $? "... byte for byte, from its first byte"
 t_done

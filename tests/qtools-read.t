@@ -18,6 +18,7 @@ id=$(cat "$T_DIR/id")
 q berth-qread > "$T_DIR/list"
 grep -q "^$id size=[0-9]* age=[0-9]*s from=<s.nder?@x.example>\$" "$T_DIR/list"; ok $? "text: control bytes masked"
 grep -q '^  to=<q"uo\\te@y.example>$' "$T_DIR/list"; ok $? "text: recipients of a message in todo/ (no state yet)"
+grep -q "^$id size=$(qbody "$BERTH_HOME/queue/mess/$id" | wc -c | tr -d ' ') " "$T_DIR/list"; ok $? "text: size of the message, without the queue header"
 tail -n 1 "$T_DIR/list" | grep -q "^1 message\$"; ok $? "text: count"
 q berth-qread --json > "$T_DIR/json"
 /usr/bin/python3 - "$T_DIR/json" "$id" <<'PY'; ok $? "JSON: escaped, UTF-8 kept, Latin-1 byte as \\u00e4"
