@@ -5,22 +5,8 @@
 . "$BERTH_TOP/tests/lib.sh"
 t_start 30
 t_instance
-unset QMAILINJECT QMAILUSER MAILUSER QMAILHOST MAILHOST QMAILNAME MAILNAME NAME QMAILSUSER QMAILSHOST \
-  QMAILDEFAULTDOMAIN QMAILDEFAULTHOST QMAILIDHOST QMAILPLUSDOMAIN QMAILQUEUE
-USER=joe; export USER
-Q=$BERTH_HOME/queue
-
-# inj ARGS...: berth-inject as the instance owner, stdin from $T_DIR/in; sets ID and RC.
-inj () {
-  rm -f "$T_DIR/id"
-  BERTH_IDFD=9 as_user berth-inject "$@" < "$T_DIR/in" > "$T_DIR/out" 2> "$T_DIR/err" 9> "$T_DIR/id"
-  RC=$?
-  ID=$(cat "$T_DIR/id" 2>/dev/null)
-}
-# envelope ID: "Fsender Trcpt ..." without berth-queue's u/p records
-envelope () { qenv "$Q/todo/$1" | tr '\0' '\n' | grep -v '^[up]' | grep . | paste -sd' ' ; }
-# message ID: the queued message without berth-queue's Received line
-message () { qbody "$Q/mess/$1" | tail -n +2 ; }
+. "$BERTH_TOP/tests/inject-lib.sh"
+inj () { run_inject berth-inject "$@" ; }
 count () { message "$ID" | grep -c -- "$1" ; }
 
 # 1. everything missing: Date, Message-ID, From added; no To/Cc: the qmail Cc line

@@ -4,19 +4,9 @@
 . "$BERTH_TOP/tests/lib.sh"
 t_start 30
 t_instance
-unset QMAILINJECT QMAILUSER MAILUSER QMAILHOST MAILHOST QMAILNAME MAILNAME NAME QMAILSUSER QMAILSHOST \
-  QMAILDEFAULTDOMAIN QMAILDEFAULTHOST QMAILIDHOST QMAILPLUSDOMAIN QMAILQUEUE LOGNAME
-USER=joe; export USER
-Q=$BERTH_HOME/queue
-
-inj () {
-  rm -f "$T_DIR/id"
-  BERTH_IDFD=9 as_user berth-inject "$@" < "$T_DIR/in" > "$T_DIR/out" 2> "$T_DIR/err" 9> "$T_DIR/id"
-  RC=$?
-  ID=$(cat "$T_DIR/id" 2>/dev/null)
-}
-envelope () { qenv "$Q/todo/$1" | tr '\0' '\n' | grep -v '^[up]' | grep . | paste -sd' ' ; }
-message () { qbody "$Q/mess/$1" | tail -n +2 ; }
+. "$BERTH_TOP/tests/inject-lib.sh"
+unset LOGNAME
+inj () { run_inject berth-inject "$@" ; }
 field () { message "$ID" | grep "^$1: " | head -n 1 ; }
 
 printf 'To: h1@x.example\nCc: h2@x.example\nSubject: s\n\nbody\n' > "$T_DIR/in"

@@ -4,20 +4,9 @@
 . "$BERTH_TOP/tests/lib.sh"
 t_start 30
 t_instance
-unset QMAILINJECT QMAILUSER MAILUSER QMAILHOST MAILHOST QMAILNAME MAILNAME NAME QMAILSUSER QMAILSHOST \
-  QMAILDEFAULTDOMAIN QMAILDEFAULTHOST QMAILIDHOST QMAILPLUSDOMAIN QMAILQUEUE
-USER=joe; export USER
-Q=$BERTH_HOME/queue
+. "$BERTH_TOP/tests/inject-lib.sh"
 skip () { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $*"; }
-
-sm () { # sm ARGS...: sendmail as the instance owner, stdin from $T_DIR/in; sets ID and RC
-  rm -f "$T_DIR/id"
-  BERTH_IDFD=9 as_user sendmail "$@" < "$T_DIR/in" > "$T_DIR/out" 2> "$T_DIR/err" 9> "$T_DIR/id"
-  RC=$?
-  ID=$(cat "$T_DIR/id" 2>/dev/null)
-}
-envelope () { qenv "$Q/todo/$1" | tr '\0' '\n' | grep -v '^[up]' | grep . | paste -sd' ' ; }
-message () { qbody "$Q/mess/$1" | tail -n +2 ; }
+sm () { run_inject sendmail "$@" ; }   # sendmail as the instance owner; sets ID and RC
 
 # -t: To, Cc and Bcc are recipients, Bcc is removed
 printf 'To: to@x.example\nCc: Carl <cc@x.example>\nBcc: bcc@x.example\nSubject: t\n\nbody\n' > "$T_DIR/in"
