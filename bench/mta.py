@@ -216,15 +216,6 @@ class Berth:
             self.smtpd = None
 
 
-MASTER = ["pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup",
-          "rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce",
-          "defer unix - - n - 0 bounce", "trace unix - - n - 0 bounce", "verify unix - - n - 1 verify",
-          "flush unix n - n 1000? 0 flush", "proxymap unix - - n - - proxymap", "smtp unix - - n - - smtp",
-          "relay unix - - n - - smtp", "showq unix n - n - - showq", "error unix - - n - - error",
-          "retry unix - - n - - error", "discard unix - - n - - discard", "local unix - n n - - local",
-          "virtual unix - n n - - virtual", "anvil unix - - n - 1 anvil", "scache unix - - n - 1 scache",
-          "postlog unix-dgram n - n - 1 postlogd"]
-QMGR = "qmgr unix n - n 300 1 qmgr"
 
 
 class Postfix:
@@ -240,45 +231,31 @@ class Postfix:
         uid, gid = int(subprocess.check_output(["id", "-u", USER])), int(subprocess.check_output(["id", "-g", USER]))
         os.chown(P + "/data", int(subprocess.check_output(["id", "-u", "postfix"])), -1)
         os.chown(P + "/mail", uid, gid)
+        # the template the tests use (tests/postfix/), then what the bench adds
+        with open(os.path.join(top, "tests", "postfix", "main.cf.in")) as f:
+            cf = f.read()
+        for k, v in (("@P@", P), ("@HOST@", "pf.test"), ("@UID@", str(uid)), ("@GID@", str(gid))):
+            cf = cf.replace(k, v)
         with open(P + "/etc/main.cf", "w") as f:
-            f.write("""compatibility_level = 3.6
-queue_directory = {P}/queue
-data_directory = {P}/data
-mail_owner = postfix
-setgid_group = postdrop
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = pf.test
-mydestination =
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-smtpd_peername_lookup = no
-smtp_dns_support_level = disabled
-default_transport = error:outbound mail disabled
-relay_transport = error:outbound mail disabled
+            f.write(cf + """smtpd_peername_lookup = no
 transport_maps = inline:{{ sink.test=smtp:[127.0.0.1]:{sink} }}
 alias_maps =
 alias_database =
 relay_domains = sink.test
-virtual_mailbox_domains = pf.test
-virtual_mailbox_base = {P}/mail
-virtual_mailbox_maps = static:box/
-virtual_uid_maps = static:{uid}
-virtual_gid_maps = static:{gid}
-virtual_minimum_uid = 1
 message_size_limit = 40000000
 smtpd_recipient_limit = 2000
-maillog_file = {P}/maillog
-maillog_file_prefixes = {P}
-""".format(P=P, sink=sink_port, uid=uid, gid=gid))
+""".format(sink=sink_port))
+        with open(os.path.join(top, "tests", "postfix", "master.cf.in")) as f:
+            self.master = f.read().replace("@PORT@", str(self.port)).splitlines()
         self.maildir = P + "/mail/box/new"
         self.running = False
 
     def _master_cf(self, qmgr):
+        """master.cf from the template, without qmgr while delivery is held"""
         with open(self.dir + "/etc/master.cf", "w") as f:
-            f.write("127.0.0.1:%d inet n - n - - smtpd\n" % self.port)
-            for s in MASTER + ([QMGR] if qmgr else []):
-                f.write(s + "\n")
+            for line in self.master:
+                if qmgr or not line.startswith("qmgr "):
+                    f.write(line + "\n")
 
     def _postfix(self, *args):
         # postfix(1) is silent without a tty: script(1) gives it one

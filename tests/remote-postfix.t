@@ -3,51 +3,17 @@
 # berth-rspawn -> berth-remote -> a private Postfix instance on loopback, which delivers to a
 # Maildir. Postfix runs from Debian's package with its own directories (never the system MTA).
 . "$BERTH_TOP/tests/lib.sh"
+. "$BERTH_TOP/tests/postfix-lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "a private Postfix needs root"
 command -v postfix >/dev/null 2>&1 || skip_all "postfix is not installed"
 t_start 90
 t_instance
 P=$T_DIR/pf
 pfport=$(free_port)
-mkdir -p "$P/etc" "$P/queue" "$P/data" "$P/mail"
-cat > "$P/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $P/queue
-data_directory = $P/data
-mail_owner = postfix
-setgid_group = postdrop
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = pf.test
-mydestination =
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-smtp_dns_support_level = disabled
-default_transport = error:outbound mail disabled
-relay_transport = error:outbound mail disabled
-virtual_mailbox_domains = pf.test
-virtual_mailbox_base = $P/mail
-virtual_mailbox_maps = static:box/
-virtual_uid_maps = static:$(id -u "$TESTUSER")
-virtual_gid_maps = static:$(id -g "$TESTUSER")
-virtual_minimum_uid = 1
-maillog_file = $P/maillog
-maillog_file_prefixes = $P
-smtpd_forbid_bare_newline = yes
-CF
-{ echo "127.0.0.1:$pfport inet n - n - - smtpd"
-  for s in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" "qmgr unix n - n 300 1 qmgr" \
-    "rewrite unix - - n - - trivial-rewrite" "bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
-    "trace unix - - n - 0 bounce" "verify unix - - n - 1 verify" "flush unix n - n 1000? 0 flush" \
-    "proxymap unix - - n - - proxymap" "smtp unix - - n - - smtp" "relay unix - - n - - smtp" \
-    "showq unix n - n - - showq" "error unix - - n - - error" "retry unix - - n - - error" \
-    "discard unix - - n - - discard" "local unix - n n - - local" "virtual unix - n n - - virtual" \
-    "anvil unix - - n - 1 anvil" "scache unix - - n - 1 scache" "postlog unix-dgram n - n - 1 postlogd"; do echo "$s"; done
-} > "$P/etc/master.cf"
-chown postfix "$P/data"; chown "$TESTUSER" "$P/mail"
-pf_stop () { script -qc "postfix -c '$P/etc' stop" /dev/null >/dev/null 2>&1; }
-trap 'pf_stop; t_cleanup' EXIT
-script -qc "postfix -c '$P/etc' start" /dev/null >"$T_DIR/pf.start" 2>&1
+pf_setup "$P" pf.test "$pfport" "$TESTUSER" || { echo "Bail out! cannot write the Postfix instance"; exit 1; }
+echo "smtpd_forbid_bare_newline = yes" >> "$P/etc/main.cf"
+trap 'pf "$P" stop >/dev/null 2>&1; t_cleanup' EXIT
+pf "$P" start >"$T_DIR/pf.start" 2>&1
 wait_port "$pfport" 20; ok $? "a private Postfix listens on 127.0.0.1:$pfport"
 
 c=$BERTH_HOME/control

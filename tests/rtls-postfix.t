@@ -5,6 +5,7 @@
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/remote-lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
+. "$BERTH_TOP/tests/postfix-lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "a private Postfix needs root"
 command -v postfix >/dev/null 2>&1 || skip_all "postfix is not installed"
 t_start 90
@@ -13,47 +14,15 @@ tls_certs
 C=$T_DIR/certs
 P=$T_DIR/pf
 pfport=$(free_port)
-mkdir -p "$P/etc" "$P/queue" "$P/data" "$P/mail"
+pf_setup "$P" mx.test "$pfport" "$TESTUSER" || { echo "Bail out! cannot write the Postfix instance"; exit 1; }
 {
-  echo "compatibility_level = 3.6"
-  for d in queue data; do echo "${d}_directory = $P/$d"; done
-  echo "mail_owner = postfix"
-  echo "setgid_group = postdrop"
-  echo "inet_interfaces = 127.0.0.1"
-  echo "inet_protocols = ipv4"
-  echo "myhostname = mx.test"
-  echo "mydestination ="
-  echo "mynetworks = 127.0.0.0/8"
-  echo "smtpd_relay_restrictions = permit_mynetworks, reject"
-  echo "smtp_dns_support_level = disabled"
-  for t in default relay; do echo "${t}_transport = error:no outbound mail in tests"; done
-  echo "virtual_mailbox_domains = pf.test"
-  echo "virtual_mailbox_base = $P/mail"
-  echo "virtual_mailbox_maps = static:box/"
-  echo "virtual_uid_maps = static:$(id -u "$TESTUSER")"
-  echo "virtual_gid_maps = static:$(id -g "$TESTUSER")"
-  echo "virtual_minimum_uid = 1"
-  echo "maillog_file = $P/maillog"
-  echo "maillog_file_prefixes = $P"
   echo "smtpd_tls_security_level = may"
   echo "smtpd_tls_cert_file = $C/chain.crt"
   echo "smtpd_tls_key_file = $C/leaf.key"
   echo "smtpd_tls_loglevel = 1"
-} > "$P/etc/main.cf"
-{
-  echo "127.0.0.1:$pfport inet n - n - - smtpd"
-  printf '%s unix %s\n' pickup 'n - n 60 1 pickup' cleanup 'n - n - 0 cleanup' qmgr 'n - n 300 1 qmgr' \
-    tlsmgr '- - n 1000? 1 tlsmgr' rewrite '- - n - - trivial-rewrite' bounce '- - n - 0 bounce' \
-    defer '- - n - 0 bounce' trace '- - n - 0 bounce' verify '- - n - 1 verify' flush 'n - n 1000? 0 flush' \
-    proxymap '- - n - - proxymap' smtp '- - n - - smtp' relay '- - n - - smtp' showq 'n - n - - showq' \
-    error '- - n - - error' retry '- - n - - error' discard '- - n - - discard' local '- n n - - local' \
-    virtual '- n n - - virtual' anvil '- - n - 1 anvil' scache '- - n - 1 scache'
-  echo "postlog unix-dgram n - n - 1 postlogd"
-} > "$P/etc/master.cf"
-chown postfix "$P/data"; chown "$TESTUSER" "$P/mail"
-pf () { script -qc "postfix -c '$P/etc' $1" /dev/null; }
-trap 'pf stop >/dev/null 2>&1; t_cleanup' EXIT
-pf start >"$T_DIR/pf.start" 2>&1
+} >> "$P/etc/main.cf"
+trap 'pf "$P" stop >/dev/null 2>&1; t_cleanup' EXIT
+pf "$P" start >"$T_DIR/pf.start" 2>&1
 wait_port "$pfport" 20; r=$?
 ok $r "a private Postfix with TLS listens on 127.0.0.1:$pfport"
 [ $r = 0 ] || diag "$(cat "$T_DIR/pf.start")"
