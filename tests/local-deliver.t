@@ -101,6 +101,13 @@ r=$(spawn "$id" snd@x.example joe-prog@test.example)
 is "$r" "Kdid 0+0+1" "program delivery"
 qbody "$H/queue/mess/$id" | cmp -s - "$J/prog.out"; ok $? "program got the message unchanged"
 is "$(cat "$J/prog.pwd")" "$J" "program ran in HOME"
+# qmail gives programs a seekable stdin whose first byte is the message's: a filter that rewinds
+# (seek to 0, as perl's seek(STDIN,0,0)) must not see the queue header (doc/queue.md)
+printf '|/usr/bin/python3 -c "import os, sys; sys.stdin.buffer.read(5); os.lseek(0, 0, 0); sys.stdout.buffer.write(os.read(0, 1 << 20))" > prog2.out\n' > "$J/.qmail-prog2"
+chown "$U" "$J/.qmail-prog2"
+id=$(printf '%s' "$MSG" | queue snd@x.example joe-prog2@test.example)
+is "$(spawn "$id" snd@x.example joe-prog2@test.example)" "Kdid 0+0+1" "a program that rewinds its stdin"
+qbody "$H/queue/mess/$id" | cmp -s - "$J/prog2.out"; ok $? "... reads the message from its first byte, not the queue header"
 
 # 5. an mbox: From_ line, Return-Path, Delivered-To, >From quoting, final newline and blank line
 printf './mbox\n' > "$J/.qmail-box"

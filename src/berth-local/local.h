@@ -45,6 +45,9 @@ extern unsigned int qmail_line (char *s, size_t len, char **arg) ;
 extern void mess_init (void) ;
 /* Rewinds the message (fd 0) to there; dies 111 on error. */
 extern void mess_rewind (void) ;
+/* A descriptor holding the message from its offset 0, for a program: fd 0 rewound when the
+   message starts at 0 there, else a memory file with a copy (the caller closes it); -1 on error. */
+extern int mess_standalone (void) ;
 /* Copies the message from fd 0 (rewound) to fd. 0 ok, -1 read error, -2 write error. */
 extern int mess_copy (int fd) ;
 

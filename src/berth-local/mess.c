@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <skalibs/djbunix.h>
 #include <skalibs/allreadwrite.h>
 #include "local.h"
 
@@ -35,4 +37,15 @@ int mess_copy (int fd)
     if (!r) return 0 ;
     if (allwrite(fd, buf, r) < (size_t)r) return -2 ;
   }
+}
+
+int mess_standalone (void)
+{
+  int fd ;
+  if (!start) { mess_rewind() ; return 0 ; }
+  /* a program may rewind its stdin to 0 (qmail's is the message alone): give it a copy */
+  fd = memfd_create("berth-local", MFD_CLOEXEC) ;
+  if (fd < 0) return -1 ;
+  if (mess_copy(fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) { fd_close(fd) ; return -1 ; }
+  return fd ;
 }

@@ -1,5 +1,6 @@
 /* ISC license. */
-/* |command: sh -c in $HOME with the message on fd 0 and the environment set by main.
+/* |command: sh -c in $HOME with the message on fd 0 (from its offset 0, as qmail gives it, so
+   that a program may rewind) and the environment set by main.
    Exit codes per qmail-command(8). */
 
 #include <errno.h>
@@ -25,16 +26,19 @@ int deliver_prog (char const *cmd)
 {
   int wstat ;
   pid_t pid ;
-  mess_rewind() ;
+  int in = mess_standalone() ;
+  if (in < 0) say_die(LOCAL_TEMP, "Unable to copy the message for the program: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   pid = fork() ;
   if (pid < 0) say_die(LOCAL_TEMP, "Unable to fork: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   if (!pid)
   {
     char const *argv[4] = { "sh", "-c", cmd, 0 } ;
+    if (in && fd_move(0, in) < 0) say_die(LOCAL_TEMP, "Unable to set up the program's input: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
     sig_restore(SIGPIPE) ;
     execv(SHELL, (char *const *)argv) ;
     say_die(LOCAL_TEMP, "Unable to run /bin/sh: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   }
+  if (in) fd_close(in) ;
   if (wait_pid(pid, &wstat) < 0) say_die(LOCAL_TEMP, "Unable to wait for child: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   if (WIFSIGNALED(wstat)) say_die(LOCAL_TEMP, "Aack, child crashed. (#4.3.0)", (char *)0) ;
   wstat = WEXITSTATUS(wstat) ;
