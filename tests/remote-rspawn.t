@@ -87,6 +87,12 @@ as_user berth-rspawn "$T_DIR/fake/rhs" < "$T_DIR/j2" > "$T_DIR/out" 2>>"$T_DIR/l
 is "$(results "$T_DIR/out" 2:3)" "2: Kfine | D550 no | Z450 later" "r takes the final, h forces D, s forces Z"
 as_user berth-rspawn "$T_DIR/fake/zonly" < "$T_DIR/j2" > "$T_DIR/out" 2>>"$T_DIR/log"
 is "$(results "$T_DIR/out" 2:3)" "2: Zwe failed | Zwe failed | Zwe failed" "final only: every recipient takes it"
+# a remote program not ours gets the message from its offset 0, as qmail-rspawn gives it: one
+# that rewinds its stdin reads the message, not berth's queue header (doc/queue.md)
+printf '#!/bin/sh\n/usr/bin/python3 -c "import os, sys; os.read(0, 5); os.lseek(0, 0, 0); sys.stdout.buffer.write(os.read(0, 1 << 20))" > "%s/fake/seen"\nprintf "r\\000Kok\\000"\n' "$T_DIR" > "$T_DIR/fake/rewind"
+chmod 755 "$T_DIR/fake/rewind"
+as_user berth-rspawn "$T_DIR/fake/rewind" < "$T_DIR/j1" > "$T_DIR/out" 2>>"$T_DIR/log"
+qbody "$BERTH_HOME/queue/mess/$id1" | cmp -s - "$T_DIR/fake/seen"; ok $? "a remote program that rewinds its stdin reads the message from its first byte"
 as_user berth-rspawn /nonexistent/remote < "$T_DIR/j1" > "$T_DIR/out" 2>/dev/null
 is "$(results "$T_DIR/out" 1:1)" "1: ZUnable to run berth-remote. (#4.3.0)" "program missing: Z"
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/error.h>
@@ -71,6 +72,17 @@ static void fail_all (state *st, unsigned char slot, unsigned int n, char const 
   stralloc_free(&r) ;
 }
 
+/* For a remote program not ours (qmail-remote, a wrapper): the message in a memory file from its
+   offset 0, as qmail-rspawn gives it, so that one that rewinds its stdin does not read the queue
+   header. -1 on error. */
+static int standalone (int m)
+{
+  int c = memfd_create("berth-rspawn", MFD_CLOEXEC) ;
+  if (c < 0) return -1 ;
+  if (fd_cat(m, c) < 0 || lseek(c, 0, SEEK_SET) < 0) { fd_close(c) ; return -1 ; }
+  return c ;
+}
+
 static void start (state *st, char const *s, size_t len, unsigned int n)
 {
   unsigned char slot = (unsigned char)s[0] ;
@@ -104,7 +116,17 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
     memcpy(fn + sizeof(QUEUE_MESS), id, strlen(id) + 1) ;
     m = open(fn, O_RDONLY | O_CLOEXEC) ;
   }
-  if (m >= 0 && queue_mess_seek(m) < 0) { fd_close(m) ; m = -1 ; }   /* past the queue header */
+  if (m >= 0)
+  {
+    off_t start = queue_mess_seek(m) ;   /* past the queue header */
+    if (start < 0) { fd_close(m) ; m = -1 ; }
+    else if (start && !st->inproc)
+    {
+      int c = standalone(m) ;
+      fd_close(m) ;
+      m = c ;
+    }
+  }
   if (m < 0) { fail_all(st, slot, n, "Unable to open the message file. (#4.3.0)") ; return ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(m) ; fail_all(st, slot, n, "Unable to create a pipe. (#4.3.0)") ; return ; }
   pid = rspawn_run(argv, a, st->inproc, m, p[1]) ;
