@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
@@ -173,6 +174,7 @@ int main (int argc, char const *const *argv)
   int lfd, sfd ;
   tain backoff = TAIN_ZERO ;
   PROG = "berth-listen" ;
+  tzset() ;   /* once here: the forked sessions inherit it instead of each reading /etc/localtime */
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -130,10 +131,16 @@ static void newsender (stralloc *ueo, args const *a, stralloc const *safe)
   if (!stralloc_0(ueo)) nomem() ;
 }
 
+/* asctime(3)'s form in UTC, for the mbox From_ line. Not strftime: it reads the time zone
+   (/etc/localtime, seven system calls) in every delivery, for a UTC date. */
 static void ctime_fmt (char *s, time_t t)
 {
+  static char const days[] = "SunMonTueWedThuFriSat" ;
+  static char const months[] = "JanFebMarAprMayJunJulAugSepOctNovDec" ;
   struct tm tm ;
-  if (!gmtime_r(&t, &tm) || !strftime(s, CTIME_FMT, "%a %b %e %H:%M:%S %Y\n", &tm)) strcpy(s, "Thu Jan  1 00:00:00 1970\n") ;
+  if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) { strcpy(s, "Thu Jan  1 00:00:00 1970\n") ; return ; }
+  snprintf(s, CTIME_FMT, "%.3s %.3s %2d %02d:%02d:%02d %d\n", days + 3 * tm.tm_wday, months + 3 * tm.tm_mon,
+           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_year + 1900) ;
 }
 
 static void count_print (unsigned long f, unsigned long fw, unsigned long p, unsigned long qp)

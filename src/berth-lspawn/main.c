@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
@@ -88,6 +89,7 @@ int main (int argc, char const *const *argv)
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   for (unsigned int i = 0 ; i < SLOTS ; i++) { st.jobs[i].pid = 0 ; st.jobs[i].fd = -1 ; }
   setup(&st, argv[0]) ;
+  tzset() ;   /* once here: the forked deliveries inherit it instead of each reading /etc/localtime */
   sig_ignore(SIGPIPE) ;
   sfd = selfpipe_init() ;
   if (sfd < 0 || !selfpipe_trap(SIGCHLD)) strerr_diefu1sys(111, "trap SIGCHLD") ;
