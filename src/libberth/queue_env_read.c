@@ -38,7 +38,7 @@ int queue_env_read (char const *fn, stralloc *sa, struct stat *st)
     {
       memmove(sa->s + from, sa->s + from + QUEUE_HEAD_MAGICLEN, n - QUEUE_HEAD_MAGICLEN) ;
       sa->len = from + n - QUEUE_HEAD_MAGICLEN ;
-      if (!sa->len || !sa->s[from] || !cut(sa, from)) { sa->len = from ; errno = EPROTO ; goto err0 ; }
+      if (sa->len == from || !sa->s[from] || !cut(sa, from)) { sa->len = from ; errno = EPROTO ; goto err0 ; }
       r = 2 ;
     }
     else

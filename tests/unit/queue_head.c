@@ -57,7 +57,7 @@ int main (void)
   char fn[] = "/tmp/berth-unit-qh.XXXXXX" ;
   unsigned int n = sizeof(cases) / sizeof(cases[0]) ;
   int fd = mkstemp(fn) ;
-  TAP_PLAN(n * 3 + 3) ;
+  TAP_PLAN(n * 3 + 4) ;
   if (fd < 0) { printf("Bail out! mkstemp\n") ; return 1 ; }
   close(fd) ;
   for (unsigned int i = 0 ; i < n ; i++)
@@ -113,6 +113,17 @@ int main (void)
     memset(full, 'a', sizeof full) ; full[0] = 'F' ;
     put(fn, &c) ;
     TAP_OK(!queue_env_read(fn, &sa, &st) && errno == EPROTO && !sa.len, "a header filled with one unterminated record: refused (EPROTO)") ;
+    stralloc_free(&sa) ;
+  }
+  {
+    /* the magic alone, read after bytes the caller already has */
+    stralloc sa = STRALLOC_ZERO ;
+    struct stat st ;
+    int fd2 = open(fn, O_WRONLY | O_CREAT | O_TRUNC, 0600) ;
+    int ok = fd2 >= 0 && write(fd2, QUEUE_HEAD_MAGIC, QUEUE_HEAD_MAGICLEN) == QUEUE_HEAD_MAGICLEN ;
+    if (fd2 >= 0) close(fd2) ;
+    ok = ok && stralloc_cats(&sa, "pre") ;
+    TAP_OK(ok && !queue_env_read(fn, &sa, &st) && errno == EPROTO && sa.len == 3, "a file of the magic alone: refused (EPROTO), the caller's bytes kept") ;
     stralloc_free(&sa) ;
   }
   unlink(fn) ;
