@@ -6,9 +6,8 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
-#include <skalibs/djbunix.h>
 #include <skalibs/allreadwrite.h>
+#include <berth/queue.h>
 #include "local.h"
 
 #define COPY_BUFSIZE 65536
@@ -41,11 +40,7 @@ int mess_copy (int fd)
 
 int mess_standalone (void)
 {
-  int fd ;
-  if (!start) { mess_rewind() ; return 0 ; }
+  mess_rewind() ;
   /* a program may rewind its stdin to 0 (qmail's is the message alone): give it a copy */
-  fd = memfd_create("berth-local", MFD_CLOEXEC) ;
-  if (fd < 0) return -1 ;
-  if (mess_copy(fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) { fd_close(fd) ; return -1 ; }
-  return fd ;
+  return start ? queue_mess_memfd(0) : 0 ;
 }

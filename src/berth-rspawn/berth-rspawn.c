@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/error.h>
@@ -72,17 +71,6 @@ static void fail_all (state *st, unsigned char slot, unsigned int n, char const 
   stralloc_free(&r) ;
 }
 
-/* For a remote program not ours (qmail-remote, a wrapper): the message in a memory file from its
-   offset 0, as qmail-rspawn gives it, so that one that rewinds its stdin does not read the queue
-   header. -1 on error. */
-static int standalone (int m)
-{
-  int c = memfd_create("berth-rspawn", MFD_CLOEXEC) ;
-  if (c < 0) return -1 ;
-  if (fd_cat(m, c) < 0 || lseek(c, 0, SEEK_SET) < 0) { fd_close(c) ; return -1 ; }
-  return c ;
-}
-
 static void start (state *st, char const *s, size_t len, unsigned int n)
 {
   unsigned char slot = (unsigned char)s[0] ;
@@ -122,7 +110,7 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
     if (start < 0) { fd_close(m) ; m = -1 ; }
     else if (start && !st->inproc)
     {
-      int c = standalone(m) ;
+      int c = queue_mess_memfd(m) ;   /* from offset 0, as qmail-rspawn gives it */
       fd_close(m) ;
       m = c ;
     }

@@ -57,7 +57,7 @@ static int build (ctx *c, prep *p)
   char fmt[UINT64_FMT] ;
   size_t i = 0 ;
   stralloc *env = &p->env, *st = &p->st ;
-  struct stat sm, sto ;
+  struct stat sm ;
   int r ;
   state_name(todofn, QUEUE_TODO, sizeof(QUEUE_TODO) - 1, p->id) ;
   state_name(messfn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, p->id) ;
@@ -69,7 +69,7 @@ static int build (ctx *c, prep *p)
     log_start() ; log_key("event", "end") ; log_key("id", p->id) ; log_end() ;
     return 0 ;
   }
-  r = queue_env_read(todofn, env, &sto) ;
+  r = queue_env_read(todofn, env) ;
   if (!r)
   {
     if (errno == EPROTO) goto bad ;

@@ -142,7 +142,7 @@ int qtool_read (qtool_msg *m, char const *id)
   }
   m->tmp.len = 0 ;
   path(fn, QUEUE_TODO, id) ;
-  if (queue_env_read(fn, &m->tmp, &st))
+  if (queue_env_read(fn, &m->tmp))
   {
     m->where = QTOOL_WHERE_TODO ;
     r = parse_todo(m, m->tmp.s, m->tmp.len) ;

@@ -22,13 +22,13 @@ static int cut (stralloc *sa, size_t from)
   return 1 ;
 }
 
-int queue_env_read (char const *fn, stralloc *sa, struct stat *st)
+int queue_env_read (char const *fn, stralloc *sa)
 {
   size_t from = sa->len ;
   int fd = open(fn, O_RDONLY | O_CLOEXEC) ;
   int r = 1 ;
   if (fd < 0) return 0 ;
-  if (fstat(fd, st) < 0 || !stralloc_readyplus(sa, QUEUE_HEAD)) goto err ;
+  if (!stralloc_readyplus(sa, QUEUE_HEAD)) goto err ;
   {
     size_t n ;
     errno = 0 ;

@@ -52,12 +52,14 @@ extern void queue_trigger (void) ;
 #include <sys/types.h>
 extern off_t queue_mess_seek (int fd) ;
 
-/* The envelope of the todo/ file fn, appended to sa as the records alone (final NUL included),
-   st filled from the file. Returns 2 when fn is a message file with its header (its size then
-   includes QUEUE_HEAD), 1 when it is an envelope file, 0 on error (errno: EPROTO when the
-   envelope is unterminated or the header holds none). */
-#include <sys/stat.h>
-extern int queue_env_read (char const *fn, stralloc *sa, struct stat *st) ;
+/* The envelope of the todo/ file fn, appended to sa as the records alone (final NUL included).
+   Returns 2 when fn is a message file with its header, 1 when it is an envelope file, 0 on
+   error (errno: EPROTO when the envelope is unterminated or the header holds none). */
+extern int queue_env_read (char const *fn, stralloc *sa) ;
+
+/* A memory file (close-on-exec, at offset 0) holding fd's bytes from its current offset to its
+   end: the message alone, for a program that expects it from offset 0. -1 on error (errno). */
+extern int queue_mess_memfd (int fd) ;
 
 /* Creates fn (O_EXCL, 0640) holding s, fsynced: 0, or -1 (errno) with fn removed. */
 extern int queue_envfile (char const *fn, char const *s, size_t len) ;
