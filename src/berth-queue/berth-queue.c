@@ -119,15 +119,17 @@ static int copy_message (int fd, char const *recv, size_t recvlen)
 }
 
 /* Reads the envelope from fd 1, checking it, into the message file's header (head, QUEUE_HEAD
-   bytes, *headlen used) after the magic and the u/p records; one that does not fit goes whole to
-   intd/<id> (fsynced), and the header gets an empty record list. The header is then written at
-   offset 0. *linked says which. 0 or an exit code. */
-static int copy_envelope (int mfd, char *head, size_t *headlen, char const *intdfn, cleanup *c, uid_t uid, pid_t pid, int *linked)
+   bytes, *headlen used by the magic and the records) after the magic and the u/p records; one
+   that does not fit with the seal goes whole to intd/<id> (fsynced), and the header gets an
+   empty record list and no seal. The header is then sealed (when it holds the envelope) and
+   written whole at offset 0 (zeros after what it holds). *linked says which. 0 or an exit code. */
+static int copy_envelope (int mfd, char const *id, char *head, size_t *headlen, char const *intdfn, cleanup *c, uid_t uid, pid_t pid, int *linked)
 {
   char buf[COPY_BUFSIZE] ;
   envscan e = ENVSCAN_ZERO ;
   size_t n = QUEUE_HEAD_MAGICLEN ;
   int done = 0, code = 0, fd = -1 ;
+  memset(head, 0, QUEUE_HEAD) ;
   memcpy(head, QUEUE_HEAD_MAGIC, QUEUE_HEAD_MAGICLEN) ;
   head[n++] = 'u' ; n += uid_fmt(head + n, uid) ; head[n++] = 0 ;
   head[n++] = 'p' ; n += pid_fmt(head + n, pid) ; head[n++] = 0 ;
@@ -138,7 +140,7 @@ static int copy_envelope (int mfd, char *head, size_t *headlen, char const *intd
     if (r <= 0) return QQ_READ ;   /* EOF before the final NUL included */
     used = envscan_feed(&e, buf, r, &done, &code) ;
     if (used < 0) return code ;
-    if (fd < 0 && n + used <= QUEUE_HEAD) { memcpy(head + n, buf, used) ; n += used ; continue ; }
+    if (fd < 0 && n + used <= QUEUE_HEAD - QUEUE_SEAL_LEN) { memcpy(head + n, buf, used) ; n += used ; continue ; }
     if (fd < 0)
     {
       fd = open_new(intdfn) ;
@@ -153,7 +155,8 @@ static int copy_envelope (int mfd, char *head, size_t *headlen, char const *intd
   *linked = fd < 0 ;
   *headlen = n ;
   if (fd >= 0 && (fd_sync(fd) < 0 || close(fd) < 0)) return QQ_WRITE ;
-  return pwrite(mfd, head, n, 0) == (ssize_t)n ? 0 : QQ_WRITE ;
+  if (*linked && queue_head_seal(mfd, id, head, &n) < 0) return QQ_WRITE ;
+  return pwrite(mfd, head, QUEUE_HEAD, 0) == QUEUE_HEAD ? 0 : QQ_WRITE ;
 }
 
 /* $BERTH_QUEUEID (berth-bounce's <id>B): only for the queue's owner, only a bounce's id.
@@ -222,7 +225,7 @@ int main (void)
     memcpy(todofn, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(todofn + sizeof(QUEUE_TODO), id, idlen + 1) ;
 
     /* S1 -> S2: the message file. Not deliverable: nothing names it in todo/. */
-    fd = open_new(messfn) ;
+    fd = queue_mess_create(messfn) ;
     if (fd < 0) die(errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_MESS, &c) ;
     c.mess = messfn ;
     r = copy_message(fd, recv, recvlen) ;
@@ -231,15 +234,17 @@ int main (void)
     /* S2 -> S3: the envelope in the header (or in intd/<id>, fsynced), then one fsync of the
        message file; on ext4 and xfs it made its name durable too (doc/queue.md), elsewhere
        the mess/ directory is fsynced. */
-    r = copy_envelope(fd, head, &headlen, intdfn, &c, uid, pid, &linked) ;
+    r = copy_envelope(fd, id, head, &headlen, intdfn, &c, uid, pid, &linked) ;
     if (r) die(r, &c) ;
     if (fd_sync(fd) < 0) die(QQ_WRITE, &c) ;
     names = queue_fsync_names(fd) ;
     if (close(fd) < 0) die(QQ_WRITE, &c) ;
     if (!names && queue_syncdir(QUEUE_MESS) < 0) die(QQ_WRITE, &c) ;
 
-    /* S3 -> S4: the commit point is this link (or rename); the fsync of todo/ makes it durable. */
-    if (linked && link(messfn, todofn) < 0)
+    /* S3 -> S4: the commit point is the fsync above for a sealed file, whose link into todo/
+       berth-send makes again if a reboot loses it (doc/queue.md); for an envelope in its own
+       file, the rename, made durable by the fsync of todo/. */
+    if (linked && queue_link(messfn, todofn) < 0)
     {
       if (errno != EXDEV) die(QQ_TODO, &c) ;
       /* mess/ on another file system than todo/: the envelope in its own file after all */
@@ -249,7 +254,7 @@ int main (void)
       linked = 0 ;
     }
     if (!linked && rename(intdfn, todofn) < 0) die(QQ_TODO, &c) ;
-    if (queue_syncdir(QUEUE_TODO) < 0)
+    if (!linked && queue_syncdir(QUEUE_TODO) < 0)
     {
       /* Not durable and the caller will retry: withdraw it rather than risk a duplicate. */
       c.intd = todofn ;

@@ -108,32 +108,34 @@ static int bounce_exists (char const *id)
   return errno == ENOENT ? 0 : 1 ;
 }
 
-/* mess first, then todo (a message still delivered from it) and state: a state or todo file left
-   without its mess/ file is finished on restart (state_load, prep.c), whatever its marks, since
-   only this function removes a live message's mess/ file. The unlinks are made durable by
-   msgs_sync, once per loop for every message removed. */
+/* mess first; todo (a message still delivered from it) and state only once that unlink is
+   durable (msgs_sync), since a sealed mess/ file without them is what a reboot leaves of a
+   commit whose link was lost, and berth-send would relink it (doc/queue.md). A state or todo
+   file left without its mess/ file is finished on restart (state_load, prep.c), whatever its
+   marks, since only this function removes a live message's mess/ file. */
 static void msg_remove (ctx *c, uint32_t m)
 {
   msg *x = MSG(c, m) ;
   size_t len = strlen(x->id) ;
-  char fn[sizeof(QUEUE_STATE) + len + 1] ;
+  char fn[sizeof(QUEUE_MESS) + len + 1] ;
   memcpy(fn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ;
   memcpy(fn + sizeof(QUEUE_MESS), x->id, len + 1) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
   c->messdirty = 1 ;
-  if (x->lazy)
-  {
-    memcpy(fn, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ;
-    memcpy(fn + sizeof(QUEUE_TODO), x->id, len + 1) ;
-    if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
-  }
-  memcpy(fn, QUEUE_STATE "/", sizeof(QUEUE_STATE)) ;
-  memcpy(fn + sizeof(QUEUE_STATE), x->id, len + 1) ;
-  if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+  if (!stralloc_catb(&c->gone, x->lazy ? "L" : "S", 1) || !stralloc_catb(&c->gone, x->id, len + 1))
+    strerr_diefu1sys(111, "allocate") ;
   info_forget(x->id) ;
   delay_forget(x->id) ;
   log_start() ; log_key("event", "end") ; log_key("id", x->id) ; log_end() ;
   msg_free(c, m) ;
+}
+
+static void unlink_in (char const *dir, size_t dirlen, char const *id)
+{
+  size_t len = strlen(id) ;
+  char fn[dirlen + len + 2] ;
+  memcpy(fn, dir, dirlen) ; fn[dirlen] = '/' ; memcpy(fn + dirlen + 1, id, len + 1) ;
+  if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
 }
 
 void msg_check_done (ctx *c, uint32_t m)
@@ -159,11 +161,18 @@ int msg_finishes (ctx *c, uint32_t m, size_t ndone, size_t n)
 }
 
 /* The removals since the last call are durable once mess/ is: a delivered message whose marks
-   were skipped cannot come back after a power loss. */
+   were skipped cannot come back after a power loss. Then their todo/ and state/ names go. */
 void msgs_sync (ctx *c)
 {
   if (!c->messdirty) return ;
   if (queue_syncdir(QUEUE_MESS) < 0) strerr_diefu2sys(111, "sync ", QUEUE_MESS) ;
+  for (size_t i = 0 ; i < c->gone.len ; i += strlen(c->gone.s + i) + 1)
+  {
+    char const *id = c->gone.s + i + 1 ;
+    if (c->gone.s[i] == 'L') unlink_in(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) ;
+    unlink_in(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
+  }
+  c->gone.len = 0 ;
   c->messdirty = 0 ;
 }
 

@@ -1,12 +1,16 @@
 /* ISC license. */
-/* Directory scans: new messages in todo/ (on trigger and periodically), state/ at start, and
-   stale leftovers in mess/ and intd/ (QUEUE_STALE_SECONDS). */
+/* Directory scans: new messages in todo/ (on trigger and periodically), state/ at start, sealed
+   message files whose todo/ link a reboot lost (at start, once per boot), and stale leftovers in
+   mess/ and intd/ (QUEUE_STALE_SECONDS). */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <skalibs/direntry.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/types.h>
 #include <skalibs/strerr.h>
 #include "send.h"
 
@@ -38,6 +42,7 @@ void todo_step (ctx *c)
     if (!c->todoscan) return ;
     c->todoscan = 0 ;
     c->todopos = 0 ;
+    msgs_sync(c) ;   /* no todo/ name of a message removed since */
     if (!listdir(QUEUE_TODO, &c->todo)) { c->todo.len = 0 ; return ; }
     /* keep the names not blocked and not already in memory (delivered from todo/), in place */
     for (i = 0 ; i < c->todo.len ;)
@@ -110,4 +115,73 @@ void scan_clean (ctx *c)
 {
   clean_dir(c, QUEUE_INTD, sizeof(QUEUE_INTD) - 1, 0) ;
   clean_dir(c, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, 1) ;
+}
+
+#define BOOT_ID "/proc/sys/kernel/random/boot_id"
+#define BOOT_NOTELEN 128
+
+/* 1 when mess/<id> is a sealed, whole message file with no other name: a commit whose link into
+   todo/ a reboot lost (doc/queue.md, "The seal"). */
+static int orphan (char const *fn, char const *id)
+{
+  struct stat st ;
+  int fd, r ;
+  if (lstat(fn, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) return 0 ;
+  if (exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) || exists(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id)
+   || exists(QUEUE_INTD, sizeof(QUEUE_INTD) - 1, id)) return 0 ;
+  fd = open(fn, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) ;
+  if (fd < 0) { strerr_warnwu2sys("open ", fn) ; return 0 ; }
+  r = queue_head_check(fd, id) ;
+  if (r < 0) strerr_warnwu2sys("read ", fn) ;
+  fd_close(fd) ;
+  return r > 0 ;
+}
+
+/* What identifies this boot and this mount of the queue's filesystem: the kernel's boot id, then
+   the mount's id (another after an unmount and a mount again, as after an I/O error). 0 when the
+   boot id cannot be read: then every start walks mess/. */
+static size_t boot_note (char *s, size_t max)
+{
+  struct statx stx ;
+  ssize_t n = openreadnclose(BOOT_ID, s, max - 2 - UINT64_FMT) ;
+  if (n <= 0) return 0 ;
+  if (statx(AT_FDCWD, QUEUE_MESS, 0, STATX_MNT_ID, &stx) == 0 && stx.stx_mask & STATX_MNT_ID)
+  {
+    memcpy(s + n, "m", 1) ; n++ ;
+    n += uint64_fmt(s + n, stx.stx_mnt_id) ;
+    s[n++] = '\n' ;
+  }
+  return (size_t)n ;
+}
+
+/* After a reboot (another boot or mount noted than in QUEUE_BOOT), every sealed message file
+   without its todo/ name gets it back before anything else reads the queue; within one boot and
+   mount a link that succeeded cannot be lost, so a restart skips the walk. */
+void scan_recover (ctx *c)
+{
+  char boot[BOOT_NOTELEN], noted[BOOT_NOTELEN] ;
+  size_t blen = boot_note(boot, sizeof boot) ;
+  ssize_t nlen = openreadnclose(QUEUE_BOOT, noted, sizeof noted) ;
+  stralloc names = STRALLOC_ZERO ;
+  size_t n = 0 ;
+  (void)c ;
+  if (blen && nlen == (ssize_t)blen && !memcmp(boot, noted, blen)) return ;
+  if (listdir(QUEUE_MESS, &names))
+    for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
+    {
+      char const *id = names.s + i ;
+      size_t len = strlen(id) ;
+      char fn[sizeof(QUEUE_TODO) + len + 1], todo[sizeof(QUEUE_TODO) + len + 1] ;
+      memcpy(fn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; memcpy(fn + sizeof(QUEUE_MESS), id, len + 1) ;
+      memcpy(todo, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(todo + sizeof(QUEUE_TODO), id, len + 1) ;
+      if (id[0] == '.' || !orphan(fn, id)) continue ;
+      if (queue_link(fn, todo) < 0) { strerr_warnwu4sys("link ", fn, " to ", todo) ; continue ; }
+      log_start() ; log_key("event", "recover") ; log_key("id", id) ; log_end() ;
+      n++ ;
+    }
+  stralloc_free(&names) ;
+  if (n && queue_syncdir(QUEUE_TODO) < 0) strerr_diefu2sys(111, "sync ", QUEUE_TODO) ;
+  /* noted only once the links are durable: a crash before makes the next start walk again */
+  if (blen && !openwritenclose_suffix(QUEUE_BOOT, boot, blen, ".tmp"))
+    strerr_warnwu2sys("write ", QUEUE_BOOT) ;
 }

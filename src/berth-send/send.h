@@ -134,6 +134,7 @@ struct ctx_s
   char const *bounceprog ;   /* berth-bounce's path (read-only after start) */
   genalloc bouncepids ;      /* pid_t: berth-bounce processes running */
   unsigned char messdirty ;  /* mess/ has unlinks not yet fsynced (msgs_sync) */
+  stralloc gone ;            /* removed messages' other names, unlinked once mess/ is synced: "L<id>" todo/ and state/, "S<id>" state/ */
   stralloc todo ;            /* names of the last listing of todo/ (scan.c) */
   size_t todopos ;           /* the next one to preprocess */
   unsigned char todoscan ;   /* list todo/ again once the listing is used up */
@@ -205,6 +206,7 @@ extern void scan_todo (ctx *) ;
 extern void todo_step (ctx *) ;
 extern int todo_pending (ctx const *) ;
 extern void scan_state (ctx *) ;
+extern void scan_recover (ctx *) ;
 extern void scan_clean (ctx *) ;
 
 /* result.c. result_len: the length of the result at s[0..len) (slot byte, then need records)

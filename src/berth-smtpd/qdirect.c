@@ -3,9 +3,9 @@
    queue/ (single-user instances), running berth-queue would cross no privilege boundary, so
    berth-smtpd commits the message itself with berth-queue's exact protocol and crash argument
    (doc/queue.md): mess/<id> streamed after room for its header, the envelope written into the
-   header (or into intd/<id>, fsynced, when it does not fit), the file fsynced, mess/ fsynced
-   where needed, linked (or renamed) into todo/, todo/ fsynced, trigger. That saves one process
-   per message.
+   header and sealed (or into intd/<id>, fsynced, when it does not fit), the file fsynced, mess/
+   fsynced where needed, linked into todo/ (or renamed, then todo/ fsynced), trigger. That saves
+   one process per message.
    Trust: the envelope is built by berth-smtpd and checked again with envscan, as berth-queue does. */
 
 #include <errno.h>
@@ -63,7 +63,7 @@ int smtpd_qd_start (smtpd_qq *q)
   clock_gettime(CLOCK_REALTIME, &ts) ;
   queue_id_fmt(q->id, (uint64_t)ts.tv_sec, (unsigned long)(ts.tv_nsec / 1000), (unsigned long)pid) ;
   PATH(fn, QUEUE_MESS, q->id) ;
-  q->msgfd = open(fn, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
+  q->msgfd = queue_mess_create(fn) ;   /* read and write: the seal reads the message back */
   if (q->msgfd < 0) return 0 ;
   memcpy(recv, "Received: (berth ", 17) ; n = 17 ;
   n += pid_fmt(recv + n, pid) ;
@@ -115,7 +115,7 @@ static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
   PATH(mess, QUEUE_MESS, q->id) ;
   PATH(intd, QUEUE_INTD, q->id) ;
   PATH(todo, QUEUE_TODO, q->id) ;
-  linked = env->len <= QUEUE_HEAD ;
+  linked = env->len + QUEUE_SEAL_LEN <= QUEUE_HEAD ;
   if (!linked)
   {
     /* too big for the header: its own file, and the header says so with an empty record list */
@@ -123,11 +123,22 @@ static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
     env->len = QUEUE_HEAD_MAGICLEN ;
     if (!stralloc_0(env)) return QQ_NOMEM ;
   }
-  if (pwrite(fd, env->s, env->len, 0) != (ssize_t)env->len || fd_sync(fd) < 0) return QQ_WRITE ;
+  {
+    /* the seal goes after the records in the header, not into env (an EXDEV fallback below
+       writes env's records alone) */
+    char head[QUEUE_HEAD] ;
+    size_t hlen = env->len ;
+    memset(head, 0, sizeof head) ;
+    memcpy(head, env->s, hlen) ;
+    if (linked && queue_head_seal(fd, q->id, head, &hlen) < 0) return QQ_WRITE ;
+    if (pwrite(fd, head, QUEUE_HEAD, 0) != QUEUE_HEAD || fd_sync(fd) < 0) return QQ_WRITE ;
+  }
   q->msgfd = -1 ;
   if (close(fd) < 0) return QQ_WRITE ;
   if (s->qdirect != QD_NAMES && queue_syncdir(QUEUE_MESS) < 0) return QQ_WRITE ;
-  if (linked && link(mess, todo) < 0)
+  /* the commit point: the fsync above for a sealed file (berth-send relinks it after a reboot
+     that lost this link), the rename and the fsync of todo/ for an envelope in its own file */
+  if (linked && queue_link(mess, todo) < 0)
   {
     if (errno != EXDEV) return QQ_TODO ;
     /* mess/ on another file system than todo/: the envelope in its own file after all */
@@ -135,7 +146,7 @@ static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
     linked = 0 ;
   }
   if (!linked && rename(intd, todo) < 0) return QQ_TODO ;
-  if (queue_syncdir(QUEUE_TODO) < 0)
+  if (!linked && queue_syncdir(QUEUE_TODO) < 0)
   {
     /* not durable and the client will retry: withdraw it, as berth-queue does */
     unlink(todo) ;

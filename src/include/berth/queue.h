@@ -11,6 +11,7 @@
 #define QUEUE_INTD "queue/intd"
 #define QUEUE_TODO "queue/todo"
 #define QUEUE_LOCK "queue/lock"
+
 #define QUEUE_TRIGGER "queue/lock/trigger"
 
 /* An id is "<seconds>.<microseconds>.<pid>", decimal. */
@@ -47,6 +48,37 @@ extern void queue_trigger (void) ;
 #define QUEUE_HEAD 1024
 #define QUEUE_HEAD_MAGIC "\0BERTHQ1"
 #define QUEUE_HEAD_MAGICLEN 8
+
+/* The seal (doc/queue.md "The seal"): right after the records of a header that holds them,
+   QUEUE_SEAL_MARK, the message's length (8 bytes, big-endian), then the SHA-256 of the header up
+   to there and of the message. A sealed file, once fsynced, is committed by itself: berth-send
+   relinks it into todo/ if a reboot lost that name. */
+#define QUEUE_SEAL_MARK 'S'
+#define QUEUE_SEAL_DIGEST 32
+#define QUEUE_SEAL_LEN (1 + 8 + QUEUE_SEAL_DIGEST)
+
+/* Where berth-send notes the boot it last recovered the queue in (doc/queue.md). */
+#define QUEUE_BOOT "queue/lock/boot"
+
+/* SHA-256 of id (NUL included), of head's hlen bytes, then of len bytes of fd from QUEUE_HEAD
+   on, into digest: 0, or -1 (errno; EPIPE when the file is shorter). */
+extern int queue_head_digest (int fd, char const *id, char const *head, size_t hlen, uint64_t len, char *digest) ;
+
+/* Appends the seal to head (*headlen bytes used: magic and records) for the message file mess/<id>
+   that fd holds from QUEUE_HEAD to its end; 0, or -1 (errno: EOVERFLOW when it does not fit). */
+extern int queue_head_seal (int fd, char const *id, char *head, size_t *headlen) ;
+
+/* 1 when fd's file is sealed, for this id, and whole; 0 when not (no seal, another id's, torn,
+   short, long); -1 on a read error (errno). */
+extern int queue_head_check (int fd, char const *id) ;
+
+/* Creates mess/<id> (fn, under the queue's home) as open(O_RDWR|O_CREAT|O_EXCL, 0640) does, its
+   inode made unnamed first where the kernel allows it (queue_mess_create.c). fd or -1 (errno). */
+extern int queue_mess_create (char const *fn) ;
+
+/* link(mess, todo), also 0 when todo already names the same file (a recovery got there
+   first); -1 (errno) otherwise. */
+extern int queue_link (char const *mess, char const *todo) ;
 
 /* Where the message begins in an open mess/ file (QUEUE_HEAD or 0), fd moved there; -1 on error. */
 #include <sys/types.h>
