@@ -102,7 +102,9 @@ static int open_new (char const *path)
   return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
 }
 
-/* Copies fd 0 to fd after the Received line (the header is written later). 0 or an exit code. */
+/* Copies fd 0 to fd after the Received line (the header is written later), and cuts the file
+   there: a pooled file (queue_mess_create) still holds an older message's bytes. 0 or an exit
+   code. */
 static int copy_message (int fd, char const *recv, size_t recvlen)
 {
   char buf[COPY_BUFSIZE] ;
@@ -114,6 +116,10 @@ static int copy_message (int fd, char const *recv, size_t recvlen)
     if (r < 0) return QQ_READ ;
     if (!r) break ;
     if (allwrite(fd, buf, r) < (size_t)r) return QQ_WRITE ;
+  }
+  {
+    off_t end = lseek(fd, 0, SEEK_CUR) ;
+    if (end < 0 || ftruncate(fd, end) < 0) return QQ_WRITE ;
   }
   return 0 ;
 }
@@ -225,7 +231,7 @@ int main (void)
     memcpy(todofn, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(todofn + sizeof(QUEUE_TODO), id, idlen + 1) ;
 
     /* S1 -> S2: the message file. Not deliverable: nothing names it in todo/. */
-    fd = queue_mess_create(messfn) ;
+    fd = queue_mess_create(messfn, (unsigned int)pid ^ (unsigned int)(ts.tv_nsec / 1000)) ;
     if (fd < 0) die(errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_MESS, &c) ;
     c.mess = messfn ;
     r = copy_message(fd, recv, recvlen) ;

@@ -110,7 +110,7 @@ static void drain (int fd)
 int main (int argc, char const *const *argv)
 {
   stralloc ctlin = STRALLOC_ZERO ;
-  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .gone = STRALLOC_ZERO, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .todoscan = 0, .byid = 0 } ;
+  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .gone = STRALLOC_ZERO, .poolnext = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .todoscan = 0, .byid = 0 } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
@@ -135,6 +135,7 @@ int main (int argc, char const *const *argv)
   mkdir_maybe(QUEUE_STATE) ;
   mkdir_maybe(QUEUE_BOUNCE) ;
   mkdir_maybe(QUEUE_DELAY) ;
+  mkdir_maybe(QUEUE_POOL) ;
   {
     int fd = open(QUEUE_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
     if (fd < 0) strerr_diefu2sys(111, "open ", QUEUE_STATE) ;

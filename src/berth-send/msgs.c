@@ -3,10 +3,13 @@
    bounce. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <search.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <skalibs/strerr.h>
 #include "send.h"
 
@@ -108,21 +111,31 @@ static int bounce_exists (char const *id)
   return errno == ENOENT ? 0 : 1 ;
 }
 
-/* mess first; todo (a message still delivered from it) and state only once that unlink is
-   durable (msgs_sync), since a sealed mess/ file without them is what a reboot leaves of a
-   commit whose link was lost, and berth-send would relink it (doc/queue.md). A state or todo
-   file left without its mess/ file is finished on restart (state_load, prep.c), whatever its
-   marks, since only this function removes a live message's mess/ file. */
+/* mess first (renamed into pool/, or unlinked); todo (a message still delivered from it) and
+   state only once that is durable (msgs_sync), since a sealed mess/ file without them is what a
+   reboot leaves of a commit whose link was lost, and berth-send would relink it (doc/queue.md).
+   A state or todo file left without its mess/ file is finished on restart (state_load, prep.c),
+   whatever its marks, since only this function removes a live message's mess/ file. */
 static void msg_remove (ctx *c, uint32_t m)
 {
   msg *x = MSG(c, m) ;
   size_t len = strlen(x->id) ;
   char fn[sizeof(QUEUE_MESS) + len + 1] ;
+  char pfn[sizeof(QUEUE_POOL) + len + 1] ;
+  char kind[2] = { x->lazy ? 'L' : 'S', 'P' } ;
   memcpy(fn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ;
   memcpy(fn + sizeof(QUEUE_MESS), x->id, len + 1) ;
-  if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+  memcpy(pfn, QUEUE_POOL "/", sizeof(QUEUE_POOL)) ;
+  memcpy(pfn + sizeof(QUEUE_POOL), x->id, len + 1) ;
+  /* kept for reuse under its id, not yet in a slot: a writer must not take it before its todo/
+     name is gone (msgs_sync) */
+  if (rename(fn, pfn) < 0)
+  {
+    kind[1] = '-' ;
+    if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+  }
   c->messdirty = 1 ;
-  if (!stralloc_catb(&c->gone, x->lazy ? "L" : "S", 1) || !stralloc_catb(&c->gone, x->id, len + 1))
+  if (!stralloc_catb(&c->gone, kind, 2) || !stralloc_catb(&c->gone, x->id, len + 1))
     strerr_diefu1sys(111, "allocate") ;
   info_forget(x->id) ;
   delay_forget(x->id) ;
@@ -160,17 +173,39 @@ int msg_finishes (ctx *c, uint32_t m, size_t ndone, size_t n)
   return ndone == n && x->npending == ndone && x->ninflight == n && !bounce_exists(x->id) ;
 }
 
+/* A removed message file pool/<id> into a free slot (doc/queue.md, "The pool"), or away when
+   it is big or two slots are taken. Nothing here needs to be durable: a crash leaves at worst a
+   pool/<id>, removed at the next cleanup, or a slot lost until fsck. */
+void pool_put (ctx *c, char const *id)
+{
+  size_t len = strlen(id) ;
+  char pfn[sizeof(QUEUE_POOL) + len + 1] ;
+  char slot[sizeof(QUEUE_POOL) + QUEUE_POOL_SLOTNAME] ;
+  struct stat st ;
+  memcpy(pfn, QUEUE_POOL "/", sizeof(QUEUE_POOL)) ;
+  memcpy(pfn + sizeof(QUEUE_POOL), id, len + 1) ;
+  if (lstat(pfn, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_size <= QUEUE_POOL_FILEMAX)
+    for (unsigned int t = 0 ; t < 2 ; t++)
+    {
+      if (!renameat2(AT_FDCWD, pfn, AT_FDCWD, queue_pool_slot(slot, c->poolnext++), RENAME_NOREPLACE)) return ;
+      if (errno != EEXIST) break ;
+    }
+  if (unlink(pfn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", pfn) ;
+}
+
 /* The removals since the last call are durable once mess/ is: a delivered message whose marks
-   were skipped cannot come back after a power loss. Then their todo/ and state/ names go. */
+   were skipped cannot come back after a power loss. Then their todo/ and state/ names go, and
+   their files to the pool. */
 void msgs_sync (ctx *c)
 {
   if (!c->messdirty) return ;
   if (queue_syncdir(QUEUE_MESS) < 0) strerr_diefu2sys(111, "sync ", QUEUE_MESS) ;
   for (size_t i = 0 ; i < c->gone.len ; i += strlen(c->gone.s + i) + 1)
   {
-    char const *id = c->gone.s + i + 1 ;
+    char const *id = c->gone.s + i + 2 ;
     if (c->gone.s[i] == 'L') unlink_in(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) ;
     unlink_in(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
+    if (c->gone.s[i + 1] == 'P') pool_put(c, id) ;
   }
   c->gone.len = 0 ;
   c->messdirty = 0 ;

@@ -111,8 +111,39 @@ static void clean_dir (ctx *c, char const *dir, size_t dirlen, int ismess)
   stralloc_free(&names) ;
 }
 
+/* pool/<id> left by a crash between a removal and its move to a slot (msgs.c). With mess/<id>
+   still there (a rename half on disk, its link count mended by fsck) the removal did not happen:
+   only the second name goes. Otherwise the removal is finished (todo/<id>, state/<id>) and the
+   file goes to a slot. */
+static void clean_pool (ctx *c)
+{
+  stralloc names = STRALLOC_ZERO ;
+  msgs_sync(c) ;   /* the removals of this turn first: their pool/<id> are not leftovers */
+  if (listdir(QUEUE_POOL, &names))
+    for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
+    {
+      char const *id = names.s + i ;
+      size_t len = strlen(id) ;
+      char fn[sizeof(QUEUE_STATE) + len + 1] ;
+      if (id[0] == 's' || id[0] == '.') continue ;
+      if (exists(QUEUE_MESS, sizeof(QUEUE_MESS) - 1, id))
+      {
+        memcpy(fn, QUEUE_POOL "/", sizeof(QUEUE_POOL)) ; memcpy(fn + sizeof(QUEUE_POOL), id, len + 1) ;
+        if (unlink(fn) < 0) strerr_warnwu2sys("unlink ", fn) ;
+        continue ;
+      }
+      memcpy(fn, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(fn + sizeof(QUEUE_TODO), id, len + 1) ;
+      if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+      memcpy(fn, QUEUE_STATE "/", sizeof(QUEUE_STATE)) ; memcpy(fn + sizeof(QUEUE_STATE), id, len + 1) ;
+      if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+      pool_put(c, id) ;
+    }
+  stralloc_free(&names) ;
+}
+
 void scan_clean (ctx *c)
 {
+  clean_pool(c) ;
   clean_dir(c, QUEUE_INTD, sizeof(QUEUE_INTD) - 1, 0) ;
   clean_dir(c, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, 1) ;
 }

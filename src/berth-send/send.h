@@ -134,7 +134,8 @@ struct ctx_s
   char const *bounceprog ;   /* berth-bounce's path (read-only after start) */
   genalloc bouncepids ;      /* pid_t: berth-bounce processes running */
   unsigned char messdirty ;  /* mess/ has unlinks not yet fsynced (msgs_sync) */
-  stralloc gone ;            /* removed messages' other names, unlinked once mess/ is synced: "L<id>" todo/ and state/, "S<id>" state/ */
+  stralloc gone ;            /* removed messages' other names, unlinked once mess/ is synced: "L" todo/ and state/ or "S" state/, then "P" pooled or "-", then the id */
+  unsigned int poolnext ;    /* the next pool slot to try (msgs.c) */
   stralloc todo ;            /* names of the last listing of todo/ (scan.c) */
   size_t todopos ;           /* the next one to preprocess */
   unsigned char todoscan ;   /* list todo/ again once the listing is used up */
@@ -165,6 +166,7 @@ extern void msg_free (ctx *, uint32_t m) ;
 extern void msg_check_done (ctx *, uint32_t m) ;
 extern int msg_finishes (ctx *, uint32_t m, size_t ndone, size_t n) ;
 extern void msgs_sync (ctx *) ;
+extern void pool_put (ctx *, char const *) ;
 extern void waiting_check (ctx *) ;
 
 /* bouncer.c: berth-bounce for messages waiting on queue/bounce/<id> (doc/berth-bounce.md) */

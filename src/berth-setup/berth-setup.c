@@ -138,6 +138,7 @@ static void setup_queue (roles const *r)
   mkdir_own(QUEUE_TODO, 0700, q) ;
   mkdir_own(QUEUE_LOCK, 0755, q) ;
   mkdir_own(QUEUE_STATE, 0700, q) ;
+  mkdir_own(QUEUE_POOL, 0700, q) ;
   mkdir_own(QUEUE_BOUNCE, 0700, q) ;
   mkdir_own(QUEUE_DELAY, 0700, q) ;
   mkdir_own(QUEUE_INFO, 0700, q) ;

@@ -63,7 +63,8 @@ int smtpd_qd_start (smtpd_qq *q)
   clock_gettime(CLOCK_REALTIME, &ts) ;
   queue_id_fmt(q->id, (uint64_t)ts.tv_sec, (unsigned long)(ts.tv_nsec / 1000), (unsigned long)pid) ;
   PATH(fn, QUEUE_MESS, q->id) ;
-  q->msgfd = queue_mess_create(fn) ;   /* read and write: the seal reads the message back */
+  /* read and write: the seal reads the message back; maybe a pooled file, overwritten */
+  q->msgfd = queue_mess_create(fn, (unsigned int)pid ^ (unsigned int)(ts.tv_nsec / 1000)) ;
   if (q->msgfd < 0) return 0 ;
   memcpy(recv, "Received: (berth ", 17) ; n = 17 ;
   n += pid_fmt(recv + n, pid) ;
@@ -128,6 +129,9 @@ static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
        writes env's records alone) */
     char head[QUEUE_HEAD] ;
     size_t hlen = env->len ;
+    off_t end = lseek(fd, 0, SEEK_CUR) ;
+    /* a pooled file still holds an older message's bytes after this one's, and in the header */
+    if (end < 0 || ftruncate(fd, end) < 0) return QQ_WRITE ;
     memset(head, 0, sizeof head) ;
     memcpy(head, env->s, hlen) ;
     if (linked && queue_head_seal(fd, q->id, head, &hlen) < 0) return QQ_WRITE ;

@@ -1,7 +1,7 @@
 /* ISC license. */
 /* The digest that seals a message file's header (queue.h, doc/queue.md "The seal"): SHA-256 over
-   the file's queue id (a file copied or renamed under another id must not pass for a message of
-   that name), the header's first hlen bytes, then the message's len bytes from QUEUE_HEAD on, read
+   the file's queue id (a pooled file reused under another id must not pass for a message of its
+   new name), the header's first hlen bytes, then the message's len bytes from QUEUE_HEAD on, read
    back from the file. Trust: none needed; what is hashed is what the file holds. */
 
 #include <errno.h>

@@ -1,14 +1,23 @@
 /* ISC license. */
-/* Creates a new message file mess/<id> (fn), read-write, like open(O_CREAT|O_EXCL, 0640), but
-   where the kernel allows it the inode is made unnamed first (O_TMPFILE) and then named (linkat
-   through /proc/self/fd): the costly part of a create, the inode allocation (on ext4 without a
-   journal, a scan past recently freed inodes), then happens without the lock of mess/ that every
-   concurrent session and berth-send's removals take. The file has its name when this returns:
-   the crash argument is that of a plain create.
-   Trust: fn is a queue path built by the caller. */
+/* Creates a new message file mess/<id> (fn), read-write, like open(O_CREAT|O_EXCL, 0640):
+   - first from the pool (doc/queue.md, "The pool"): a removed message file that berth-send kept
+     in a slot pool/s<n>, found in the first entries of pool/'s listing, is renamed to fn
+     (RENAME_NOREPLACE: fn is never overwritten). No inode
+     is allocated or freed: on ext4 without a journal each allocation scans past every inode freed
+     in the last seconds to minutes, most of the CPU a message cost there. Its old bytes are still
+     in it; the writer overwrites them and cuts the rest (ftruncate) before it seals the header,
+     whose digest covers the id, so the old content never passes for a message of this name;
+   - else a new inode, made unnamed first where the kernel allows it (O_TMPFILE) and then named
+     (linkat through /proc/self/fd), so that its allocation happens without the lock of mess/
+     that every concurrent session and berth-send's removals take;
+   - else a plain create.
+   The file has its name when this returns: the crash argument is that of a plain create.
+   Trust: fn is a queue path built by the caller; the pool is the queue owner's. */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/djbunix.h>
@@ -16,10 +25,54 @@
 #include <berth/queue.h>
 
 #define SELF "/proc/self/fd/"
+#define DENTS_BUFSIZE 1024   /* about 40 entries of pool/: more than QUEUE_POOL_TRIES slots */
 
-int queue_mess_create (char const *fn)
+/* The first slot names of pool/'s listing, from an offset the seed picks among them (so that
+   concurrent writers try different files first); each rename that loses a race (ENOENT) tries the
+   next. The listing reads one small block of entries (getdents64), not the whole directory as
+   readdir's 32 KiB buffer would. -1 with EEXIST (fn exists), else an fd, or -2: nothing found,
+   use a new inode. */
+static int from_pool (char const *fn, unsigned int seed)
 {
-  int fd = open(QUEUE_MESS, O_TMPFILE | O_RDWR | O_CLOEXEC, 0640) ;
+  char names[QUEUE_POOL_TRIES][QUEUE_POOL_SLOTNAME] ;
+  char slot[sizeof(QUEUE_POOL) + QUEUE_POOL_SLOTNAME] ;
+  char buf[DENTS_BUFSIZE] __attribute__((aligned(8))) ;
+  unsigned int n = 0 ;
+  ssize_t got ;
+  int dfd = open(QUEUE_POOL, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (dfd < 0) return -2 ;
+  got = getdents64(dfd, buf, sizeof buf) ;
+  fd_close(dfd) ;
+  for (ssize_t off = 0 ; off < got && n < QUEUE_POOL_TRIES ;)
+  {
+    struct dirent64 const *e = (struct dirent64 const *)(buf + off) ;
+    off += e->d_reclen ;
+    if (e->d_name[0] != 's' || strlen(e->d_name) >= QUEUE_POOL_SLOTNAME) continue ;
+    strcpy(names[n++], e->d_name) ;
+  }
+  for (unsigned int t = 0 ; t < n ; t++)
+  {
+    int fd ;
+    memcpy(slot, QUEUE_POOL "/", sizeof(QUEUE_POOL)) ;
+    strcpy(slot + sizeof(QUEUE_POOL), names[(seed + t) % n]) ;
+    if (renameat2(AT_FDCWD, slot, AT_FDCWD, fn, RENAME_NOREPLACE) < 0)
+    {
+      if (errno == EEXIST) return -1 ;
+      continue ;   /* ENOENT: another writer took it */
+    }
+    fd = open(fn, O_RDWR | O_NOFOLLOW | O_CLOEXEC) ;
+    if (fd >= 0) return fd ;
+    unlink(fn) ;
+    return -2 ;
+  }
+  return -2 ;
+}
+
+int queue_mess_create (char const *fn, unsigned int seed)
+{
+  int fd = from_pool(fn, seed) ;
+  if (fd != -2) return fd ;
+  fd = open(QUEUE_MESS, O_TMPFILE | O_RDWR | O_CLOEXEC, 0640) ;
   if (fd >= 0)
   {
     char self[sizeof(SELF) + INT_FMT] ;

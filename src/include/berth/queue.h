@@ -11,7 +11,19 @@
 #define QUEUE_INTD "queue/intd"
 #define QUEUE_TODO "queue/todo"
 #define QUEUE_LOCK "queue/lock"
+#define QUEUE_POOL "queue/pool"
 
+/* Removed message files kept for reuse (doc/queue.md, "The pool"): berth-send renames a removed
+   mess/ file of at most QUEUE_POOL_FILEMAX bytes to a free slot pool/s<n> (n < QUEUE_POOL_SLOTS);
+   a writer renames one of the first QUEUE_POOL_TRIES slots its listing of pool/ gives to its new
+   mess/<id> and overwrites it. At most QUEUE_POOL_SLOTS * QUEUE_POOL_FILEMAX bytes (64 MiB) kept. */
+#define QUEUE_POOL_SLOTS 1024
+#define QUEUE_POOL_FILEMAX 65536
+#define QUEUE_POOL_TRIES 8
+#define QUEUE_POOL_SLOTNAME 16   /* "queue/pool/s" and the number, NUL included: enough room */
+
+/* pool/s<n> into s (QUEUE_POOL_SLOTNAME + sizeof(QUEUE_POOL) bytes); returns s. */
+extern char *queue_pool_slot (char *s, unsigned int n) ;
 #define QUEUE_TRIGGER "queue/lock/trigger"
 
 /* An id is "<seconds>.<microseconds>.<pid>", decimal. */
@@ -72,9 +84,11 @@ extern int queue_head_seal (int fd, char const *id, char *head, size_t *headlen)
    short, long); -1 on a read error (errno). */
 extern int queue_head_check (int fd, char const *id) ;
 
-/* Creates mess/<id> (fn, under the queue's home) as open(O_RDWR|O_CREAT|O_EXCL, 0640) does, its
-   inode made unnamed first where the kernel allows it (queue_mess_create.c). fd or -1 (errno). */
-extern int queue_mess_create (char const *fn) ;
+/* Creates mess/<id> (fn, under the queue's home) as open(O_RDWR|O_CREAT|O_EXCL, 0640) does:
+   a pooled file renamed there when pool/ lists one (seed spreads concurrent writers; its old bytes
+   are still in it: the writer overwrites them and cuts the rest with ftruncate), else a new inode,
+   made unnamed first where the kernel allows it (queue_mess_create.c). fd or -1 (errno). */
+extern int queue_mess_create (char const *fn, unsigned int seed) ;
 
 /* link(mess, todo), also 0 when todo already names the same file (a recovery got there
    first); -1 (errno) otherwise. */
