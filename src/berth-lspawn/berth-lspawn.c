@@ -115,7 +115,7 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
     put_results(slot, RESULT_TEMP, "berth-lspawn: delivery slot busy. (#4.3.0)", extra) ;
     return ;
   }
-  code = lookup(&st->c, lower, &t, &sa, &text) ;
+  code = lookup(&st->c, &st->pw, lower, &t, &sa, &text) ;
   if (code) { put_result(slot, code, text, strlen(text), extra) ; goto end ; }
   if (!queue_id_ok(id)) { put_results(slot, RESULT_TEMP, "Invalid queue id. (#4.3.0)", extra) ; goto end ; }
   {

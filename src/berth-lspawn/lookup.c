@@ -1,9 +1,9 @@
 /* ISC license. */
 /* Who receives an address: users/assign.cdb, then passwd as qmail-passwd_lookup (single-user mode: only
-   the owner's own name), then the alias user. Trust: passwd and users/assign are the admin's. */
+   the owner's own name; multi-user: asked of berth-getpw, getpw.c), then the alias user.
+   Trust: passwd and users/assign are the admin's. */
 
 #include <errno.h>
-#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <skalibs/cdb.h>
@@ -30,20 +30,24 @@ static int has_upper (char const *s)
 }
 
 /* qmail-getpw's test for one candidate name. 1 claimed, 0 not, -1 temporary error. */
-static int claims (lctx const *c, char const *name, target *t, stralloc *sa, char const *dash, char const *ext)
+static int claims (lctx const *c, getpw *g, char const *name, target *t, stralloc *sa, char const *dash, char const *ext)
 {
   struct stat st ;
   if (c->root)
   {
-    struct passwd *pw ;
-    errno = 0 ;
-    pw = getpwnam(name) ;
-    if (!pw) return errno && errno != ENOENT && errno != ESRCH ? -1 : 0 ;
-    if (!pw->pw_uid || strcmp(pw->pw_name, name) || has_upper(pw->pw_name)) return 0 ;
-    if (stat(pw->pw_dir, &st) < 0) return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -1 ;
-    if (st.st_uid != pw->pw_uid) return 0 ;
-    t->uid = pw->pw_uid ; t->gid = pw->pw_gid ;
-    return set_strings(t, sa, pw->pw_name, pw->pw_dir, dash, ext) ? 1 : -1 ;
+    stralloc pws = STRALLOC_ZERO ;
+    pwent pw ;
+    int r = getpw_ask(g, 'n', name, &pw, &pws) ;
+    if (r <= 0) { stralloc_free(&pws) ; return r ; }
+    r = 0 ;
+    if (!pw.uid || strcmp(pws.s + pw.name, name) || has_upper(pws.s + pw.name)) goto end ;
+    if (stat(pws.s + pw.dir, &st) < 0) { r = errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -1 ; goto end ; }
+    if (st.st_uid != pw.uid) goto end ;
+    t->uid = pw.uid ; t->gid = pw.gid ;
+    r = set_strings(t, sa, pws.s + pw.name, pws.s + pw.dir, dash, ext) ? 1 : -1 ;
+   end:
+    stralloc_free(&pws) ;
+    return r ;
   }
   if (!c->name || strcmp(c->name, name) || !c->uid) return 0 ;
   if (stat(c->pwdir, &st) < 0) return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -1 ;
@@ -52,7 +56,7 @@ static int claims (lctx const *c, char const *name, target *t, stralloc *sa, cha
   return set_strings(t, sa, c->name, c->pwdir, dash, ext) ? 1 : -1 ;
 }
 
-static int passwd_lookup (lctx const *c, char const *lower, target *t, stralloc *sa)
+static int passwd_lookup (lctx const *c, getpw *g, char const *lower, target *t, stralloc *sa)
 {
   size_t len = strlen(lower) ;
   for (size_t i = len + 1 ; i-- > 0 ;)
@@ -62,32 +66,35 @@ static int passwd_lookup (lctx const *c, char const *lower, target *t, stralloc 
     if (i < len && lower[i] != c->brk) continue ;
     if (!i || i >= sizeof name) continue ;
     memcpy(name, lower, i) ; name[i] = 0 ;
-    r = claims(c, name, t, sa, i < len ? "-" : "", i < len ? lower + i + 1 : "") ;
+    r = claims(c, g, name, t, sa, i < len ? "-" : "", i < len ? lower + i + 1 : "") ;
     if (r) return r ;
   }
   return 0 ;
 }
 
-static int alias (lctx const *c, char const *lower, target *t, stralloc *sa)
+static int alias (lctx const *c, getpw *g, char const *lower, target *t, stralloc *sa)
 {
   if (c->root)
   {
-    struct passwd *pw ;
-    errno = 0 ;
-    pw = getpwnam(ALIAS_USER) ;
-    if (!pw && errno && errno != ENOENT && errno != ESRCH) return -1 ;
-    if (pw && pw->pw_uid)
+    stralloc pws = STRALLOC_ZERO ;
+    pwent pw ;
+    int r = getpw_ask(g, 'n', ALIAS_USER, &pw, &pws) ;
+    if (r < 0) return -1 ;
+    if (r && pw.uid)
     {
-      t->uid = pw->pw_uid ; t->gid = pw->pw_gid ;
-      return set_strings(t, sa, ALIAS_USER, pw->pw_dir, "-", lower) ? 1 : -1 ;
+      t->uid = pw.uid ; t->gid = pw.gid ;
+      r = set_strings(t, sa, ALIAS_USER, pws.s + pw.dir, "-", lower) ? 1 : -1 ;
+      stralloc_free(&pws) ;
+      return r ;
     }
+    stralloc_free(&pws) ;
   }
   t->uid = c->root ? c->homeuid : c->uid ;
   t->gid = c->root ? c->homegid : c->gid ;
   return set_strings(t, sa, ALIAS_USER, c->aliashome, "-", lower) ? 1 : -1 ;
 }
 
-char lookup (lctx const *c, char const *lower, target *t, stralloc *sa, char const **text)
+char lookup (lctx const *c, getpw *g, char const *lower, target *t, stralloc *sa, char const **text)
 {
   cdb db = CDB_ZERO ;
   int r ;
@@ -109,8 +116,8 @@ char lookup (lctx const *c, char const *lower, target *t, stralloc *sa, char con
     }
   }
   else if (errno != ENOENT) { *text = "Unable to open users/assign.cdb. (#4.3.0)" ; return RESULT_TEMP ; }
-  r = passwd_lookup(c, lower, t, sa) ;
-  if (!r) r = alias(c, lower, t, sa) ;
+  r = passwd_lookup(c, g, lower, t, sa) ;
+  if (!r) r = alias(c, g, lower, t, sa) ;
   if (r < 0) { *text = "Unable to look up the user (passwd). (#4.3.0)" ; return RESULT_TEMP ; }
  found:
   if (!t->uid)

@@ -37,9 +37,33 @@ struct target_s
   size_t user, home, dash, ext ;   /* offsets into a stralloc */
 } ;
 
+/* passwd lookups through berth-getpw, a co-process (getpw.c, doc/berth-getpw.md) */
+#define GETPW_PROG "berth-getpw"
+typedef struct pwent_s pwent, *pwent_ref ;
+struct pwent_s
+{
+  uid_t uid ;
+  gid_t gid ;
+  size_t name, dir ;   /* offsets into a stralloc */
+} ;
+typedef struct getpw_s getpw, *getpw_ref ;
+struct getpw_s
+{
+  char const *prog ;
+  pid_t pid ;          /* 0: not running */
+  int rfd, wfd ;
+  stralloc in ;
+} ;
+#define GETPW_ZERO { .prog = GETPW_PROG, .pid = 0, .rfd = -1, .wfd = -1, .in = STRALLOC_ZERO }
+
+/* kind 'n' (key: a user name) or 'u' (key: a uid in decimal). 1 found (*p, strings appended to
+   sa), 0 no such user, -1 temporary error. */
+extern int getpw_ask (getpw *g, char kind, char const *key, pwent *p, stralloc *sa) ;
+extern void getpw_end (getpw *g) ;
+
 /* 0: deliver to *t (strings appended to sa). Else the immediate result code ('K', 'Z' or 'D')
    and *text. lower is local lowercased. */
-extern char lookup (lctx const *c, char const *lower, target *t, stralloc *sa, char const **text) ;
+extern char lookup (lctx const *c, getpw *g, char const *lower, target *t, stralloc *sa, char const **text) ;
 
 /* Forks berth-local for t with the message on messfd and stdout+stderr on outfd.
    argv: the 8 qmail-local arguments after "--". Returns the pid or -1. */

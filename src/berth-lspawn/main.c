@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +16,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
+#include <skalibs/types.h>
 #include <berth/control.h>
 #include <berth/home.h>
 #include "lspawn.h"
@@ -28,6 +28,15 @@
 #endif
 #define CONF_BREAK BERTH_CONF_BREAK
 
+static char const *sibling (char const *argv0, char const *slash, char const *name)
+{
+  stralloc p = STRALLOC_ZERO ;
+  if ((argv0[0] != '/' && (sagetcwd(&p) < 0 || !stralloc_catb(&p, "/", 1)))
+   || !stralloc_catb(&p, argv0, slash - argv0 + 1) || !stralloc_cats(&p, name) || !stralloc_0(&p))
+    strerr_diefu2sys(111, "find ", name) ;
+  return p.s ;
+}
+
 static void setup (state *st, char const *argv0)
 {
   struct stat s ;
@@ -35,12 +44,9 @@ static void setup (state *st, char const *argv0)
   char const *slash = strrchr(argv0, '/') ;
   if (slash)
   {
-    /* berth-local lives next to us; made absolute before the chdir */
-    stralloc p = STRALLOC_ZERO ;
-    if ((argv0[0] != '/' && (sagetcwd(&p) < 0 || !stralloc_catb(&p, "/", 1)))
-     || !stralloc_catb(&p, argv0, slash - argv0 + 1) || !stralloc_cats(&p, LOCAL_PROG) || !stralloc_0(&p))
-      strerr_diefu1sys(111, "find berth-local") ;
-    st->prog = p.s ;
+    /* berth-local and berth-getpw live next to us; made absolute before the chdir */
+    st->prog = sibling(argv0, slash, LOCAL_PROG) ;
+    st->pw.prog = sibling(argv0, slash, GETPW_PROG) ;
   }
   else st->prog = LOCAL_PROG ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
@@ -53,14 +59,15 @@ static void setup (state *st, char const *argv0)
   st->c.brk = CONF_BREAK ;
   if (!st->c.root)
   {
-    struct passwd *pw = getpwuid(st->c.uid) ;
-    if (pw)
-    {
-      size_t n = strlen(pw->pw_name) + 1 ;
-      if (!stralloc_catb(&sa, pw->pw_name, n) || !stralloc_cats(&sa, pw->pw_dir) || !stralloc_0(&sa))
-        strerr_diefu1sys(111, "allocate") ;
-      st->c.name = sa.s ; st->c.pwdir = sa.s + n ;
-    }
+    /* single-user: the owner's own passwd entry, once; berth-getpw is not kept */
+    char fmt[UID_FMT] ;
+    pwent pe ;
+    int r ;
+    fmt[uid_fmt(fmt, st->c.uid)] = 0 ;
+    r = getpw_ask(&st->pw, 'u', fmt, &pe, &sa) ;
+    if (r < 0) strerr_diefu2sys(111, "look up our passwd entry with ", st->pw.prog) ;
+    if (r) { st->c.name = sa.s + pe.name ; st->c.pwdir = sa.s + pe.dir ; }
+    getpw_end(&st->pw) ;
   }
   {
     stralloc cwd = STRALLOC_ZERO ;
@@ -81,7 +88,7 @@ static void setup (state *st, char const *argv0)
 
 int main (int argc, char const *const *argv)
 {
-  state st = { .running = 0 } ;
+  state st = { .running = 0, .pw = GETPW_ZERO } ;
   iopause_fd x[SLOTS + 2] ;
   unsigned char who[SLOTS + 2] ;
   int sfd, eof = 0 ;

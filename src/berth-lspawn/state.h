@@ -31,6 +31,7 @@ typedef struct state_s state, *state_ref ;
 struct state_s
 {
   lctx c ;
+  getpw pw ;               /* multi-user: berth-getpw, kept running */
   char const *prog ;
   stralloc dflt ;
   stralloc me ;

@@ -50,7 +50,6 @@ void smtpd_main (void)
   sig_ignore(SIGPIPE) ;
   tain_now_set_stopwatch_g() ;
   tain_now_g() ;
-  findqueue(&s) ;
   smtpd_io_init(&s) ;
   if (chdir(berth_home()) < 0)
   {
@@ -58,6 +57,7 @@ void smtpd_main (void)
     smtpd_drop(&s, RP_HOME, "home") ;
   }
   s.qdirect = smtpd_qd_usable() ;
+  if (!s.qdirect) findqueue(&s) ;   /* queueing in process needs no program: no readlink per session */
   smtpd_config(&s) ;
   if (!smtpd_slot()) smtpd_drop(&s, RP_BUSY, "busy") ;
   smtpd_tls_init(&s) ;
