@@ -5,7 +5,7 @@
 # Both deliver local mail into a Maildir. "Held" delivery: berth without berth-send running,
 # Postfix without its qmgr in master.cf (mail waits in queue/incoming). Runs as root; the
 # instances belong to nobody. Every process started here is in a process group we kill at the end.
-import os, signal, socket, subprocess, time
+import os, shutil, signal, socket, subprocess, time
 
 USER = "nobody"
 FROM = "bench@example.org"
@@ -141,6 +141,17 @@ def stop_group(p, procs, limit=60):
         procs.groups.remove(p.pid)
 
 
+def mailbox_dir(tmp, name):
+    """A directory for an MTA's mailboxes, apart from its queue. tmp has ext4's "top directory"
+    flag (bench/run), so each of its subdirectories gets a block group of its own, as /var and
+    /home do on a host: without a journal, every new inode is allocated after a scan past the
+    inodes of its group freed in the last minutes, and a mailbox in the queue's group would pay
+    for the queue's deletions (doc/performance.md, Method)."""
+    d = os.path.join(tmp, name)
+    os.mkdir(d, 0o755)
+    return d
+
+
 class Berth:
     name = "berth"
     domain = "test.example"
@@ -160,9 +171,14 @@ class Berth:
         # (20) bounds virtual(8)'s deliveries; berth's default is qmail's 10 (doc/performance.md)
         with open(c + "concurrencylocal", "w") as f:
             f.write("20\n")
+        # the mailbox apart from the queue, as on a host (/home, /var): mailbox_dir()
+        box = mailbox_dir(tmp, "berth-mail") + "/Maildir"
+        for d in ("", "/new", "/cur", "/tmp"):
+            os.mkdir(box + d, 0o700)
+            shutil.chown(box + d, USER)
         with open(self.home + "/alias/.qmail-default", "w") as f:
-            f.write("./Maildir/\n")
-        self.maildir = self.home + "/alias/Maildir/new"
+            f.write(box + "/\n")
+        self.maildir = box + "/new"
         self.smtpd = self.send = None
 
     def start(self, hold=False):
@@ -236,6 +252,16 @@ class Postfix:
             cf = f.read()
         for k, v in (("@P@", P), ("@HOST@", "pf.test"), ("@UID@", str(uid)), ("@GID@", str(gid))):
             cf = cf.replace(k, v)
+        # the mailbox apart from the queue, as on a host (/var/spool, /home): mailbox_dir(). The
+        # template's line is replaced, not overridden: every Postfix process would log a warning
+        # for an overriding entry, and that flood, with postlogd restarting at a reload, once
+        # blocked master in a send to its full log socket
+        self.base = mailbox_dir(tmp, "postfix-mail")
+        os.chown(self.base, uid, gid)
+        line = "virtual_mailbox_base = %s/mail" % P
+        if line not in cf:
+            raise RuntimeError("tests/postfix/main.cf.in: no line %r" % line)
+        cf = cf.replace(line, "virtual_mailbox_base = %s" % self.base)
         with open(P + "/etc/main.cf", "w") as f:
             f.write(cf + """smtpd_peername_lookup = no
 transport_maps = inline:{{ sink.test=smtp:[127.0.0.1]:{sink} }}
@@ -247,7 +273,7 @@ smtpd_recipient_limit = 2000
 """.format(sink=sink_port))
         with open(os.path.join(top, "tests", "postfix", "master.cf.in")) as f:
             self.master = f.read().replace("@PORT@", str(self.port)).splitlines()
-        self.maildir = P + "/mail/box/new"
+        self.maildir = self.base + "/box/new"
         self.running = False
 
     def _master_cf(self, qmgr):
