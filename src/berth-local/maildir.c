@@ -81,7 +81,6 @@ static int deliver_unnamed (char const *dir, size_t dirlen, lines const *l, unsi
 {
   char name[128 + HOST_MAX * 4] ;
   char new[dirlen + sizeof name + 5] ;
-  char self[sizeof("/proc/self/fd/") + INT_FMT] ;
   char const *text ;
   int fd ;
   memcpy(new, dir, dirlen) ; memcpy(new + dirlen, "new", 4) ;
@@ -93,13 +92,12 @@ static int deliver_unnamed (char const *dir, size_t dirlen, lines const *l, unsi
   }
   text = write_all(fd, l) ;
   if (text) { fd_close(fd) ; fail(0, text) ; }
-  memcpy(self, "/proc/self/fd/", 14) ; self[14 + int_fmt(self + 14, fd)] = 0 ;
   new[dirlen + 3] = '/' ;
   for (unsigned int i = 0 ; i < MAILDIR_TRIES ; i++)
   {
     name_fmt(name, (*q)++) ;
     strcpy(new + dirlen + 4, name) ;
-    if (!linkat(AT_FDCWD, self, AT_FDCWD, new, AT_SYMLINK_FOLLOW)) break ;
+    if (!queue_fd_name(fd, new)) break ;
     if (errno != EEXIST) { fd_close(fd) ; return 0 ; }   /* no /proc: unnamed, gone with the fd */
     new[dirlen + 4] = 0 ;
   }

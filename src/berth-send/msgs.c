@@ -143,7 +143,8 @@ static void msg_remove (ctx *c, uint32_t m)
   msg_free(c, m) ;
 }
 
-static void unlink_in (char const *dir, size_t dirlen, char const *id)
+/* unlinks dir/id; a missing file is fine */
+void unlink_in (char const *dir, size_t dirlen, char const *id)
 {
   size_t len = strlen(id) ;
   char fn[dirlen + len + 2] ;

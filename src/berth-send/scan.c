@@ -123,19 +123,14 @@ static void clean_pool (ctx *c)
     for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
     {
       char const *id = names.s + i ;
-      size_t len = strlen(id) ;
-      char fn[sizeof(QUEUE_STATE) + len + 1] ;
       if (id[0] == 's' || id[0] == '.') continue ;
       if (exists(QUEUE_MESS, sizeof(QUEUE_MESS) - 1, id))
       {
-        memcpy(fn, QUEUE_POOL "/", sizeof(QUEUE_POOL)) ; memcpy(fn + sizeof(QUEUE_POOL), id, len + 1) ;
-        if (unlink(fn) < 0) strerr_warnwu2sys("unlink ", fn) ;
+        unlink_in(QUEUE_POOL, sizeof(QUEUE_POOL) - 1, id) ;
         continue ;
       }
-      memcpy(fn, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(fn + sizeof(QUEUE_TODO), id, len + 1) ;
-      if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
-      memcpy(fn, QUEUE_STATE "/", sizeof(QUEUE_STATE)) ; memcpy(fn + sizeof(QUEUE_STATE), id, len + 1) ;
-      if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
+      unlink_in(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) ;
+      unlink_in(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
       pool_put(c, id) ;
     }
   stralloc_free(&names) ;

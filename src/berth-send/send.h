@@ -167,6 +167,7 @@ extern void msg_check_done (ctx *, uint32_t m) ;
 extern int msg_finishes (ctx *, uint32_t m, size_t ndone, size_t n) ;
 extern void msgs_sync (ctx *) ;
 extern void pool_put (ctx *, char const *) ;
+extern void unlink_in (char const *dir, size_t dirlen, char const *id) ;
 extern void waiting_check (ctx *) ;
 
 /* bouncer.c: berth-bounce for messages waiting on queue/bounce/<id> (doc/berth-bounce.md) */

@@ -21,10 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/djbunix.h>
-#include <skalibs/types.h>
 #include <berth/queue.h>
 
-#define SELF "/proc/self/fd/"
 #define DENTS_BUFSIZE 1024   /* about 40 entries of pool/: more than QUEUE_POOL_TRIES slots */
 
 /* The first slot names of pool/'s listing, from an offset the seed picks among them (so that
@@ -75,10 +73,7 @@ int queue_mess_create (char const *fn, unsigned int seed)
   fd = open(QUEUE_MESS, O_TMPFILE | O_RDWR | O_CLOEXEC, 0640) ;
   if (fd >= 0)
   {
-    char self[sizeof(SELF) + INT_FMT] ;
-    memcpy(self, SELF, sizeof(SELF) - 1) ;
-    self[sizeof(SELF) - 1 + int_fmt(self + sizeof(SELF) - 1, fd)] = 0 ;
-    if (!linkat(AT_FDCWD, self, AT_FDCWD, fn, AT_SYMLINK_FOLLOW)) return fd ;
+    if (!queue_fd_name(fd, fn)) return fd ;
     {
       int e = errno ;
       fd_close(fd) ;   /* unnamed: gone with its descriptor */

@@ -90,6 +90,10 @@ extern int queue_head_check (int fd, char const *id) ;
    made unnamed first where the kernel allows it (queue_mess_create.c). fd or -1 (errno). */
 extern int queue_mess_create (char const *fn, unsigned int seed) ;
 
+/* Names the unnamed (O_TMPFILE) file fd path, through /proc/self/fd: 0, or -1 (errno: EEXIST
+   when path exists; ENOENT without /proc). */
+extern int queue_fd_name (int fd, char const *path) ;
+
 /* link(mess, todo), also 0 when todo already names the same file (a recovery got there
    first); -1 (errno) otherwise. */
 extern int queue_link (char const *mess, char const *todo) ;
