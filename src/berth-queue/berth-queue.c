@@ -102,9 +102,7 @@ static int open_new (char const *path)
   return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) ;
 }
 
-/* Copies fd 0 to fd after the Received line (the header is written later), and cuts the file
-   there: a pooled file (queue_mess_create) still holds an older message's bytes. 0 or an exit
-   code. */
+/* Copies fd 0 to fd after the Received line (the header is written later). 0 or an exit code. */
 static int copy_message (int fd, char const *recv, size_t recvlen)
 {
   char buf[COPY_BUFSIZE] ;
@@ -117,25 +115,21 @@ static int copy_message (int fd, char const *recv, size_t recvlen)
     if (!r) break ;
     if (allwrite(fd, buf, r) < (size_t)r) return QQ_WRITE ;
   }
-  {
-    off_t end = lseek(fd, 0, SEEK_CUR) ;
-    if (end < 0 || ftruncate(fd, end) < 0) return QQ_WRITE ;
-  }
   return 0 ;
 }
 
 /* Reads the envelope from fd 1, checking it, into the message file's header (head, QUEUE_HEAD
    bytes, *headlen used by the magic and the records) after the magic and the u/p records; one
    that does not fit with the seal goes whole to intd/<id> (fsynced), and the header gets an
-   empty record list and no seal. The header is then sealed (when it holds the envelope) and
-   written whole at offset 0 (zeros after what it holds). *linked says which. 0 or an exit code. */
+   empty record list and no seal. Then queue_head_write ends the file: cut after the message,
+   the header sealed (when it holds the envelope) and written whole. *linked says which. 0 or an
+   exit code. */
 static int copy_envelope (int mfd, char const *id, char *head, size_t *headlen, char const *intdfn, cleanup *c, uid_t uid, pid_t pid, int *linked)
 {
   char buf[COPY_BUFSIZE] ;
   envscan e = ENVSCAN_ZERO ;
   size_t n = QUEUE_HEAD_MAGICLEN ;
   int done = 0, code = 0, fd = -1 ;
-  memset(head, 0, QUEUE_HEAD) ;
   memcpy(head, QUEUE_HEAD_MAGIC, QUEUE_HEAD_MAGICLEN) ;
   head[n++] = 'u' ; n += uid_fmt(head + n, uid) ; head[n++] = 0 ;
   head[n++] = 'p' ; n += pid_fmt(head + n, pid) ; head[n++] = 0 ;
@@ -161,8 +155,7 @@ static int copy_envelope (int mfd, char const *id, char *head, size_t *headlen, 
   *linked = fd < 0 ;
   *headlen = n ;
   if (fd >= 0 && (fd_sync(fd) < 0 || close(fd) < 0)) return QQ_WRITE ;
-  if (*linked && queue_head_seal(mfd, id, head, &n) < 0) return QQ_WRITE ;
-  return pwrite(mfd, head, QUEUE_HEAD, 0) == QUEUE_HEAD ? 0 : QQ_WRITE ;
+  return queue_head_write(mfd, id, head, n, *linked) < 0 ? QQ_WRITE : 0 ;
 }
 
 /* $BERTH_QUEUEID (berth-bounce's <id>B): only for the queue's owner, only a bounce's id.
@@ -231,7 +224,7 @@ int main (void)
     memcpy(todofn, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(todofn + sizeof(QUEUE_TODO), id, idlen + 1) ;
 
     /* S1 -> S2: the message file. Not deliverable: nothing names it in todo/. */
-    fd = queue_mess_create(messfn, (unsigned int)pid ^ (unsigned int)(ts.tv_nsec / 1000)) ;
+    fd = queue_mess_create(messfn) ;
     if (fd < 0) die(errno == ENOSPC || errno == EDQUOT ? QQ_WRITE : QQ_MESS, &c) ;
     c.mess = messfn ;
     r = copy_message(fd, recv, recvlen) ;

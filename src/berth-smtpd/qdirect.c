@@ -64,7 +64,7 @@ int smtpd_qd_start (smtpd_qq *q)
   queue_id_fmt(q->id, (uint64_t)ts.tv_sec, (unsigned long)(ts.tv_nsec / 1000), (unsigned long)pid) ;
   PATH(fn, QUEUE_MESS, q->id) ;
   /* read and write: the seal reads the message back; maybe a pooled file, overwritten */
-  q->msgfd = queue_mess_create(fn, (unsigned int)pid ^ (unsigned int)(ts.tv_nsec / 1000)) ;
+  q->msgfd = queue_mess_create(fn) ;
   if (q->msgfd < 0) return 0 ;
   memcpy(recv, "Received: (berth ", 17) ; n = 17 ;
   n += pid_fmt(recv + n, pid) ;
@@ -124,19 +124,7 @@ static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
     env->len = QUEUE_HEAD_MAGICLEN ;
     if (!stralloc_0(env)) return QQ_NOMEM ;
   }
-  {
-    /* the seal goes after the records in the header, not into env (an EXDEV fallback below
-       writes env's records alone) */
-    char head[QUEUE_HEAD] ;
-    size_t hlen = env->len ;
-    off_t end = lseek(fd, 0, SEEK_CUR) ;
-    /* a pooled file still holds an older message's bytes after this one's, and in the header */
-    if (end < 0 || ftruncate(fd, end) < 0) return QQ_WRITE ;
-    memset(head, 0, sizeof head) ;
-    memcpy(head, env->s, hlen) ;
-    if (linked && queue_head_seal(fd, q->id, head, &hlen) < 0) return QQ_WRITE ;
-    if (pwrite(fd, head, QUEUE_HEAD, 0) != QUEUE_HEAD || fd_sync(fd) < 0) return QQ_WRITE ;
-  }
+  if (queue_head_write(fd, q->id, env->s, env->len, linked) < 0 || fd_sync(fd) < 0) return QQ_WRITE ;
   q->msgfd = -1 ;
   if (close(fd) < 0) return QQ_WRITE ;
   if (s->qdirect != QD_NAMES && queue_syncdir(QUEUE_MESS) < 0) return QQ_WRITE ;

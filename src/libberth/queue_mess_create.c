@@ -25,13 +25,14 @@
 
 #define DENTS_BUFSIZE 1024   /* about 40 entries of pool/: more than QUEUE_POOL_TRIES slots */
 
-/* The first slot names of pool/'s listing, from an offset the seed picks among them (so that
-   concurrent writers try different files first); each rename that loses a race (ENOENT) tries the
+/* The first slot names of pool/'s listing, from an offset fn's bytes (its id: clock and pid) pick
+   among them (so that concurrent writers try different files first); each rename that loses a race (ENOENT) tries the
    next. The listing reads one small block of entries (getdents64), not the whole directory as
    readdir's 32 KiB buffer would. -1 with EEXIST (fn exists), else an fd, or -2: nothing found,
    use a new inode. */
-static int from_pool (char const *fn, unsigned int seed)
+static int from_pool (char const *fn)
 {
+  unsigned int seed = 0 ;
   char names[QUEUE_POOL_TRIES][QUEUE_POOL_SLOTNAME] ;
   char slot[sizeof(QUEUE_POOL) + QUEUE_POOL_SLOTNAME] ;
   char buf[DENTS_BUFSIZE] __attribute__((aligned(8))) ;
@@ -39,6 +40,7 @@ static int from_pool (char const *fn, unsigned int seed)
   ssize_t got ;
   int dfd = open(QUEUE_POOL, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (dfd < 0) return -2 ;
+  for (char const *p = fn ; *p ; p++) seed = seed * 31 + (unsigned char)*p ;
   got = getdents64(dfd, buf, sizeof buf) ;
   fd_close(dfd) ;
   for (ssize_t off = 0 ; off < got && n < QUEUE_POOL_TRIES ;)
@@ -66,9 +68,9 @@ static int from_pool (char const *fn, unsigned int seed)
   return -2 ;
 }
 
-int queue_mess_create (char const *fn, unsigned int seed)
+int queue_mess_create (char const *fn)
 {
-  int fd = from_pool(fn, seed) ;
+  int fd = from_pool(fn) ;
   if (fd != -2) return fd ;
   fd = open(QUEUE_MESS, O_TMPFILE | O_RDWR | O_CLOEXEC, 0640) ;
   if (fd >= 0)

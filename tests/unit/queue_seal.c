@@ -1,6 +1,6 @@
 /* ISC license. */
 /* Table-driven tests of the queue header's seal (src/libberth/queue_head_seal.c,
-   queue_head_check.c, queue_link.c): a sealed message file is whole by itself, and every kind of
+   queue_head_check.c, queue_head_write.c, queue_link.c): a sealed message file is whole by itself, and every kind of
    damage a power loss can leave (a torn header, a short or long file, stale or zeroed blocks), a
    file that was never sealed, or a pooled file under a new name makes the check say no. */
 
@@ -92,7 +92,7 @@ int main (void)
   char fn2[sizeof fn + 2] ;
   unsigned int n = sizeof(cases) / sizeof(cases[0]) ;
   int fd = mkstemp(fn) ;
-  TAP_PLAN(n + 7) ;
+  TAP_PLAN(n + 9) ;
   if (fd < 0) { printf("Bail out! mkstemp\n") ; return 1 ; }
   close(fd) ;
   for (unsigned int i = 0 ; i < n ; i++)
@@ -151,6 +151,24 @@ int main (void)
     hl = QUEUE_HEAD - QUEUE_SEAL_LEN ;
     TAP_OK(!queue_head_seal(fd, ID, head, &hl) && hl == QUEUE_HEAD, "records that leave exactly its room: sealed to the header's end") ;
     close(fd) ;
+  }
+  {
+    /* queue_head_write over a bigger old message (a pooled file): cut where the new one ends,
+       the header rewritten whole (nothing of the old one left), sealed for the new content */
+    char old[4096], rd[QUEUE_HEAD] ;
+    size_t tail = QUEUE_HEAD_MAGICLEN + ENVLEN - QUEUE_HEAD_MAGICLEN + QUEUE_SEAL_LEN ;
+    int zeros = 1 ;
+    memset(old, 'o', sizeof old) ;
+    fd = open(fn, O_RDWR | O_CREAT | O_TRUNC, 0600) ;
+    if (fd < 0 || pwrite(fd, old, sizeof old, 0) != sizeof old || pwrite(fd, old, sizeof old, QUEUE_HEAD) != sizeof old
+     || lseek(fd, QUEUE_HEAD, SEEK_SET) != QUEUE_HEAD || write(fd, "new\n", 4) != 4) return 1 ;
+    TAP_OK(!queue_head_write(fd, ID, ENV, ENVLEN, 1) && lseek(fd, 0, SEEK_END) == QUEUE_HEAD + 4,
+           "queue_head_write over an older, bigger message: the file ends with the new one") ;
+    if (pread(fd, rd, sizeof rd, 0) != sizeof rd) return 1 ;
+    for (size_t k = tail ; k < sizeof rd ; k++) if (rd[k]) zeros = 0 ;
+    close(fd) ;
+    TAP_OK(zeros && !memcmp(rd, ENV, ENVLEN) && check(fn, ID) == 1,
+           "the header holds the new records and seal, zeros after, and checks") ;
   }
   {
     /* queue_link: a second name, the same name again (a recovery got there first), another file */

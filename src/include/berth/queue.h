@@ -85,10 +85,15 @@ extern int queue_head_seal (int fd, char const *id, char *head, size_t *headlen)
 extern int queue_head_check (int fd, char const *id) ;
 
 /* Creates mess/<id> (fn, under the queue's home) as open(O_RDWR|O_CREAT|O_EXCL, 0640) does:
-   a pooled file renamed there when pool/ lists one (seed spreads concurrent writers; its old bytes
+   a pooled file renamed there when pool/ lists one (the id spreads concurrent writers; its old bytes
    are still in it: the writer overwrites them and cuts the rest with ftruncate), else a new inode,
    made unnamed first where the kernel allows it (queue_mess_create.c). fd or -1 (errno). */
-extern int queue_mess_create (char const *fn, unsigned int seed) ;
+extern int queue_mess_create (char const *fn) ;
+
+/* Ends the message file fd (message written from QUEUE_HEAD to fd's offset): cuts it there, then
+   writes the whole header at 0: records[0..len) (magic and records), sealed when seal is set,
+   zeros after. 0, or -1 (errno). */
+extern int queue_head_write (int fd, char const *id, char const *records, size_t len, int seal) ;
 
 /* Names the unnamed (O_TMPFILE) file fd path, through /proc/self/fd: 0, or -1 (errno: EEXIST
    when path exists; ENOENT without /proc). */
