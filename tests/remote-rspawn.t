@@ -143,12 +143,12 @@ wait_until 5 pgrep -x -P "$rs" berth-remote > "$T_DIR/kid"; ok $? "a running job
 k=$(head -n 1 "$T_DIR/kid")
 wait_until 5 sh -c 'ls -l "/proc/$1/fd" | grep -q "socket:"' sh "$k"; ok $? "the job connects"
 # what an exec'ed berth-remote would have: no signal blocked or caught (SIGPIPE ignored, its own
-# choice), only the message, the report pipe, stderr and its socket open
+# choice), only the message, the report pipe, stderr, its control socket and its connection open
 # (an ASan build catches SIGBUS, SIGFPE and SIGSEGV itself: 0x4c0, left out under BERTH_SAN)
 sigs=$(sed -n 's/^Sig\(Blk\|Cgt\):[[:space:]]*//p' "/proc/$k/status" 2>/dev/null | tr '\n' ' ')
 [ "${BERTH_SAN:-}" = 1 ] && sigs=$(echo "$sigs" | sed 's/00000000000004c0 $/0000000000000000 /')
 is "$sigs" "0000000000000000 0000000000000000 " "the job: no signal blocked or caught"
-is "$(ls "/proc/$k/fd" 2>/dev/null | sort -n | tr '\n' ' ')" "0 1 2 3 " "the job: fds 0, 1, 2 and its socket only"
+is "$(ls "/proc/$k/fd" 2>/dev/null | sort -n | tr '\n' ' ')" "0 1 2 3 4 " "the job: fds 0, 1, 2, its control socket to berth-rspawn (3) and its connection only"
 kill -KILL "$k" 2>/dev/null
 wait_until 5 sh -c '! kill -0 "$1" 2>/dev/null' sh "$rs"; ok $? "berth-rspawn ends after the killed job"
 is "$(results "$T_DIR/out" 5:1)" "5: ZUnable to run berth-remote. (#4.3.0)" "a job killed by SIGKILL: Z, deferred"

@@ -3,6 +3,8 @@
 # Records every received chunk (to see pipelining) and every message (dot-unstuffed, CRLF kept).
 #   remote-sink.py PORT DIR [--host 127.0.0.1|::1] [--greet 'CODE text'] [--caps 'PIPELINING,8BITMIME,...']
 #       [--no-ehlo] [--drop-after-ehlo] [--drop-after-dot] [--final 'CODE text']
+#       [--close-after-final] [--mails-per-conn N]
+# The file "trans" gets "CONN MAIL" and "CONN QUIT" lines, CONN counting connections from 1.
 # Recipients: a local part starting with t450 gets "450", p550 gets "550", others "250".
 import argparse, os, socket, threading, time
 
@@ -17,9 +19,12 @@ ap.add_argument("--drop-after-ehlo", action="store_true")
 ap.add_argument("--drop-after-dot", action="store_true")
 ap.add_argument("--final", default="250 2.0.0 queued as sink")
 ap.add_argument("--stall", type=float, default=0, help="seconds to wait before the greeting")
+ap.add_argument("--close-after-final", action="store_true", help="close the connection after the reply to the dot")
+ap.add_argument("--mails-per-conn", type=int, default=0, help="421 and close on the MAIL after N in one connection")
 a = ap.parse_args()
 lock = threading.Lock()
 count = [0]
+conns = [0]
 
 def log(name, data):
     with lock:
@@ -27,6 +32,10 @@ def log(name, data):
             f.write(data)
 
 def session(c):
+    with lock:
+        conns[0] += 1
+        conn = conns[0]
+    mails = 0
     buf = b""
     def readline():
         nonlocal buf
@@ -68,6 +77,10 @@ def session(c):
                 return
             say("250 sink")
         elif cmd.startswith(b"MAIL FROM:"):
+            log("trans", b"%d MAIL\n" % conn)
+            mails += 1
+            if a.mails_per_conn and mails > a.mails_per_conn:
+                say("421 4.7.0 too many transactions, closing"); return
             mail, rcpts = line.strip()[10:], []
             say("250 2.1.0 ok")
         elif cmd.startswith(b"RCPT TO:"):
@@ -101,7 +114,10 @@ def session(c):
             if a.drop_after_dot:
                 return
             say(a.final)
+            if a.close_after_final:
+                return
         elif cmd == b"QUIT":
+            log("trans", b"%d QUIT\n" % conn)
             say("221 bye"); return
         elif cmd == b"RSET":
             mail, rcpts = None, []; say("250 ok")

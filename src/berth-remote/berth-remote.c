@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
+#include <skalibs/types.h>
 #include <berth/control.h>
 #include <berth/dns.h>
 #include <berth/home.h>
@@ -39,11 +41,31 @@ static void finish (rreport *rep, unsigned int n, char what, char const *a, char
   _exit(0) ;
 }
 
-static void readcfg (rcfg *cfg, stralloc *helo, stralloc *me, stralloc *routes, dnsctx *d, rreport *rep, unsigned int n)
+/* What outlives one job in berth-rspawn's child: the configuration, read once, and the
+   connection kept between jobs for the same host. */
+typedef struct rsess_s rsess, *rsess_ref ;
+struct rsess_s
 {
+  rcfg cfg ;
+  stralloc helo, me, routes, tlsp, dnss ;
+  stralloc fp ;                   /* the configuration the kept connection was made with */
+  dnsctx d ;
+  rconn c ;
+  int ready ;                     /* the configuration is read */
+  tain opened ;                   /* when the kept connection was made */
+} ;
+#define RSESS_ZERO { .cfg = { .helohost = 0, .auth = STRALLOC_ZERO }, .helo = STRALLOC_ZERO, .me = STRALLOC_ZERO, .routes = STRALLOC_ZERO, .tlsp = STRALLOC_ZERO, .dnss = STRALLOC_ZERO, .fp = STRALLOC_ZERO, .d = { .state = DNSCTX_NEW }, .c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO }, .ready = 0 }
+
+/* Every control file, at each job as qmail-remote reads them at each start */
+static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
+{
+  rcfg *cfg = &s->cfg ;
+  stralloc *helo = &s->helo, *me = &s->me, *routes = &s->routes ;
+  dnsctx *d = &s->d ;
   stralloc sa = STRALLOC_ZERO ;
   unsigned long u ;
   char const *x ;
+  cfg->have_out4 = cfg->have_out6 = 0 ;
   if (control_readline(me, "control/me", 0) <= 0 || !me->len)
     finish(rep, n, 'Z', "Unable to read control/me. (#4.3.0)", 0, 0) ;
   if (control_readline(helo, "control/helohost", me->s) < 0) finish(rep, n, 'Z', "Unable to read control/helohost. (#4.3.0)", 0, 0) ;
@@ -76,11 +98,7 @@ static void readcfg (rcfg *cfg, stralloc *helo, stralloc *me, stralloc *routes, 
   x = getenv("BERTH_DNSSERVER") ;
   if (!x || !*x)
   {
-    if (control_readline(&sa, "control/dnsserver", 0) > 0 && sa.len)
-    {
-      x = sa.s ;
-      sa = (stralloc)STRALLOC_ZERO ;   /* keep it: d->server points into it */
-    }
+    if (control_readline(&s->dnss, "control/dnsserver", 0) > 0 && s->dnss.len) x = s->dnss.s ;
     else x = 0 ;
   }
   d->server = x ;
@@ -93,6 +111,36 @@ static void readcfg (rcfg *cfg, stralloc *helo, stralloc *me, stralloc *routes, 
     if (!dns_server_scan(x, ip, &is6, &port)) finish(rep, n, 'Z', "Bad nameserver in BERTH_DNSSERVER or control/dnsserver. (#4.3.5)", 0, 0) ;
   }
   stralloc_free(&sa) ;
+  {
+    char const *bad ;
+    if (!tlspolicy_read(cfg, host, &s->tlsp, &bad)) finish(rep, n, 'Z', "control/tlspolicy: ", bad, ". (#4.3.5)") ;
+  }
+  cfg->auth.len = 0 ;
+  if (!auth_read(cfg)) finish(rep, n, 'Z', "control/smtpauth must be owned by the remote user and readable by nobody else. (#4.3.0)", 0, 0) ;
+}
+
+/* What a session depends on, as bytes: a kept connection serves a job only if the control files
+   read for it say the same (a new route, TLS policy or credentials take effect at once) */
+static int fingerprint (rsess const *s, stralloc *fp)
+{
+  rcfg const *cfg = &s->cfg ;
+  char num[4 * UINT_FMT] ;
+  size_t k = 0 ;
+  fp->len = 0 ;
+  k += uint_fmt(num + k, cfg->port) ; num[k++] = ' ' ;
+  k += uint_fmt(num + k, cfg->tlslevel) ; num[k++] = ' ' ;
+  k += uint_fmt(num + k, cfg->timeoutconnect) ; num[k++] = ' ' ;
+  k += uint_fmt(num + k, cfg->timeoutremote) ;
+  return stralloc_catb(fp, num, k) && stralloc_0(fp)
+      && stralloc_catb(fp, s->routes.s, s->routes.len) && stralloc_0(fp)
+      && stralloc_cats(fp, cfg->helohost) && stralloc_0(fp)
+      && stralloc_catb(fp, s->me.s, s->me.len) && stralloc_0(fp)
+      && stralloc_cats(fp, cfg->tlsname ? cfg->tlsname : "") && stralloc_0(fp)
+      && stralloc_cats(fp, cfg->tlsanchors ? cfg->tlsanchors : "") && stralloc_0(fp)
+      && stralloc_catb(fp, cfg->auth.s, cfg->auth.len) && stralloc_0(fp)
+      && stralloc_cats(fp, s->d.server ? s->d.server : "") && stralloc_0(fp)
+      && stralloc_catb(fp, cfg->have_out4 ? cfg->out4 : "", cfg->have_out4 ? 4 : 0)
+      && stralloc_catb(fp, cfg->have_out6 ? cfg->out6 : "", cfg->have_out6 ? 16 : 0) ;
 }
 
 /* One pass over the message, in chunks: is it 8-bit, and how long is it once encoded. The
@@ -177,49 +225,67 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
   tcpto_mark(ip, is6, 0) ;
   {
     int r = session(c, cfg, m, rep) ;
+    if (r == SESSION_DONE && c->reusable) return 1 ;   /* kept for the next job (remote_serve) */
     conn_close(c) ;
     if (r == SESSION_PLAIN && !c->notls) { c->notls = 1 ; goto again ; }
     return r == SESSION_DONE ;
   }
 }
 
-int remote_main (int argc, char const *const *argv)
+static void job (rsess *s, char const *argv0, char const *host, char const *sender, char const *const *rcpts, unsigned int n)
 {
-  rcfg cfg = { .helohost = 0, .auth = STRALLOC_ZERO } ;
   rmsg m = { .fd = 0, .wirelen = 0 } ;
   rreport rep = { .final = 0, .ftext = STRALLOC_ZERO } ;
-  rconn c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO } ;
-  stralloc helo = STRALLOC_ZERO, me = STRALLOC_ZERO, routes = STRALLOC_ZERO, connerr = STRALLOC_ZERO, tlsp = STRALLOC_ZERO ;
+  rconn *c = &s->c ;
+  rcfg *cfg = &s->cfg ;
+  stralloc connerr = STRALLOC_ZERO ;
   targets t = TARGETS_ZERO ;
-  dnsctx d = { .state = DNSCTX_NEW } ;
-  char const *host ;
-  unsigned int n, skipped = 0, dnstemp = 0, anyaddr = 0 ;
+  unsigned int skipped = 0, dnstemp = 0, anyaddr = 0 ;
   uint16_t port ;
   int r ;
-  PROG = "berth-remote" ;
-  if (argc < 4) strerr_dieusage(100, USAGE) ;
-  host = argv[1] ;
-  m.sender = argv[2] ;
-  m.rcpts = argv + 3 ;
-  m.n = n = argc - 3 ;
+  m.sender = sender ;
+  m.rcpts = rcpts ;
+  m.n = n ;
   rep.stat = calloc(n, 1) ;
   rep.texts = calloc(n, sizeof(stralloc)) ;
   if (!rep.stat || !rep.texts) strerr_diefu1sys(111, "allocate") ;
-  if (!getuid() || !geteuid()) finish(&rep, n, 'Z', "berth-remote refuses to run as root. (#4.3.0)", 0, 0) ;
   if (!*host) finish(&rep, n, 'D', "Sorry, the recipient address has no domain. (#5.1.2)", 0, 0) ;
-  if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* a dead peer or berth-tlsc is an error return */
-  if (chdir(berth_home()) < 0) finish(&rep, n, 'Z', "Unable to switch to home directory. (#4.3.0)", 0, 0) ;
-  tain_now_set_stopwatch_g() ;
-  readcfg(&cfg, &helo, &me, &routes, &d, &rep, n) ;
+  if (!s->ready)
   {
-    char const *bad ;
-    if (!tlspolicy_read(&cfg, host, &tlsp, &bad)) finish(&rep, n, 'Z', "control/tlspolicy: ", bad, ". (#4.3.5)") ;
+    if (!getuid() || !geteuid()) finish(&rep, n, 'Z', "berth-remote refuses to run as root. (#4.3.0)", 0, 0) ;
+    if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* a dead peer or berth-tlsc is an error return */
+    if (chdir(berth_home()) < 0) finish(&rep, n, 'Z', "Unable to switch to home directory. (#4.3.0)", 0, 0) ;
+    tain_now_set_stopwatch_g() ;
+    cfg->tlsc = tlsc_path(argv0) ;
+    s->ready = 1 ;
   }
-  if (!auth_read(&cfg)) finish(&rep, n, 'Z', "control/smtpauth must be owned by the remote user and readable by nobody else. (#4.3.0)", 0, 0) ;
-  cfg.tlsc = tlsc_path(argv[0]) ;
+  if (c->reusable)
+  {  /* a kept connection and a configuration that may have changed since: the same, or none */
+    stralloc fp = STRALLOC_ZERO ;
+    int same ;
+    readcfg(s, host, &rep, n) ;
+    same = fingerprint(s, &fp) && fp.len == s->fp.len && !memcmp(fp.s, s->fp.s, fp.len) ;
+    stralloc_free(&fp) ;
+    if (!same)
+    {
+      session_quit(c) ;
+      conn_close(c) ;
+      dnsctx_reset(&s->d) ;
+    }
+  }
+  else readcfg(s, host, &rep, n) ;
   loadmsg(&m, &rep, n) ;
 
-  r = targets_find(&t, host, &routes, &me, &d, &port) ;
+  if (c->reusable)
+  {  /* the connection kept from the job before, to this host */
+    if (session_again(c, cfg, &m, &rep) == SESSION_DONE) goto done ;
+    conn_close(c) ;   /* gone meanwhile: connect again, as for a first job */
+    rep.final = 0 ;
+    rep.ftext.len = 0 ;
+    memset(rep.stat, 0, n) ;
+  }
+
+  r = targets_find(&t, host, &s->routes, &s->me, &s->d, &port) ;
   switch (r)
   {
     case TARGETS_OK : break ;
@@ -230,7 +296,7 @@ int remote_main (int argc, char const *const *argv)
     case TARGETS_DNSCONF : finish(&rep, n, 'Z', "Unable to set up the resolver. (#4.3.0)", 0, 0) ;
     default : finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   }
-  if (!port) port = cfg.port ;
+  if (!port) port = cfg->port ;
 
   for (size_t i = 0 ; i < genalloc_len(target, &t.list) ; i++)
   {
@@ -239,21 +305,21 @@ int remote_main (int argc, char const *const *argv)
     if (x->literal)
     {
       anyaddr = 1 ;
-      if (try(&c, &cfg, &m, &rep, name, 1, x->ip, x->is6, port, &connerr, &skipped)) goto done ;
+      if (try(c, cfg, &m, &rep, name, 1, x->ip, x->is6, port, &connerr, &skipped)) goto opened ;
       continue ;
     }
     {
       genalloc addrs = GENALLOC_ZERO ;
-      int dr = targets_addrs(&d, name, cfg.prefer4, &addrs) ;
+      int dr = targets_addrs(&s->d, name, cfg->prefer4, &addrs) ;
       if (dr == DNS_TEMP) dnstemp = 1 ;
       for (size_t j = 0 ; j < genalloc_len(dns_addr, &addrs) ; j++)
       {
         dns_addr const *a = genalloc_s(dns_addr, &addrs) + j ;
         anyaddr = 1 ;
-        if (try(&c, &cfg, &m, &rep, name, 0, a->ip, a->is6, port, &connerr, &skipped))
+        if (try(c, cfg, &m, &rep, name, 0, a->ip, a->is6, port, &connerr, &skipped))
         {
           genalloc_free(dns_addr, &addrs) ;
-          goto done ;
+          goto opened ;
         }
       }
       genalloc_free(dns_addr, &addrs) ;
@@ -268,7 +334,69 @@ int remote_main (int argc, char const *const *argv)
     if (!anyaddr) finish(&rep, n, 'D', "Sorry, I couldn't find any host named ", host, ". (#5.1.2)") ;
     finish(&rep, n, 'Z', "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)", 0, 0) ;
   }
+  goto done ;
+ opened:
+  if (c->reusable)
+  {
+    tain_now_g() ;
+    s->opened = STAMP ;
+    if (!fingerprint(s, &s->fp)) { session_quit(c) ; conn_close(c) ; }
+  }
  done:
   report_write(&rep, n) ;
+  stralloc_free(&t.names) ;
+  genalloc_free(target, &t.list) ;
+  stralloc_free(&connerr) ;
+  for (unsigned int i = 0 ; i < n ; i++) stralloc_free(&rep.texts[i]) ;
+  stralloc_free(&rep.ftext) ;
+  free(rep.texts) ;
+  free(rep.stat) ;
+}
+
+int remote_main (int argc, char const *const *argv)
+{
+  rsess s = RSESS_ZERO ;
+  PROG = "berth-remote" ;
+  if (argc < 4) strerr_dieusage(100, USAGE) ;
+  job(&s, argv[0], argv[1], argv[2], argv + 3, argc - 3) ;
+  return 0 ;
+}
+
+/* berth-rspawn's child: the first job from argv, then, while the connection is kept, more
+   jobs for the same host from ctl (doc/berth-rspawn.md, "Connection reuse"). Each job's report
+   ends with the close of its pipe; REUSE_IDLE on ctl says the connection is kept. */
+int remote_serve (int argc, char const *const *argv, int ctl)
+{
+  rsess s = RSESS_ZERO ;
+  stralloc store = STRALLOC_ZERO ;
+  genalloc args = GENALLOC_ZERO ;   /* char const *: the words of the job in store */
+  char const *host ;
+  PROG = "berth-remote" ;
+  if (argc < 4) strerr_dieusage(100, USAGE) ;
+  host = argv[1] ;
+  s.c.keep = 1 ;
+  job(&s, argv[0], host, argv[2], argv + 3, argc - 3) ;
+  for (;;)
+  {
+    char const *const *w ;
+    unsigned int n ;
+    tain age ;
+    fd_close(1) ;   /* the end of this job's report */
+    if (!s.c.reusable) break ;
+    tain_now_g() ;
+    tain_sub(&age, &STAMP, &s.opened) ;
+    if (tai_sec(tain_secp(&age)) >= REUSE_AGE_MAX) break ;
+    if (fd_write(ctl, (char[]){ REUSE_IDLE }, 1) != 1) break ;
+    if (!reuse_next(ctl, &store, &args, &n)) break ;
+    w = genalloc_s(char const *, &args) ;
+    if (n < 3 || strcasecmp(w[0], host))
+    {  /* berth-rspawn only sends jobs for this host: anything else is a job for a new child */
+      strerr_warnw1x("a reused connection got a job for another host") ;
+      _exit(111) ;
+    }
+    job(&s, argv[0], host, w[1], w + 2, n - 2) ;
+  }
+  if (s.c.reusable) session_quit(&s.c) ;
+  conn_close(&s.c) ;
   return 0 ;
 }

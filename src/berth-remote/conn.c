@@ -36,6 +36,7 @@ int conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port
   socket_tcpnodelay(fd) ;
   c->fd = c->wfd = fd ;
   c->tlspid = 0 ;
+  c->reusable = 0 ;
   c->tlstext.len = 0 ;
   buffer_init(&c->in, &buffer_read, fd, c->rbuf, sizeof c->rbuf) ;
   c->lines.len = 0 ;
@@ -126,4 +127,5 @@ void conn_close (rconn *c)
   if (c->tlspid) tlsc_end(c) ;
   else if (c->fd >= 0) fd_close(c->fd) ;
   c->fd = c->wfd = -1 ;
+  c->reusable = 0 ;
 }

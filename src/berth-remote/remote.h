@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <skalibs/buffer.h>
 #include <skalibs/fmtscan.h>
+#include <skalibs/genalloc.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <berth/smtpc.h>
@@ -88,6 +89,9 @@ struct rconn_s
   buffer in ;
   char label[1100] ;             /* "name [ip]", for reports */
   stralloc lines ;               /* last reply: lines, each NUL-terminated, CRLF removed */
+  smtpc_caps caps ;              /* the last EHLO reply's extensions */
+  int keep ;                     /* after a transaction, keep the connection instead of QUIT */
+  int reusable ;                 /* kept: the session is between transactions */
   char rbuf[4096] ;
 } ;
 
@@ -101,8 +105,20 @@ struct rreport_s
   stralloc ftext ;
 } ;
 
-/* berth-remote.c: the program (main.c; berth-rspawn's forked child) */
+/* berth-remote.c: the program (main.c); remote_serve is berth-rspawn's forked child: the same
+   first job, then more jobs for the same host on the connection kept, through the control
+   socket ctl (doc/berth-rspawn.md, "Connection reuse") */
 extern int remote_main (int argc, char const *const *argv) ;
+extern int remote_serve (int argc, char const *const *argv, int ctl) ;
+
+/* reuse.c: the control socket's side in the child. 1: a job was read (fds 0 and 1 are its
+   message and report pipe, *args its words: host sender rcpt..., *n their count); 0: the end */
+#define REUSE_IDLE 'I'            /* child to berth-rspawn: report done, connection kept */
+#define REUSE_FD_MESS 'm'
+#define REUSE_FD_REPORT 'r'
+#define REUSE_AGE_MAX 300         /* seconds a connection is reused at most, as Postfix's default */
+#define REUSE_WAIT_MAX 60         /* an idle child quits after this even if berth-rspawn said nothing */
+extern int reuse_next (int ctl, stralloc *store, genalloc *args, unsigned int *n) ;
 
 /* conn.c */
 extern int conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port, int *timedout) ;
@@ -115,8 +131,12 @@ extern void conn_close (rconn *c) ;
 extern int tcpto_dead (char const *ip, int is6) ;
 extern void tcpto_mark (char const *ip, int is6, int failed) ;
 
-/* session.c: SESSION_NEXT, SESSION_DONE or SESSION_PLAIN */
+/* session.c: SESSION_NEXT, SESSION_DONE or SESSION_PLAIN. session_again: one more transaction
+   on a kept connection (c->reusable); SESSION_NEXT when it is gone (closed, timed out, 421):
+   the caller connects again. session_quit: QUIT, its reply awaited briefly. */
 extern int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep) ;
+extern int session_again (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep) ;
+extern void session_quit (rconn *c) ;
 
 /* tls.c: STARTTLS after EHLO (policy in cfg). STLS_UP: TLS is up, say EHLO again;
    STLS_CLEAR: go on in cleartext on this connection; STLS_RETRY: the handshake failed under

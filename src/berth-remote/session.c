@@ -2,7 +2,9 @@
 /* berth-remote: one SMTP transaction on an open connection (RFC 5321, 2920, 1870, 6152, 6531,
    STARTTLS 3207, AUTH 4954). Returns SESSION_NEXT when the next address should be tried (the
    reason is left in rep->final), SESSION_DONE when the report is decided, SESSION_PLAIN to
-   retry this address in cleartext (a failed TLS handshake under policy "may"). */
+   retry this address in cleartext (a failed TLS handshake under policy "may"). With c->keep
+   (berth-rspawn's child) a session whose final dot was answered is kept open instead of QUIT
+   (c->reusable), and session_again runs the next transaction on it (doc/berth-rspawn.md). */
 
 #include <errno.h>
 #include <string.h>
@@ -39,10 +41,17 @@ static int died (rreport *rep, rconn *c, char const *when)
   return 0 ;
 }
 
+#define CODE_CLOSING 421            /* RFC 5321 4.2.3: the server is closing the channel */
+
+void session_quit (rconn *c)
+{
+  if (conn_write(c, "QUIT\r\n", 6, TO_QUIT)) conn_reply(c, TO_QUIT) ;
+}
+
 static void quit (rconn *c, rcfg const *cfg)
 {
   (void)cfg ;
-  if (conn_write(c, "QUIT\r\n", 6, TO_QUIT)) conn_reply(c, TO_QUIT) ;
+  session_quit(c) ;
 }
 
 static int cmd (rconn *c, char const *verb, char const *addr, char const *params, unsigned int secs)
@@ -111,13 +120,13 @@ static int refuse (rreport *rep, rconn *c, char const *why)
   return 1 ;
 }
 
+static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, int again) ;
+
 int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
 {
-  smtpc_caps caps = SMTPC_CAPS_ZERO ;
-  stralloc params = STRALLOC_ZERO ;
-  stralloc batch = STRALLOC_ZERO ;
-  unsigned int code, accepted = 0 ;
-  int r, pipelined ;
+  smtpc_caps *caps = &c->caps ;
+  unsigned int code ;
+  int r ;
 
   code = conn_reply(c, TIMEOUT(cfg, TO_GREETING)) ;
   if (!code) return died(rep, c, "before the greeting. (#4.4.2)") ;
@@ -127,12 +136,26 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
     quit(c, cfg) ;
     return 0 ;
   }
-  r = hello(c, cfg, &caps, rep) ;
+  r = hello(c, cfg, caps, rep) ;
   if (!r) return 0 ;
   if (r < 0) return 1 ;
-  r = tls(c, cfg, &caps, rep) ;
+  r = tls(c, cfg, caps, rep) ;
   if (r != SESSION_GO) return r ;
-  if (!remote_auth(c, cfg, rep, caps.flags)) { quit(c, cfg) ; return SESSION_NEXT ; }
+  if (!remote_auth(c, cfg, rep, caps->flags)) { quit(c, cfg) ; return SESSION_NEXT ; }
+  return transaction(c, cfg, m, rep, 0) ;
+}
+
+/* MAIL, RCPT, DATA and the message on a session past EHLO (and STARTTLS, AUTH). again: the
+   connection was kept from a job before; if it is gone by MAIL (closed, timed out, 421), say
+   SESSION_NEXT with nothing decided, and the caller connects again. */
+static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, int again)
+{
+  smtpc_caps caps = c->caps ;
+  stralloc params = STRALLOC_ZERO ;
+  stralloc batch = STRALLOC_ZERO ;
+  unsigned int code, accepted = 0 ;
+  int r, pipelined ;
+  c->reusable = 0 ;
   if (m->needutf8 && !(caps.flags & SMTPC_SMTPUTF8))
   {
     quit(c, cfg) ;
@@ -173,6 +196,7 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
 
   code = conn_reply(c, TIMEOUT(cfg, TO_MAIL)) ;
   if (!code) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
+  if (again && code == CODE_CLOSING) { quit(c, cfg) ; r = SESSION_NEXT ; goto end ; }
   if (!OK2(code))
   {
     said(rep, -1, PERM(code) ? 'D' : 'Z', c, "Connected to ", c->label, " but sender was rejected.") ;
@@ -221,7 +245,8 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
   }
   if (OK2(code)) said(rep, -1, 'K', c, "", c->label, " accepted message.") ;
   else said(rep, -1, PERM(code) ? 'D' : 'Z', c, "", c->label, " failed after I sent the message.") ;
-  quit(c, cfg) ;
+  if (c->keep && code != CODE_CLOSING) c->reusable = 1 ;   /* between transactions (RFC 5321 4.1.4) */
+  else quit(c, cfg) ;
   r = 1 ;
  end:
   stralloc_free(&params) ;
@@ -234,4 +259,9 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
   }
   r = 1 ;
   goto end ;
+}
+
+int session_again (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
+{
+  return transaction(c, cfg, m, rep, 1) ;
 }

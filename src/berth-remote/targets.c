@@ -100,3 +100,9 @@ int dnsctx_ready (dnsctx *d)
     d->state = dns_setup(&d->rs, d->server, d->timeout, d->tries) ? DNSCTX_OK : DNSCTX_BAD ;
   return d->state == DNSCTX_OK ;
 }
+
+void dnsctx_reset (dnsctx *d)
+{
+  if (d->state == DNSCTX_OK) res_nclose(&d->rs) ;
+  d->state = DNSCTX_NEW ;
+}

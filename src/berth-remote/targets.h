@@ -48,6 +48,7 @@ struct dnsctx_s
 } ;
 
 extern int dnsctx_ready (dnsctx *d) ;
+extern void dnsctx_reset (dnsctx *d) ;   /* forget the resolver: set up again at the next use */
 extern int targets_find (targets *t, char const *host, stralloc const *routes, stralloc const *me, dnsctx *d, uint16_t *port) ;
 extern int targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs) ;
 

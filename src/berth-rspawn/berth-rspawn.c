@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/error.h>
@@ -26,34 +27,8 @@
 #include "rspawn.h"
 
 #define USAGE "berth-rspawn [ prog... ]"
-#define SLOTS 256
 #define READ_CHUNK 8192
 #define REMOTE_NAME "berth-remote"
-
-typedef struct job_s job ;
-struct job_s
-{
-  pid_t pid ;          /* 0: slot free */
-  int fd ;             /* child's stdout; -1 after EOF */
-  int reaped ;
-  int wstat ;
-  unsigned int n ;
-  stralloc report ;
-  stralloc job ;       /* the job's bytes, for the log */
-  tain start ;
-} ;
-
-typedef struct state_s state ;
-struct state_s
-{
-  job jobs[SLOTS] ;
-  stralloc in ;
-  stralloc out ;
-  char const *const *prog ;
-  unsigned int nprog ;
-  int inproc ;         /* the default berth-remote: its code in a forked child (spawn.c) */
-  unsigned int running ;
-} ;
 
 static void result (state *st, unsigned char slot, char const *records, size_t len)
 {
@@ -71,6 +46,19 @@ static void fail_all (state *st, unsigned char slot, unsigned int n, char const 
   stralloc_free(&r) ;
 }
 
+/* the job to a child whose connection to host is kept (idle.c): its words, host first */
+static pid_t give (state *st, char const *const *words, unsigned int nw, int messfd, int repfd, int *ctl)
+{
+  stralloc w = STRALLOC_ZERO ;
+  pid_t pid = 0 ;
+  for (unsigned int i = 0 ; i < nw ; i++)
+    if (!stralloc_catb(&w, words[i], strlen(words[i]) + 1)) goto end ;
+  pid = idle_give(st, words[0], messfd, repfd, w.s, w.len, ctl) ;
+ end:
+  stralloc_free(&w) ;
+  return pid ;
+}
+
 static void start (state *st, char const *s, size_t len, unsigned int n)
 {
   unsigned char slot = (unsigned char)s[0] ;
@@ -81,7 +69,7 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
   unsigned int a = 0 ;
   size_t pos = 1 ;
   job *j = st->jobs + slot ;
-  int p[2], m ;
+  int p[2], m, ctl ;
   pid_t pid ;
   if (j->pid) strerr_dief1x(100, "protocol error: a job for a busy slot") ;
   for (unsigned int i = 0 ; i < st->nprog ; i++) argv[a++] = st->prog[i] ;
@@ -117,7 +105,22 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
   }
   if (m < 0) { fail_all(st, slot, n, "Unable to open the message file. (#4.3.0)") ; return ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(m) ; fail_all(st, slot, n, "Unable to create a pipe. (#4.3.0)") ; return ; }
-  pid = rspawn_run(argv, a, st->inproc, m, p[1]) ;
+  ctl = -1 ;
+  pid = st->inproc && host ? give(st, argv + st->nprog, a - st->nprog, m, p[1], &ctl) : 0 ;
+  if (!pid)
+  {
+    int sv[2] = { -1, -1 } ;
+    if (st->inproc && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      fd_close(m) ; fd_close(p[0]) ; fd_close(p[1]) ;
+      fail_all(st, slot, n, "Unable to create a socket pair. (#4.3.0)") ;
+      return ;
+    }
+    pid = rspawn_run(argv, a, st->inproc, m, p[1], sv[1]) ;
+    if (sv[1] >= 0) fd_close(sv[1]) ;
+    ctl = sv[0] ;
+    if (!pid && ctl >= 0) { fd_close(ctl) ; ctl = -1 ; }
+  }
   fd_close(m) ;
   fd_close(p[1]) ;
   if (!pid)
@@ -128,7 +131,10 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
     return ;
   }
   ndelay_on(p[0]) ;
-  j->pid = pid ; j->fd = p[0] ; j->reaped = 0 ; j->wstat = 0 ; j->n = n ; j->report.len = 0 ;
+  if (ctl >= 0) ndelay_on(ctl) ;
+  j->pid = pid ; j->fd = p[0] ; j->ctl = ctl ; j->idle = 0 ; j->reaped = 0 ; j->wstat = 0 ; j->n = n ; j->report.len = 0 ;
+  j->host[0] = 0 ;
+  if (host && strlen(host + 1) <= HOST_MAX) memcpy(j->host, host + 1, strlen(host + 1) + 1) ;
   j->job.len = 0 ;
   if (!stralloc_catb(&j->job, s, len)) strerr_diefu1sys(111, "store a job") ;
   j->start = STAMP ;
@@ -164,14 +170,29 @@ static void finish_if_done (state *st, unsigned int slot)
   job *j = st->jobs + slot ;
   stralloc r = STRALLOC_ZERO ;
   int ok ;
-  if (!j->pid || j->fd >= 0 || !j->reaped) return ;
-  ok = WIFEXITED(j->wstat) && !WEXITSTATUS(j->wstat) ;
+  if (!j->pid || j->fd >= 0 || !(j->reaped || j->idle)) return ;
+  ok = j->idle || (WIFEXITED(j->wstat) && !WEXITSTATUS(j->wstat)) ;
   if (!rreport_records(&r, j->report.s, j->report.len, ok, j->n)) strerr_diefu1sys(111, "build a result") ;
   logresult(j, r.s) ;
   result(st, slot, r.s, r.len) ;
   stralloc_free(&r) ;
+  if (j->idle) idle_park(st, j) ;
+  else if (j->ctl >= 0) { fd_close(j->ctl) ; j->ctl = -1 ; }
   j->pid = 0 ;
   st->running-- ;
+}
+
+/* the child's word on its control socket: REUSE_IDLE once its report is written, or EOF */
+static void readctl (state *st, unsigned int slot)
+{
+  job *j = st->jobs + slot ;
+  char c ;
+  ssize_t r = fd_read(j->ctl, &c, 1) ;
+  if (r < 0 && error_isagain(errno)) return ;
+  if (r == 1 && c == REUSE_IDLE && !j->idle) { j->idle = 1 ; finish_if_done(st, slot) ; return ; }
+  fd_close(j->ctl) ;   /* EOF, an error, or garbage: no reuse of this child */
+  j->ctl = -1 ;
+  j->idle = 0 ;
 }
 
 static void reap (state *st)
@@ -181,6 +202,7 @@ static void reap (state *st)
     int wstat ;
     pid_t pid = wait_nohang(&wstat) ;
     if (pid <= 0) break ;
+    if (idle_reaped(st, pid)) continue ;
     for (unsigned int i = 0 ; i < SLOTS ; i++)
       if (st->jobs[i].pid == pid && !st->jobs[i].reaped)
       {
@@ -239,8 +261,8 @@ static int readjobs (state *st)
 int main (int argc, char const *const *argv)
 {
   char const *dflt[2] = { "berth-remote", 0 } ;
-  state st = { .in = STRALLOC_ZERO, .out = STRALLOC_ZERO } ;
-  int sfd, inopen = 1 ;
+  state st = { .in = STRALLOC_ZERO, .out = STRALLOC_ZERO, .inopen = 1, .nidle = 0 } ;
+  int sfd ;
   PROG = "berth-rspawn" ;
   if (!getuid() || !geteuid()) strerr_dief1x(100, "refusing to run as root") ;
   {  /* $BERTH_REMOTE, else berth-remote next to this program, else through PATH */
@@ -261,27 +283,42 @@ int main (int argc, char const *const *argv)
   st.prog = argc > 1 ? argv + 1 : dflt ;
   st.nprog = argc > 1 ? (unsigned int)argc - 1 : 1 ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
-  for (unsigned int i = 0 ; i < SLOTS ; i++) st.jobs[i].fd = -1 ;
+  for (unsigned int i = 0 ; i < SLOTS ; i++) st.jobs[i].fd = st.jobs[i].ctl = -1 ;
   sfd = selfpipe_init() ;
   if (sfd < 0 || !selfpipe_trap(SIGCHLD)) strerr_diefu1sys(111, "trap SIGCHLD") ;
   if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   if (ndelay_on(0) < 0 || ndelay_on(1) < 0) strerr_diefu1sys(111, "set non-blocking mode") ;
   tain_now_set_stopwatch_g() ;
-  while (inopen || st.running || st.out.len)
+  while (st.inopen || st.running || st.out.len || st.nidle)
   {
-    iopause_fd x[SLOTS + 3] ;
-    unsigned int idx[SLOTS] ;
+    iopause_fd x[3 + 2 * SLOTS + IDLE_MAX] ;
+    unsigned int idx[2 * SLOTS + IDLE_MAX] ;   /* slot, SLOTS + slot for a ctl, 2 * SLOTS + idle */
     unsigned int nx = 0, nj = 0 ;
+    tain deadline ;
     x[nx++] = (iopause_fd){ .fd = sfd, .events = IOPAUSE_READ } ;
-    x[nx] = (iopause_fd){ .fd = 0, .events = inopen ? IOPAUSE_READ : 0 } ; nx++ ;
+    x[nx] = (iopause_fd){ .fd = 0, .events = st.inopen ? IOPAUSE_READ : 0 } ; nx++ ;
     x[nx] = (iopause_fd){ .fd = 1, .events = st.out.len ? IOPAUSE_WRITE : 0 } ; nx++ ;
     for (unsigned int i = 0 ; i < SLOTS ; i++)
-      if (st.jobs[i].pid && st.jobs[i].fd >= 0)
+    {
+      if (!st.jobs[i].pid) continue ;
+      if (st.jobs[i].fd >= 0)
       {
         idx[nj++] = i ;
         x[nx++] = (iopause_fd){ .fd = st.jobs[i].fd, .events = IOPAUSE_READ } ;
       }
-    if (iopause_g(x, nx, 0) < 0) strerr_diefu1sys(111, "iopause") ;
+      if (st.jobs[i].ctl >= 0 && !st.jobs[i].idle)
+      {
+        idx[nj++] = SLOTS + i ;
+        x[nx++] = (iopause_fd){ .fd = st.jobs[i].ctl, .events = IOPAUSE_READ } ;
+      }
+    }
+    for (unsigned int i = 0 ; i < st.nidle ; i++)
+      if (st.idles[i].ctl >= 0)
+      {   /* an idle child says nothing: readable is its EOF */
+        idx[nj++] = 2 * SLOTS + i ;
+        x[nx++] = (iopause_fd){ .fd = st.idles[i].ctl, .events = IOPAUSE_READ } ;
+      }
+    if (iopause_g(x, nx, idle_deadline(&st, &deadline) ? &deadline : 0) < 0) strerr_diefu1sys(111, "iopause") ;
     if (x[0].revents & IOPAUSE_READ)
       for (;;)
       {
@@ -291,8 +328,15 @@ int main (int argc, char const *const *argv)
         if (sig == SIGCHLD) reap(&st) ;
       }
     for (unsigned int k = 0 ; k < nj ; k++)
-      if (x[3 + k].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) readreport(&st, idx[k]) ;
-    if (inopen && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) inopen = readjobs(&st) ;
+    {
+      if (!(x[3 + k].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))) continue ;
+      if (idx[k] < SLOTS) { if (st.jobs[idx[k]].fd >= 0) readreport(&st, idx[k]) ; }
+      else if (idx[k] < 2 * SLOTS) { if (st.jobs[idx[k] - SLOTS].ctl >= 0) readctl(&st, idx[k] - SLOTS) ; }
+      else if (idx[k] - 2 * SLOTS < st.nidle && st.idles[idx[k] - 2 * SLOTS].ctl == x[3 + k].fd)
+        idle_quit(&st, idx[k] - 2 * SLOTS) ;   /* it went away by itself */
+    }
+    if (st.inopen && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) st.inopen = readjobs(&st) ;
+    idle_expire(&st, !st.inopen) ;
     if (st.out.len && x[2].revents & (IOPAUSE_WRITE | IOPAUSE_EXCEPT))
     {
       ssize_t w = fd_write(1, st.out.s, st.out.len) ;

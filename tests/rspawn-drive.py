@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+# Drives berth-rspawn one job at a time, for tests/remote-reuse.t: each job is written only
+# after the result before it came back, as berth-send does when it has one job at a time.
+#   rspawn-drive.py STEP... -- COMMAND...
+# Steps: J:SLOT:ID:SENDER:RCPT,RCPT  a job; prints "SLOT: rec | rec" once its result is in
+#        S:SECONDS                   sleep
+#        KILL                        SIGKILL every child of berth-rspawn, wait until they are gone
+#        KIDS                        prints "kids N": berth-rspawn's children now
+# Then closes berth-rspawn's stdin and prints "exit RC after SECONDS". Every wait is bounded.
+import os, signal, subprocess, sys, time
+
+LIMIT = 20.0
+i = sys.argv.index("--")
+steps, cmd = sys.argv[1:i], sys.argv[i + 1:]
+p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+# the berth-rspawn process: the command may be s6-setuidgid, which execs into it (same pid)
+
+def kids():
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    st = f.read()
+            except OSError:
+                continue
+            if int(st[st.rindex(")") + 2:].split()[1]) == p.pid:
+                out.append(int(d))
+    return out
+
+def result(n):
+    recs = []
+    slot = p.stdout.read(1)
+    if not slot:
+        sys.exit("rspawn-drive: berth-rspawn closed its output")
+    for _ in range(n):
+        r = b""
+        while not r.endswith(b"\0"):
+            c = p.stdout.read(1)
+            if not c:
+                sys.exit("rspawn-drive: a short result")
+            r += c
+        recs.append(r[:-1].decode("utf-8", "replace"))
+    return "%d: %s" % (slot[0], " | ".join(recs))
+
+signal.signal(signal.SIGALRM, lambda *_: sys.exit("rspawn-drive: timed out"))
+for s in steps:
+    kind, _, rest = s.partition(":")
+    if kind == "J":
+        slot, mid, sender, rcpts = rest.split(":")
+        job = bytes([int(slot)])
+        for r in rcpts.split(","):
+            job += mid.encode() + b"\0" + sender.encode() + b"\0" + r.encode() + b"\0"
+        p.stdin.write(job + b"\0")
+        p.stdin.flush()
+        signal.alarm(int(LIMIT))
+        print(result(len(rcpts.split(","))), flush=True)
+        signal.alarm(0)
+    elif kind == "S":
+        time.sleep(float(rest))
+    elif kind == "KILL":
+        for k in kids():
+            os.kill(k, signal.SIGKILL)
+        end = time.time() + LIMIT
+        while kids() and time.time() < end:
+            time.sleep(0.05)
+    elif kind == "KIDS":
+        print("kids %d" % len(kids()), flush=True)
+t = time.time()
+p.stdin.close()
+try:
+    rc = p.wait(LIMIT)
+except subprocess.TimeoutExpired:
+    p.kill()
+    rc = "timeout"
+print("exit %s after %.1f" % (rc, time.time() - t), flush=True)
