@@ -141,13 +141,20 @@ def stop_group(p, procs, limit=60):
         procs.groups.remove(p.pid)
 
 
+def run_name(tmp, name):
+    """name with this run's tag: ext4 picks a top directory's block group from a hash of its
+    name, so with the same names every run would reuse the groups of the run before, whose
+    deleted inodes count as recently freed for up to 305 s (doc/performance.md, Method)."""
+    return "%s.%s" % (name, os.path.basename(tmp).rsplit(".", 1)[-1])
+
+
 def mailbox_dir(tmp, name):
     """A directory for an MTA's mailboxes, apart from its queue. tmp has ext4's "top directory"
     flag (bench/run), so each of its subdirectories gets a block group of its own, as /var and
     /home do on a host: without a journal, every new inode is allocated after a scan past the
     inodes of its group freed in the last minutes, and a mailbox in the queue's group would pay
     for the queue's deletions (doc/performance.md, Method)."""
-    d = os.path.join(tmp, name)
+    d = os.path.join(tmp, run_name(tmp, name))
     os.mkdir(d, 0o755)
     return d
 
@@ -159,7 +166,7 @@ class Berth:
     def __init__(self, top, tmp, procs, sink_port):
         self.top, self.procs = top, procs
         self.bin = os.path.join(top, "bin")
-        self.home = os.path.join(tmp, "berth")
+        self.home = os.path.join(tmp, run_name(tmp, "berth"))
         self.port = free_port()
         self.env = dict(os.environ, BERTH_HOME=self.home, PATH=self.bin + ":/usr/bin:/bin:/usr/sbin:/sbin")
         subprocess.run([self.bin + "/berth-setup", "-u", USER, "-n", self.domain, "-p", str(self.port),
@@ -240,7 +247,7 @@ class Postfix:
 
     def __init__(self, top, tmp, procs, sink_port):
         self.procs = procs
-        self.dir = P = os.path.join(tmp, "postfix")
+        self.dir = P = os.path.join(tmp, run_name(tmp, "postfix"))
         self.port = free_port()
         for d in ("etc", "queue", "data", "mail"):
             os.makedirs(os.path.join(P, d))
