@@ -68,6 +68,22 @@ static void storeb (smtpd const *s, dstate *d, char const *x, size_t len)
   for (; i < len ; i++) store(s, d, x[i]) ;
 }
 
+/* In the middle of a body line, the bytes up to the next CR or LF go through the automaton
+   unchanged (state ST_MID, no header scanner): counted and stored at once, not byte by byte.
+   The flags end as store() would leave them; what is stored after one trips is never queued. */
+static size_t bodyrun (smtpd const *s, dstate *d, char const *p, size_t len)
+{
+  char const *cr = memchr(p, '\r', len) ;
+  char const *lf = memchr(p, '\n', cr ? (size_t)(cr - p) : len) ;
+  size_t k = lf ? (size_t)(lf - p) : cr ? (size_t)(cr - p) : len ;
+  d->linelen += k ;
+  if (d->linelen > SMTPD_TEXTLINE_MAX) d->toolong = 1 ;
+  d->size += k ;
+  if (s->databytes && d->size > s->databytes) d->toobig = 1 ;
+  if (k && !(d->toobig || d->toolong || d->writeerr || d->hops > SMTPD_HOPS_MAX) && buffer_put(&d->q, p, k) < 0) d->writeerr = 1 ;
+  return k ;
+}
+
 /* The header block ends (empty line, a line that is no field, or the end of the message):
    a submission gets its missing fields here, at the end of the header. */
 static void endheader (smtpd *s, dstate *d)
@@ -204,7 +220,16 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
     {
       char const *p = v[i].iov_base ;
       size_t j = 0 ;
-      for (; j < v[i].iov_len && d.st != ST_END && d.st != ST_BARE ; j++) step(s, &d, p[j]) ;
+      while (j < v[i].iov_len && d.st != ST_END && d.st != ST_BARE)
+      {
+        if (d.st == ST_MID && !d.inheader)
+        {
+          size_t k = bodyrun(s, &d, p + j, v[i].iov_len - j) ;
+          j += k ;
+          if (k) continue ;
+        }
+        step(s, &d, p[j++]) ;
+      }
       used += j ;
     }
     buffer_rseek(&s->in, used) ;
