@@ -25,7 +25,7 @@ K="K127.0.0.1 accepted message. Remote host said: 250 2.0.0 queued as sink"
 # run SINK-NAME STEP...: berth-rspawn driven one job at a time, routes to that sink; output in $T_DIR/out
 run () {
   _s=$1; shift
-  as_user /usr/bin/python3 "$BERTH_TOP/tests/rspawn-drive.py" "$@" -- berth-rspawn > "$T_DIR/out" 2>>"$T_DIR/log"
+  as_user /usr/bin/python3 "$BERTH_TOP/tests/spawn-drive.py" "$@" -- berth-rspawn > "$T_DIR/out" 2>>"$T_DIR/log"
 }
 # trans SINK: the sink's "CONN VERB" lines since the last reset, connections renumbered from 1
 trans () { awk '{ if (!($1 in m)) m[$1] = ++n; printf "%s %s ", m[$1], $2 }' "$T_DIR/$1/trans" 2>/dev/null; }
@@ -104,7 +104,7 @@ is "$(trans c)" "1 MAIL 1 MAIL 2 MAIL 2 QUIT " "through a new connection"
 # an exec'ed remote program ($BERTH_REMOTE): no reuse, one connection and QUIT per job
 : > "$T_DIR/a/trans"
 printf ':[127.0.0.1]:%s\n' "$P" > "$BERTH_HOME/control/smtproutes"
-as_user env BERTH_REMOTE="$BERTH_TOP/bin/berth-remote" /usr/bin/python3 "$BERTH_TOP/tests/rspawn-drive.py" \
+as_user env BERTH_REMOTE="$BERTH_TOP/bin/berth-remote" /usr/bin/python3 "$BERTH_TOP/tests/spawn-drive.py" \
   "J:1:$id:a@b.test:u@x.test" "J:2:$id:a@b.test:u@x.test" -- berth-rspawn > "$T_DIR/out" 2>>"$T_DIR/log"
 is "$(sed -n 1,2p "$T_DIR/out" | tr '\n' '/')" "1: $K/2: $K/" "with \$BERTH_REMOTE: both delivered"
 is "$(trans a)" "1 MAIL 1 QUIT 2 MAIL 2 QUIT " "each by its own connection, QUIT at once"

@@ -8,6 +8,7 @@
    options, the environment and the rules cdb are the admin's. Never serves a session as root. */
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -174,6 +175,9 @@ int main (int argc, char const *const *argv)
   int lfd, sfd ;
   tain backoff = TAIN_ZERO ;
   PROG = "berth-listen" ;
+  /* no fastbins: the first large malloc of a forked child would consolidate the parent's, writing
+     to (so copying) every heap page holding one (doc/performance.md, "Fastbins and fork") */
+  mallopt(M_MXFAST, 0) ;
   tzset() ;   /* once here: the forked sessions inherit it instead of each reading /etc/localtime */
   {
     subgetopt l = SUBGETOPT_ZERO ;

@@ -278,5 +278,8 @@ int local_main (int argc, char const *const *argv)
   }
   if (fwd.len && doit) deliver_forward(self, ueo.s, fwd.s, fwd.len, nforward, &l, &qp) ;
   count_print(nfile, nforward, nprog, qp) ;
+  /* freed: berth-lspawn may keep this process for another delivery (serve.c) */
+  stralloc_free(&dt) ; stralloc_free(&rp) ; stralloc_free(&uf) ; stralloc_free(&safe) ;
+  stralloc_free(&ueo) ; stralloc_free(&cmds) ; stralloc_free(&fwd) ; stralloc_free(&tmp) ;
   return 0 ;
 }

@@ -9,6 +9,8 @@
 
 /* the whole program (main.c calls it; berth-lspawn runs it in a forked child when not root) */
 extern int local_main (int argc, char const *const *argv) ;
+/* serve.c: berth-lspawn's kept child: local_main, then more jobs from the control socket ctl */
+extern int local_serve (int argc, char const *const *argv, int ctl) ;
 
 #define LOCAL_OK 0
 #define LOCAL_PERM 100

@@ -1,6 +1,7 @@
 /* ISC license. */
 /* berth-lspawn: qmail-lspawn(8). Reads jobs on fd 0, runs one berth-local per job as the
-   recipient, writes one result per recipient on fd 1. Many jobs run at once: an iopause loop
+   recipient (single-user mode: in a child kept for more jobs, kept.c), writes one result per
+   recipient on fd 1. Many jobs run at once: an iopause loop
    over the job pipe, the children's output pipes and SIGCHLD through a selfpipe.
    Trust: jobs come from berth-send (the queue owner); addresses inside them are untrusted. */
 
@@ -8,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
@@ -16,6 +18,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <berth/qq.h>
+#include <berth/kept.h>
 #include <berth/queue.h>
 #include "lspawn.h"
 #include "state.h"
@@ -57,7 +60,8 @@ void drain (job *j)
   }
 }
 
-static void finish (state *st, unsigned char slot, int wstat)
+/* the job's result from its report and how its child ended (wstat; 0 for a kept child) */
+static void complete (state *st, unsigned char slot, int wstat)
 {
   job *j = st->jobs + slot ;
   char code = RESULT_PERM ;
@@ -86,8 +90,50 @@ static void finish (state *st, unsigned char slot, int wstat)
   }
   if (!len && code != RESULT_OK) { s = "Unable to run berth-local: no report. (#4.3.0)" ; len = strlen(s) ; }
   put_result(slot, code, s, len, j->extra) ;
-  j->pid = 0 ; j->out.len = 0 ; j->extra = 0 ; j->timedout = 0 ;
+  j->out.len = 0 ; j->extra = 0 ; j->timedout = 0 ;
   st->running-- ;
+}
+
+static void finish (state *st, unsigned char slot, int wstat)
+{
+  job *j = st->jobs + slot ;
+  complete(st, slot, wstat) ;
+  if (j->ctl >= 0) { fd_close(j->ctl) ; j->ctl = -1 ; }
+  j->pid = 0 ;
+}
+
+/* a kept child's job: its report is complete (EOF) and berth-local returned (KEPT_IDLE) */
+void finish_kept (state *st, unsigned char slot)
+{
+  job *j = st->jobs + slot ;
+  complete(st, slot, 0) ;
+  keptset_park(&st->kept, j->pid, j->ctl, "", st->eof) ;
+  j->ctl = -1 ;
+  j->pid = 0 ; j->idle = 0 ;
+}
+
+/* the 8 words of a job for a kept child, or a new child with its control socket; -1, 0: none */
+static pid_t spawn (state *st, target const *t, char const *const *args, int mfd, int outfd, int *ctl)
+{
+  int sv[2] ;
+  pid_t pid ;
+  *ctl = -1 ;
+  if (st->c.root) return local_spawn(st->prog, 1, t, args, mfd, outfd, -1) ;
+  {
+    stralloc w = STRALLOC_ZERO ;
+    int ok = 1 ;
+    for (unsigned int i = 0 ; ok && i < 8 ; i++) ok = stralloc_catb(&w, args[i], strlen(args[i]) + 1) ;
+    pid = ok ? keptset_give(&st->kept, "", mfd, outfd, w.s, w.len, ctl) : 0 ;
+    stralloc_free(&w) ;
+    if (pid) return pid ;
+  }
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return -1 ;
+  pid = local_spawn(st->prog, 0, t, args, mfd, outfd, sv[1]) ;
+  fd_close(sv[1]) ;
+  if (pid < 0) { fd_close(sv[0]) ; return -1 ; }
+  ndelay_on(sv[0]) ;
+  *ctl = sv[0] ;
+  return pid ;
 }
 
 static void start (state *st, unsigned char slot, char const *id, char const *sender, char const *rcpt, unsigned int extra)
@@ -128,7 +174,7 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(mfd) ; put_results(slot, RESULT_TEMP, "Unable to create a pipe. (#4.3.0)", extra) ; goto end ; }
   {
     char const *args[8] = { sa.s + t.user, sa.s + t.home, local, sa.s + t.dash, sa.s + t.ext, domain, sender, st->dflt.s } ;
-    j->pid = local_spawn(st->prog, st->c.root, &t, args, mfd, p[1]) ;
+    j->pid = spawn(st, &t, args, mfd, p[1], &j->ctl) ;
   }
   fd_close(mfd) ; fd_close(p[1]) ;
   if (j->pid < 0)
@@ -138,7 +184,7 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
     goto end ;
   }
   ndelay_on(p[0]) ;
-  j->fd = p[0] ; j->extra = extra ; j->out.len = 0 ; j->timedout = 0 ;
+  j->fd = p[0] ; j->extra = extra ; j->out.len = 0 ; j->timedout = 0 ; j->idle = 0 ;
   tain_addsec_g(&j->deadline, st->timeout) ;
   st->running++ ;
  end:
@@ -172,6 +218,7 @@ void reap (state *st)
     int wstat ;
     pid_t pid = wait_nohang(&wstat) ;
     if (pid <= 0) break ;
+    if (keptset_reaped(&st->kept, pid)) continue ;
     for (unsigned int i = 0 ; i < SLOTS ; i++)
       if (st->jobs[i].pid == pid) { finish(st, i, wstat) ; break ; }
   }

@@ -69,7 +69,9 @@ extern char lookup (lctx const *c, getpw *g, char const *lower, target *t, stral
    argv: the 8 qmail-local arguments after "--". Returns the pid or -1. */
 /* berth-local's program (src/berth-local, linked in through build/liblocal.a) */
 extern int local_main (int argc, char const *const *argv) ;
-extern pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd) ;
+extern int local_serve (int argc, char const *const *argv, int ctl) ;
+/* ctlfd: single-user mode, the child's end of its control socket (kept child), else -1 */
+extern pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd, int ctlfd) ;
 
 /* One job at s[0..len) (slot byte first): its length when complete, else 0. f[0..2]: the first
    recipient's id, sender and address (each NUL-terminated in s); *nrcpt: the recipients. */

@@ -2,6 +2,7 @@
 /* berth-lspawn's setup and event loop (the job logic is in berth-lspawn.c). */
 
 #include <errno.h>
+#include <malloc.h>
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <skalibs/types.h>
 #include <berth/control.h>
 #include <berth/home.h>
+#include <berth/kept.h>
 #include "lspawn.h"
 #include "state.h"
 
@@ -86,15 +88,30 @@ static void setup (state *st, char const *argv0)
   }
 }
 
+/* a job's child on its control socket: KEPT_IDLE when berth-local returned, or EOF */
+static void readctl (state *st, unsigned int slot)
+{
+  job *j = st->jobs + slot ;
+  char c ;
+  ssize_t r = fd_read(j->ctl, &c, 1) ;
+  if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return ;
+  if (r == 1 && c == KEPT_IDLE) { j->idle = 1 ; return ; }
+  fd_close(j->ctl) ;   /* EOF, an error or garbage: this child is not kept */
+  j->ctl = -1 ;
+}
+
 int main (int argc, char const *const *argv)
 {
-  state st = { .running = 0, .pw = GETPW_ZERO } ;
-  iopause_fd x[SLOTS + 2] ;
-  unsigned char who[SLOTS + 2] ;
+  state st = { .running = 0, .pw = GETPW_ZERO, .kept = KEPTSET_ZERO } ;
+  iopause_fd x[2 * SLOTS + KEPT_SET_MAX + 2] ;
+  unsigned int who[2 * SLOTS + KEPT_SET_MAX + 2] ;   /* slot; SLOTS + slot: its ctl; 2 * SLOTS + kid */
   int sfd, eof = 0 ;
   PROG = "berth-lspawn" ;
+  /* no fastbins: the first large malloc of a forked child would consolidate the parent's, writing
+     to (so copying) every heap page holding one (doc/performance.md, "Fastbins and fork") */
+  mallopt(M_MXFAST, 0) ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
-  for (unsigned int i = 0 ; i < SLOTS ; i++) { st.jobs[i].pid = 0 ; st.jobs[i].fd = -1 ; }
+  for (unsigned int i = 0 ; i < SLOTS ; i++) { st.jobs[i].pid = 0 ; st.jobs[i].fd = st.jobs[i].ctl = -1 ; st.jobs[i].idle = 0 ; }
   setup(&st, argv[0]) ;
   tzset() ;   /* once here: the forked deliveries inherit it instead of each reading /etc/localtime */
   sig_ignore(SIGPIPE) ;
@@ -102,23 +119,34 @@ int main (int argc, char const *const *argv)
   if (sfd < 0 || !selfpipe_trap(SIGCHLD)) strerr_diefu1sys(111, "trap SIGCHLD") ;
   tain_now_set_stopwatch_g() ;
 
-  while (!eof || st.running)
+  while (!eof || st.running || st.kept.n)
   {
     unsigned int n = 0 ;
     int r ;
-    tain deadline ;
+    tain deadline, kd ;
     int timed = expire(&st, &deadline) ;
+    if (keptset_deadline(&st.kept, &kd) && (!timed || tain_less(&kd, &deadline))) { deadline = kd ; timed = 1 ; }
     x[n].fd = sfd ; x[n].events = IOPAUSE_READ ; n++ ;
     if (!eof) { x[n].fd = 0 ; x[n].events = IOPAUSE_READ ; n++ ; }
     for (unsigned int i = 0 ; i < SLOTS ; i++)
-      if (st.jobs[i].pid && st.jobs[i].fd >= 0)
-      {
-        x[n].fd = st.jobs[i].fd ; x[n].events = IOPAUSE_READ ; who[n] = i ; n++ ;
-      }
+    {
+      if (!st.jobs[i].pid) continue ;
+      if (st.jobs[i].fd >= 0) { x[n].fd = st.jobs[i].fd ; x[n].events = IOPAUSE_READ ; who[n] = i ; n++ ; }
+      if (st.jobs[i].ctl >= 0 && !st.jobs[i].idle) { x[n].fd = st.jobs[i].ctl ; x[n].events = IOPAUSE_READ ; who[n] = SLOTS + i ; n++ ; }
+    }
+    for (unsigned int i = 0 ; i < st.kept.n ; i++)
+      if (st.kept.k[i].ctl >= 0) { x[n].fd = st.kept.k[i].ctl ; x[n].events = IOPAUSE_READ ; who[n] = 2 * SLOTS + i ; n++ ; }
     r = iopause_g(x, n, timed ? &deadline : 0) ;
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
     for (unsigned int k = eof ? 1 : 2 ; k < n ; k++)
-      if (x[k].revents) drain(st.jobs + who[k]) ;
+    {
+      if (!x[k].revents) continue ;
+      if (who[k] < SLOTS) { if (st.jobs[who[k]].fd == x[k].fd) drain(st.jobs + who[k]) ; }
+      else if (who[k] < 2 * SLOTS) { if (st.jobs[who[k] - SLOTS].ctl == x[k].fd) readctl(&st, who[k] - SLOTS) ; }
+      else if (who[k] - 2 * SLOTS < st.kept.n && st.kept.k[who[k] - 2 * SLOTS].ctl == x[k].fd) keptset_quit(&st.kept, who[k] - 2 * SLOTS) ;   /* EOF: it went away */
+    }
+    for (unsigned int i = 0 ; i < SLOTS ; i++)
+      if (st.jobs[i].pid && st.jobs[i].idle && st.jobs[i].fd < 0) finish_kept(&st, i) ;
     if (!eof && x[1].revents)
     {
       char buf[READ_CHUNK] ;
@@ -127,7 +155,7 @@ int main (int argc, char const *const *argv)
       {
         if (errno != EAGAIN && errno != EWOULDBLOCK) strerr_diefu1sys(111, "read jobs") ;
       }
-      else if (!got) eof = 1 ;
+      else if (!got) eof = st.eof = 1 ;
       else
       {
         if (!stralloc_catb(&st.in, buf, got)) strerr_diefu1sys(111, "allocate") ;
@@ -144,6 +172,7 @@ int main (int argc, char const *const *argv)
       }
       reap(&st) ;
     }
+    keptset_expire(&st.kept, eof) ;
   }
   if (st.in.len) strerr_warnw1x("jobs pipe closed in the middle of a job: ignored") ;
   return 0 ;

@@ -1,7 +1,8 @@
 /* ISC license. */
 /* Runs berth-local as the recipient: groups set to the single gid, then gid, then uid, then exec
    (root); or as ourselves (single-user mode), berth-local's code called in the forked child
-   without an exec. The child never returns. */
+   without an exec, kept for more jobs through its control socket (fd 3, berth/kept.h). The child
+   never returns. */
 
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <skalibs/setgroups.h>
 #include <skalibs/sig.h>
 #include <skalibs/types.h>
+#include <berth/kept.h>
 #include "lspawn.h"
 
 #define EXIT_TEMP 111
@@ -28,7 +30,7 @@ static void child_die (char const *a, char const *b)
   _exit(EXIT_TEMP) ;
 }
 
-pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd)
+pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd, int ctlfd)
 {
   pid_t pid = fork() ;
   if (pid)
@@ -38,6 +40,17 @@ pid_t local_spawn (char const *prog, int root, target const *t, char const *cons
   }
   setpgid(0, 0) ;   /* berth-local and its programs: one group, killed whole at the timeout */
   if (fd_move(0, messfd) < 0 || fd_move(1, outfd) < 0 || fd_copy(2, 1) < 0) _exit(EXIT_TEMP) ;
+  if (ctlfd >= 0)
+  {  /* the control socket, not inherited by the programs a .qmail runs; and no other fd of
+        berth-lspawn (its end of this socket included, or the child would never see its EOF):
+        close-on-exec does nothing without an exec */
+    if (fd_copy(KEPT_CTL_FD, ctlfd) < 0 || coe(KEPT_CTL_FD) < 0) _exit(EXIT_TEMP) ;
+    if (close_range(KEPT_CTL_FD + 1, ~0U, 0) < 0)
+    {
+      long max = sysconf(_SC_OPEN_MAX) ;
+      for (long fd = KEPT_CTL_FD + 1 ; fd < max ; fd++) close((int)fd) ;
+    }
+  }
   sig_blocknone() ;
   sig_restore(SIGPIPE) ;
   sig_restore(SIGCHLD) ;
@@ -54,7 +67,7 @@ pid_t local_spawn (char const *prog, int root, target const *t, char const *cons
     argv[LOCAL_ARGS + 2] = 0 ;
     /* Not root: berth-local would run as ourselves, so an exec would cross no boundary; its code
        runs here instead (an exec and a libc start cost more than the delivery itself). */
-    if (!root) _exit(local_main(LOCAL_ARGS + 2, argv)) ;
+    if (!root) _exit(ctlfd >= 0 ? local_serve(LOCAL_ARGS + 2, argv, KEPT_CTL_FD) : local_main(LOCAL_ARGS + 2, argv)) ;
     if (strchr(prog, '/')) execv(prog, (char *const *)argv) ;
     else execvp(prog, (char *const *)argv) ;
     child_die("Unable to run ", prog) ;

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
+#include <berth/kept.h>
 #include "lspawn.h"
 
 #define USAGE "berth-lspawn"
@@ -25,6 +26,8 @@ struct job_s
   int timedout ;      /* killed at its deadline */
   tain deadline ;
   stralloc out ;
+  int ctl ;           /* single-user mode: the control socket of a child that can be kept, else -1 */
+  int idle ;          /* the child said KEPT_IDLE: it returned from berth-local, report complete */
 } ;
 
 typedef struct state_s state, *state_ref ;
@@ -38,12 +41,16 @@ struct state_s
   stralloc in ;
   unsigned int timeout ;   /* control/timeoutlocal: seconds a delivery may run (0: no limit) */
   unsigned int running ;
+  int eof ;                /* no more jobs */
   job jobs[SLOTS] ;
+  keptset kept ;           /* single-user mode: children kept for the next delivery */
 } ;
 
 extern void drain (job *) ;
 extern void parse_jobs (state *) ;
 extern void reap (state *) ;
 extern int expire (state *, tain *) ;
+extern void finish_kept (state *, unsigned char slot) ;
+
 
 #endif

@@ -24,6 +24,7 @@
 #include <berth/control.h>
 #include <berth/dns.h>
 #include <berth/home.h>
+#include <berth/kept.h>
 #include <berth/smtpc.h>
 #include "remote.h"
 #include "targets.h"
@@ -364,7 +365,7 @@ int remote_main (int argc, char const *const *argv)
 
 /* berth-rspawn's child: the first job from argv, then, while the connection is kept, more
    jobs for the same host from ctl (doc/berth-rspawn.md, "Connection reuse"). Each job's report
-   ends with the close of its pipe; REUSE_IDLE on ctl says the connection is kept. */
+   ends with the close of its pipe; KEPT_IDLE on ctl says the connection is kept (berth/kept.h). */
 int remote_serve (int argc, char const *const *argv, int ctl)
 {
   rsess s = RSESS_ZERO ;
@@ -386,8 +387,8 @@ int remote_serve (int argc, char const *const *argv, int ctl)
     tain_now_g() ;
     tain_sub(&age, &STAMP, &s.opened) ;
     if (tai_sec(tain_secp(&age)) >= REUSE_AGE_MAX) break ;
-    if (fd_write(ctl, (char[]){ REUSE_IDLE }, 1) != 1) break ;
-    if (!reuse_next(ctl, &store, &args, &n)) break ;
+    if (fd_write(ctl, (char[]){ KEPT_IDLE }, 1) != 1) break ;
+    if (!kept_next(ctl, &store, &args, &n)) break ;
     w = genalloc_s(char const *, &args) ;
     if (n < 3 || strcasecmp(w[0], host))
     {  /* berth-rspawn only sends jobs for this host: anything else is a job for a new child */

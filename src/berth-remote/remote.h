@@ -111,14 +111,7 @@ struct rreport_s
 extern int remote_main (int argc, char const *const *argv) ;
 extern int remote_serve (int argc, char const *const *argv, int ctl) ;
 
-/* reuse.c: the control socket's side in the child. 1: a job was read (fds 0 and 1 are its
-   message and report pipe, *args its words: host sender rcpt..., *n their count); 0: the end */
-#define REUSE_IDLE 'I'            /* child to berth-rspawn: report done, connection kept */
-#define REUSE_FD_MESS 'm'
-#define REUSE_FD_REPORT 'r'
 #define REUSE_AGE_MAX 300         /* seconds a connection is reused at most, as Postfix's default */
-#define REUSE_WAIT_MAX 60         /* an idle child quits after this even if berth-rspawn said nothing */
-extern int reuse_next (int ctl, stralloc *store, genalloc *args, unsigned int *n) ;
 
 /* conn.c */
 extern int conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port, int *timedout) ;

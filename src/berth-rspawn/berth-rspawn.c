@@ -4,6 +4,7 @@
    Never root. Trust: jobs come from berth-send; reports from berth-remote are checked. */
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -46,14 +47,14 @@ static void fail_all (state *st, unsigned char slot, unsigned int n, char const 
   stralloc_free(&r) ;
 }
 
-/* the job to a child whose connection to host is kept (idle.c): its words, host first */
+/* the job to a child whose connection to host is kept: its words, host first */
 static pid_t give (state *st, char const *const *words, unsigned int nw, int messfd, int repfd, int *ctl)
 {
   stralloc w = STRALLOC_ZERO ;
   pid_t pid = 0 ;
   for (unsigned int i = 0 ; i < nw ; i++)
     if (!stralloc_catb(&w, words[i], strlen(words[i]) + 1)) goto end ;
-  pid = idle_give(st, words[0], messfd, repfd, w.s, w.len, ctl) ;
+  pid = keptset_give(&st->kept, words[0], messfd, repfd, w.s, w.len, ctl) ;
  end:
   stralloc_free(&w) ;
   return pid ;
@@ -176,20 +177,21 @@ static void finish_if_done (state *st, unsigned int slot)
   logresult(j, r.s) ;
   result(st, slot, r.s, r.len) ;
   stralloc_free(&r) ;
-  if (j->idle) idle_park(st, j) ;
-  else if (j->ctl >= 0) { fd_close(j->ctl) ; j->ctl = -1 ; }
+  if (j->idle && !j->reaped && j->host[0]) keptset_park(&st->kept, j->pid, j->ctl, j->host, !st->inopen) ;
+  else if (j->ctl >= 0) fd_close(j->ctl) ;
+  j->ctl = -1 ;
   j->pid = 0 ;
   st->running-- ;
 }
 
-/* the child's word on its control socket: REUSE_IDLE once its report is written, or EOF */
+/* the child's word on its control socket: KEPT_IDLE once its report is written, or EOF */
 static void readctl (state *st, unsigned int slot)
 {
   job *j = st->jobs + slot ;
   char c ;
   ssize_t r = fd_read(j->ctl, &c, 1) ;
   if (r < 0 && error_isagain(errno)) return ;
-  if (r == 1 && c == REUSE_IDLE && !j->idle) { j->idle = 1 ; finish_if_done(st, slot) ; return ; }
+  if (r == 1 && c == KEPT_IDLE && !j->idle) { j->idle = 1 ; finish_if_done(st, slot) ; return ; }
   fd_close(j->ctl) ;   /* EOF, an error, or garbage: no reuse of this child */
   j->ctl = -1 ;
   j->idle = 0 ;
@@ -202,7 +204,7 @@ static void reap (state *st)
     int wstat ;
     pid_t pid = wait_nohang(&wstat) ;
     if (pid <= 0) break ;
-    if (idle_reaped(st, pid)) continue ;
+    if (keptset_reaped(&st->kept, pid)) continue ;
     for (unsigned int i = 0 ; i < SLOTS ; i++)
       if (st->jobs[i].pid == pid && !st->jobs[i].reaped)
       {
@@ -261,9 +263,12 @@ static int readjobs (state *st)
 int main (int argc, char const *const *argv)
 {
   char const *dflt[2] = { "berth-remote", 0 } ;
-  state st = { .in = STRALLOC_ZERO, .out = STRALLOC_ZERO, .inopen = 1, .nidle = 0 } ;
+  state st = { .in = STRALLOC_ZERO, .out = STRALLOC_ZERO, .inopen = 1, .kept = KEPTSET_ZERO } ;
   int sfd ;
   PROG = "berth-rspawn" ;
+  /* no fastbins: the first large malloc of a forked child would consolidate the parent's, writing
+     to (so copying) every heap page holding one (doc/performance.md, "Fastbins and fork") */
+  mallopt(M_MXFAST, 0) ;
   if (!getuid() || !geteuid()) strerr_dief1x(100, "refusing to run as root") ;
   {  /* $BERTH_REMOTE, else berth-remote next to this program, else through PATH */
     char const *env = getenv("BERTH_REMOTE") ;
@@ -289,10 +294,10 @@ int main (int argc, char const *const *argv)
   if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   if (ndelay_on(0) < 0 || ndelay_on(1) < 0) strerr_diefu1sys(111, "set non-blocking mode") ;
   tain_now_set_stopwatch_g() ;
-  while (st.inopen || st.running || st.out.len || st.nidle)
+  while (st.inopen || st.running || st.out.len || st.kept.n)
   {
-    iopause_fd x[3 + 2 * SLOTS + IDLE_MAX] ;
-    unsigned int idx[2 * SLOTS + IDLE_MAX] ;   /* slot, SLOTS + slot for a ctl, 2 * SLOTS + idle */
+    iopause_fd x[3 + 2 * SLOTS + KEPT_SET_MAX] ;
+    unsigned int idx[2 * SLOTS + KEPT_SET_MAX] ;   /* slot, SLOTS + slot for a ctl, 2 * SLOTS + idle */
     unsigned int nx = 0, nj = 0 ;
     tain deadline ;
     x[nx++] = (iopause_fd){ .fd = sfd, .events = IOPAUSE_READ } ;
@@ -312,13 +317,13 @@ int main (int argc, char const *const *argv)
         x[nx++] = (iopause_fd){ .fd = st.jobs[i].ctl, .events = IOPAUSE_READ } ;
       }
     }
-    for (unsigned int i = 0 ; i < st.nidle ; i++)
-      if (st.idles[i].ctl >= 0)
-      {   /* an idle child says nothing: readable is its EOF */
+    for (unsigned int i = 0 ; i < st.kept.n ; i++)
+      if (st.kept.k[i].ctl >= 0)
+      {   /* a kept child says nothing: readable is its EOF */
         idx[nj++] = 2 * SLOTS + i ;
-        x[nx++] = (iopause_fd){ .fd = st.idles[i].ctl, .events = IOPAUSE_READ } ;
+        x[nx++] = (iopause_fd){ .fd = st.kept.k[i].ctl, .events = IOPAUSE_READ } ;
       }
-    if (iopause_g(x, nx, idle_deadline(&st, &deadline) ? &deadline : 0) < 0) strerr_diefu1sys(111, "iopause") ;
+    if (iopause_g(x, nx, keptset_deadline(&st.kept, &deadline) ? &deadline : 0) < 0) strerr_diefu1sys(111, "iopause") ;
     if (x[0].revents & IOPAUSE_READ)
       for (;;)
       {
@@ -332,11 +337,11 @@ int main (int argc, char const *const *argv)
       if (!(x[3 + k].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))) continue ;
       if (idx[k] < SLOTS) { if (st.jobs[idx[k]].fd >= 0) readreport(&st, idx[k]) ; }
       else if (idx[k] < 2 * SLOTS) { if (st.jobs[idx[k] - SLOTS].ctl >= 0) readctl(&st, idx[k] - SLOTS) ; }
-      else if (idx[k] - 2 * SLOTS < st.nidle && st.idles[idx[k] - 2 * SLOTS].ctl == x[3 + k].fd)
-        idle_quit(&st, idx[k] - 2 * SLOTS) ;   /* it went away by itself */
+      else if (idx[k] - 2 * SLOTS < st.kept.n && st.kept.k[idx[k] - 2 * SLOTS].ctl == x[3 + k].fd)
+        keptset_quit(&st.kept, idx[k] - 2 * SLOTS) ;   /* it went away by itself */
     }
     if (st.inopen && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) st.inopen = readjobs(&st) ;
-    idle_expire(&st, !st.inopen) ;
+    keptset_expire(&st.kept, !st.inopen) ;
     if (st.out.len && x[2].revents & (IOPAUSE_WRITE | IOPAUSE_EXCEPT))
     {
       ssize_t w = fd_write(1, st.out.s, st.out.len) ;

@@ -1,9 +1,5 @@
 /* ISC license. */
-/* berth-remote in berth-rspawn's child: the next job on a kept connection. berth-rspawn sends
-   the message's fd and the report pipe's write end (SCM_RIGHTS, skalibs ancil), then the job's
-   length as 4 bytes, big-endian, and its words (host, sender, recipients), each NUL-terminated
-   (doc/berth-rspawn.md, "Connection reuse"). Trust: berth-rspawn, the same user, is trusted
-   for the framing; the words are checked as any argv of berth-remote. */
+/* The kept-child protocol, both sides (berth/kept.h). Trust: as berth/kept.h. */
 
 #include <errno.h>
 #include <string.h>
@@ -17,36 +13,34 @@
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/uint32.h>
-#include "remote.h"
+#include <berth/kept.h>
 
 #define JOB_LEN_MAX (1U << 20)
 
-/* ancil_recv_fd does not wait for the fd (EAGAIN when it is not there yet): wait first */
+/* ancil_recv_fd does not wait for the fd (EAGAIN when it is not there yet): wait first. The fd
+   lands on to, without close-on-exec (a program run by the job inherits its stdin and stdout). */
 static int receive_fd (int ctl, char what, int to, tain const *deadline)
 {
   iopause_fd x = { .fd = ctl, .events = IOPAUSE_READ } ;
   int fd ;
-  if (iopause_g(&x, 1, deadline) <= 0) return 0 ;   /* nothing for too long, or an error */
+  if (iopause_g(&x, 1, deadline) <= 0) return 0 ;
   fd = ancil_recv_fd(ctl, what) ;
   if (fd < 0) return 0 ;
-  if (fd != to)
-  {
-    if (fd_move(to, fd) < 0) { fd_close(fd) ; return 0 ; }
-  }
-  return 1 ;
+  if (fd != to && fd_move(to, fd) < 0) { fd_close(fd) ; return 0 ; }
+  return uncoe(to) >= 0 ;
 }
 
-int reuse_next (int ctl, stralloc *store, genalloc *args, unsigned int *n)
+int kept_next (int ctl, stralloc *store, genalloc *args, unsigned int *n)
 {
   char len4[4] ;
   uint32_t len ;
   tain deadline ;
   tain_now_g() ;
-  tain_addsec_g(&deadline, REUSE_WAIT_MAX) ;
-  if (!receive_fd(ctl, REUSE_FD_MESS, 0, &deadline)) return 0 ;   /* EOF: berth-rspawn is done with us */
+  tain_addsec_g(&deadline, KEPT_WAIT_MAX) ;
+  if (!receive_fd(ctl, KEPT_FD_MESS, 0, &deadline)) return 0 ;   /* EOF: the spawner is done with us */
   tain_now_g() ;
-  tain_addsec_g(&deadline, TO_QUIT) ;   /* the rest follows at once */
-  if (!receive_fd(ctl, REUSE_FD_REPORT, 1, &deadline)) return 0 ;
+  tain_addsec_g(&deadline, KEPT_REST_MAX) ;   /* the rest follows at once */
+  if (!receive_fd(ctl, KEPT_FD_REPORT, 1, &deadline)) return 0 ;
   if (allread(ctl, len4, 4) != 4) return 0 ;
   uint32_unpack_big(len4, &len) ;
   if (!len || len > JOB_LEN_MAX) { strerr_warnw1x("bad job length on the control socket") ; return 0 ; }
@@ -62,4 +56,13 @@ int reuse_next (int ctl, stralloc *store, genalloc *args, unsigned int *n)
   }
   *n = genalloc_len(char const *, args) ;
   return 1 ;
+}
+
+int kept_send (int ctl, int messfd, int repfd, char const *words, size_t len)
+{
+  char len4[4] ;
+  if (len > KEPT_JOB_MAX) return 0 ;
+  uint32_pack_big(len4, (uint32_t)len) ;
+  return ancil_send_fd(ctl, messfd, KEPT_FD_MESS) && ancil_send_fd(ctl, repfd, KEPT_FD_REPORT)
+      && fd_write(ctl, len4, 4) == 4 && fd_write(ctl, words, len) == (ssize_t)len ;
 }

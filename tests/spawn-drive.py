@@ -1,19 +1,20 @@
 #!/usr/bin/python3
-# Drives berth-rspawn one job at a time, for tests/remote-reuse.t: each job is written only
-# after the result before it came back, as berth-send does when it has one job at a time.
-#   rspawn-drive.py STEP... -- COMMAND...
+# Drives a spawner (berth-rspawn, berth-lspawn: the same job and result framing) one job at a
+# time, for tests/remote-reuse.t and tests/local-kept.t: each job is written only after the
+# result before it came back, as berth-send does when it has one job at a time.
+#   spawn-drive.py STEP... -- COMMAND...
 # Steps: J:SLOT:ID:SENDER:RCPT,RCPT  a job; prints "SLOT: rec | rec" once its result is in
 #        S:SECONDS                   sleep
-#        KILL                        SIGKILL every child of berth-rspawn, wait until they are gone
-#        KIDS                        prints "kids N": berth-rspawn's children now
-# Then closes berth-rspawn's stdin and prints "exit RC after SECONDS". Every wait is bounded.
+#        KILL                        SIGKILL every child of the spawner, wait until they are gone
+#        KIDS                        prints "kids N": the spawner's children now
+# Then closes the spawner's stdin and prints "exit RC after SECONDS". Every wait is bounded.
 import os, signal, subprocess, sys, time
 
 LIMIT = 20.0
 i = sys.argv.index("--")
 steps, cmd = sys.argv[1:i], sys.argv[i + 1:]
 p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-# the berth-rspawn process: the command may be s6-setuidgid, which execs into it (same pid)
+# the spawner's process: the command may be s6-setuidgid, which execs into it (same pid)
 
 def kids():
     out = []
@@ -32,18 +33,18 @@ def result(n):
     recs = []
     slot = p.stdout.read(1)
     if not slot:
-        sys.exit("rspawn-drive: berth-rspawn closed its output")
+        sys.exit("spawn-drive: the spawner closed its output")
     for _ in range(n):
         r = b""
         while not r.endswith(b"\0"):
             c = p.stdout.read(1)
             if not c:
-                sys.exit("rspawn-drive: a short result")
+                sys.exit("spawn-drive: a short result")
             r += c
         recs.append(r[:-1].decode("utf-8", "replace"))
     return "%d: %s" % (slot[0], " | ".join(recs))
 
-signal.signal(signal.SIGALRM, lambda *_: sys.exit("rspawn-drive: timed out"))
+signal.signal(signal.SIGALRM, lambda *_: sys.exit("spawn-drive: timed out"))
 for s in steps:
     kind, _, rest = s.partition(":")
     if kind == "J":

@@ -1,0 +1,40 @@
+/* ISC license. */
+/* berth-local kept by berth-lspawn (single-user mode, where its code runs in berth-lspawn's
+   forked child as the instance owner): after a delivery that succeeded, the next job comes on
+   the control socket instead of a new fork (berth/kept.h, doc/berth-lspawn.md). Every failure
+   still exits (say_die), so a kept child has only ever returned from local_main. Each job is a
+   whole local_main: chdir, umask, environment (every variable set or unset again), .qmail.
+   Trust: as berth-local.c; the words come from berth-lspawn as argv did. */
+
+#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/genalloc.h>
+#include <skalibs/stralloc.h>
+#include <berth/kept.h>
+#include "local.h"
+
+#define LOCAL_WORDS 8
+#define KEPT_JOBS_MAX 100    /* then a new process: what jobs leave behind (setenv keeps old values) stays bounded */
+
+int local_serve (int argc, char const *const *argv, int ctl)
+{
+  stralloc store = STRALLOC_ZERO ;
+  genalloc args = GENALLOC_ZERO ;   /* char const * */
+  int r = local_main(argc, argv) ;
+  for (unsigned int jobs = 1 ; !r && jobs < KEPT_JOBS_MAX ; jobs++)
+  {
+    char const *v[LOCAL_WORDS + 3] ;
+    unsigned int n ;
+    fd_close(1) ;   /* the end of this job's report: berth-lspawn reads EOF */
+    fd_close(2) ;
+    if (fd_write(ctl, (char[]){ KEPT_IDLE }, 1) != 1) break ;
+    if (!kept_next(ctl, &store, &args, &n)) break ;
+    if (n != LOCAL_WORDS || fd_copy(2, 1) < 0) _exit(LOCAL_TEMP) ;
+    v[0] = argv[0] ; v[1] = "--" ;
+    for (unsigned int i = 0 ; i < LOCAL_WORDS ; i++) v[i+2] = genalloc_s(char const *, &args)[i] ;
+    v[LOCAL_WORDS + 2] = 0 ;
+    r = local_main(LOCAL_WORDS + 2, v) ;
+  }
+  return r ;
+}

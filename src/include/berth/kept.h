@@ -1,0 +1,67 @@
+/* ISC license. */
+/* A kept child: a forked worker of a spawner (berth-rspawn's berth-remote, berth-lspawn's
+   berth-local in single-user mode) that, its job done, waits on a control socket for another
+   instead of exiting (doc/berth-rspawn.md, "Connection reuse"; doc/berth-lspawn.md). The spawner
+   sends the job's message fd and a new report pipe (SCM_RIGHTS), then the job's length (4 bytes,
+   big-endian) and its words, each NUL-terminated. The child says KEPT_IDLE on the socket when its
+   report is complete and it can take another. Trust: both sides are the same program as the same
+   user; the words are checked as any argv. */
+#ifndef BERTH_KEPT_H
+#define BERTH_KEPT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <skalibs/genalloc.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/tai.h>
+
+#define KEPT_IDLE 'I'             /* child to spawner: report done, waiting for a job */
+#define KEPT_FD_MESS 'm'
+#define KEPT_FD_REPORT 'r'
+#define KEPT_CTL_FD 3             /* the control socket's fd in the child */
+#define KEPT_JOB_MAX 16384        /* a job's words sent to a kept child at most */
+#define KEPT_IDLE_SECS 2          /* a kept child waits this long for a job (Postfix: 2 s) */
+#define KEPT_WAIT_MAX 60          /* then quits by itself even if the spawner said nothing */
+#define KEPT_REST_MAX 10          /* seconds for the rest of a job once its first fd came */
+#define KEPT_SET_MAX 64           /* kept children per spawner at most */
+#define KEPT_KEY_MAX 255          /* what a kept child serves (berth-rspawn: the host); longer: not kept */
+
+/* child: the next job. 1: fds 0 and 1 are its message and report pipe (not close-on-exec),
+   *args (char const *) its words in store, *n their count; 0: the end (EOF, an error, a bad
+   frame, KEPT_WAIT_MAX without a word) */
+extern int kept_next (int ctl, stralloc *store, genalloc *args, unsigned int *n) ;
+
+/* spawner: hands a job to the kept child on ctl. 1 done; 0 failed (the child is to be told to
+   quit: it may have got part of it) */
+extern int kept_send (int ctl, int messfd, int repfd, char const *words, size_t len) ;
+
+/* spawner: its kept children (keptset.c). An entry with ctl -1 was told to quit (its control
+   socket closed: it exits) and stays until reaped, so that the spawner can wait for it. */
+typedef struct kept_s kept, *kept_ref ;
+struct kept_s
+{
+  pid_t pid ;
+  int ctl ;
+  tain deadline ;
+  char key[KEPT_KEY_MAX + 1] ;
+} ;
+typedef struct keptset_s keptset, *keptset_ref ;
+struct keptset_s
+{
+  kept k[KEPT_SET_MAX] ;
+  unsigned int n ;
+} ;
+#define KEPTSET_ZERO { .n = 0 }
+
+/* keep the child pid (its control socket ctl) for jobs with this key, KEPT_IDLE_SECS from now;
+   told to quit at once with quitnow; when the set is full or the key too long, ctl is closed */
+extern void keptset_park (keptset *s, pid_t pid, int ctl, char const *key, int quitnow) ;
+/* hands the job to a child kept for key (compared without case), the most recently kept first:
+   its pid and *ctl, removed from the set; 0 when none took it */
+extern pid_t keptset_give (keptset *s, char const *key, int messfd, int repfd, char const *words, size_t len, int *ctl) ;
+extern int keptset_reaped (keptset *s, pid_t pid) ;          /* 1: pid was in the set, now gone */
+extern void keptset_quit (keptset *s, unsigned int i) ;      /* entry i told to quit */
+extern void keptset_expire (keptset *s, int all) ;           /* those past their deadline (all: every one) */
+extern int keptset_deadline (keptset const *s, tain *deadline) ;   /* the next deadline; 0: none */
+
+#endif
