@@ -27,6 +27,7 @@ id=$(BERTH_IDFD=5 as_user berth-queue 5>&1 1<"$T_DIR/env" < "$T_DIR/m")
 printf '|echo "[${DEFAULT-unset}] [$EXT] [$(ls /proc/self/fd | tr "\\n" " ")]" >> env.out\n' > "$J/.qmail-env"
 cp "$J/.qmail-env" "$J/.qmail-env-default"
 printf '|sleep 5\n' > "$J/.qmail-slow"
+printf '|sleep 4 &\n./Maildir/\n' > "$J/.qmail-bg"
 chown "$U" "$J"/.qmail-*
 
 run () { as_user /usr/bin/python3 "$BERTH_TOP/tests/spawn-drive.py" "$@" -- berth-lspawn > "$T_DIR/out" 2>>"$T_DIR/log"; }
@@ -51,6 +52,12 @@ run "J:1:$id:s@x.example:joe-env-foo@test.example" "J:2:$id:s@x.example:joe-env@
 is "$(sed -n 1,3p "$T_DIR/out" | tr '\n' '/')" "1: Kdid 0+0+1/2: Kdid 0+0+1/3: Kdid 0+0+1/" "three program deliveries in a row"
 is "$(cut -d' ' -f1,2 "$J/env.out" | tr '\n' '/')" "[foo] [env-foo]/[unset] [env]/[bar] [env-bar]/" "DEFAULT and EXT: each delivery its own (no DEFAULT left from the one before)"
 is "$(cut -d'[' -f4 "$J/env.out" | sort -u)" "0 1 2 3 ]" "a program's fds: 0, 1, 2 and the one ls opens (no control socket)"
+
+# a program that leaves a process in the background holding stdout: the result does not wait for it
+run "J:1:$id:s@x.example:joe-bg@test.example" "TIME" "J:2:$id:s@x.example:joe@test.example"
+is "$(sed -n 1p "$T_DIR/out")" "1: Kdid 1+0+1" "a program that leaves a process in the background: delivered"
+case $(sed -n 2p "$T_DIR/out") in "time "[0-2].*) ok 0 "its result does not wait for that process" ;; *) ok 1 "its result does not wait for that process"; diag "$(cat "$T_DIR/out")" ;; esac
+is "$(sed -n 3p "$T_DIR/out")" "2: Kdid 1+0+0" "and the next delivery is done"
 
 # a kept child past timeoutlocal: killed, deferred; the next job still delivered
 printf '1\n' > "$H/control/timeoutlocal"

@@ -140,6 +140,17 @@ grep -q 'berth-remote: info: tls host=127.0.0.1 ' "$T_DIR/send.log"; ok $? "bert
 /bin/kill -TERM "$T_PID" 2>/dev/null
 rm "$BERTH_HOME/control/smtproutes"
 
+# a kept session (berth-rspawn, doc/berth-rspawn.md "Connection reuse"): the second job goes over
+# the same TLS session, its report with the same TLS facts
+printf 'Fa@b.test\0Tu@[127.0.0.1]\0\0' > "$T_DIR/env"
+qid=$(BERTH_IDFD=5 as_user berth-queue 5>&1 1<"$T_DIR/env" < "$T_DIR/msg")
+n=$(count self STARTTLS); m=$(count self 'MAIL tls=1')
+as_user /usr/bin/python3 "$BERTH_TOP/tests/spawn-drive.py" "J:1:$qid:a@b.test:u@[127.0.0.1]" "J:2:$qid:a@b.test:v@[127.0.0.1]" \
+  -- berth-rspawn > "$T_DIR/kept" 2>"$T_DIR/err"
+has "$(sed -n 2p "$T_DIR/kept")" "2: K127.0.0.1 accepted message. Remote host said: 250 2.0.0 stored" "a kept TLS session: the second job delivered"
+has "$(sed -n 2p "$T_DIR/kept")" " TLS=TLSv1.2 cipher=TLS_" "its report carries the TLS facts"
+is "$(( $(count self STARTTLS) - n )) $(( $(count self 'MAIL tls=1') - m ))" "1 2" "one STARTTLS, two transactions over TLS"
+
 printf '%s\n' "*:sometimes" > "$BERTH_HOME/control/tlspolicy"
 run '[127.0.0.1]'
 has "$out" "Zcontrol/tlspolicy: a bad line. (#4.3.5)" "a bad policy defers"

@@ -7,12 +7,14 @@
 #        S:SECONDS                   sleep
 #        KILL                        SIGKILL every child of the spawner, wait until they are gone
 #        KIDS                        prints "kids N": the spawner's children now
+#        TIME                        prints "time T": seconds since the start, one decimal
 # Then closes the spawner's stdin and prints "exit RC after SECONDS". Every wait is bounded.
 import os, signal, subprocess, sys, time
 
 LIMIT = 20.0
 i = sys.argv.index("--")
 steps, cmd = sys.argv[1:i], sys.argv[i + 1:]
+t0 = time.time()
 p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 # the spawner's process: the command may be s6-setuidgid, which execs into it (same pid)
 
@@ -65,6 +67,8 @@ for s in steps:
         end = time.time() + LIMIT
         while kids() and time.time() < end:
             time.sleep(0.05)
+    elif kind == "TIME":
+        print("time %.1f" % (time.time() - t0), flush=True)
     elif kind == "KIDS":
         print("kids %d" % len(kids()), flush=True)
 t = time.time()

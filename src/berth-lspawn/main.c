@@ -145,8 +145,11 @@ int main (int argc, char const *const *argv)
       else if (who[k] < 2 * SLOTS) { if (st.jobs[who[k] - SLOTS].ctl == x[k].fd) readctl(&st, who[k] - SLOTS) ; }
       else if (who[k] - 2 * SLOTS < st.kept.n && st.kept.k[who[k] - 2 * SLOTS].ctl == x[k].fd) keptset_quit(&st.kept, who[k] - 2 * SLOTS) ;   /* EOF: it went away */
     }
+    /* KEPT_IDLE comes after the child closed its stdout and stderr: its whole report is in the
+       pipe (drained by finish_kept). Not waiting for EOF: a program of the .qmail may have left
+       a process in the background that still holds the pipe, as reaping never waited for it. */
     for (unsigned int i = 0 ; i < SLOTS ; i++)
-      if (st.jobs[i].pid && st.jobs[i].idle && st.jobs[i].fd < 0) finish_kept(&st, i) ;
+      if (st.jobs[i].pid && st.jobs[i].idle) finish_kept(&st, i) ;
     if (!eof && x[1].revents)
     {
       char buf[READ_CHUNK] ;
