@@ -28,7 +28,6 @@ int local_serve (int argc, char const *const *argv, int ctl)
     unsigned int n ;
     fd_close(1) ;   /* the end of this job's report: berth-lspawn reads EOF */
     fd_close(2) ;
-    if (fd_write(ctl, (char[]){ KEPT_IDLE }, 1) != 1) break ;
     if (!kept_next(ctl, &store, &args, &n)) break ;
     if (n != LOCAL_WORDS || fd_copy(2, 1) < 0) _exit(LOCAL_TEMP) ;
     v[0] = argv[0] ; v[1] = "--" ;

@@ -102,7 +102,7 @@ static void finish (state *st, unsigned char slot, int wstat)
   j->pid = 0 ;
 }
 
-/* a kept child's job: its report is complete (EOF) and berth-local returned (KEPT_IDLE) */
+/* a kept child's job: berth-local returned and closed its report (KEPT_IDLE), all of it in the pipe */
 void finish_kept (state *st, unsigned char slot)
 {
   job *j = st->jobs + slot ;
@@ -112,21 +112,15 @@ void finish_kept (state *st, unsigned char slot)
   j->pid = 0 ; j->idle = 0 ;
 }
 
-/* the 8 words of a job for a kept child, or a new child with its control socket; -1, 0: none */
+/* the job for a kept child, or a new child with its control socket; the pid, or -1 */
 static pid_t spawn (state *st, target const *t, char const *const *args, int mfd, int outfd, int *ctl)
 {
   int sv[2] ;
   pid_t pid ;
   *ctl = -1 ;
   if (st->c.root) return local_spawn(st->prog, 1, t, args, mfd, outfd, -1) ;
-  {
-    stralloc w = STRALLOC_ZERO ;
-    int ok = 1 ;
-    for (unsigned int i = 0 ; ok && i < 8 ; i++) ok = stralloc_catb(&w, args[i], strlen(args[i]) + 1) ;
-    pid = ok ? keptset_give(&st->kept, "", mfd, outfd, w.s, w.len, ctl) : 0 ;
-    stralloc_free(&w) ;
-    if (pid) return pid ;
-  }
+  pid = keptset_give(&st->kept, "", mfd, outfd, args, LOCAL_ARGS, ctl) ;
+  if (pid) return pid ;
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return -1 ;
   pid = local_spawn(st->prog, 0, t, args, mfd, outfd, sv[1]) ;
   fd_close(sv[1]) ;
@@ -173,7 +167,7 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
   if (mfd < 0) { put_results(slot, RESULT_TEMP, "Unable to open message in the queue. (#4.3.0)", extra) ; goto end ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(mfd) ; put_results(slot, RESULT_TEMP, "Unable to create a pipe. (#4.3.0)", extra) ; goto end ; }
   {
-    char const *args[8] = { sa.s + t.user, sa.s + t.home, local, sa.s + t.dash, sa.s + t.ext, domain, sender, st->dflt.s } ;
+    char const *args[LOCAL_ARGS] = { sa.s + t.user, sa.s + t.home, local, sa.s + t.dash, sa.s + t.ext, domain, sender, st->dflt.s } ;
     j->pid = spawn(st, &t, args, mfd, p[1], &j->ctl) ;
   }
   fd_close(mfd) ; fd_close(p[1]) ;

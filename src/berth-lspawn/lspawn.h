@@ -70,6 +70,7 @@ extern char lookup (lctx const *c, getpw *g, char const *lower, target *t, stral
 /* berth-local's program (src/berth-local, linked in through build/liblocal.a) */
 extern int local_main (int argc, char const *const *argv) ;
 extern int local_serve (int argc, char const *const *argv, int ctl) ;
+#define LOCAL_ARGS 8   /* qmail-local's words after "--": user homedir local dash ext domain sender default */
 /* ctlfd: single-user mode, the child's end of its control socket (kept child), else -1 */
 extern pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd, int ctlfd) ;
 

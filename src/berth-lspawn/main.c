@@ -92,10 +92,9 @@ static void setup (state *st, char const *argv0)
 static void readctl (state *st, unsigned int slot)
 {
   job *j = st->jobs + slot ;
-  char c ;
-  ssize_t r = fd_read(j->ctl, &c, 1) ;
-  if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return ;
-  if (r == 1 && c == KEPT_IDLE) { j->idle = 1 ; return ; }
+  int r = kept_heard(j->ctl) ;
+  if (!r) return ;
+  if (r > 0) { j->idle = 1 ; return ; }
   fd_close(j->ctl) ;   /* EOF, an error or garbage: this child is not kept */
   j->ctl = -1 ;
 }

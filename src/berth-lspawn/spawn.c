@@ -17,7 +17,6 @@
 #include "lspawn.h"
 
 #define EXIT_TEMP 111
-#define LOCAL_ARGS 8
 
 static void child_die (char const *a, char const *b)
 {

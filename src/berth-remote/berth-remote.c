@@ -42,8 +42,8 @@ static void finish (rreport *rep, unsigned int n, char what, char const *a, char
   _exit(0) ;
 }
 
-/* What outlives one job in berth-rspawn's child: the configuration, read once, and the
-   connection kept between jobs for the same host. */
+/* What outlives one job in berth-rspawn's child: the set-up done once, the configuration of the
+   last job (read again at each), and the connection kept between jobs for the same host. */
 typedef struct rsess_s rsess, *rsess_ref ;
 struct rsess_s
 {
@@ -52,7 +52,7 @@ struct rsess_s
   stralloc fp ;                   /* the configuration the kept connection was made with */
   dnsctx d ;
   rconn c ;
-  int ready ;                     /* the configuration is read */
+  int ready ;                     /* set up: uid checked, home, SIGPIPE, clock, berth-tlsc's path */
   tain opened ;                   /* when the kept connection was made */
 } ;
 #define RSESS_ZERO { .cfg = { .helohost = 0, .auth = STRALLOC_ZERO }, .helo = STRALLOC_ZERO, .me = STRALLOC_ZERO, .routes = STRALLOC_ZERO, .tlsp = STRALLOC_ZERO, .dnss = STRALLOC_ZERO, .fp = STRALLOC_ZERO, .d = { .state = DNSCTX_NEW }, .c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO }, .ready = 0 }
@@ -260,12 +260,11 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
     cfg->tlsc = tlsc_path(argv0) ;
     s->ready = 1 ;
   }
+  readcfg(s, host, &rep, n) ;
   if (c->reusable)
-  {  /* a kept connection and a configuration that may have changed since: the same, or none */
+  {  /* a kept connection: only with the configuration it was made with */
     stralloc fp = STRALLOC_ZERO ;
-    int same ;
-    readcfg(s, host, &rep, n) ;
-    same = fingerprint(s, &fp) && fp.len == s->fp.len && !memcmp(fp.s, s->fp.s, fp.len) ;
+    int same = fingerprint(s, &fp) && fp.len == s->fp.len && !memcmp(fp.s, s->fp.s, fp.len) ;
     stralloc_free(&fp) ;
     if (!same)
     {
@@ -274,7 +273,6 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
       dnsctx_reset(&s->d) ;
     }
   }
-  else readcfg(s, host, &rep, n) ;
   loadmsg(&m, &rep, n) ;
 
   if (c->reusable)
@@ -387,7 +385,6 @@ int remote_serve (int argc, char const *const *argv, int ctl)
     tain_now_g() ;
     tain_sub(&age, &STAMP, &s.opened) ;
     if (tai_sec(tain_secp(&age)) >= REUSE_AGE_MAX) break ;
-    if (fd_write(ctl, (char[]){ KEPT_IDLE }, 1) != 1) break ;
     if (!kept_next(ctl, &store, &args, &n)) break ;
     w = genalloc_s(char const *, &args) ;
     if (n < 3 || strcasecmp(w[0], host))

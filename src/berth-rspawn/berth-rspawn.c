@@ -47,19 +47,6 @@ static void fail_all (state *st, unsigned char slot, unsigned int n, char const 
   stralloc_free(&r) ;
 }
 
-/* the job to a child whose connection to host is kept: its words, host first */
-static pid_t give (state *st, char const *const *words, unsigned int nw, int messfd, int repfd, int *ctl)
-{
-  stralloc w = STRALLOC_ZERO ;
-  pid_t pid = 0 ;
-  for (unsigned int i = 0 ; i < nw ; i++)
-    if (!stralloc_catb(&w, words[i], strlen(words[i]) + 1)) goto end ;
-  pid = keptset_give(&st->kept, words[0], messfd, repfd, w.s, w.len, ctl) ;
- end:
-  stralloc_free(&w) ;
-  return pid ;
-}
-
 static void start (state *st, char const *s, size_t len, unsigned int n)
 {
   unsigned char slot = (unsigned char)s[0] ;
@@ -107,7 +94,8 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
   if (m < 0) { fail_all(st, slot, n, "Unable to open the message file. (#4.3.0)") ; return ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(m) ; fail_all(st, slot, n, "Unable to create a pipe. (#4.3.0)") ; return ; }
   ctl = -1 ;
-  pid = st->inproc && host ? give(st, argv + st->nprog, a - st->nprog, m, p[1], &ctl) : 0 ;
+  /* a child whose session with host is kept, given the job's words, host first */
+  pid = st->inproc && host ? keptset_give(&st->kept, argv[st->nprog], m, p[1], argv + st->nprog, a - st->nprog, &ctl) : 0 ;
   if (!pid)
   {
     int sv[2] = { -1, -1 } ;
@@ -188,10 +176,9 @@ static void finish_if_done (state *st, unsigned int slot)
 static void readctl (state *st, unsigned int slot)
 {
   job *j = st->jobs + slot ;
-  char c ;
-  ssize_t r = fd_read(j->ctl, &c, 1) ;
-  if (r < 0 && error_isagain(errno)) return ;
-  if (r == 1 && c == KEPT_IDLE && !j->idle) { j->idle = 1 ; finish_if_done(st, slot) ; return ; }
+  int r = kept_heard(j->ctl) ;
+  if (!r) return ;
+  if (r > 0 && !j->idle) { j->idle = 1 ; finish_if_done(st, slot) ; return ; }
   fd_close(j->ctl) ;   /* EOF, an error, or garbage: no reuse of this child */
   j->ctl = -1 ;
   j->idle = 0 ;

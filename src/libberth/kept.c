@@ -1,5 +1,6 @@
 /* ISC license. */
-/* The kept-child protocol, both sides (berth/kept.h). Trust: as berth/kept.h. */
+/* The kept-child protocol, the child's side (berth/kept.h; the spawner's is keptset.c).
+   Trust: as berth/kept.h. */
 
 #include <errno.h>
 #include <string.h>
@@ -14,8 +15,6 @@
 #include <skalibs/tai.h>
 #include <skalibs/uint32.h>
 #include <berth/kept.h>
-
-#define JOB_LEN_MAX (1U << 20)
 
 /* ancil_recv_fd does not wait for the fd (EAGAIN when it is not there yet): wait first. The fd
    lands on to, without close-on-exec (a program run by the job inherits its stdin and stdout). */
@@ -35,6 +34,7 @@ int kept_next (int ctl, stralloc *store, genalloc *args, unsigned int *n)
   char len4[4] ;
   uint32_t len ;
   tain deadline ;
+  if (fd_write(ctl, (char[]){ KEPT_IDLE }, 1) != 1) return 0 ;
   tain_now_g() ;
   tain_addsec_g(&deadline, KEPT_WAIT_MAX) ;
   if (!receive_fd(ctl, KEPT_FD_MESS, 0, &deadline)) return 0 ;   /* EOF: the spawner is done with us */
@@ -43,7 +43,7 @@ int kept_next (int ctl, stralloc *store, genalloc *args, unsigned int *n)
   if (!receive_fd(ctl, KEPT_FD_REPORT, 1, &deadline)) return 0 ;
   if (allread(ctl, len4, 4) != 4) return 0 ;
   uint32_unpack_big(len4, &len) ;
-  if (!len || len > JOB_LEN_MAX) { strerr_warnw1x("bad job length on the control socket") ; return 0 ; }
+  if (!len || len > KEPT_JOB_MAX) { strerr_warnw1x("bad job length on the control socket") ; return 0 ; }
   store->len = 0 ;
   if (!stralloc_ready(store, len) || allread(ctl, store->s, len) != len) return 0 ;
   store->len = len ;
@@ -56,13 +56,4 @@ int kept_next (int ctl, stralloc *store, genalloc *args, unsigned int *n)
   }
   *n = genalloc_len(char const *, args) ;
   return 1 ;
-}
-
-int kept_send (int ctl, int messfd, int repfd, char const *words, size_t len)
-{
-  char len4[4] ;
-  if (len > KEPT_JOB_MAX) return 0 ;
-  uint32_pack_big(len4, (uint32_t)len) ;
-  return ancil_send_fd(ctl, messfd, KEPT_FD_MESS) && ancil_send_fd(ctl, repfd, KEPT_FD_REPORT)
-      && fd_write(ctl, len4, 4) == 4 && fd_write(ctl, words, len) == (ssize_t)len ;
 }

@@ -3,16 +3,30 @@
    berth-lspawn's single-user deliveries. Trust: the children are the spawner's own code as the
    same user; one that misbehaves is told to quit. */
 
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/ancil.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/error.h>
+#include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
+#include <skalibs/uint32.h>
 #include <berth/kept.h>
 
 static void quit (kept *k)
 {
   if (k->ctl >= 0) fd_close(k->ctl) ;   /* EOF: the child exits */
   k->ctl = -1 ;
+}
+
+int kept_heard (int ctl)
+{
+  char c ;
+  ssize_t r = fd_read(ctl, &c, 1) ;
+  if (r < 0 && error_isagain(errno)) return 0 ;
+  return r == 1 && c == KEPT_IDLE ? 1 : -1 ;
 }
 
 void keptset_quit (keptset *s, unsigned int i)
@@ -33,20 +47,42 @@ void keptset_park (keptset *s, pid_t pid, int ctl, char const *key, int quitnow)
   if (quitnow) quit(k) ;
 }
 
-pid_t keptset_give (keptset *s, char const *key, int messfd, int repfd, char const *words, size_t len, int *ctl)
+/* the job's length (4 bytes, big-endian), then its words, each NUL-terminated. 0: no memory,
+   or longer than KEPT_JOB_MAX */
+static int frame (stralloc *sa, char const *const *words, unsigned int n)
 {
-  if (len > KEPT_JOB_MAX) return 0 ;   /* a new child gets it */
+  if (!stralloc_catb(sa, "\0\0\0\0", 4)) return 0 ;
+  for (unsigned int i = 0 ; i < n ; i++)
+    if (!stralloc_catb(sa, words[i], strlen(words[i]) + 1)) return 0 ;
+  if (sa->len - 4 > KEPT_JOB_MAX) return 0 ;
+  uint32_pack_big(sa->s, (uint32_t)(sa->len - 4)) ;
+  return 1 ;
+}
+
+static int send_job (int ctl, int messfd, int repfd, stralloc const *job)
+{
+  return ancil_send_fd(ctl, messfd, KEPT_FD_MESS) && ancil_send_fd(ctl, repfd, KEPT_FD_REPORT)
+      && fd_write(ctl, job->s, job->len) == (ssize_t)job->len ;
+}
+
+pid_t keptset_give (keptset *s, char const *key, int messfd, int repfd, char const *const *words, unsigned int n, int *ctl)
+{
+  stralloc job = STRALLOC_ZERO ;
+  pid_t pid = 0 ;
+  if (!frame(&job, words, n)) goto end ;   /* a new child gets it through its argv */
   for (unsigned int i = s->n ; i-- ; )
   {   /* the most recently kept first: for a session, the least likely to have timed out */
     kept *k = s->k + i ;
-    pid_t pid = k->pid ;
     if (k->ctl < 0 || strcasecmp(k->key, key)) continue ;
-    if (!kept_send(k->ctl, messfd, repfd, words, len)) { quit(k) ; continue ; }   /* gone, or stuck */
+    if (!send_job(k->ctl, messfd, repfd, &job)) { quit(k) ; continue ; }   /* gone, or stuck */
+    pid = k->pid ;
     *ctl = k->ctl ;
     s->k[i] = s->k[--s->n] ;
-    return pid ;
+    break ;
   }
-  return 0 ;
+ end:
+  stralloc_free(&job) ;
+  return pid ;
 }
 
 int keptset_reaped (keptset *s, pid_t pid)

@@ -26,14 +26,11 @@
 #define KEPT_SET_MAX 64           /* kept children per spawner at most */
 #define KEPT_KEY_MAX 255          /* what a kept child serves (berth-rspawn: the host); longer: not kept */
 
-/* child: the next job. 1: fds 0 and 1 are its message and report pipe (not close-on-exec),
+/* child: says KEPT_IDLE (its report is complete, closed), then waits for the next job.
+   1: fds 0 and 1 are its message and report pipe (not close-on-exec),
    *args (char const *) its words in store, *n their count; 0: the end (EOF, an error, a bad
    frame, KEPT_WAIT_MAX without a word) */
 extern int kept_next (int ctl, stralloc *store, genalloc *args, unsigned int *n) ;
-
-/* spawner: hands a job to the kept child on ctl. 1 done; 0 failed (the child is to be told to
-   quit: it may have got part of it) */
-extern int kept_send (int ctl, int messfd, int repfd, char const *words, size_t len) ;
 
 /* spawner: its kept children (keptset.c). An entry with ctl -1 was told to quit (its control
    socket closed: it exits) and stays until reaped, so that the spawner can wait for it. */
@@ -56,9 +53,13 @@ struct keptset_s
 /* keep the child pid (its control socket ctl) for jobs with this key, KEPT_IDLE_SECS from now;
    told to quit at once with quitnow; when the set is full or the key too long, ctl is closed */
 extern void keptset_park (keptset *s, pid_t pid, int ctl, char const *key, int quitnow) ;
-/* hands the job to a child kept for key (compared without case), the most recently kept first:
-   its pid and *ctl, removed from the set; 0 when none took it */
-extern pid_t keptset_give (keptset *s, char const *key, int messfd, int repfd, char const *words, size_t len, int *ctl) ;
+/* hands the job (its n words) to a child kept for key (compared without case), the most
+   recently kept first: its pid and *ctl, removed from the set; 0 when none took it (none kept,
+   or the words longer than KEPT_JOB_MAX: a new child gets them through its argv) */
+extern pid_t keptset_give (keptset *s, char const *key, int messfd, int repfd, char const *const *words, unsigned int n, int *ctl) ;
+/* a working child's word on its non-blocking ctl: 1 KEPT_IDLE, 0 nothing yet, -1 EOF, an error
+   or anything else (the caller closes ctl: that child is not kept) */
+extern int kept_heard (int ctl) ;
 extern int keptset_reaped (keptset *s, pid_t pid) ;          /* 1: pid was in the set, now gone */
 extern void keptset_quit (keptset *s, unsigned int i) ;      /* entry i told to quit */
 extern void keptset_expire (keptset *s, int all) ;           /* those past their deadline (all: every one) */
