@@ -2,7 +2,9 @@
 
 /* Implicit TLS (port 465, like s6-tlsd): the child runs the engine at once; the parent waits
    for the handshake info, then execs the app with cleartext pipes on fds 0/1 and the SSL_*
-   variables in its environment. A failed handshake: the parent exits with the child's code. */
+   variables in its environment. A failed handshake: the parent exits with the child's code.
+   Trust: the parent may still be root; the engine child is not (TLS_UID) and parses a stranger's
+   TLS, so its info is untrusted: only SSL_* names reach the app's environment (sslenv_filter). */
 
 #include <unistd.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/exec.h>
 #include <berth/tls.h>
+#include <berth/sslenv.h>
 #include "tlsd.h"
 
 static size_t read_info (int fd, char *buf, size_t max)
@@ -55,8 +58,10 @@ void tlsd_implicit (tlsd_conf const *conf)
   if (fd_move(0, b[0]) < 0 || fd_move(1, a[1]) < 0) strerr_diefu1sys(BERTHTLS_EXIT_SYS, "move fds") ;
   {
     stralloc modif = STRALLOC_ZERO ;
-    if (!stralloc_catb(&modif, info, len - 1) || !tlsd_env_scrub(&modif))
+    int dropped = sslenv_filter(&modif, info, len - 1) ;
+    if (dropped < 0 || !tlsd_env_scrub(&modif))
       strerr_diefu1sys(BERTHTLS_EXIT_SYS, "build the environment") ;
+    if (dropped) strerr_warnw("the TLS engine's handshake info held names other than SSL_*: dropped") ;
     xmexec_m(conf->argv, modif.s, modif.len) ;
   }
 }
