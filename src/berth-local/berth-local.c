@@ -1,7 +1,9 @@
 /* ISC license. */
 /* berth-local: qmail-local(8). Delivers the message on fd 0 (seekable) for one local address
    according to the user's .qmail files, running as that user (the spawner dropped root).
-   Trust: argv comes from berth-lspawn; .qmail files are the user's; the message is untrusted. */
+   Trust: argv comes from berth-lspawn; .qmail files are the user's; the message is untrusted.
+   This code also runs inside berth-lspawn's kept children, job after job: read doc/guests.md
+   before adding any state that is not in local_main's frame. */
 
 #include <errno.h>
 #include <signal.h>
@@ -43,9 +45,11 @@ static void usage (void)
   say_die(LOCAL_PERM, "berth-local: usage: ", USAGE, (char *)0) ;
 }
 
-static void env_set (char const *name, char const *value)
+/* A program's environment is built here, NAME=value\0 after another (prog.c adds PATH): never
+   berth-local's own, which is its spawner's (doc/berth-local.md, "Environment given to programs") */
+static void env_set (stralloc *env, char const *name, char const *value)
 {
-  if (setenv(name, value, 1) < 0) nomem() ;
+  if (!stralloc_cats(env, name) || !stralloc_catb(env, "=", 1) || !stralloc_cats(env, value) || !stralloc_0(env)) nomem() ;
 }
 
 static void checkhome (int doit)
@@ -92,19 +96,19 @@ static void check_loop (stralloc const *dt)
   stralloc_free(&line) ;
 }
 
-static void env_ext (char const *ext)
+static void env_ext (stralloc *env, char const *ext)
 {
   static char const *const names[4] = { "EXT", "EXT2", "EXT3", "EXT4" } ;
   char const *x = ext ;
   for (unsigned int i = 0 ; i < 4 ; i++)
   {
-    env_set(names[i], x) ;
+    env_set(env, names[i], x) ;
     x += strcspn(x, "-") ;
     if (*x) x++ ;
   }
 }
 
-static void env_host (char const *host)
+static void env_host (stralloc *env, char const *host)
 {
   static char const *const names[3] = { "HOST2", "HOST3", "HOST4" } ;
   size_t len = strlen(host) ;
@@ -114,7 +118,7 @@ static void env_host (char const *host)
   {
     char *dot = strrchr(tmp, '.') ;
     if (dot) *dot = 0 ;
-    env_set(names[i], tmp) ;
+    env_set(env, names[i], tmp) ;
   }
 }
 
@@ -155,6 +159,7 @@ int local_main (int argc, char const *const *argv)
 {
   stralloc dt = STRALLOC_ZERO, rp = STRALLOC_ZERO, uf = STRALLOC_ZERO, safe = STRALLOC_ZERO ;
   stralloc ueo = STRALLOC_ZERO, cmds = STRALLOC_ZERO, fwd = STRALLOC_ZERO, tmp = STRALLOC_ZERO ;
+  stralloc penv = STRALLOC_ZERO ;
   char ct[CTIME_FMT] ;
   unsigned long nfile = 0, nforward = 0, nprog = 0, qp = 0 ;
   lines l ;
@@ -188,40 +193,38 @@ int local_main (int argc, char const *const *argv)
   if (chdir(a.home) < 0) say_die(LOCAL_TEMP, "Unable to switch to ", a.home, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   checkhome(doit) ;
 
-  env_set("HOST", a.host) ; env_set("HOME", a.home) ; env_set("USER", a.user) ; env_set("LOCAL", a.local) ;
+  env_set(&penv, "HOST", a.host) ; env_set(&penv, "HOME", a.home) ; env_set(&penv, "USER", a.user) ; env_set(&penv, "LOCAL", a.local) ;
   line_make(&tmp, a.local, "@", "", "", 0) ;
   if (!stralloc_cats(&tmp, a.host) || !stralloc_0(&tmp)) nomem() ;
-  env_set("RECIPIENT", tmp.s) ;
+  env_set(&penv, "RECIPIENT", tmp.s) ;
   line_make(&dt, "Delivered-To: ", tmp.s, "\n", "\n", '_') ;
-  env_set("DTLINE", dt.s) ;
+  env_set(&penv, "DTLINE", dt.s) ;
   if (doit) check_loop(&dt) ;
-  env_set("SENDER", a.sender) ;
+  env_set(&penv, "SENDER", a.sender) ;
   tmp.len = 0 ;
   if (!addr_quote(&tmp, a.sender) || !stralloc_0(&tmp)) nomem() ;
   line_make(&rp, "Return-Path: <", tmp.s, ">\n", "\n", '_') ;
-  env_set("RPLINE", rp.s) ;
+  env_set(&penv, "RPLINE", rp.s) ;
   ctime_fmt(ct, time(0)) ;
   line_make(&uf, "From ", a.sender[0] ? a.sender : "MAILER-DAEMON", " ", " \t\n", '-') ;
   if (!stralloc_cats(&uf, ct) || !stralloc_0(&uf)) nomem() ;
   uf.len-- ;
-  env_set("UFLINE", uf.s) ;
-  env_ext(a.ext) ;
-  env_host(a.host) ;
+  env_set(&penv, "UFLINE", uf.s) ;
+  env_ext(&penv, a.ext) ;
+  env_host(&penv, a.host) ;
   safeext_make(&safe, a.ext) ;
 
   if (qmesearch(&q, a.dash, a.ext, &safe))
   {
-    if (q.dflt) env_set("DEFAULT", q.dflt) ;
-    else unsetenv("DEFAULT") ;
+    if (q.dflt) env_set(&penv, "DEFAULT", q.dflt) ;
   }
   else
   {
-    unsetenv("DEFAULT") ;
     if (a.dash[0]) say_die(LOCAL_PERM, "Sorry, no mailbox here by that name. (#5.1.1)", (char *)0) ;
   }
   forwardonly = q.cutable ;
   newsender(&ueo, &a, &safe) ;
-  env_set("NEWSENDER", ueo.s) ;
+  env_set(&penv, "NEWSENDER", ueo.s) ;
 
   if (q.fd >= 0)
   {
@@ -264,7 +267,7 @@ int local_main (int argc, char const *const *argv)
       case QML_PROG :
         nprog++ ;
         if (forwardonly) say_die(LOCAL_TEMP, "Uh-oh: .qmail has prog delivery but has x bit set. (#4.7.0)", (char *)0) ;
-        if (doit) skip = deliver_prog(arg) ; else say("program ", arg, (char *)0) ;
+        if (doit) skip = deliver_prog(arg, &penv) ; else say("program ", arg, (char *)0) ;
         break ;
       case QML_LIST : forwardonly = 1 ; break ;
       default :
@@ -281,5 +284,6 @@ int local_main (int argc, char const *const *argv)
   /* freed: berth-lspawn may keep this process for another delivery (serve.c) */
   stralloc_free(&dt) ; stralloc_free(&rp) ; stralloc_free(&uf) ; stralloc_free(&safe) ;
   stralloc_free(&ueo) ; stralloc_free(&cmds) ; stralloc_free(&fwd) ; stralloc_free(&tmp) ;
+  stralloc_free(&penv) ;
   return 0 ;
 }

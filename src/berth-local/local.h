@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <skalibs/gccattributes.h>
+#include <skalibs/stralloc.h>
 
 /* the whole program (main.c calls it; berth-lspawn runs it in a forked child when not root) */
 extern int local_main (int argc, char const *const *argv) ;
@@ -56,8 +57,10 @@ extern int mess_copy (int fd) ;
 /* q: a per-process counter making the file name unique */
 extern void deliver_maildir (char const *dir, lines const *l, unsigned int q) ;
 extern void deliver_mbox (char const *fn, lines const *l) ;
-/* Returns 1 if the program exited 99 (skip the rest), else 0; dies on failure. */
-extern int deliver_prog (char const *cmd) ;
+/* Runs cmd with env (NAME=value\0 entries) and PROG_PATH as its whole environment. Returns 1 if
+   the program exited 99 (skip the rest), else 0; dies on failure. */
+#define PROG_PATH "PATH=/usr/local/bin:/usr/bin:/bin"
+extern int deliver_prog (char const *cmd, stralloc const *env) ;
 /* recips: n NUL-terminated addresses one after another. Prints "qp N" into qp. */
 extern void deliver_forward (char const *self, char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp) ;
 

@@ -12,12 +12,14 @@
 
 #define COPY_BUFSIZE 65536
 
-static off_t start = 0 ;   /* set once, by mess_init */
+/* The one piece of state berth-local keeps outside local_main's frame: set again by mess_init at
+   the start of every job, whatever the job before left (a kept child, doc/guests.md). */
+static off_t start = 0 ;
 
 void mess_init (void)
 {
   off_t r = lseek(0, 0, SEEK_CUR) ;
-  if (r > 0) start = r ;   /* not seekable: mess_rewind reports it when a delivery needs it */
+  start = r > 0 ? r : 0 ;   /* not seekable: mess_rewind reports it when a delivery needs it */
 }
 
 void mess_rewind (void)

@@ -1,6 +1,7 @@
 /* ISC license. */
 /* |command: sh -c in $HOME with the message on fd 0 (from its offset 0, as qmail gives it, so
-   that a program may rewind) and the environment set by main.
+   that a program may rewind) and only the environment main built (qmail-command(8)'s variables)
+   and a fixed PATH: nothing of berth-local's own environment, its spawner's.
    Exit codes per qmail-command(8). */
 
 #include <errno.h>
@@ -8,7 +9,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <skalibs/bytestr.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/env.h>
 #include <skalibs/sig.h>
 #include "local.h"
 
@@ -22,8 +25,12 @@ static int is_permanent (int code)
   return 0 ;
 }
 
-int deliver_prog (char const *cmd)
+int deliver_prog (char const *cmd, stralloc const *env)
 {
+  size_t n = byte_count(env->s, env->len, 0) ;
+  char const *envp[n + 2] ;
+  if (!env_make(envp, n, env->s, env->len)) say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
+  envp[n] = PROG_PATH ; envp[n + 1] = 0 ;
   int wstat ;
   pid_t pid ;
   int in = mess_standalone() ;
@@ -35,7 +42,7 @@ int deliver_prog (char const *cmd)
     char const *argv[4] = { "sh", "-c", cmd, 0 } ;
     if (in && fd_move(0, in) < 0) say_die(LOCAL_TEMP, "Unable to set up the program's input: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
     sig_restore(SIGPIPE) ;
-    execv(SHELL, (char *const *)argv) ;
+    execve(SHELL, (char *const *)argv, (char *const *)envp) ;
     say_die(LOCAL_TEMP, "Unable to run /bin/sh: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   }
   if (in) fd_close(in) ;

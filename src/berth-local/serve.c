@@ -3,8 +3,8 @@
    forked child as the instance owner): after a delivery that succeeded, the next job comes on
    the control socket instead of a new fork (berth/kept.h, doc/berth-lspawn.md). Every failure
    still exits (say_die), so a kept child has only ever returned from local_main. Each job is a
-   whole local_main: chdir, umask, environment (every variable set or unset again), .qmail.
-   Trust: as berth-local.c; the words come from berth-lspawn as argv did. */
+   whole local_main: chdir, umask, the programs' environment built again (environ is never
+   touched), .qmail; the rules for code run this way are doc/guests.md. Trust: as berth-local.c; the words come from berth-lspawn as argv did. */
 
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
@@ -15,7 +15,7 @@
 #include "local.h"
 
 #define LOCAL_WORDS 8
-#define KEPT_JOBS_MAX 100    /* then a new process: what jobs leave behind (setenv keeps old values) stays bounded */
+#define KEPT_JOBS_MAX 100    /* then a new process: whatever jobs leave behind (heap fragments) stays bounded */
 
 int local_serve (int argc, char const *const *argv, int ctl)
 {

@@ -24,6 +24,10 @@
 #include "state.h"
 
 #define EXTRA_TEXT "berth-lspawn: a local job carries one recipient. (#4.3.0)"
+#define NOREPORT_TEMP "Temporary failure without a report: berth-local exited "
+#define NOREPORT_TEMP_END ". (#4.3.0)"
+#define NOREPORT_PERM "Permanent failure without a report: berth-local exited "
+#define NOREPORT_PERM_END ". (#5.3.0)"
 
 static void put_result (unsigned char slot, char code, char const *s, size_t len, unsigned int extra)
 {
@@ -65,6 +69,7 @@ static void complete (state *st, unsigned char slot, int wstat)
 {
   job *j = st->jobs + slot ;
   char code = RESULT_PERM ;
+  char fmt[UINT_FMT] ;
   char const *s ;
   size_t len ;
   if (j->fd >= 0) { drain(j) ; if (j->fd >= 0) { fd_close(j->fd) ; j->fd = -1 ; } }
@@ -72,7 +77,6 @@ static void complete (state *st, unsigned char slot, int wstat)
   while (len && j->out.s[len-1] == '\n') len-- ;
   if (j->timedout)
   {
-    char fmt[UINT_FMT] ;
     size_t n = uint_fmt(fmt, st->timeout) ;
     if (!stralloc_copys(&j->out, "Delivery timed out after ") || !stralloc_catb(&j->out, fmt, n)
      || !stralloc_cats(&j->out, " seconds. (#4.3.0)")) strerr_diefu1sys(111, "allocate") ;
@@ -88,7 +92,13 @@ static void complete (state *st, unsigned char slot, int wstat)
     case 111 : case 71 : case 74 : case 75 : code = RESULT_TEMP ; break ;
     default : code = RESULT_PERM ; break ;
   }
-  if (!len && code != RESULT_OK) { s = "Unable to run berth-local: no report. (#4.3.0)" ; len = strlen(s) ; }
+  if (!len && code != RESULT_OK)
+  {  /* the text says what the code does: a D is never "try again" */
+    if (!stralloc_copys(&j->out, code == RESULT_TEMP ? NOREPORT_TEMP : NOREPORT_PERM)
+     || !stralloc_catb(&j->out, fmt, uint_fmt(fmt, WEXITSTATUS(wstat)))
+     || !stralloc_cats(&j->out, code == RESULT_TEMP ? NOREPORT_TEMP_END : NOREPORT_PERM_END)) strerr_diefu1sys(111, "allocate") ;
+    s = j->out.s ; len = j->out.len ;
+  }
   put_result(slot, code, s, len, j->extra) ;
   j->out.len = 0 ; j->extra = 0 ; j->timedout = 0 ;
   st->running-- ;
@@ -158,13 +168,8 @@ static void start (state *st, unsigned char slot, char const *id, char const *se
   code = lookup(&st->c, &st->pw, lower, &t, &sa, &text) ;
   if (code) { put_result(slot, code, text, strlen(text), extra) ; goto end ; }
   if (!queue_id_ok(id)) { put_results(slot, RESULT_TEMP, "Invalid queue id. (#4.3.0)", extra) ; goto end ; }
-  {
-    char path[sizeof(QUEUE_MESS) + strlen(id) + 1] ;
-    memcpy(path, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; strcpy(path + sizeof(QUEUE_MESS), id) ;
-    mfd = open(path, O_RDONLY | O_CLOEXEC) ;
-  }
-  if (mfd >= 0 && queue_mess_seek(mfd) < 0) { fd_close(mfd) ; mfd = -1 ; }   /* past the queue header */
-  if (mfd < 0) { put_results(slot, RESULT_TEMP, "Unable to open message in the queue. (#4.3.0)", extra) ; goto end ; }
+  mfd = mess_open(id, st->qowner, &text) ;
+  if (mfd < 0) { put_results(slot, RESULT_TEMP, text, extra) ; goto end ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(mfd) ; put_results(slot, RESULT_TEMP, "Unable to create a pipe. (#4.3.0)", extra) ; goto end ; }
   {
     char const *args[LOCAL_ARGS] = { sa.s + t.user, sa.s + t.home, local, sa.s + t.dash, sa.s + t.ext, domain, sender, st->dflt.s } ;

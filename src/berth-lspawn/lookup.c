@@ -1,6 +1,6 @@
 /* ISC license. */
 /* Who receives an address: users/assign.cdb, then passwd as qmail-passwd_lookup (single-user mode: only
-   the owner's own name; multi-user: asked of berth-getpw, getpw.c), then the alias user.
+   the owner's own name; multi-user: asked of berth-getpw, getpw.c), then the instance's alias user.
    Trust: passwd and users/assign are the admin's. */
 
 #include <errno.h>
@@ -72,23 +72,11 @@ static int passwd_lookup (lctx const *c, getpw *g, char const *lower, target *t,
   return 0 ;
 }
 
-static int alias (lctx const *c, getpw *g, char const *lower, target *t, stralloc *sa)
+/* The instance's own alias user: the owner of HOME/alias (berth-setup's Palias in multi-user
+   mode), never passwd's "alias", which another instance or a qmail on the host may have: it
+   would take this instance's postmaster mail (security review). */
+static int alias (lctx const *c, char const *lower, target *t, stralloc *sa)
 {
-  if (c->root)
-  {
-    stralloc pws = STRALLOC_ZERO ;
-    pwent pw ;
-    int r = getpw_ask(g, 'n', ALIAS_USER, &pw, &pws) ;
-    if (r < 0) return -1 ;
-    if (r && pw.uid)
-    {
-      t->uid = pw.uid ; t->gid = pw.gid ;
-      r = set_strings(t, sa, ALIAS_USER, pws.s + pw.dir, "-", lower) ? 1 : -1 ;
-      stralloc_free(&pws) ;
-      return r ;
-    }
-    stralloc_free(&pws) ;
-  }
   t->uid = c->root ? c->homeuid : c->uid ;
   t->gid = c->root ? c->homegid : c->gid ;
   return set_strings(t, sa, ALIAS_USER, c->aliashome, "-", lower) ? 1 : -1 ;
@@ -117,7 +105,7 @@ char lookup (lctx const *c, getpw *g, char const *lower, target *t, stralloc *sa
   }
   else if (errno != ENOENT) { *text = "Unable to open users/assign.cdb. (#4.3.0)" ; return RESULT_TEMP ; }
   r = passwd_lookup(c, g, lower, t, sa) ;
-  if (!r) r = alias(c, g, lower, t, sa) ;
+  if (!r) r = alias(c, lower, t, sa) ;
   if (r < 0) { *text = "Unable to look up the user (passwd). (#4.3.0)" ; return RESULT_TEMP ; }
  found:
   if (!t->uid)

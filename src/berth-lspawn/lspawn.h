@@ -78,6 +78,15 @@ extern pid_t local_spawn (char const *prog, int root, target const *t, char cons
    recipient's id, sender and address (each NUL-terminated in s); *nrcpt: the recipients. */
 extern size_t job_scan (char const *s, size_t len, char const **f, unsigned int *nrcpt) ;
 
+/* localenv.c: berth-local's whole environment when exec'ed as root, in envp[LOCAL_ENV_MAX] */
+#define LOCAL_PATH "PATH=/usr/local/bin:/usr/bin:/bin"
+#define LOCAL_ENV_MAX 4   /* PATH, QMAILQUEUE, BERTH_HOME, the end */
+extern void local_env (char const **envp) ;
+
+/* messopen.c: queue/mess/<id>, a regular file owned by owner, not through a symbolic link,
+   positioned past its queue header; -1 and *text (a Z result's text) on failure */
+extern int mess_open (char const *id, uid_t owner, char const **text) ;
+
 /* Appends a result record (code, sanitised text, NUL) to sa. 1 or 0 (out of memory). */
 extern int result_cat (stralloc *sa, char code, char const *s, size_t len) ;
 

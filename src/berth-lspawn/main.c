@@ -21,6 +21,7 @@
 #include <berth/control.h>
 #include <berth/home.h>
 #include <berth/kept.h>
+#include <berth/queue.h>
 #include "lspawn.h"
 #include "state.h"
 
@@ -52,6 +53,8 @@ static void setup (state *st, char const *argv0)
   }
   else st->prog = LOCAL_PROG ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
+  if (stat(QUEUE_DIR, &s) < 0) strerr_diefu2sys(111, "stat ", QUEUE_DIR) ;
+  st->qowner = s.st_uid ;
   /* the alias uid (without a passwd "alias"): alias/'s owner, else the home's */
   if (stat(ALIAS_DIR, &s) < 0 && stat(".", &s) < 0) strerr_diefu1sys(111, "stat the instance home") ;
   st->c.root = !geteuid() ;

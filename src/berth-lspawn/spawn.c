@@ -2,7 +2,10 @@
 /* Runs berth-local as the recipient: groups set to the single gid, then gid, then uid, then exec
    (root); or as ourselves (single-user mode), berth-local's code called in the forked child
    without an exec, kept for more jobs through its control socket (fd 3, berth/kept.h). The child
-   never returns. */
+   never returns. Trust (root): the recipient may ptrace berth-local and take its fds, so, while
+   still root, the message is copied into a memory file that holds it alone (the queue file's
+   header holds the whole envelope, Bcc included) and no other fd survives; berth-local gets a
+   fixed environment, not the supervisor's. */
 
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +17,7 @@
 #include <skalibs/sig.h>
 #include <skalibs/types.h>
 #include <berth/kept.h>
+#include <berth/queue.h>
 #include "lspawn.h"
 
 #define EXIT_TEMP 111
@@ -29,6 +33,15 @@ static void child_die (char const *a, char const *b)
   _exit(EXIT_TEMP) ;
 }
 
+static void close_from (int first)
+{
+  if (close_range(first, ~0U, 0) < 0)
+  {
+    long max = sysconf(_SC_OPEN_MAX) ;
+    for (long fd = first ; fd < max ; fd++) close((int)fd) ;
+  }
+}
+
 pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd, int ctlfd)
 {
   pid_t pid = fork() ;
@@ -39,17 +52,16 @@ pid_t local_spawn (char const *prog, int root, target const *t, char const *cons
   }
   setpgid(0, 0) ;   /* berth-local and its programs: one group, killed whole at the timeout */
   if (fd_move(0, messfd) < 0 || fd_move(1, outfd) < 0 || fd_copy(2, 1) < 0) _exit(EXIT_TEMP) ;
-  if (ctlfd >= 0)
-  {  /* the control socket, not inherited by the programs a .qmail runs; and no other fd of
-        berth-lspawn (its end of this socket included, or the child would never see its EOF):
-        close-on-exec does nothing without an exec */
-    if (fd_copy(KEPT_CTL_FD, ctlfd) < 0 || coe(KEPT_CTL_FD) < 0) _exit(EXIT_TEMP) ;
-    if (close_range(KEPT_CTL_FD + 1, ~0U, 0) < 0)
-    {
-      long max = sysconf(_SC_OPEN_MAX) ;
-      for (long fd = KEPT_CTL_FD + 1 ; fd < max ; fd++) close((int)fd) ;
-    }
+  if (root)
+  {  /* the message alone, from its offset 0: the queue file is never the recipient's */
+    int m = queue_mess_memfd(0) ;
+    if (m < 0 || fd_move(0, m) < 0) child_die("Unable to copy the message", "") ;
   }
+  /* the control socket, not inherited by the programs a .qmail runs; and no other fd of
+     berth-lspawn (its end of this socket included, or the child would never see its EOF):
+     close-on-exec does nothing without an exec, and as root nothing but 0, 1, 2 is passed on */
+  if (ctlfd >= 0 && (fd_copy(KEPT_CTL_FD, ctlfd) < 0 || coe(KEPT_CTL_FD) < 0)) _exit(EXIT_TEMP) ;
+  close_from(ctlfd >= 0 ? KEPT_CTL_FD + 1 : STDERR_FILENO + 1) ;
   sig_blocknone() ;
   sig_restore(SIGPIPE) ;
   sig_restore(SIGCHLD) ;
@@ -67,8 +79,12 @@ pid_t local_spawn (char const *prog, int root, target const *t, char const *cons
     /* Not root: berth-local would run as ourselves, so an exec would cross no boundary; its code
        runs here instead (an exec and a libc start cost more than the delivery itself). */
     if (!root) _exit(ctlfd >= 0 ? local_serve(LOCAL_ARGS + 2, argv, KEPT_CTL_FD) : local_main(LOCAL_ARGS + 2, argv)) ;
-    if (strchr(prog, '/')) execv(prog, (char *const *)argv) ;
-    else execvp(prog, (char *const *)argv) ;
+    {
+      char const *envp[LOCAL_ENV_MAX] ;
+      local_env(envp) ;
+      if (strchr(prog, '/')) execve(prog, (char *const *)argv, (char *const *)envp) ;
+      else execvpe(prog, (char *const *)argv, (char *const *)envp) ;
+    }
     child_die("Unable to run ", prog) ;
   }
   return -1 ;

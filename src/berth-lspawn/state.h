@@ -39,6 +39,7 @@ struct state_s
   stralloc dflt ;
   stralloc me ;
   stralloc in ;
+  uid_t qowner ;           /* owner of queue/: every message file must be its */
   unsigned int timeout ;   /* control/timeoutlocal: seconds a delivery may run (0: no limit) */
   unsigned int running ;
   int eof ;                /* no more jobs */
