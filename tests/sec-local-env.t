@@ -27,7 +27,7 @@ envnames () { tr '\n\0' ' \n' < "$1" | sed 's/=.*//' | grep -v '^PWD$' | sort | 
 
 run "J:1:$id:s@x.example:joe-env@test.example" "J:2:$id:s@x.example:joe-env@test.example"
 is "$(sed -n 1,2p "$T_DIR/out" | tr '\n' '/')" "1: Kdid 0+0+1/2: Kdid 0+0+1/" "a program that prints its environment, twice (the second in a kept child)"
-is "$(envnames "$J/env.out")" "DTLINE EXT EXT2 EXT3 EXT4 HOME HOST HOST2 HOST3 HOST4 LOCAL NEWSENDER PATH RECIPIENT RPLINE SENDER UFLINE USER " "only qmail-command(8)'s variables and PATH (PWD is the shell's own)"
+is "$(envnames "$J/env.out")" "BERTH_HOME DTLINE EXT EXT2 EXT3 EXT4 HOME HOST HOST2 HOST3 HOST4 LOCAL NEWSENDER PATH RECIPIENT RPLINE SENDER UFLINE USER " "only qmail-command(8)'s variables, PATH and the instance's BERTH_HOME (PWD is the shell's own)"
 is "$(tr '\0' '\n' < "$J/env.out" | grep '^PATH=')" "PATH=/usr/local/bin:/usr/bin:/bin" "PATH is the fixed one"
 
 run "J:1:$id:s@x.example:joe-perm@test.example" "J:2:$id:s@x.example:joe-temp@test.example"

@@ -70,7 +70,7 @@ rm -f "$H/queue/mess/$id"
 id=$(printf 'Subject: env\n\nbody\n' | queue snd@x.example num-env@test.example)
 is "$(spawn_root "$id" snd@x.example num-env@test.example UID=0 GID=0 LD_LIBRARY_PATH=/nonexistent BERTH_SECRET=x PATH="/opt/nowhere:$PATH")" "Kdid 0+0+1" "a program that prints its environment, run by a spawner with UID, GID, LD_*, a custom PATH"
 envnames () { tr '\n\0' ' \n' < "$1" | sed 's/=.*//' | grep -v '^PWD$' | sort | tr '\n' ' '; }
-is "$(envnames "$D/env.out")" "DTLINE EXT EXT2 EXT3 EXT4 HOME HOST HOST2 HOST3 HOST4 LOCAL NEWSENDER PATH RECIPIENT RPLINE SENDER UFLINE USER " "only qmail-command(8)'s variables and PATH (PWD is the shell's own)"
+is "$(envnames "$D/env.out")" "BERTH_HOME DTLINE EXT EXT2 EXT3 EXT4 HOME HOST HOST2 HOST3 HOST4 LOCAL NEWSENDER PATH RECIPIENT RPLINE SENDER UFLINE USER " "only qmail-command(8)'s variables, PATH and the instance's BERTH_HOME (PWD is the shell's own)"
 is "$(tr '\0' '\n' < "$D/env.out" | grep '^PATH=')" "PATH=/usr/local/bin:/usr/bin:/bin" "PATH is the fixed one"
 
 # item 8: a passwd user named alias does not take the instance's postmaster mail

@@ -193,6 +193,11 @@ int local_main (int argc, char const *const *argv)
   if (chdir(a.home) < 0) say_die(LOCAL_TEMP, "Unable to switch to ", a.home, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   checkhome(doit) ;
 
+  {  /* the instance's home, as qmail's is compiled in: a program's own injection (|sendmail)
+        reaches this instance, not the compiled default's */
+    char const *h = getenv("BERTH_HOME") ;
+    if (h && *h) env_set(&penv, "BERTH_HOME", h) ;
+  }
   env_set(&penv, "HOST", a.host) ; env_set(&penv, "HOME", a.home) ; env_set(&penv, "USER", a.user) ; env_set(&penv, "LOCAL", a.local) ;
   line_make(&tmp, a.local, "@", "", "", 0) ;
   if (!stralloc_cats(&tmp, a.host) || !stralloc_0(&tmp)) nomem() ;
