@@ -146,7 +146,7 @@ static int fingerprint (rsess const *s, stralloc *fp)
 
 /* One pass over the message, in chunks: is it 8-bit, and how long is it once encoded. The
    message is not kept: each try streams it again from the start (doc/berth-remote.md). */
-static void loadmsg (rmsg *m, rreport *rep, unsigned int n)
+static void loadmsg (rmsg *m, rreport *rep, unsigned int n, stralloc *wire, char const **wrcpts)
 {
   stralloc enc = STRALLOC_ZERO ;
   char buf[MESSAGE_CHUNK] ;
@@ -184,12 +184,12 @@ static void loadmsg (rmsg *m, rreport *rep, unsigned int n)
   m->wirelen += enc.len ;
   stralloc_free(&enc) ;
   m->needutf8 = smtpc_is8bit(m->sender, strlen(m->sender)) ;
-  if (strpbrk(m->sender, "\r\n")) finish(rep, n, 'D', "The sender address contains a line break. (#5.1.7)", 0, 0) ;
   for (unsigned int i = 0 ; i < m->n ; i++)
-  {
     if (smtpc_is8bit(m->rcpts[i], strlen(m->rcpts[i]))) m->needutf8 = 1 ;
-    if (strpbrk(m->rcpts[i], "\r\n")) finish(rep, n, 'D', "A recipient address contains a line break. (#5.1.3)", 0, 0) ;
-  }
+  /* each address as the next hop will read it back; one that cannot be is a permanent failure */
+  if (!envelope_quote(m, wire, wrcpts)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+  if (!m->wsender) finish(rep, n, 'D', "Sorry, the sender address cannot be written in SMTP: it holds a control byte, or a byte that ends an address in its domain. (#5.1.7)", 0, 0) ;
+  if (!envelope_mark(m, rep)) finish(rep, n, 'D', "Sorry, no recipient address can be written in SMTP. (#5.1.3)", 0, 0) ;
 }
 
 static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char const *name, int literal, char const *ip, int is6, uint16_t port, stralloc *connerr, unsigned int *skipped)
@@ -240,6 +240,8 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
   rconn *c = &s->c ;
   rcfg *cfg = &s->cfg ;
   stralloc connerr = STRALLOC_ZERO ;
+  stralloc wire = STRALLOC_ZERO ;   /* the envelope as written (envelope.c) */
+  char const **wrcpts ;
   targets t = TARGETS_ZERO ;
   unsigned int skipped = 0, dnstemp = 0, anyaddr = 0 ;
   uint16_t port ;
@@ -249,7 +251,8 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
   m.n = n ;
   rep.stat = calloc(n, 1) ;
   rep.texts = calloc(n, sizeof(stralloc)) ;
-  if (!rep.stat || !rep.texts) strerr_diefu1sys(111, "allocate") ;
+  wrcpts = calloc(n, sizeof(char const *)) ;
+  if (!rep.stat || !rep.texts || !wrcpts) strerr_diefu1sys(111, "allocate") ;
   if (!*host) finish(&rep, n, 'D', "Sorry, the recipient address has no domain. (#5.1.2)", 0, 0) ;
   if (!s->ready)
   {
@@ -273,7 +276,7 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
       dnsctx_reset(&s->d) ;
     }
   }
-  loadmsg(&m, &rep, n) ;
+  loadmsg(&m, &rep, n, &wire, wrcpts) ;
 
   if (c->reusable)
   {  /* the connection kept from the job before, to this host */
@@ -281,7 +284,7 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
     conn_close(c) ;   /* gone meanwhile: connect again, as for a first job */
     rep.final = 0 ;
     rep.ftext.len = 0 ;
-    memset(rep.stat, 0, n) ;
+    envelope_mark(&m, &rep) ;
   }
 
   r = targets_find(&t, host, &s->routes, &s->me, &s->d, &port) ;
@@ -346,6 +349,8 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
   stralloc_free(&t.names) ;
   genalloc_free(target, &t.list) ;
   stralloc_free(&connerr) ;
+  stralloc_free(&wire) ;
+  free(wrcpts) ;
   for (unsigned int i = 0 ; i < n ; i++) stralloc_free(&rep.texts[i]) ;
   stralloc_free(&rep.ftext) ;
   free(rep.texts) ;

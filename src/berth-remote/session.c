@@ -185,14 +185,14 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
   pipelined = !!(caps.flags & SMTPC_PIPELINING) ;
   if (pipelined)
   {  /* RFC 2920: MAIL, every RCPT and DATA in one write */
-    if (!stralloc_cats(&batch, "MAIL FROM:<") || !stralloc_cats(&batch, m->sender)
+    if (!stralloc_cats(&batch, "MAIL FROM:<") || !stralloc_cats(&batch, m->wsender)
      || !stralloc_cats(&batch, ">") || !stralloc_cats(&batch, params.s) || !stralloc_catb(&batch, "\r\n", 2)) goto nomem ;
     for (unsigned int i = 0 ; i < m->n ; i++)
-      if (!stralloc_cats(&batch, "RCPT TO:<") || !stralloc_cats(&batch, m->rcpts[i]) || !stralloc_catb(&batch, ">\r\n", 3)) goto nomem ;
+      if (m->wrcpts[i] && (!stralloc_cats(&batch, "RCPT TO:<") || !stralloc_cats(&batch, m->wrcpts[i]) || !stralloc_catb(&batch, ">\r\n", 3))) goto nomem ;
     if (!stralloc_catb(&batch, "DATA\r\n", 6)) goto nomem ;
     if (!conn_write(c, batch.s, batch.len, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
   }
-  else if (!cmd(c, "MAIL FROM:<", m->sender, params.s, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
+  else if (!cmd(c, "MAIL FROM:<", m->wsender, params.s, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
 
   code = conn_reply(c, TIMEOUT(cfg, TO_MAIL)) ;
   if (!code) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
@@ -206,7 +206,8 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
 
   for (unsigned int i = 0 ; i < m->n ; i++)
   {
-    if (!pipelined && !cmd(c, "RCPT TO:<", m->rcpts[i], "", TIMEOUT(cfg, TO_RCPT))) code = 0 ;
+    if (!m->wrcpts[i]) continue ;   /* refused before the session (envelope_quote) */
+    if (!pipelined && !cmd(c, "RCPT TO:<", m->wrcpts[i], "", TIMEOUT(cfg, TO_RCPT))) code = 0 ;
     else code = conn_reply(c, TIMEOUT(cfg, TO_RCPT)) ;
     if (!code) { died(rep, c, "during RCPT. (#4.4.2)") ; r = 1 ; goto end ; }
     if (OK2(code)) { rep->stat[i] = 'r' ; accepted++ ; }
