@@ -51,11 +51,12 @@ struct rsess_s
   stralloc helo, me, routes, tlsp, dnss ;
   stralloc fp ;                   /* the configuration the kept connection was made with */
   dnsctx d ;
+  ipme ipme ;                     /* this host's addresses, read again at each job */
   rconn c ;
   int ready ;                     /* set up: uid checked, home, SIGPIPE, clock, berth-tlsc's path */
   tain opened ;                   /* when the kept connection was made */
 } ;
-#define RSESS_ZERO { .cfg = { .helohost = 0, .auth = STRALLOC_ZERO }, .helo = STRALLOC_ZERO, .me = STRALLOC_ZERO, .routes = STRALLOC_ZERO, .tlsp = STRALLOC_ZERO, .dnss = STRALLOC_ZERO, .fp = STRALLOC_ZERO, .d = { .state = DNSCTX_NEW }, .c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO }, .ready = 0 }
+#define RSESS_ZERO { .cfg = { .helohost = 0, .auth = STRALLOC_ZERO }, .helo = STRALLOC_ZERO, .me = STRALLOC_ZERO, .routes = STRALLOC_ZERO, .tlsp = STRALLOC_ZERO, .dnss = STRALLOC_ZERO, .fp = STRALLOC_ZERO, .d = { .state = DNSCTX_NEW }, .ipme = IPME_ZERO, .c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO }, .ready = 0 }
 
 /* Every control file, at each job as qmail-remote reads them at each start */
 static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
@@ -95,6 +96,7 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
     if (control_readlines(&l, "control/locals") < 0) finish(rep, n, 'Z', "Unable to read control/locals. (#4.3.0)", 0, 0) ;
     if (!stralloc_0(me) || !stralloc_catb(me, l.s, l.len)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
     stralloc_free(&l) ;
+    cfg->me = me->s ;
   }
   x = getenv("BERTH_DNSSERVER") ;
   if (!x || !*x)
@@ -243,7 +245,8 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
   stralloc wire = STRALLOC_ZERO ;   /* the envelope as written (envelope.c) */
   char const **wrcpts ;
   targets t = TARGETS_ZERO ;
-  unsigned int skipped = 0, dnstemp = 0, anyaddr = 0 ;
+  unsigned int skipped = 0, anyaddr = 0 ;
+  int dnstemp ;
   uint16_t port ;
   int r ;
   m.sender = sender ;
@@ -299,33 +302,19 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
     default : finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   }
   if (!port) port = cfg->port ;
+  if (!genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal && !ipme_read(&s->ipme))
+    finish(&rep, n, 'Z', "Unable to read control/moreipme, control/notipme or the interface addresses. (#4.3.0)", 0, 0) ;
 
-  for (size_t i = 0 ; i < genalloc_len(target, &t.list) ; i++)
+  r = targets_resolve(&t, &s->d, cfg->prefer4, &s->ipme, &dnstemp) ;
+  if (r == TARGETS_NOMEM) finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+  if (r == TARGETS_LOOP && !dnstemp) finish(&rep, n, 'D', "Sorry, mail for ", host, " loops back to myself (an MX or address of it is this host's; control/notipme). (#5.4.6)") ;
+  for (size_t i = 0 ; i < genalloc_len(taddr, &t.addrs) ; i++)
   {
-    target const *x = genalloc_s(target, &t.list) + i ;
-    char const *name = t.names.s + x->name ;
-    if (x->literal)
-    {
-      anyaddr = 1 ;
-      if (try(c, cfg, &m, &rep, name, 1, x->ip, x->is6, port, &connerr, &skipped)) goto opened ;
-      continue ;
-    }
-    {
-      genalloc addrs = GENALLOC_ZERO ;
-      int dr = targets_addrs(&s->d, name, cfg->prefer4, &addrs) ;
-      if (dr == DNS_TEMP) dnstemp = 1 ;
-      for (size_t j = 0 ; j < genalloc_len(dns_addr, &addrs) ; j++)
-      {
-        dns_addr const *a = genalloc_s(dns_addr, &addrs) + j ;
-        anyaddr = 1 ;
-        if (try(c, cfg, &m, &rep, name, 0, a->ip, a->is6, port, &connerr, &skipped))
-        {
-          genalloc_free(dns_addr, &addrs) ;
-          goto opened ;
-        }
-      }
-      genalloc_free(dns_addr, &addrs) ;
-    }
+    taddr const *a = genalloc_s(taddr, &t.addrs) + i ;
+    target const *x = genalloc_s(target, &t.list) + a->target ;
+    anyaddr = 1 ;
+    c->loopcheck = !x->routed && !x->literal ;
+    if (try(c, cfg, &m, &rep, t.names.s + x->name, x->literal, a->ip, a->is6, port, &connerr, &skipped)) goto opened ;
   }
   /* nothing decided: the last session's reason, or why no session happened */
   if (!rep.final)
@@ -348,6 +337,7 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
   report_write(&rep, n) ;
   stralloc_free(&t.names) ;
   genalloc_free(target, &t.list) ;
+  genalloc_free(taddr, &t.addrs) ;
   stralloc_free(&connerr) ;
   stralloc_free(&wire) ;
   free(wrcpts) ;

@@ -47,6 +47,7 @@ typedef struct rcfg_s rcfg, *rcfg_ref ;
 struct rcfg_s
 {
   char const *helohost ;
+  char const *me ;               /* control/me */
   unsigned int timeoutconnect ;
   unsigned int timeoutremote ;   /* 0: the RFC 5321 timeouts per phase */
   uint16_t port ;
@@ -92,6 +93,7 @@ struct rconn_s
   char label[1100] ;             /* "name [ip]", for reports */
   stralloc lines ;               /* last reply: lines, each NUL-terminated, CRLF removed */
   smtpc_caps caps ;              /* the last EHLO reply's extensions */
+  int loopcheck ;                /* found by MX or address: a peer greeting with our name is us */
   int keep ;                     /* after a transaction, keep the connection instead of QUIT */
   int reusable ;                 /* kept: the session is between transactions */
   char rbuf[4096] ;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
 #include "remote.h"
@@ -122,6 +123,21 @@ static int refuse (rreport *rep, rconn *c, char const *why)
 
 static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, int again) ;
 
+/* Postfix's second loop check: the last reply's first line names the peer ("220 NAME ...",
+   "250 NAME"); our own helohost or me there means this host, reached by another address. */
+static int greeted_me (rconn const *c, rcfg const *cfg)
+{
+  char const *w = c->lines.s ;
+  size_t n ;
+  if (!c->loopcheck || c->lines.len < 4) return 0 ;
+  w += 4 ;
+  n = strcspn(w, " ") ;
+  return (n == strlen(cfg->helohost) && !strncasecmp(w, cfg->helohost, n))
+      || (n == strlen(cfg->me) && !strncasecmp(w, cfg->me, n)) ;
+}
+
+#define LOOP_TEXT "it greeted me with my own name: mail loops back to myself. (#5.4.6)"
+
 int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
 {
   smtpc_caps *caps = &c->caps ;
@@ -136,9 +152,11 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
     quit(c, cfg) ;
     return 0 ;
   }
+  if (greeted_me(c, cfg)) { quit(c, cfg) ; return refuse(rep, c, LOOP_TEXT) ; }
   r = hello(c, cfg, caps, rep) ;
   if (!r) return 0 ;
   if (r < 0) return 1 ;
+  if (greeted_me(c, cfg)) { quit(c, cfg) ; return refuse(rep, c, LOOP_TEXT) ; }
   r = tls(c, cfg, caps, rep) ;
   if (r != SESSION_GO) return r ;
   if (!remote_auth(c, cfg, rep, caps->flags)) { quit(c, cfg) ; return SESSION_NEXT ; }
