@@ -335,6 +335,7 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
   }
  done:
   report_write(&rep, n) ;
+  if (m.fd > 0) fd_close(m.fd) ;   /* a pipe's memfd copy: a kept child runs more jobs */
   stralloc_free(&t.names) ;
   genalloc_free(target, &t.list) ;
   genalloc_free(taddr, &t.addrs) ;
