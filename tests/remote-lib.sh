@@ -48,3 +48,11 @@ remote () {
 # ctl NAME VALUE: write a control file
 ctl () { printf '%s\n' "$2" > "$BERTH_HOME/control/$1"; }
 
+
+# notipme_sinks: the loopback addresses the sinks listen on count as another host's
+# (control/notipme): berth-remote never delivers to this host's addresses found by MX or A
+notipme_sinks () {
+  i=1
+  while [ $i -le 20 ]; do echo "127.0.0.$i"; i=$((i + 1)); done > "$BERTH_HOME/control/notipme"
+  echo "::1" >> "$BERTH_HOME/control/notipme"
+}

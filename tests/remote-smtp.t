@@ -5,6 +5,7 @@
 . "$BERTH_TOP/tests/remote-lib.sh"
 t_start 60
 t_instance
+notipme_sinks
 P=$(free_port)
 D=$(free_port)
 ctl smtpport "$P"

@@ -8,6 +8,7 @@
 rtls_setup () {
   t_start "$1"
   t_instance
+  notipme_sinks
   tls_certs
   C=$T_DIR/certs
   P=$(free_port)

@@ -9,6 +9,8 @@ for p in control/me control/rcpthosts users/assign alias queue/mess queue/intd q
 done
 [ -p "$h/queue/lock/trigger" ]; ok $? "creates the trigger fifo"
 is "$(cat "$h/control/me")" test.example "control/me from -n"
+is "$(cat "$h/control/locals")" "$(cat "$h/control/rcpthosts")" "control/locals names what control/rcpthosts names"
+grep -qx localhost "$h/control/locals"; ok $? "localhost is local: never relayed back to this host"
 is "$(stat -c %U "$h/queue/todo")" "$TESTUSER" "owned by the instance owner"
 
 printf 'Subject: keep\n\nme\n' > "$T_DIR/m"; printf 'Fa@b\0Tc@d\0\0' > "$T_DIR/e"; chmod 644 "$T_DIR/m" "$T_DIR/e"

@@ -51,11 +51,12 @@ struct rsess_s
   stralloc helo, me, routes, tlsp, dnss ;
   stralloc fp ;                   /* the configuration the kept connection was made with */
   dnsctx d ;
+  ipme ipme ;                     /* this host's addresses, read again at each job */
   rconn c ;
   int ready ;                     /* set up: uid checked, home, SIGPIPE, clock, berth-tlsc's path */
   tain opened ;                   /* when the kept connection was made */
 } ;
-#define RSESS_ZERO { .cfg = { .helohost = 0, .auth = STRALLOC_ZERO }, .helo = STRALLOC_ZERO, .me = STRALLOC_ZERO, .routes = STRALLOC_ZERO, .tlsp = STRALLOC_ZERO, .dnss = STRALLOC_ZERO, .fp = STRALLOC_ZERO, .d = { .state = DNSCTX_NEW }, .c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO }, .ready = 0 }
+#define RSESS_ZERO { .cfg = { .helohost = 0, .auth = STRALLOC_ZERO }, .helo = STRALLOC_ZERO, .me = STRALLOC_ZERO, .routes = STRALLOC_ZERO, .tlsp = STRALLOC_ZERO, .dnss = STRALLOC_ZERO, .fp = STRALLOC_ZERO, .d = { .state = DNSCTX_NEW }, .ipme = IPME_ZERO, .c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO }, .ready = 0 }
 
 /* Every control file, at each job as qmail-remote reads them at each start */
 static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
@@ -95,6 +96,7 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
     if (control_readlines(&l, "control/locals") < 0) finish(rep, n, 'Z', "Unable to read control/locals. (#4.3.0)", 0, 0) ;
     if (!stralloc_0(me) || !stralloc_catb(me, l.s, l.len)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
     stralloc_free(&l) ;
+    cfg->me = me->s ;
   }
   x = getenv("BERTH_DNSSERVER") ;
   if (!x || !*x)
@@ -146,7 +148,7 @@ static int fingerprint (rsess const *s, stralloc *fp)
 
 /* One pass over the message, in chunks: is it 8-bit, and how long is it once encoded. The
    message is not kept: each try streams it again from the start (doc/berth-remote.md). */
-static void loadmsg (rmsg *m, rreport *rep, unsigned int n)
+static void loadmsg (rmsg *m, rreport *rep, unsigned int n, stralloc *wire, char const **wrcpts)
 {
   stralloc enc = STRALLOC_ZERO ;
   char buf[MESSAGE_CHUNK] ;
@@ -184,12 +186,12 @@ static void loadmsg (rmsg *m, rreport *rep, unsigned int n)
   m->wirelen += enc.len ;
   stralloc_free(&enc) ;
   m->needutf8 = smtpc_is8bit(m->sender, strlen(m->sender)) ;
-  if (strpbrk(m->sender, "\r\n")) finish(rep, n, 'D', "The sender address contains a line break. (#5.1.7)", 0, 0) ;
   for (unsigned int i = 0 ; i < m->n ; i++)
-  {
     if (smtpc_is8bit(m->rcpts[i], strlen(m->rcpts[i]))) m->needutf8 = 1 ;
-    if (strpbrk(m->rcpts[i], "\r\n")) finish(rep, n, 'D', "A recipient address contains a line break. (#5.1.3)", 0, 0) ;
-  }
+  /* each address as the next hop will read it back; one that cannot be is a permanent failure */
+  if (!envelope_quote(m, wire, wrcpts)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+  if (!m->wsender) finish(rep, n, 'D', "Sorry, the sender address cannot be written in SMTP: it holds a control byte, or a byte that ends an address in its domain. (#5.1.7)", 0, 0) ;
+  if (!envelope_mark(m, rep)) finish(rep, n, 'D', "Sorry, no recipient address can be written in SMTP. (#5.1.3)", 0, 0) ;
 }
 
 static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char const *name, int literal, char const *ip, int is6, uint16_t port, stralloc *connerr, unsigned int *skipped)
@@ -240,8 +242,11 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
   rconn *c = &s->c ;
   rcfg *cfg = &s->cfg ;
   stralloc connerr = STRALLOC_ZERO ;
+  stralloc wire = STRALLOC_ZERO ;   /* the envelope as written (envelope.c) */
+  char const **wrcpts ;
   targets t = TARGETS_ZERO ;
-  unsigned int skipped = 0, dnstemp = 0, anyaddr = 0 ;
+  unsigned int skipped = 0, anyaddr = 0 ;
+  int dnstemp ;
   uint16_t port ;
   int r ;
   m.sender = sender ;
@@ -249,7 +254,8 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
   m.n = n ;
   rep.stat = calloc(n, 1) ;
   rep.texts = calloc(n, sizeof(stralloc)) ;
-  if (!rep.stat || !rep.texts) strerr_diefu1sys(111, "allocate") ;
+  wrcpts = calloc(n, sizeof(char const *)) ;
+  if (!rep.stat || !rep.texts || !wrcpts) strerr_diefu1sys(111, "allocate") ;
   if (!*host) finish(&rep, n, 'D', "Sorry, the recipient address has no domain. (#5.1.2)", 0, 0) ;
   if (!s->ready)
   {
@@ -273,7 +279,7 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
       dnsctx_reset(&s->d) ;
     }
   }
-  loadmsg(&m, &rep, n) ;
+  loadmsg(&m, &rep, n, &wire, wrcpts) ;
 
   if (c->reusable)
   {  /* the connection kept from the job before, to this host */
@@ -281,7 +287,7 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
     conn_close(c) ;   /* gone meanwhile: connect again, as for a first job */
     rep.final = 0 ;
     rep.ftext.len = 0 ;
-    memset(rep.stat, 0, n) ;
+    envelope_mark(&m, &rep) ;
   }
 
   r = targets_find(&t, host, &s->routes, &s->me, &s->d, &port) ;
@@ -296,33 +302,19 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
     default : finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   }
   if (!port) port = cfg->port ;
+  if (!genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal && !ipme_read(&s->ipme))
+    finish(&rep, n, 'Z', "Unable to read control/moreipme, control/notipme or the interface addresses. (#4.3.0)", 0, 0) ;
 
-  for (size_t i = 0 ; i < genalloc_len(target, &t.list) ; i++)
+  r = targets_resolve(&t, &s->d, cfg->prefer4, &s->ipme, &dnstemp) ;
+  if (r == TARGETS_NOMEM) finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+  if (r == TARGETS_LOOP && !dnstemp) finish(&rep, n, 'D', "Sorry, mail for ", host, " loops back to myself (an MX or address of it is this host's; control/notipme). (#5.4.6)") ;
+  for (size_t i = 0 ; i < genalloc_len(taddr, &t.addrs) ; i++)
   {
-    target const *x = genalloc_s(target, &t.list) + i ;
-    char const *name = t.names.s + x->name ;
-    if (x->literal)
-    {
-      anyaddr = 1 ;
-      if (try(c, cfg, &m, &rep, name, 1, x->ip, x->is6, port, &connerr, &skipped)) goto opened ;
-      continue ;
-    }
-    {
-      genalloc addrs = GENALLOC_ZERO ;
-      int dr = targets_addrs(&s->d, name, cfg->prefer4, &addrs) ;
-      if (dr == DNS_TEMP) dnstemp = 1 ;
-      for (size_t j = 0 ; j < genalloc_len(dns_addr, &addrs) ; j++)
-      {
-        dns_addr const *a = genalloc_s(dns_addr, &addrs) + j ;
-        anyaddr = 1 ;
-        if (try(c, cfg, &m, &rep, name, 0, a->ip, a->is6, port, &connerr, &skipped))
-        {
-          genalloc_free(dns_addr, &addrs) ;
-          goto opened ;
-        }
-      }
-      genalloc_free(dns_addr, &addrs) ;
-    }
+    taddr const *a = genalloc_s(taddr, &t.addrs) + i ;
+    target const *x = genalloc_s(target, &t.list) + a->target ;
+    anyaddr = 1 ;
+    c->loopcheck = !x->routed && !x->literal ;
+    if (try(c, cfg, &m, &rep, t.names.s + x->name, x->literal, a->ip, a->is6, port, &connerr, &skipped)) goto opened ;
   }
   /* nothing decided: the last session's reason, or why no session happened */
   if (!rep.final)
@@ -343,9 +335,13 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
   }
  done:
   report_write(&rep, n) ;
+  if (m.fd > 0) fd_close(m.fd) ;   /* a pipe's memfd copy: a kept child runs more jobs */
   stralloc_free(&t.names) ;
   genalloc_free(target, &t.list) ;
+  genalloc_free(taddr, &t.addrs) ;
   stralloc_free(&connerr) ;
+  stralloc_free(&wire) ;
+  free(wrcpts) ;
   for (unsigned int i = 0 ; i < n ; i++) stralloc_free(&rep.texts[i]) ;
   stralloc_free(&rep.ftext) ;
   free(rep.texts) ;

@@ -47,6 +47,7 @@ typedef struct rcfg_s rcfg, *rcfg_ref ;
 struct rcfg_s
 {
   char const *helohost ;
+  char const *me ;               /* control/me */
   unsigned int timeoutconnect ;
   unsigned int timeoutremote ;   /* 0: the RFC 5321 timeouts per phase */
   uint16_t port ;
@@ -73,6 +74,8 @@ struct rmsg_s
   char const *sender ;
   char const *const *rcpts ;
   unsigned int n ;
+  char const *wsender ;          /* the sender as written on the wire; 0: it cannot be */
+  char const *const *wrcpts ;    /* each recipient as written; 0: that one cannot be */
 } ;
 
 typedef struct rconn_s rconn, *rconn_ref ;
@@ -90,6 +93,7 @@ struct rconn_s
   char label[1100] ;             /* "name [ip]", for reports */
   stralloc lines ;               /* last reply: lines, each NUL-terminated, CRLF removed */
   smtpc_caps caps ;              /* the last EHLO reply's extensions */
+  int loopcheck ;                /* found by MX or address: a peer greeting with our name is us */
   int keep ;                     /* after a transaction, keep the connection instead of QUIT */
   int reusable ;                 /* kept: the session is between transactions */
   char rbuf[4096] ;
@@ -162,6 +166,12 @@ extern void report_write (rreport const *rep, unsigned int n) ;
 extern int report_but (rreport *rep, rconn *c, char const *why, int said) ;
 
 #define TIMEOUT(cfg, dflt) ((cfg)->timeoutremote ? (cfg)->timeoutremote : (dflt))
+
+/* envelope.c: m's addresses as RFC 5321 writes them (m->wsender, m->wrcpts = wrcpts, n
+   entries), in store. 1 ok (an address that cannot be written is 0), 0 out of memory. */
+extern int envelope_quote (rmsg *m, stralloc *store, char const **wrcpts) ;
+/* sets h for each recipient that cannot be written, clears the others' stat; how many can */
+extern unsigned int envelope_mark (rmsg const *m, rreport *rep) ;
 
 /* Streams the encoded message (CRLF, dot-stuffed, ending in ".\r\n") from m->fd's start to c.
    1 ok, 0 write failure or timeout, -1 read failure (errno set). */

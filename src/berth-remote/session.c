@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
 #include "remote.h"
@@ -122,6 +123,21 @@ static int refuse (rreport *rep, rconn *c, char const *why)
 
 static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, int again) ;
 
+/* Postfix's second loop check: the last reply's first line names the peer ("220 NAME ...",
+   "250 NAME"); our own helohost or me there means this host, reached by another address. */
+static int greeted_me (rconn const *c, rcfg const *cfg)
+{
+  char const *w = c->lines.s ;
+  size_t n ;
+  if (!c->loopcheck || c->lines.len < 4) return 0 ;
+  w += 4 ;
+  n = strcspn(w, " ") ;
+  return (n == strlen(cfg->helohost) && !strncasecmp(w, cfg->helohost, n))
+      || (n == strlen(cfg->me) && !strncasecmp(w, cfg->me, n)) ;
+}
+
+#define LOOP_TEXT "it greeted me with my own name: mail loops back to myself. (#5.4.6)"
+
 int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
 {
   smtpc_caps *caps = &c->caps ;
@@ -136,9 +152,11 @@ int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
     quit(c, cfg) ;
     return 0 ;
   }
+  if (greeted_me(c, cfg)) { quit(c, cfg) ; return refuse(rep, c, LOOP_TEXT) ; }
   r = hello(c, cfg, caps, rep) ;
   if (!r) return 0 ;
   if (r < 0) return 1 ;
+  if (greeted_me(c, cfg)) { quit(c, cfg) ; return refuse(rep, c, LOOP_TEXT) ; }
   r = tls(c, cfg, caps, rep) ;
   if (r != SESSION_GO) return r ;
   if (!remote_auth(c, cfg, rep, caps->flags)) { quit(c, cfg) ; return SESSION_NEXT ; }
@@ -185,14 +203,14 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
   pipelined = !!(caps.flags & SMTPC_PIPELINING) ;
   if (pipelined)
   {  /* RFC 2920: MAIL, every RCPT and DATA in one write */
-    if (!stralloc_cats(&batch, "MAIL FROM:<") || !stralloc_cats(&batch, m->sender)
+    if (!stralloc_cats(&batch, "MAIL FROM:<") || !stralloc_cats(&batch, m->wsender)
      || !stralloc_cats(&batch, ">") || !stralloc_cats(&batch, params.s) || !stralloc_catb(&batch, "\r\n", 2)) goto nomem ;
     for (unsigned int i = 0 ; i < m->n ; i++)
-      if (!stralloc_cats(&batch, "RCPT TO:<") || !stralloc_cats(&batch, m->rcpts[i]) || !stralloc_catb(&batch, ">\r\n", 3)) goto nomem ;
+      if (m->wrcpts[i] && (!stralloc_cats(&batch, "RCPT TO:<") || !stralloc_cats(&batch, m->wrcpts[i]) || !stralloc_catb(&batch, ">\r\n", 3))) goto nomem ;
     if (!stralloc_catb(&batch, "DATA\r\n", 6)) goto nomem ;
     if (!conn_write(c, batch.s, batch.len, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
   }
-  else if (!cmd(c, "MAIL FROM:<", m->sender, params.s, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
+  else if (!cmd(c, "MAIL FROM:<", m->wsender, params.s, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
 
   code = conn_reply(c, TIMEOUT(cfg, TO_MAIL)) ;
   if (!code) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
@@ -206,7 +224,8 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
 
   for (unsigned int i = 0 ; i < m->n ; i++)
   {
-    if (!pipelined && !cmd(c, "RCPT TO:<", m->rcpts[i], "", TIMEOUT(cfg, TO_RCPT))) code = 0 ;
+    if (!m->wrcpts[i]) continue ;   /* refused before the session (envelope_quote) */
+    if (!pipelined && !cmd(c, "RCPT TO:<", m->wrcpts[i], "", TIMEOUT(cfg, TO_RCPT))) code = 0 ;
     else code = conn_reply(c, TIMEOUT(cfg, TO_RCPT)) ;
     if (!code) { died(rep, c, "during RCPT. (#4.4.2)") ; r = 1 ; goto end ; }
     if (OK2(code)) { rep->stat[i] = 'r' ; accepted++ ; }

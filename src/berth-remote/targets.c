@@ -14,7 +14,7 @@
 
 static int add (targets *t, char const *name, unsigned int pref, int literal, char const *ip, int is6)
 {
-  target x = { .name = t->names.len, .pref = pref, .literal = literal, .is6 = is6 } ;
+  target x = { .name = t->names.len, .pref = pref, .literal = literal, .routed = 0, .is6 = is6 } ;
   if (literal) memcpy(x.ip, ip, 16) ;
   if (!stralloc_cats(&t->names, name) || !stralloc_0(&t->names)) return 0 ;
   return genalloc_append(target, &t->list, &x) ;
@@ -46,6 +46,7 @@ int targets_find (targets *t, char const *host, stralloc const *routes, stralloc
   {  /* a relay is used as it is: an address, or a name looked up without MX */
     int lit = route_literal(relay.s, 1, ip, &is6) ;
     r = add(t, relay.s, 0, lit, ip, is6) ? TARGETS_OK : TARGETS_NOMEM ;
+    if (r == TARGETS_OK) genalloc_s(target, &t->list)[0].routed = 1 ;
     goto end ;
   }
   if (!dnsctx_ready(d)) { r = TARGETS_DNSCONF ; goto end ; }
@@ -92,6 +93,45 @@ int targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs)
   if (r[0] == DNS_TEMP || r[1] == DNS_TEMP) return DNS_TEMP ;
   if (r[0] == DNS_NXDOMAIN || r[1] == DNS_NXDOMAIN) return DNS_NXDOMAIN ;
   return DNS_NODATA ;
+}
+
+int targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, int *dnstemp)
+{
+  size_t n = genalloc_len(target, &t->list), kept = 0 ;
+  unsigned int mypref = (unsigned int)-1 ;
+  int mine = 0 ;
+  *dnstemp = 0 ;
+  t->addrs.len = 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    target const *x = genalloc_s(target, &t->list) + i ;
+    genalloc a = GENALLOC_ZERO ;
+    if (x->literal)
+    {
+      dns_addr l = { .is6 = x->is6 } ;
+      memcpy(l.ip, x->ip, 16) ;
+      if (!genalloc_append(dns_addr, &a, &l)) return TARGETS_NOMEM ;
+    }
+    else if (targets_addrs(d, t->names.s + x->name, prefer4, &a) == DNS_TEMP) *dnstemp = 1 ;
+    for (size_t j = 0 ; j < genalloc_len(dns_addr, &a) ; j++)
+    {
+      dns_addr const *y = genalloc_s(dns_addr, &a) + j ;
+      taddr z = { .target = i, .is6 = y->is6 } ;
+      memcpy(z.ip, y->ip, 16) ;
+      if (!x->routed && !x->literal && ipme_is(me, y->ip, y->is6) && x->pref < mypref) { mypref = x->pref ; mine = 1 ; }
+      if (!genalloc_append(taddr, &t->addrs, &z)) { genalloc_free(dns_addr, &a) ; return TARGETS_NOMEM ; }
+    }
+    genalloc_free(dns_addr, &a) ;
+  }
+  if (!mine) return TARGETS_OK ;
+  {  /* keep what comes before the first MX that is this host */
+    taddr *z = genalloc_s(taddr, &t->addrs) ;
+    target const *l = genalloc_s(target, &t->list) ;
+    for (size_t j = 0 ; j < genalloc_len(taddr, &t->addrs) ; j++)
+      if (l[z[j].target].pref < mypref) z[kept++] = z[j] ;
+    genalloc_setlen(taddr, &t->addrs, kept) ;
+  }
+  return kept ? TARGETS_OK : TARGETS_LOOP ;
 }
 
 int dnsctx_ready (dnsctx *d)

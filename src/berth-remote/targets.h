@@ -15,6 +15,7 @@
 #define TARGETS_AMBIGMX 4
 #define TARGETS_NOMEM 5
 #define TARGETS_DNSCONF 6
+#define TARGETS_LOOP 7           /* every host left leads back to this host */
 
 typedef struct target_s target, *target_ref ;
 struct target_s
@@ -22,6 +23,7 @@ struct target_s
   size_t name ;          /* offset in names */
   unsigned int pref ;
   int literal ;          /* ip is the address; no DNS */
+  int routed ;           /* from smtproutes: may be this host (a filter on another port) */
   int is6 ;
   char ip[16] ;
 } ;
@@ -31,8 +33,28 @@ struct targets_s
 {
   stralloc names ;
   genalloc list ;        /* target */
+  genalloc addrs ;       /* taddr: every address to try, in order (targets_resolve) */
 } ;
-#define TARGETS_ZERO { .names = STRALLOC_ZERO, .list = GENALLOC_ZERO }
+#define TARGETS_ZERO { .names = STRALLOC_ZERO, .list = GENALLOC_ZERO, .addrs = GENALLOC_ZERO }
+
+typedef struct taddr_s taddr, *taddr_ref ;
+struct taddr_s
+{
+  size_t target ;        /* index in list */
+  int is6 ;
+  char ip[16] ;
+} ;
+
+/* ipme.c: this host's addresses. Records of 17 bytes: is6, then the address. */
+typedef struct ipme_s ipme, *ipme_ref ;
+struct ipme_s
+{
+  stralloc more ;        /* the interfaces and control/moreipme */
+  stralloc not ;         /* control/notipme: never this host */
+} ;
+#define IPME_ZERO { .more = STRALLOC_ZERO, .not = STRALLOC_ZERO }
+extern int ipme_read (ipme *me) ;   /* 1; 0 a bad control line (EINVAL), unreadable, no memory */
+extern int ipme_is (ipme const *me, char const *ip, int is6) ;
 
 #define DNSCTX_NEW 0
 #define DNSCTX_OK 1
@@ -51,5 +73,13 @@ extern int dnsctx_ready (dnsctx *d) ;
 extern void dnsctx_reset (dnsctx *d) ;   /* forget the resolver: set up again at the next use */
 extern int targets_find (targets *t, char const *host, stralloc const *routes, stralloc const *me, dnsctx *d, uint16_t *port) ;
 extern int targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs) ;
+
+/* Every target's addresses into t->addrs, in order. As qmail-remote: when an address of an MX
+   (or of the domain without MX) is this host's, that MX and every one at its preference or
+   after it are dropped; what names its address itself (a route from smtproutes, an address
+   literal) is never checked. TARGETS_OK (anything left,
+   or nothing found: *dnstemp says a lookup failed temporarily), TARGETS_LOOP (all that was
+   found is this host), TARGETS_NOMEM. */
+extern int targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, int *dnstemp) ;
 
 #endif

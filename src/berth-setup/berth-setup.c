@@ -263,7 +263,9 @@ int main (int argc, char const *const *argv)
     file_default("control/me", sa.s, 0644, &r.admin) ;
     sa.len = strlen(hostname) ;
     if (!stralloc_cats(&sa, "\nlocalhost\n") || !stralloc_0(&sa)) strerr_diefu1sys(111, "allocate") ;
+    /* the same names in both: a domain accepted but not local would be relayed to itself */
     file_default("control/rcpthosts", sa.s, 0644, &r.admin) ;
+    file_default("control/locals", sa.s, 0644, &r.admin) ;
     stralloc_free(&sa) ;
   }
   if (multi) uid_files(&r) ;
