@@ -3,8 +3,8 @@
 # attacker's domain pointing at 127.0.0.1) is a permanent "loops back to myself" failure, never
 # a connection to our own port (qmail's ipme, Postfix's loop check): the MXes at and after the
 # first one that is us are dropped; control/notipme and control/moreipme adjust the set; a route
-# in smtproutes and an address literal are used as they are. A peer greeting with our own name
-# is a loop too.
+# in smtproutes is used as it is. An address literal (x@[127.0.0.1], a bounce to such a sender)
+# is checked as qmail-remote checks it. A peer greeting with our own name is a loop too.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/remote-lib.sh"
 . "$BERTH_TOP/tests/smtpd-glue.sh"
@@ -63,6 +63,13 @@ echo 192.0.2.7 > "$BERTH_HOME/control/moreipme"
 out=$(remote more.test a@b.test u@more.test < "$T_DIR/msg")
 loops "$out" more.test "control/moreipme: an address of ours behind NAT, no connection"
 rm "$BERTH_HOME/control/moreipme"
+out=$(remote '[127.0.0.1]' '' 'x@[127.0.0.1]' < "$T_DIR/msg")
+loops "$out" '[127.0.0.1]' "an address literal of this host (a bounce to x@[127.0.0.1]): loop"
+out=$(remote '[IPv6:::1]' a@b.test 'x@[IPv6:::1]' < "$T_DIR/msg")
+loops "$out" '[IPv6:::1]' "an IPv6 literal of this host: loop"
+is "$(queued)" "$q0" "nothing reached our own berth-smtpd by a literal"
+out=$(remote '[127.0.0.2]' a@b.test 'u@[127.0.0.2]' < "$T_DIR/msg")
+case $(last "$out") in "K127.0.0.2 accepted message."*|"K[127.0.0.2] accepted message."*) ok 0 "a literal listed in control/notipme: used" ;; *) ok 1 "a literal listed in control/notipme: used"; diag "$out" ;; esac
 
 out=$(remote named.test a@b.test u@named.test < "$T_DIR/msg")
 case $(last "$out") in "DConnected to named.mx.test [127.0.0.3] but it greeted me with my own name"*"(#5.4.6)") ok 0 "a peer greeting with our name: loop" ;; *) ok 1 "a peer greeting with our name: loop"; diag "$out" ;; esac

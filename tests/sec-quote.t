@@ -12,6 +12,7 @@ A=$(free_port)
 ctl smtpport "$P"
 ctl timeoutconnect 5
 ctl timeoutremote 10
+notipme_sinks
 sink raw 127.0.0.1 "$P"
 sink nopipe 127.0.0.2 "$P" --caps '8BITMIME'
 aiosink aio "$A"

@@ -302,7 +302,7 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
     default : finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   }
   if (!port) port = cfg->port ;
-  if (!genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal && !ipme_read(&s->ipme))
+  if (!genalloc_s(target, &t.list)[0].routed && !ipme_read(&s->ipme))
     finish(&rep, n, 'Z', "Unable to read control/moreipme, control/notipme or the interface addresses. (#4.3.0)", 0, 0) ;
 
   r = targets_resolve(&t, &s->d, cfg->prefer4, &s->ipme, &dnstemp) ;
@@ -313,7 +313,7 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
     taddr const *a = genalloc_s(taddr, &t.addrs) + i ;
     target const *x = genalloc_s(target, &t.list) + a->target ;
     anyaddr = 1 ;
-    c->loopcheck = !x->routed && !x->literal ;
+    c->loopcheck = !x->routed ;
     if (try(c, cfg, &m, &rep, t.names.s + x->name, x->literal, a->ip, a->is6, port, &connerr, &skipped)) goto opened ;
   }
   /* nothing decided: the last session's reason, or why no session happened */

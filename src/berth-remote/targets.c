@@ -118,7 +118,7 @@ int targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, int *dn
       dns_addr const *y = genalloc_s(dns_addr, &a) + j ;
       taddr z = { .target = i, .is6 = y->is6 } ;
       memcpy(z.ip, y->ip, 16) ;
-      if (!x->routed && !x->literal && ipme_is(me, y->ip, y->is6) && x->pref < mypref) { mypref = x->pref ; mine = 1 ; }
+      if (!x->routed && ipme_is(me, y->ip, y->is6) && x->pref < mypref) { mypref = x->pref ; mine = 1 ; }
       if (!genalloc_append(taddr, &t->addrs, &z)) { genalloc_free(dns_addr, &a) ; return TARGETS_NOMEM ; }
     }
     genalloc_free(dns_addr, &a) ;
