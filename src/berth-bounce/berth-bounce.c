@@ -19,6 +19,7 @@
 #include <berth/control.h>
 #include <berth/dsn.h>
 #include <berth/home.h>
+#include <berth/logfield.h>
 #include <berth/qq.h>
 #include <berth/queue.h>
 #include "bounce.h"
@@ -251,8 +252,12 @@ int main (int argc, char const *const *argv)
   finish(bfile.s) ;
   {
     char nb[UINT64_FMT] ;
+    stralloc to = STRALLOC_ZERO, field = STRALLOC_ZERO ;
     nb[uint64_fmt(nb, bytes)] = 0 ;
-    strerr_warni10x(x.delayed ? "delay id=" : "bounce id=", x.id, " to=<", x.rcpt, "> recipients=", num, " bytes=", nb, " qid=", qid.s) ;
+    /* the recipient is a stranger's address: berth's log quoting rule (berth/logfield.h) */
+    if (!stralloc_catb(&to, "<", 1) || !stralloc_cats(&to, x.rcpt) || !stralloc_catb(&to, ">", 1)
+     || !logfield_cat(&field, "to", to.s, to.len) || !stralloc_0(&field)) strerr_diefu1sys(111, "build a log line") ;
+    strerr_warni9x(x.delayed ? "delay id=" : "bounce id=", x.id, field.s, " recipients=", num, " bytes=", nb, " qid=", qid.s) ;
   }
   _exit(0) ;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
+#include <berth/addrquote.h>
 #include <berth/dsn.h>
 #include "bounce.h"
 
@@ -25,6 +26,17 @@ static int field (wout *w, stralloc *tmp, char const *name, char const *pre, cha
   return r ;
 }
 
+/* An address field: the address in RFC 5322 form (its local part quoted when it is no
+   dot-atom, as qmail's quote2 does), then cleaned and folded as any field. */
+static int afield (wout *w, stralloc *tmp, char const *name, char const *pre, char const *s, size_t len)
+{
+  stralloc a = STRALLOC_ZERO, q = STRALLOC_ZERO ;
+  int r = stralloc_catb(&a, s, len) && stralloc_0(&a) && addr_quote(&q, a.s)
+   && field(w, tmp, name, pre, q.s, q.len) ;
+  stralloc_free(&a) ; stralloc_free(&q) ;
+  return r ;
+}
+
 static int fields (wout *w, char const *name, char const *s)
 {
   stralloc tmp = STRALLOC_ZERO ;
@@ -35,10 +47,10 @@ static int fields (wout *w, char const *name, char const *s)
 
 static int headers (wout *w, bounce const *x)
 {
-  stralloc sa = STRALLOC_ZERO ;
+  stralloc sa = STRALLOC_ZERO, tmp = STRALLOC_ZERO ;
   int r = stralloc_cats(&sa, x->from) && stralloc_catb(&sa, "@", 1) && stralloc_cats(&sa, x->bouncehost) && stralloc_0(&sa)
    && fields(w, "From: ", sa.s)
-   && fields(w, "To: ", x->rcpt)
+   && afield(w, &tmp, "To: ", "", x->rcpt, strlen(x->rcpt))
    && wputs(w, "Subject: ") && wputs(w, x->delayed ? SUBJECT_DELAYED : SUBJECT)
    && wputs(w, "\nDate: ") && wdate(w, x->now)
    && (sa.len = 0, stralloc_catb(&sa, "<", 1)) && stralloc_cats(&sa, x->id) && stralloc_cats(&sa, ".bounce@")
@@ -49,7 +61,7 @@ static int headers (wout *w, bounce const *x)
    && wputs(w, x->boundary) && wputs(w, "\"\nContent-Transfer-Encoding: ")
    && wputs(w, x->has8bit ? "8bit" : "7bit")
    && wputs(w, "\n\nThis is a MIME-encapsulated message.\n\n") ;
-  stralloc_free(&sa) ;
+  stralloc_free(&sa) ; stralloc_free(&tmp) ;
   return r ;
 }
 
@@ -113,7 +125,7 @@ static int statuspart (wout *w, bounce const *x)
     dsn_status(status, text, p->textlen) ;
     if (x->delayed) status[0] = '4' ;   /* still being retried: a temporary condition */
     dsn_diag_parse(&d, text, p->textlen) ;
-    r = wputs(w, "\n") && field(w, &tmp, "Final-Recipient: ", "rfc822; ", x->recs + p->addr, p->addrlen)
+    r = wputs(w, "\n") && afield(w, &tmp, "Final-Recipient: ", "rfc822; ", x->recs + p->addr, p->addrlen)
      && wputs(w, x->delayed ? "Action: delayed\nStatus: " : "Action: failed\nStatus: ")
      && wputs(w, status) && wputs(w, "\n")
      && (!d.hostlen || field(w, &tmp, "Remote-MTA: ", "dns; ", text + d.host, d.hostlen))

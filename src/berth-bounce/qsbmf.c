@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <skalibs/stralloc.h>
+#include <berth/addrquote.h>
 #include <berth/dsn.h>
 #include "bounce.h"
 
@@ -13,12 +14,21 @@ static int addr (wout *w, stralloc *sa, char const *s)
   return dsn_clean(sa, s, strlen(s), 1) && wputsa(w, sa) ;
 }
 
+/* The same, in RFC 5322 form (quoted local part, as qmail's quote2 does) for an address field. */
+static int qaddr (wout *w, stralloc *sa, char const *s)
+{
+  stralloc q = STRALLOC_ZERO ;
+  int r = addr_quote(&q, s) && stralloc_0(&q) && addr(w, sa, q.s) ;
+  stralloc_free(&q) ;
+  return r ;
+}
+
 int compose_qsbmf (wout *w, bounce const *x)
 {
   stralloc sa = STRALLOC_ZERO ;
   int r = wputs(w, "Date: ") && wdate(w, x->now)
    && wputs(w, "\nFrom: ") && addr(w, &sa, x->from) && wputs(w, "@") && addr(w, &sa, x->bouncehost)
-   && wputs(w, "\nTo: ") && addr(w, &sa, x->rcpt)
+   && wputs(w, "\nTo: ") && qaddr(w, &sa, x->rcpt)
    && wputs(w, "\nSubject: failure notice\n\nHi. This is the qmail-send program at ") && wputs(w, x->bouncehost)
    && wputs(w, x->dbl
      ? ".\nI tried to deliver a bounce message to this address, but the bounce bounced!\n\n"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <skalibs/allreadwrite.h>
+#include <skalibs/buffer.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/error.h>
 #include <skalibs/iopause.h>
@@ -23,6 +24,7 @@
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
 #include <berth/home.h>
+#include <berth/logfield.h>
 #include <berth/queue.h>
 #include <berth/rreport.h>
 #include "rspawn.h"
@@ -130,28 +132,35 @@ static void start (state *st, char const *s, size_t len, unsigned int n)
   st->running++ ;
 }
 
-/* one log line per recipient: id, recipient, delay, status, the text */
+/* one log line per recipient: id, recipient, delay, status, the text, under berth's log quoting
+   rule (berth/logfield.h): a recipient's bytes or a server's reply cannot forge a field */
 static void logresult (job const *j, char const *r)
 {
   char const *s = j->job.s + 1 ;
   char const *id = s ;
   char fmt[UINT64_FMT] ;
+  stralloc line = STRALLOC_ZERO ;
   tain d ;
+  size_t n ;
   tain_sub(&d, &STAMP, &j->start) ;
-  fmt[uint64_fmt(fmt, tai_sec(tain_secp(&d)))] = 0 ;
+  n = uint64_fmt(fmt, tai_sec(tain_secp(&d))) ;
+  fmt[n++] = 's' ;
   for (unsigned int i = 0 ; i < j->n ; i++)
   {
-    size_t len ;
+    char const *status = *r == 'K' ? "sent" : *r == 'Z' ? "deferred" : "bounced" ;
     s += strlen(s) + 1 ;                 /* sender */
-    s += strlen(s) + 1 ;
-    len = strlen(s) ;
-    char rcpt[len + 1] ;
-    for (size_t k = 0 ; k <= len ; k++) rcpt[k] = s[k] && ((unsigned char)s[k] < 32 || s[k] == 127) ? '?' : s[k] ;
-    s += len + 1 ;                       /* next id */
-    strerr_warni("id=", id, " rcpt=", rcpt, " delay=", fmt, "s status=",
-      *r == 'K' ? "sent" : *r == 'Z' ? "deferred" : "bounced", " reply=\"", r + 1, "\"") ;
+    s += strlen(s) + 1 ;                 /* recipient */
+    line.len = 0 ;
+    if (!stralloc_cats(&line, PROG) || !stralloc_cats(&line, ": info:")
+     || !logfield_cat(&line, "id", id, strlen(id)) || !logfield_cat(&line, "rcpt", s, strlen(s))
+     || !logfield_cat(&line, "delay", fmt, n) || !logfield_cat(&line, "status", status, strlen(status))
+     || !logfield_catq(&line, "reply", r + 1, strlen(r + 1)) || !stralloc_catb(&line, "\n", 1))
+      strerr_diefu1sys(111, "build a log line") ;
+    buffer_putflush(buffer_2, line.s, line.len) ;
+    s += strlen(s) + 1 ;                 /* next id */
     r += strlen(r) + 1 ;
   }
+  stralloc_free(&line) ;
 }
 
 static void finish_if_done (state *st, unsigned int slot)

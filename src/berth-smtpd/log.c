@@ -1,34 +1,20 @@
 /* ISC license. */
 /* One key=value line per session and per transaction on stderr.
-   Trust: peer-supplied values are escaped (\xHH for anything outside printable ASCII, space,
-   backslash and '=') and cut at SMTPD_LOGFIELD_MAX bytes. */
+   Trust: peer-supplied values are escaped by berth's one log quoting rule (berth/logfield.h:
+   \xHH for anything outside printable ASCII, space, backslash, '=' and '"') and cut at
+   SMTPD_LOGFIELD_MAX bytes. */
 
 #include <string.h>
 #include <skalibs/buffer.h>
 #include <skalibs/fmtscan.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
+#include <berth/logfield.h>
 #include <berth/smtpd.h>
 
 void smtpd_log_cat (stralloc *sa, char const *key, char const *val, size_t len)
 {
-  static char const hex[] = "0123456789abcdef" ;
-  size_t i = 0 ;
-  if (len > SMTPD_LOGFIELD_MAX) len = SMTPD_LOGFIELD_MAX ;
-  if (!stralloc_readyplus(sa, strlen(key) + 2 + 4 * len)) return ;
-  sa->s[sa->len++] = ' ' ;
-  memcpy(sa->s + sa->len, key, strlen(key)) ; sa->len += strlen(key) ;
-  sa->s[sa->len++] = '=' ;
-  for (; i < len ; i++)
-  {
-    unsigned char c = val[i] ;
-    if (c <= 32 || c >= 127 || c == '\\' || c == '=')
-    {
-      sa->s[sa->len++] = '\\' ; sa->s[sa->len++] = 'x' ;
-      sa->s[sa->len++] = hex[c >> 4] ; sa->s[sa->len++] = hex[c & 15] ;
-    }
-    else sa->s[sa->len++] = c ;
-  }
+  logfield_cat(sa, key, val, len > SMTPD_LOGFIELD_MAX ? SMTPD_LOGFIELD_MAX : len) ;
 }
 
 static void logs (stralloc *sa, char const *key, char const *val)

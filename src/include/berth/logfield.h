@@ -1,0 +1,19 @@
+/* ISC license. */
+/* The one quoting rule of berth's key=value log lines. A value is written so that no byte of it
+   can end the field or start another: every byte outside printable ASCII, the space, `\`, `=`
+   and `"` becomes `\xHH` (two lower-case hex digits). A free-text value (a remote reply) may be
+   written between double quotes with its spaces kept; inside, control bytes, bytes from 0x7f
+   up, `\` and `"` are `\xHH`. So `key=value` and `key="text"` are the only two forms, and a
+   parser splits a line on spaces outside quotes, then each token at its first `=`. */
+#ifndef BERTH_LOGFIELD_H
+#define BERTH_LOGFIELD_H
+
+#include <stddef.h>
+#include <skalibs/stralloc.h>
+
+/* Appends " key=" and val[0..len) escaped to sa. 1 or 0 (out of memory). */
+extern int logfield_cat (stralloc *sa, char const *key, char const *val, size_t len) ;
+/* Appends " key=\"", val[0..len) escaped with spaces kept, "\"" to sa. 1 or 0. */
+extern int logfield_catq (stralloc *sa, char const *key, char const *val, size_t len) ;
+
+#endif
