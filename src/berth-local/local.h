@@ -59,6 +59,6 @@ extern void deliver_mbox (char const *fn, lines const *l) ;
 /* Returns 1 if the program exited 99 (skip the rest), else 0; dies on failure. */
 extern int deliver_prog (char const *cmd) ;
 /* recips: n NUL-terminated addresses one after another. Prints "qp N" into qp. */
-extern void deliver_forward (char const *self, char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp) ;
+extern void deliver_forward (char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp) ;
 
 #endif
