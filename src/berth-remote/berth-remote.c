@@ -1,8 +1,8 @@
 /* ISC license. */
 /* berth-remote: qmail-remote(8). Delivers the message on fd 0 to host for every recipient;
    the report goes to stdout; always exits 0 once argv is sane. Never runs as root. remote_main
-   is the program: main.c calls it, and berth-rspawn runs it in a forked child without an exec
-   (doc/berth-rspawn.md), so it relies on no state a fresh exec would have reset.
+   is the program (main.c calls it); berth-rspawn runs remote_serve in a forked child without an
+   exec (doc/berth-rspawn.md), so it relies on no state a fresh exec would have reset.
    Trust: the message, the envelope and everything from DNS and the network are untrusted. */
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* ISC license. */
 /* berth-rspawn: starts one job's program. posix_spawn of a given program (berth_spawn); or, for berth-remote
-   itself, a fork whose child runs remote_main without an exec (an exec and a static libc start
+   itself, a fork whose child runs remote_serve without an exec (an exec and a static libc start
    cost more than a short relay session's own work here). The forked child is set up to be what a
    freshly exec'ed berth-remote would be: fds 0, 1, 2 and the control socket 3 only, no signal trapped or blocked, SIGPIPE
    and SIGCHLD at their defaults, empty stdio buffers, PROG and the process name berth-remote.
