@@ -27,7 +27,11 @@ BINS := $(PROGS:%=bin/%)
 
 LIB_SRC := $(wildcard src/libberth/*.c)
 LIB_OBJ := $(LIB_SRC:src/%.c=build/%.o)
-HDRS := $(wildcard src/include/berth/*.h) $(wildcard src/*/*.h)
+# Each object depends on the headers it includes: the compiler writes them (-MMD) into a .d file
+# beside the object, with an empty rule per header (-MP) so that a removed header breaks nothing.
+# A unit test's .d goes to build/unit-deps/, as tests/run runs everything in build/tests/.
+# A missing .d (a build dir from before) makes its object be built again.
+DEPFLAGS = -MMD -MP
 SKARNET := -l:libskarnet.a
 EXTRA_LIBS = $(shell cat src/$(1)/libs 2>/dev/null)
 
@@ -38,9 +42,9 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
 all: $(BINS)
 
-build/%.o: src/%.c $(HDRS) conf-cc
+build/%.o: src/%.c build/%.d conf-cc
 	@mkdir -p $(@D)
-	$(CC_CMD) -DBERTH_CONF_HOME='"$(CONF_HOME)"' -DBERTH_VERSION='"$(VERSION)"' -DBERTH_CONF_BREAK="'$(CONF_BREAK)'" -c -o $@ $<
+	$(CC_CMD) $(DEPFLAGS) -DBERTH_CONF_HOME='"$(CONF_HOME)"' -DBERTH_VERSION='"$(VERSION)"' -DBERTH_CONF_BREAK="'$(CONF_BREAK)'" -c -o $@ $<
 
 build/libberth.a: $(LIB_OBJ)
 	@rm -f $@
@@ -55,8 +59,8 @@ endef
 $(foreach l,$(filter-out libberth,$(notdir $(wildcard src/lib*))),$(eval $(call lib_rule,$(l))))
 
 # A program's code without its main.o, for a parent that runs it in a forked child without an
-# exec: berth-lspawn runs local_main (when not root), berth-rspawn remote_main, berth-listen
-# smtpd_main (one child per connection).
+# exec: berth-lspawn runs local_main or local_serve (when not root), berth-rspawn remote_serve,
+# berth-listen smtpd_main (one child per connection).
 define nomain_rule
 build/lib$(1).a: $$(filter-out build/berth-$(1)/main.o,$$(patsubst src/%.c,build/%.o,$$(wildcard src/berth-$(1)/*.c)))
 	@rm -f $$@
@@ -72,9 +76,13 @@ endef
 $(foreach p,$(STATIC_PROGS),$(eval $(call prog_rule,$(p),$(STATIC_FLAG))))
 $(foreach p,$(DYNAMIC_PROGS),$(eval $(call prog_rule,$(p),)))
 
-build/tests/%: tests/unit/%.c tests/unit/tap.h build/libberth.a $(HDRS)
-	@mkdir -p $(@D)
-	$(CC_CMD) -Itests/unit -o $@ $< build/libberth.a $(SKARNET)
+build/tests/%: tests/unit/%.c build/unit-deps/%.d build/libberth.a conf-cc
+	@mkdir -p $(@D) build/unit-deps
+	$(CC_CMD) $(DEPFLAGS) -MF build/unit-deps/$*.d -Itests/unit -o $@ $< build/libberth.a $(SKARNET)
+
+DEPFILES := $(patsubst src/%.c,build/%.d,$(wildcard src/*/*.c)) $(UNIT_SRC:tests/unit/%.c=build/unit-deps/%.d)
+$(DEPFILES):
+-include $(wildcard $(DEPFILES))
 
 deps:
 	@sh package/install-deps

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Documentation check: every program in package/targets has doc/PROGRAM.md, every control file
 # the sources read (a "control/NAME" string) is described in doc/control.md, and the README links
-# the documentation index.
+# the documentation index; the documentation speaks of the project only (no design brief).
 . "$BERTH_TOP/tests/lib.sh"
 cd "$BERTH_TOP" || exit 1
 for p in $(sed -e 's/#.*//' package/targets | awk 'NF { print $1 }'); do
@@ -14,6 +14,7 @@ for n in $names; do
   grep -q "\`$n\`" doc/control.md; ok $? "control file $n is documented in doc/control.md"
 done
 grep -q 'doc/index.md' README; ok $? "README links doc/index.md"
+! grep -rliw 'brief' doc README; ok $? "no page refers to a brief: the documentation states its facts itself"
 for f in doc/*.md; do
   b=$(basename "$f")
   [ "$b" = index.md ] && continue

@@ -52,4 +52,10 @@ chmod -R a+rx "$T_DIR/alone"
 as_user env PATH=/usr/bin:/bin "$T_DIR/alone/berth-lspawn" < /dev/null > /dev/null 2> "$T_DIR/alone.err"
 is "$?" 111 "berth-lspawn without berth-getpw next to it: 111"
 grep -q 'berth-lspawn: fatal: unable to look up our passwd entry with .*berth-getpw' "$T_DIR/alone.err"; ok $? "and says why"
+# a symlink in another directory (a qmail-style name): the programs next to the real binary
+mkdir "$T_DIR/link"
+ln -s "$BERTH_TOP/bin/berth-lspawn" "$T_DIR/link/qmail-lspawn"
+chmod a+rx "$T_DIR/link"
+as_user env PATH=/usr/bin:/bin "$T_DIR/link/qmail-lspawn" < /dev/null > /dev/null 2> "$T_DIR/link.err"
+is "$?" 0 "berth-lspawn through a symlink elsewhere finds berth-getpw next to its real binary"
 t_done

@@ -15,22 +15,17 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <berth/qq.h>
+#include <berth/sibling.h>
 #include "bounce.h"
 
-#define SELF_EXE "/proc/self/exe"
 #define QUEUE_PROG "berth-queue"
 #define WRITE_BUFSIZE 65536
 
 static int queue_path (stralloc *sa)
 {
   char const *x = getenv("QMAILQUEUE") ;
-  size_t slash ;
   if (x && *x) return stralloc_copys(sa, x) && stralloc_0(sa) ;
-  if (sareadlink(sa, SELF_EXE) < 0) return 0 ;
-  slash = sa->len ;
-  while (slash && sa->s[slash-1] != '/') slash-- ;
-  sa->len = slash ;
-  return stralloc_cats(sa, QUEUE_PROG) && stralloc_0(sa) ;
+  return berth_sibling(sa, QUEUE_PROG) ;
 }
 
 static int envelope (stralloc *sa, bounce const *x)

@@ -166,7 +166,6 @@ int local_main (int argc, char const *const *argv)
   qme q ;
   args a ;
   int doit = 1, forwardonly ;
-  char const *self = argv[0] ;
   PROG = "berth-local" ;
   {
     subgetopt o = SUBGETOPT_ZERO ;
@@ -284,7 +283,7 @@ int local_main (int argc, char const *const *argv)
     i = j + 1 ;
     if (skip) break ;
   }
-  if (fwd.len && doit) deliver_forward(self, ueo.s, fwd.s, fwd.len, nforward, &l, &qp) ;
+  if (fwd.len && doit) deliver_forward(ueo.s, fwd.s, fwd.len, nforward, &l, &qp) ;
   count_print(nfile, nforward, nprog, qp) ;
   /* freed: berth-lspawn may keep this process for another delivery (serve.c) */
   stralloc_free(&dt) ; stralloc_free(&rp) ; stralloc_free(&uf) ; stralloc_free(&safe) ;

@@ -13,20 +13,20 @@
 #include <skalibs/sig.h>
 #include <skalibs/stralloc.h>
 #include <berth/qq.h>
+#include <berth/sibling.h>
 #include "local.h"
 
 #define QUEUE_PROG "berth-queue"
 
 /* $QMAILQUEUE, else berth-queue next to this program (or on $PATH). */
-static void queue_path (stralloc *sa, char const *self)
+static void queue_path (stralloc *sa)
 {
   char const *q = getenv("QMAILQUEUE") ;
-  char const *slash = strrchr(self, '/') ;
   int ok ;
-  if (q && *q) ok = stralloc_copys(sa, q) ;
-  else if (slash) ok = stralloc_copyb(sa, self, slash - self + 1) && stralloc_cats(sa, QUEUE_PROG) ;
-  else ok = stralloc_copys(sa, QUEUE_PROG) ;
-  if (!ok || !stralloc_0(sa)) say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
+  sa->len = 0 ;
+  if (q && *q) ok = stralloc_copys(sa, q) && stralloc_0(sa) ;
+  else ok = berth_sibling(sa, QUEUE_PROG) || (errno != ENOMEM && stralloc_copys(sa, QUEUE_PROG) && stralloc_0(sa)) ;
+  if (!ok) say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
 }
 
 static int write_envelope (int fd, char const *sender, char const *recips, size_t len)
@@ -40,7 +40,7 @@ static int write_envelope (int fd, char const *sender, char const *recips, size_
   return ok ;
 }
 
-void deliver_forward (char const *self, char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp)
+void deliver_forward (char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp)
 {
   stralloc path = STRALLOC_ZERO ;
   int pm[2], pe[2] ;
@@ -48,7 +48,7 @@ void deliver_forward (char const *self, char const *sender, char const *recips, 
   pid_t pid ;
   char const *text ;
   (void)n ;
-  queue_path(&path, self) ;
+  queue_path(&path) ;
   mess_rewind() ;
   if (pipe(pm) < 0 || pipe(pe) < 0) say_die(LOCAL_TEMP, "Unable to create pipe: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   pid = fork() ;

@@ -62,6 +62,6 @@ extern void deliver_mbox (char const *fn, lines const *l) ;
 #define PROG_PATH "PATH=/usr/local/bin:/usr/bin:/bin"
 extern int deliver_prog (char const *cmd, stralloc const *env) ;
 /* recips: n NUL-terminated addresses one after another. Prints "qp N" into qp. */
-extern void deliver_forward (char const *self, char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp) ;
+extern void deliver_forward (char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp) ;
 
 #endif

@@ -22,6 +22,7 @@
 #include <berth/home.h>
 #include <berth/kept.h>
 #include <berth/queue.h>
+#include <berth/sibling.h>
 #include "lspawn.h"
 #include "state.h"
 
@@ -31,27 +32,20 @@
 #endif
 #define CONF_BREAK BERTH_CONF_BREAK
 
-static char const *sibling (char const *argv0, char const *slash, char const *name)
+static char const *sibling (char const *name)
 {
   stralloc p = STRALLOC_ZERO ;
-  if ((argv0[0] != '/' && (sagetcwd(&p) < 0 || !stralloc_catb(&p, "/", 1)))
-   || !stralloc_catb(&p, argv0, slash - argv0 + 1) || !stralloc_cats(&p, name) || !stralloc_0(&p))
-    strerr_diefu2sys(111, "find ", name) ;
+  if (!berth_sibling(&p, name)) strerr_diefu2sys(111, "find ", name) ;
   return p.s ;
 }
 
-static void setup (state *st, char const *argv0)
+static void setup (state *st)
 {
   struct stat s ;
   stralloc sa = STRALLOC_ZERO ;
-  char const *slash = strrchr(argv0, '/') ;
-  if (slash)
-  {
-    /* berth-local and berth-getpw live next to us; made absolute before the chdir */
-    st->prog = sibling(argv0, slash, LOCAL_PROG) ;
-    st->pw.prog = sibling(argv0, slash, GETPW_PROG) ;
-  }
-  else st->prog = LOCAL_PROG ;
+  /* berth-local and berth-getpw live next to us (an absolute path, found before the chdir) */
+  st->prog = sibling(LOCAL_PROG) ;
+  st->pw.prog = sibling(GETPW_PROG) ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
   if (stat(QUEUE_DIR, &s) < 0) strerr_diefu2sys(111, "stat ", QUEUE_DIR) ;
   st->qowner = s.st_uid ;
@@ -114,7 +108,7 @@ int main (int argc, char const *const *argv)
   mallopt(M_MXFAST, 0) ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   for (unsigned int i = 0 ; i < SLOTS ; i++) { st.jobs[i].pid = 0 ; st.jobs[i].fd = st.jobs[i].ctl = -1 ; st.jobs[i].idle = 0 ; }
-  setup(&st, argv[0]) ;
+  setup(&st) ;
   tzset() ;   /* once here: the forked deliveries inherit it instead of each reading /etc/localtime */
   sig_ignore(SIGPIPE) ;
   sfd = selfpipe_init() ;

@@ -5,30 +5,26 @@
    else the compiled default. Trust: the caller controls the environment, argv[0] and its own
    directories, not /proc/self/exe nor a directory owned by root or the queue's user. */
 
-#include <limits.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <skalibs/stralloc.h>
 #include <berth/home.h>
 #include <berth/queue.h>
+#include <berth/sibling.h>
 #include "qq_chdir.h"
 
 int qq_chdir (void)
 {
-  char self[PATH_MAX] ;
-  ssize_t r ;
-  char *slash ;
+  stralloc home = STRALLOC_ZERO ;
+  int r ;
   uid_t e = geteuid() ;
   struct stat st ;
   if (getuid() == e && getgid() == getegid()) return chdir(berth_home()) ;
-  r = readlink("/proc/self/exe", self, sizeof self - 1) ;
-  if (r <= 0) return chdir(BERTH_CONF_HOME) ;
-  self[r] = 0 ;
-  slash = strrchr(self, '/') ;
-  if (!slash || slash - self <= 4 || memcmp(slash - 4, "/bin", 4)) return chdir(BERTH_CONF_HOME) ;
-  slash[-4] = 0 ;
+  if (!berth_binhome(&home)) return chdir(BERTH_CONF_HOME) ;
+  r = chdir(home.s) ;
+  stralloc_free(&home) ;
   /* checked after the chdir: the directory checked is the one we are in */
-  if (chdir(self) == 0 && stat(".", &st) == 0 && (!st.st_uid || st.st_uid == e)
+  if (r == 0 && stat(".", &st) == 0 && (!st.st_uid || st.st_uid == e)
    && lstat(QUEUE_DIR, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == e)
     return 0 ;
   return chdir(BERTH_CONF_HOME) ;

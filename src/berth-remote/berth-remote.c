@@ -1,8 +1,8 @@
 /* ISC license. */
 /* berth-remote: qmail-remote(8). Delivers the message on fd 0 to host for every recipient;
    the report goes to stdout; always exits 0 once argv is sane. Never runs as root. remote_main
-   is the program: main.c calls it, and berth-rspawn runs it in a forked child without an exec
-   (doc/berth-rspawn.md), so it relies on no state a fresh exec would have reset.
+   is the program (main.c calls it); berth-rspawn runs remote_serve in a forked child without an
+   exec (doc/berth-rspawn.md), so it relies on no state a fresh exec would have reset.
    Trust: the message, the envelope and everything from DNS and the network are untrusted. */
 
 #include <errno.h>
@@ -235,7 +235,7 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
   }
 }
 
-static void job (rsess *s, char const *argv0, char const *host, char const *sender, char const *const *rcpts, unsigned int n)
+static void job (rsess *s, char const *host, char const *sender, char const *const *rcpts, unsigned int n)
 {
   rmsg m = { .fd = 0, .wirelen = 0 } ;
   rreport rep = { .final = 0, .ftext = STRALLOC_ZERO } ;
@@ -263,7 +263,7 @@ static void job (rsess *s, char const *argv0, char const *host, char const *send
     if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* a dead peer or berth-tlsc is an error return */
     if (chdir(berth_home()) < 0) finish(&rep, n, 'Z', "Unable to switch to home directory. (#4.3.0)", 0, 0) ;
     tain_now_set_stopwatch_g() ;
-    cfg->tlsc = tlsc_path(argv0) ;
+    cfg->tlsc = tlsc_path() ;
     s->ready = 1 ;
   }
   readcfg(s, host, &rep, n) ;
@@ -353,7 +353,7 @@ int remote_main (int argc, char const *const *argv)
   rsess s = RSESS_ZERO ;
   PROG = "berth-remote" ;
   if (argc < 4) strerr_dieusage(100, USAGE) ;
-  job(&s, argv[0], argv[1], argv[2], argv + 3, argc - 3) ;
+  job(&s, argv[1], argv[2], argv + 3, argc - 3) ;
   return 0 ;
 }
 
@@ -370,7 +370,7 @@ int remote_serve (int argc, char const *const *argv, int ctl)
   if (argc < 4) strerr_dieusage(100, USAGE) ;
   host = argv[1] ;
   s.c.keep = 1 ;
-  job(&s, argv[0], host, argv[2], argv + 3, argc - 3) ;
+  job(&s, host, argv[2], argv + 3, argc - 3) ;
   for (;;)
   {
     char const *const *w ;
@@ -388,7 +388,7 @@ int remote_serve (int argc, char const *const *argv, int ctl)
       strerr_warnw1x("a reused connection got a job for another host") ;
       _exit(111) ;
     }
-    job(&s, argv[0], host, w[1], w + 2, n - 2) ;
+    job(&s, host, w[1], w + 2, n - 2) ;
   }
   if (s.c.reusable) session_quit(&s.c) ;
   conn_close(&s.c) ;

@@ -1,6 +1,6 @@
 /* ISC license. */
-/* berth-remote's entry point. The program is remote_main (berth-remote.c), which berth-rspawn
-   also runs directly in a forked child (doc/berth-rspawn.md). */
+/* berth-remote's entry point. The program is remote_main (berth-remote.c); berth-rspawn runs
+   remote_serve, its kept-session form, directly in a forked child (doc/berth-rspawn.md). */
 
 #include "remote.h"
 

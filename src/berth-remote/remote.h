@@ -147,7 +147,7 @@ extern int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep) ;
 /* tlsc.c: run berth-tlsc on c's socket; 1: TLS up, c now talks over its pipes, info holds
    the handshake's VAR=value\0 list; 0: failed (socket closed), *wstat berth-tlsc's status. */
 extern int tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat) ;
-extern char const *tlsc_path (char const *argv0) ;
+extern char const *tlsc_path (void) ;
 extern void tlsc_end (rconn *c) ;
 
 /* tlspolicy.c: control/tlspolicy's line for host into cfg. 1 ok, 0 a bad line (*bad set) */

@@ -20,38 +20,21 @@
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
+#include <berth/sibling.h>
 #include "remote.h"
 
 #define TLSC_NAME "berth-tlsc"
 #define TLSC_GRACE 5              /* seconds for the info on top of the handshake deadline */
 #define TLSC_ARGS 16
-#define SELF_EXE "/proc/self/exe"
-#define PATH_CAP 4096
 
-/* $BERTH_TLSC (ignored when set-uid), else berth-tlsc next to argv[0], else next to
-   /proc/self/exe, else berth-tlsc through PATH. The result lives as long as the process. */
-char const *tlsc_path (char const *argv0)
+/* $BERTH_TLSC (ignored when set-uid), else berth-tlsc next to our binary, else berth-tlsc
+   through PATH. The result lives as long as the process. */
+char const *tlsc_path (void)
 {
   stralloc sa = STRALLOC_ZERO ;
   char const *env = getuid() == geteuid() && getgid() == getegid() ? getenv("BERTH_TLSC") : 0 ;
-  char const *slash = strrchr(argv0, '/') ;
   if (env && *env) return env ;
-  if (slash)
-  {
-    if (!stralloc_catb(&sa, argv0, slash - argv0 + 1)) return TLSC_NAME ;
-  }
-  else
-  {
-    char buf[PATH_CAP] ;
-    ssize_t r = readlink(SELF_EXE, buf, sizeof buf - 1) ;
-    char *s ;
-    if (r <= 0) return TLSC_NAME ;
-    buf[r] = 0 ;
-    s = strrchr(buf, '/') ;
-    if (!s || !stralloc_catb(&sa, buf, s - buf + 1)) return TLSC_NAME ;
-  }
-  if (!stralloc_cats(&sa, TLSC_NAME) || !stralloc_0(&sa)) return TLSC_NAME ;
-  return sa.s ;
+  return berth_sibling(&sa, TLSC_NAME) ? sa.s : TLSC_NAME ;
 }
 
 static void child (char const *const *argv, int const *keep, unsigned int n) gccattr_noreturn ;

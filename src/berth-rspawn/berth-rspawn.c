@@ -27,6 +27,7 @@
 #include <berth/logfield.h>
 #include <berth/queue.h>
 #include <berth/rreport.h>
+#include <berth/sibling.h>
 #include "rspawn.h"
 
 #define USAGE "berth-rspawn [ prog... ]"
@@ -268,18 +269,10 @@ int main (int argc, char const *const *argv)
   if (!getuid() || !geteuid()) strerr_dief1x(100, "refusing to run as root") ;
   {  /* $BERTH_REMOTE, else berth-remote next to this program, else through PATH */
     char const *env = getenv("BERTH_REMOTE") ;
-    char const *slash = strrchr(argv[0], '/') ;
+    stralloc sa = STRALLOC_ZERO ;   /* lives as long as the process */
     st.inproc = argc <= 1 && !(env && *env) ;   /* berth-remote's own code, else an exec */
     if (env && *env) dflt[0] = env ;
-    else if (slash)
-    {
-      size_t dl = slash - argv[0] + 1 ;
-      char *p = malloc(dl + sizeof(REMOTE_NAME)) ;
-      if (!p) strerr_diefu1sys(111, "allocate") ;
-      memcpy(p, argv[0], dl) ;
-      memcpy(p + dl, REMOTE_NAME, sizeof(REMOTE_NAME)) ;
-      dflt[0] = p ;
-    }
+    else if (berth_sibling(&sa, REMOTE_NAME)) dflt[0] = sa.s ;
   }
   st.prog = argc > 1 ? argv + 1 : dflt ;
   st.nprog = argc > 1 ? (unsigned int)argc - 1 : 1 ;

@@ -1,6 +1,6 @@
 /* ISC license. */
-/* berth-rspawn: starts one job's program. posix_spawn of a given program; or, for berth-remote
-   itself, a fork whose child runs remote_main without an exec (an exec and a static libc start
+/* berth-rspawn: starts one job's program. posix_spawn of a given program (berth_spawn); or, for berth-remote
+   itself, a fork whose child runs remote_serve without an exec (an exec and a static libc start
    cost more than a short relay session's own work here). The forked child is set up to be what a
    freshly exec'ed berth-remote would be: fds 0, 1, 2 and the control socket 3 only, no signal trapped or blocked, SIGPIPE
    and SIGCHLD at their defaults, empty stdio buffers, PROG and the process name berth-remote.
@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <spawn.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <skalibs/buffer.h>
@@ -18,6 +17,7 @@
 #include <skalibs/selfpipe.h>
 #include <skalibs/sig.h>
 #include <skalibs/strerr.h>
+#include <berth/spawn.h>
 #include "rspawn.h"
 
 #define EXIT_TEMP 111
@@ -47,24 +47,12 @@ static void child (char const *const *argv, unsigned int argc, int messfd, int o
 
 static pid_t spawn (char const *const *argv, int messfd, int outfd)
 {
-  posix_spawn_file_actions_t fa ;
-  posix_spawnattr_t attr ;
-  sigset_t empty, def ;
-  pid_t pid ;
-  int e ;
-  sigemptyset(&empty) ;
-  sigemptyset(&def) ; sigaddset(&def, SIGPIPE) ; sigaddset(&def, SIGCHLD) ;
-  if (posix_spawn_file_actions_init(&fa) || posix_spawnattr_init(&attr)) strerr_diefu1sys(EXIT_TEMP, "posix_spawn init") ;
-  posix_spawn_file_actions_adddup2(&fa, messfd, 0) ;
-  posix_spawn_file_actions_adddup2(&fa, outfd, 1) ;
-  posix_spawnattr_setsigmask(&attr, &empty) ;
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
-  posix_spawnattr_setsigdefault(&attr, &def) ;
-  e = posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ) ;
-  posix_spawn_file_actions_destroy(&fa) ;
-  posix_spawnattr_destroy(&attr) ;
-  if (e) { errno = e ; return 0 ; }
-  return pid ;
+  berth_spawn_fa const fa[2] =
+  {
+    { .type = BERTH_SPAWN_FA_COPY, .x.fd2 = { 0, messfd } },
+    { .type = BERTH_SPAWN_FA_COPY, .x.fd2 = { 1, outfd } }
+  } ;
+  return berth_spawn(argv[0], argv, (char const *const *)environ, BERTH_SPAWN_SIGBLOCKNONE | BERTH_SPAWN_SIGDEFAULT, fa, 2) ;
 }
 
 pid_t rspawn_run (char const *const *argv, unsigned int argc, int inproc, int messfd, int outfd, int ctlfd)

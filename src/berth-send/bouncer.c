@@ -13,24 +13,17 @@
 #include <skalibs/posixplz.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/sibling.h>
 #include "send.h"
 
 #define BOUNCE_PROG "berth-bounce"
 
 char const *bouncer_prog (void)
 {
-  static char path[4096] ;   /* written once at start, read-only afterwards */
+  stralloc sa = STRALLOC_ZERO ;   /* found once at start; lives as long as the process */
   char const *x = getenv("BERTH_BOUNCE") ;
-  ssize_t r ;
-  char *slash ;
   if (x && *x) return x ;
-  r = readlink("/proc/self/exe", path, sizeof path - sizeof(BOUNCE_PROG) - 1) ;
-  if (r <= 0) return BOUNCE_PROG ;
-  path[r] = 0 ;
-  slash = strrchr(path, '/') ;
-  if (!slash) return BOUNCE_PROG ;
-  strcpy(slash + 1, BOUNCE_PROG) ;
-  return path ;
+  return berth_sibling(&sa, BOUNCE_PROG) ? sa.s : BOUNCE_PROG ;
 }
 
 static void spawn (ctx *c, uint32_t m)

@@ -21,6 +21,7 @@
 #include <skalibs/types.h>
 #include <berth/queue.h>
 #include <berth/sendqueue.h>
+#include <berth/sibling.h>
 #include <berth/qtool.h>
 #include "setup.h"
 
@@ -237,13 +238,10 @@ int main (int argc, char const *const *argv)
   sv.home = home ;
   if (!sv.bindir)
   {
-    ssize_t n = readlink("/proc/self/exe", bindir, sizeof bindir - 1) ;
-    char *slash ;
-    if (n < 0) strerr_diefu1sys(111, "find my own directory (give -b)") ;
-    bindir[n] = 0 ;
-    slash = strrchr(bindir, '/') ;
-    if (slash) *slash = 0 ;
-    sv.bindir = bindir ;
+    stralloc self = STRALLOC_ZERO ;   /* lives as long as the process */
+    if (!berth_sibling(&self, "")) strerr_diefu1sys(111, "find my own directory (give -b)") ;
+    self.s[self.len - 2] = 0 ;   /* without its final slash */
+    sv.bindir = self.s ;
   }
   if (multi) setup_users(&r, prefix ? prefix : PREFIX_DEFAULT, home) ;
   if (chdir(argv[0]) < 0) strerr_diefu2sys(111, "chdir to ", argv[0]) ;

@@ -14,31 +14,19 @@
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <berth/home.h>
+#include <berth/sibling.h>
 #include <berth/smtpd.h>
 #include <berth/smtpd_replies.h>
 
 #define QUEUE_PROG "berth-queue"
-#define SELF_EXE "/proc/self/exe"
 #define RP_HOME "421 4.3.0 unable to switch to the instance home (#4.3.0)"
 
 /* $QMAILQUEUE, else berth-queue in the directory of the running binary, else from $PATH. */
 static void findqueue (smtpd *s)
 {
-  char buf[PATH_MAX] ;
-  ssize_t n ;
   char const *x = getenv("QMAILQUEUE") ;
   if (x && *x) { s->queueprog = x ; return ; }
-  s->queueprog = QUEUE_PROG ;
-  n = readlink(SELF_EXE, buf, sizeof buf - 1) ;
-  if (n > 0)
-  {
-    char *slash ;
-    buf[n] = 0 ;
-    slash = strrchr(buf, '/') ;
-    if (slash && stralloc_catb(&s->qqpath, buf, slash + 1 - buf)
-     && stralloc_cats(&s->qqpath, QUEUE_PROG) && stralloc_0(&s->qqpath))
-      s->queueprog = s->qqpath.s ;
-  }
+  s->queueprog = berth_sibling(&s->qqpath, QUEUE_PROG) ? s->qqpath.s : QUEUE_PROG ;
 }
 
 void smtpd_main (void)

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +18,7 @@
 #include <berth/qq.h>
 #include <berth/smtpd.h>
 #include <berth/smtpd_replies.h>
+#include <berth/spawn.h>
 
 #define HIGHFD 10
 
@@ -37,28 +37,15 @@ static int high (int *fd)
 static pid_t spawn (char const *prog, int in, int env, int err, int id)
 {
   char const *argv[2] = { prog, 0 } ;
-  posix_spawn_file_actions_t fa ;
-  posix_spawnattr_t at ;
-  sigset_t def ;
-  pid_t pid ;
-  int r ;
-  if (posix_spawn_file_actions_init(&fa)) return -1 ;
-  if (posix_spawnattr_init(&at)) { posix_spawn_file_actions_destroy(&fa) ; return -1 ; }
-  sigemptyset(&def) ;
-  sigaddset(&def, SIGPIPE) ;
-  r = posix_spawn_file_actions_adddup2(&fa, in, 0)
-   || posix_spawn_file_actions_adddup2(&fa, env, 1)
-   || posix_spawn_file_actions_adddup2(&fa, err, SMTPD_ERRFD)
-   || posix_spawn_file_actions_adddup2(&fa, id, SMTPD_IDFD)
-   || posix_spawnattr_setsigdefault(&at, &def)
-   || posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF) ;
-  if (!r)
-    r = strchr(prog, '/') ? posix_spawn(&pid, prog, &fa, &at, (char *const *)argv, environ)
-                          : posix_spawnp(&pid, prog, &fa, &at, (char *const *)argv, environ) ;
-  posix_spawnattr_destroy(&at) ;
-  posix_spawn_file_actions_destroy(&fa) ;
-  if (r) { errno = r ; return -1 ; }
-  return pid ;
+  berth_spawn_fa const fa[4] =
+  {
+    { .type = BERTH_SPAWN_FA_COPY, .x.fd2 = { 0, in } },
+    { .type = BERTH_SPAWN_FA_COPY, .x.fd2 = { 1, env } },
+    { .type = BERTH_SPAWN_FA_COPY, .x.fd2 = { SMTPD_ERRFD, err } },
+    { .type = BERTH_SPAWN_FA_COPY, .x.fd2 = { SMTPD_IDFD, id } }
+  } ;
+  pid_t pid = berth_spawn(prog, argv, (char const *const *)environ, BERTH_SPAWN_SIGDEFAULT, fa, 4) ;
+  return pid ? pid : -1 ;
 }
 
 int smtpd_qq_start (smtpd const *s, smtpd_qq *q)

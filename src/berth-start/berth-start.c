@@ -18,24 +18,19 @@
 #include <skalibs/types.h>
 #include <berth/home.h>
 #include <berth/queue.h>
+#include <berth/sibling.h>
 
 #define USAGE "berth-start"
 #define FD_FIRST 3    /* berth-send: 3 local jobs, 4 local results, 5 remote jobs, 6 remote results */
 #define FD_HIGH 20
 
-static char const *prog_path (char const *var, char const *argv0, char const *name, char *buf, size_t bufsize)
+/* $VAR, else NAME next to our binary, else NAME through PATH; lives as long as the process */
+static char const *prog_path (char const *var, char const *name)
 {
+  stralloc sa = STRALLOC_ZERO ;
   char const *x = getenv(var) ;
-  char const *slash ;
-  size_t dlen, nlen = strlen(name) ;
   if (x && *x) return x ;
-  slash = strrchr(argv0, '/') ;
-  if (!slash) return name ;
-  dlen = slash - argv0 + 1 ;
-  if (dlen + nlen + 1 > bufsize) strerr_dief1x(100, "program path too long") ;
-  memcpy(buf, argv0, dlen) ;
-  memcpy(buf + dlen, name, nlen + 1) ;
-  return buf ;
+  return berth_sibling(&sa, name) ? sa.s : name ;
 }
 
 static void drop (uid_t uid, gid_t gid)
@@ -79,7 +74,6 @@ static pid_t spawner (char const *prog, int in, int out, int asroot, uid_t uid, 
 
 int main (int argc, char const *const *argv)
 {
-  char lbuf[4096], rbuf[4096], sbuf[4096] ;
   char const *lprog, *rprog, *sprog ;
   int lj[2], lr[2], rj[2], rr[2] ;
   int hi[4] ;
@@ -89,9 +83,9 @@ int main (int argc, char const *const *argv)
   for (int fd = 0 ; fd < 3 ; fd++)   /* a pipe must never land on 0-2 */
     if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
       strerr_diefu1sys(111, "open /dev/null") ;
-  lprog = prog_path("BERTH_LSPAWN", argv[0], "berth-lspawn", lbuf, sizeof lbuf) ;
-  rprog = prog_path("BERTH_RSPAWN", argv[0], "berth-rspawn", rbuf, sizeof rbuf) ;
-  sprog = prog_path("BERTH_SEND", argv[0], "berth-send", sbuf, sizeof sbuf) ;
+  lprog = prog_path("BERTH_LSPAWN", "berth-lspawn") ;
+  rprog = prog_path("BERTH_RSPAWN", "berth-rspawn") ;
+  sprog = prog_path("BERTH_SEND", "berth-send") ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
   if (stat(QUEUE_DIR, &st) < 0) strerr_diefu2sys(111, "stat ", QUEUE_DIR) ;
   if (!st.st_uid) strerr_dief1x(100, "the queue is owned by root: berth-send never runs as root") ;

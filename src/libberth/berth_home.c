@@ -5,34 +5,30 @@
    caller controls the environment; berth-queue has its own rule, qq_chdir.c).
    Trust: the environment and /proc/self/exe are the caller's; nothing is opened, only stat()ed. */
 
-#include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <skalibs/stralloc.h>
 #include <berth/home.h>
+#include <berth/sibling.h>
 
-#define SELF_BIN "/bin"
 #define SELF_MARK "/control/me"
 
 /* a malloc()ed copy of the instance holding the running binary, or 0 */
 static char *exe_home (void)
 {
-  char self[PATH_MAX + sizeof(SELF_MARK)] ;
+  stralloc sa = STRALLOC_ZERO ;
   struct stat st ;
-  char *slash ;
-  ssize_t r = readlink("/proc/self/exe", self, PATH_MAX - 1) ;
-  size_t n ;
-  if (r <= 0) return 0 ;
-  self[r] = 0 ;
-  slash = strrchr(self, '/') ;
-  n = sizeof(SELF_BIN) - 1 ;
-  if (!slash || (size_t)(slash - self) <= n || memcmp(slash - n, SELF_BIN, n)) return 0 ;
-  slash -= n ;
-  memcpy(slash, SELF_MARK, sizeof(SELF_MARK)) ;
-  if (stat(self, &st) < 0 || !S_ISREG(st.st_mode)) return 0 ;
-  *slash = 0 ;
-  return strdup(self) ;
+  size_t home ;
+  if (!berth_binhome(&sa)) return 0 ;
+  home = --sa.len ;
+  if (!stralloc_cats(&sa, SELF_MARK) || !stralloc_0(&sa) || stat(sa.s, &st) < 0 || !S_ISREG(st.st_mode))
+  {
+    stralloc_free(&sa) ;
+    return 0 ;
+  }
+  sa.s[home] = 0 ;
+  return sa.s ;
 }
 
 char const *berth_home (void)
