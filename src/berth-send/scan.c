@@ -57,7 +57,7 @@ static int listtodo (ctx *c)
     errno = 0 ;
     e = readdir(d) ;
     if (!e) break ;
-    if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue ;
+    if (e->d_name[0] == '.') continue ;   /* a long name is kept: prep.c quarantines it */
     if (msg_find(c, e->d_name) >= 0 || bouncer_blocks(e->d_name) || delay_blocks(e->d_name)) continue ;
     if (k++ == SEND_LIST_MAX) { c->todoscan = 1 ; break ; }
     if (!stralloc_cats(&c->todo, e->d_name) || !stralloc_0(&c->todo)) strerr_diefu1sys(111, "allocate") ;

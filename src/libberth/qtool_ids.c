@@ -23,8 +23,8 @@ int qtool_ids (stralloc *sa, genalloc *list)
   size_t *v, n, j = 0 ;
   sa->len = 0 ;
   genalloc_setlen(size_t, list, 0) ;
-  if (queue_listdir(QUEUE_TODO, sa) < 0 || queue_listdir(QUEUE_STATE, sa) < 0) return -1 ;
-  if (queue_listdir(QUEUE_BAD, sa) < 0 && errno != ENOENT) return -1 ;
+  if (queue_listdir(QUEUE_TODO, sa) < 0 || queue_listdir(QUEUE_STATE, sa) < 0
+   || queue_listdir(QUEUE_BAD, sa) < 0) return -1 ;
   for (size_t i = 0 ; i < sa->len ; i += strlen(sa->s + i) + 1)
     if (!genalloc_append(size_t, list, &i)) return -1 ;
   v = genalloc_s(size_t, list) ;
