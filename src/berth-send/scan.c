@@ -100,10 +100,14 @@ void todo_step (ctx *c)
     size_t limit = PREP_BATCH ;
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
       if (genalloc_len(hent, &c->ch[ch].heap) > 2 * c->conc[ch]) limit = PREP_BATCH_BUSY ;
-    for (i = c->todopos ; i < c->todo.len && k < limit ; k++) i += strlen(c->todo.s + i) + 1 ;
+    /* one at a time: the memory bound is checked before each entry, not each batch */
+    for (; c->todopos < c->todo.len && k < limit && mem_room(c) ; k++)
+    {
+      i = strlen(c->todo.s + c->todopos) + 1 ;
+      state_preprocess_list(c, c->todo.s + c->todopos, i) ;
+      c->todopos += i ;
+    }
   }
-  state_preprocess_list(c, c->todo.s + c->todopos, i - c->todopos) ;
-  c->todopos = i ;
 }
 
 int todo_pending (ctx *c)
