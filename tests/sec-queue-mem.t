@@ -6,19 +6,11 @@
 # once berth-qctl delete has made room (event=memory-room); the normal message is delivered.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/send-lib.sh"
-command -v s6-softlimit >/dev/null || skip_all "s6-softlimit not installed"
+. "$BERTH_TOP/tests/sec-queue-lib.sh"
 t_start 150
 send_setup
 ctl locals test.example
-Q=$BERTH_HOME/queue
-cat > "$T_DIR/send-limited" <<EOF2
-#!/bin/sh
-exec s6-softlimit -d 150000000 "$BERTH_TOP/bin/berth-send"
-EOF2
-chmod 755 "$T_DIR/send-limited"
-BERTH_SEND=$T_DIR/send-limited; export BERTH_SEND
-uid=$(id -u "$TESTUSER")
-export Q uid
+send_limited 150000000
 "$PY" - <<'PY'
 import os
 q, uid = os.environ["Q"], os.environ["uid"].encode()
