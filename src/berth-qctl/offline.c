@@ -88,6 +88,14 @@ static int mark_all (char const *id)
 char const *offline_one (char const *verb, char const *id, char const **text)
 {
   int todo = exists(QUEUE_TODO, id), state = exists(QUEUE_STATE, id) ;
+  if (id[0] && id[0] != '.' && strlen(id) < QUEUE_ID_MAX && !strchr(id, '/') && !todo && !state && exists(QUEUE_BAD, id))
+  {
+    /* quarantined by berth-send: only delete applies */
+    if (strcmp(verb, "delete")) { *text = "quarantined: only delete applies" ; return QTOOL_REPLY_OK ; }
+    if (queue_bad_remove(id) < 0) { *text = "cannot remove the quarantined entry" ; return QTOOL_REPLY_ERROR ; }
+    *text = "quarantined entry deleted" ;
+    return QTOOL_REPLY_OK ;
+  }
   if (!id[0] || id[0] == '.' || strlen(id) >= QUEUE_ID_MAX || strchr(id, '/') || (!todo && !state))
   { *text = "no such message" ; return QTOOL_REPLY_NOMSG ; }
   if (!strcmp(verb, "hold"))

@@ -30,10 +30,12 @@ static char const *const st_done[2] = { "done", "done" } ;
 static char const *const st_held[2] = { "held (not retried until released)", "held" } ;
 static char const *const st_sched[2] = { "scheduled", "scheduled" } ;
 static char const *const st_due[2] = { "due now", "due" } ;
+static char const *const st_bad[2] = { "never (quarantined; berth-qctl delete removes it)", "quarantined" } ;
 
 static uint64_t next_attempt (qtool_msg const *m, uint64_t now, char const *const **what)
 {
   if (m->where == QTOOL_WHERE_TODO) { *what = st_todo ; return 0 ; }
+  if (m->where == QTOOL_WHERE_BAD) { *what = st_bad ; return 0 ; }
   if (!pending(m)) { *what = m->bounce ? st_bounce : st_done ; return 0 ; }
   if (m->held) { *what = st_held ; return 0 ; }
   *what = st_sched ;
@@ -55,7 +57,16 @@ void qr_text (qtool_msg const *m, uint64_t now)
   qr_puts(" age=") ; qr_putu(now > m->birth ? (now - m->birth) / 1000 : 0) ;
   qr_puts("s from=<") ; qr_safe(m->data.s, strlen(m->data.s)) ; qr_puts(">") ;
   if (m->held) qr_puts(" held") ;
+  if (m->where == QTOOL_WHERE_BAD) qr_puts(" quarantined") ;
   qr_puts("\n") ;
+  if (m->where == QTOOL_WHERE_BAD)
+  {
+    qr_puts("  quarantined: ") ;
+    if (m->hasinfo && m->infotext) qr_safe(m->tmp.s + m->infotext, strlen(m->tmp.s + m->infotext)) ;
+    else qr_puts("reason unknown") ;
+    qr_puts("\n  next attempt: ") ; qr_puts(st_bad[0]) ; qr_puts("\n") ;
+    return ;
+  }
   for (size_t i = 0 ; i < n ; i++)
   {
     char const *c = chan_name(r[i].chan) ;
@@ -126,6 +137,7 @@ void qr_json (qtool_msg const *m, uint64_t now, int first)
   jkey("last_attempt") ; jms(m->hasinfo ? m->last : 0) ;
   jkey("last_error") ;
   if (m->hasinfo && m->infotext) js(m->tmp.s + m->infotext, strlen(m->tmp.s + m->infotext)) ; else qr_puts("null") ;
+  jkey("quarantined") ; qr_puts(m->where == QTOOL_WHERE_BAD ? "true" : "false") ;
   jkey("last_error_recipient") ;
   if (m->hasinfo && m->inforcpt) js(m->tmp.s + m->inforcpt, strlen(m->tmp.s + m->inforcpt)) ; else qr_puts("null") ;
   qr_puts("}") ;

@@ -26,7 +26,7 @@ int main (int argc, char const *const *argv)
   stralloc ids = STRALLOC_ZERO ;
   genalloc list = GENALLOC_ZERO ;
   qtool_msg m = QTOOL_MSG_ZERO ;
-  uint64_t msgs = 0, todo = 0, held = 0, bounce = 0, plocal = 0, premote = 0, pnew = 0, done = 0, oldest = 0 ;
+  uint64_t msgs = 0, todo = 0, held = 0, bounce = 0, bad = 0, plocal = 0, premote = 0, pnew = 0, done = 0, oldest = 0 ;
   uint64_t now ;
   size_t n ;
   PROG = "berth-qstat" ;
@@ -47,6 +47,7 @@ int main (int argc, char const *const *argv)
       strerr_diefu2sys(111, "read message ", id) ;
     }
     if (!x) continue ;
+    if (m.where == QTOOL_WHERE_BAD) { bad++ ; continue ; }   /* not in the queue any more */
     msgs++ ;
     if (m.where == QTOOL_WHERE_TODO) todo++ ;
     if (m.held) held++ ;
@@ -68,6 +69,7 @@ int main (int argc, char const *const *argv)
   line("recipients done: ", done) ;
   line("messages held: ", held) ;
   line("messages with a bounce pending: ", bounce) ;
+  line("entries quarantined: ", bad) ;
   {
     char fmt[QTOOL_DUR_FMT] = "none" ;
     if (oldest) qtool_dur_fmt(fmt, now > oldest ? (now - oldest) / 1000 : 0) ;

@@ -31,6 +31,7 @@
 
 #define COPY_BUFSIZE 65536
 #define DEADLINE_SECONDS 86400
+#define QQ_ERRFD 6         /* qmail's error pipe: a custom text for exit 82 */
 #define QUEUE_UMASK 027   /* files 0640: the queue's group reads mess/ (multi-user berth-rspawn) */
 
 /* What must go if we give up before the commit. */
@@ -123,11 +124,10 @@ static int copy_message (int fd, char const *recv, size_t recvlen)
    that does not fit with the seal goes whole to intd/<id> (fsynced), and the header gets an
    empty record list and no seal. Then queue_head_write ends the file: cut after the message,
    the header sealed (when it holds the envelope) and written whole. *linked says which. 0 or an
-   exit code. */
-static int copy_envelope (int mfd, char const *id, char *head, size_t *headlen, char const *intdfn, cleanup *c, uid_t uid, pid_t pid, int *linked)
+   exit code; over a limit of e, QQ_PERM_REFUSED. */
+static int copy_envelope (int mfd, char const *id, char *head, size_t *headlen, char const *intdfn, cleanup *c, uid_t uid, pid_t pid, int *linked, envscan *e)
 {
   char buf[COPY_BUFSIZE] ;
-  envscan e = ENVSCAN_ZERO ;
   size_t n = QUEUE_HEAD_MAGICLEN ;
   int done = 0, code = 0, fd = -1 ;
   memcpy(head, QUEUE_HEAD_MAGIC, QUEUE_HEAD_MAGICLEN) ;
@@ -138,7 +138,7 @@ static int copy_envelope (int mfd, char const *id, char *head, size_t *headlen, 
     ssize_t used ;
     ssize_t r = fd_read(1, buf, sizeof buf) ;
     if (r <= 0) return QQ_READ ;   /* EOF before the final NUL included */
-    used = envscan_feed(&e, buf, r, &done, &code) ;
+    used = envscan_feed(e, buf, r, &done, &code) ;
     if (used < 0) return code ;
     if (fd < 0 && n + used <= QUEUE_HEAD - QUEUE_SEAL_LEN) { memcpy(head + n, buf, used) ; n += used ; continue ; }
     if (fd < 0)
@@ -156,6 +156,23 @@ static int copy_envelope (int mfd, char const *id, char *head, size_t *headlen, 
   *headlen = n ;
   if (fd >= 0 && (fd_sync(fd) < 0 || close(fd) < 0)) return QQ_WRITE ;
   return queue_head_write(mfd, id, head, n, *linked) < 0 ? QQ_WRITE : 0 ;
+}
+
+/* An envelope over a limit: permanent. The text goes on fd 6 with exit 82 (notqmail's custom
+   reply) only when fd 6 is a pipe open for writing, as qmail's callers give it; anything else
+   on fd 6 is not ours to write to, and qmail's plain permanent refusal (31) is the answer. */
+static void die_over (envscan const *e, cleanup const *c) gccattr_noreturn ;
+static void die_over (envscan const *e, cleanup const *c)
+{
+  struct stat st ;
+  int fl = fcntl(QQ_ERRFD, F_GETFL) ;
+  if (fl >= 0 && (fl & O_ACCMODE) != O_RDONLY && fstat(QQ_ERRFD, &st) == 0 && S_ISFIFO(st.st_mode))
+  {
+    char const *t = envscan_text(e) ;
+    size_t n = strlen(t) ;
+    if (allwrite(QQ_ERRFD, t, n) == n) die(QQ_CUSTOM, c) ;
+  }
+  die(QQ_PERM_REFUSED, c) ;
 }
 
 /* $BERTH_QUEUEID (berth-bounce's <id>B): only for the queue's owner, only a bounce's id.
@@ -194,6 +211,7 @@ int main (void)
   char head[QUEUE_HEAD] ;
   size_t headlen = 0 ;
   cleanup c = { .mess = 0, .intd = 0 } ;
+  envscan e = ENVSCAN_ZERO ;
   struct timespec ts ;
   uid_t uid = getuid() ;
   pid_t pid = getpid() ;
@@ -209,6 +227,7 @@ int main (void)
   if (qq_chdir() < 0) _exit(QQ_HOME) ;   /* first: it tells set-uid from the real uid */
   if (uid != geteuid() && setreuid(geteuid(), geteuid()) < 0) _exit(QQ_BUG) ;
   if (access(QUEUE_DIR, X_OK) < 0) _exit(QQ_QUEUE) ;
+  if (envscan_limits(&e) < 0) _exit(QQ_CONFIG) ;
 
   clock_gettime(CLOCK_REALTIME, &ts) ;
   if (!fixed_id(id, uid))
@@ -233,7 +252,8 @@ int main (void)
     /* S2 -> S3: the envelope in the header (or in intd/<id>, fsynced), then one fsync of the
        message file; on ext4 and xfs it made its name durable too (doc/queue.md), elsewhere
        the mess/ directory is fsynced. */
-    r = copy_envelope(fd, id, head, &headlen, intdfn, &c, uid, pid, &linked) ;
+    r = copy_envelope(fd, id, head, &headlen, intdfn, &c, uid, pid, &linked, &e) ;
+    if (r == QQ_PERM_REFUSED) die_over(&e, &c) ;
     if (r) die(r, &c) ;
     if (fd_sync(fd) < 0) die(QQ_WRITE, &c) ;
     names = queue_fsync_names(fd) ;

@@ -110,7 +110,7 @@ static void drain (int fd)
 int main (int argc, char const *const *argv)
 {
   stralloc ctlin = STRALLOC_ZERO ;
-  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .gone = STRALLOC_ZERO, .poolnext = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .todoscan = 0, .byid = 0 } ;
+  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .gone = STRALLOC_ZERO, .poolnext = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .states = STRALLOC_ZERO, .statepos = 0, .memused = 0, .memfull = 0, .todoscan = 0, .byid = 0 } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
@@ -136,6 +136,7 @@ int main (int argc, char const *const *argv)
   mkdir_maybe(QUEUE_BOUNCE) ;
   mkdir_maybe(QUEUE_DELAY) ;
   mkdir_maybe(QUEUE_POOL) ;
+  mkdir_maybe(QUEUE_BAD) ;
   {
     int fd = open(QUEUE_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
     if (fd < 0) strerr_diefu2sys(111, "open ", QUEUE_STATE) ;

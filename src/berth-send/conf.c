@@ -5,6 +5,7 @@
 #include <string.h>
 #include <skalibs/strerr.h>
 #include <berth/control.h>
+#include <berth/envelope.h>
 #include "send.h"
 
 static void rl (stralloc *sa, char const *file, char const *dflt, int reread)
@@ -58,5 +59,14 @@ void conf_read (ctx *c, int reread)
   ru(&c->delaywarn, "control/delaywarning", 0, 0, reread) ;
   ru(&c->scale, "control/retryscale", 1, 1000000, reread) ;
   if (!c->scale) c->scale = 1 ;
+  {
+    size_t r, b ;
+    if (envelope_limits(&r, &b) < 0)
+    {
+      if (!reread) strerr_diefu1sys(111, "read " ENVELOPE_RCPTS_FILE " and " ENVELOPE_BYTES_FILE) ;
+      strerr_warnwu1sys("read " ENVELOPE_RCPTS_FILE " and " ENVELOPE_BYTES_FILE) ;
+    }
+    else { c->envrcpts = r ; c->envbytes = b ; }
+  }
   stralloc_free(&me) ;
 }

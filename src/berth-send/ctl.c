@@ -90,6 +90,12 @@ static int id_ok (char const *id)
   return 1 ;
 }
 
+/* a name within one queue directory */
+static int plain (char const *id)
+{
+  return id[0] && id[0] != '.' && !strchr(id, '/') && strlen(id) < QUEUE_ID_MAX ;
+}
+
 static void logctl (char const *verb, char const *id, char const *word, char const *text)
 {
   log_start() ; log_key("event", "ctl") ; log_key("cmd", verb) ; log_key("id", id) ;
@@ -122,6 +128,14 @@ static void apply (ctx *c, char const *verb, char const *id, char const *rname)
   int m ;
   msg *x ;
   size_t n = 0 ;
+  if (plain(id) && msg_find(c, id) < 0 && quarantined(id))
+  {
+    /* never read again by berth-send: only delete applies (any name: an invalid id too) */
+    if (strcmp(verb, "delete")) strcpy(text, "quarantined: only delete applies") ;
+    else if (queue_bad_remove(id) < 0) { word = QTOOL_REPLY_ERROR ; strcpy(text, "cannot remove the quarantined entry") ; }
+    else strcpy(text, "quarantined entry deleted") ;
+    goto end ;
+  }
   if (!id_ok(id)) { word = QTOOL_REPLY_NOMSG ; strcpy(text, "not a queue id") ; goto end ; }
   m = msg_find(c, id) ;
   if (m < 0 && state_preprocess(c, id)) m = msg_find(c, id) ;

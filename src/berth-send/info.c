@@ -118,6 +118,7 @@ static void clean_dir (char const *dir)
       if (access(fn, F_OK) == 0 || errno != ENOENT) continue ;
       name(fn, QUEUE_TODO, e->d_name, "") ;
       if (access(fn, F_OK) == 0 || errno != ENOENT) continue ;
+      if (quarantined(e->d_name)) continue ;   /* its reason, for berth-qread */
     }
     name(fn, dir, e->d_name, "") ;
     if (unlink(fn) == 0) { log_start() ; log_key("event", "stale") ; log_key("file", fn) ; log_end() ; }

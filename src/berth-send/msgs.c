@@ -73,6 +73,7 @@ uint32_t msg_new (ctx *c, char const *id)
   x->id[QUEUE_ID_MAX - 1] = 0 ;
   x->held = hold_exists(x->id) ;
   x->lazy = 0 ;
+  x->cost = 0 ;
   {
     ident *e = malloc(sizeof(ident)) ;
     void *p ;
@@ -96,6 +97,8 @@ void msg_free (ctx *c, uint32_t m)
     free(e) ;
   }
   x->used = 0 ;
+  c->memused -= x->cost ;
+  x->cost = 0 ;
   stralloc_free(&x->data) ;
   genalloc_free(rcpt, &x->rcpts) ;
   if (!genalloc_append(uint32_t, &c->freemsgs, &m)) strerr_diefu1sys(111, "allocate") ;

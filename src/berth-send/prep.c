@@ -5,7 +5,9 @@
    and no state file ever exists. The first result that needs a durable record (a deferral, a
    bounce, a mark while other recipients remain) first writes state/<id> afresh and fsyncs it,
    then unlinks todo/<id> and fsyncs todo/ (state_materialize): from there on, as before.
-   Trust: todo/ files are written by berth-queue (queue owner); the envelope is checked again. */
+   Trust: todo/ files are written by berth-queue (queue owner); the envelope is checked again,
+   and an entry that is malformed or over the envelope limits is quarantined (quarantine.c),
+   never retried: at most envelopebytes of it are ever read. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/envelope.h>
 #include "send.h"
 
 #define NONE ((size_t)-1)
@@ -69,10 +72,15 @@ static int build (ctx *c, prep *p)
     log_start() ; log_key("event", "end") ; log_key("id", p->id) ; log_end() ;
     return 0 ;
   }
-  r = queue_env_read(todofn, env) ;
+  r = queue_env_readmax(todofn, env, c->envbytes + SEND_ENV_SLACK) ;
   if (!r)
   {
     if (errno == EPROTO) goto bad ;
+    if (errno == EFBIG)
+    {
+      quarantine(c, QUEUE_TODO, p->id, "envelope-too-big", "envelope over control/envelopebytes: quarantined, never delivered") ;
+      return 0 ;
+    }
     if (errno != ENOENT) strerr_warnwu2sys("read ", todofn) ;
     return 0 ;
   }
@@ -105,6 +113,11 @@ static int build (ctx *c, prep *p)
         char rec[2] = { MARK_TODO, 0 } ;
         int chan ;
         if (p->sender == NONE) goto bad ;
+        if (p->nr >= c->envrcpts)
+        {
+          quarantine(c, QUEUE_TODO, p->id, "too-many-recipients", "more recipients than control/enveloperecipients: quarantined, never delivered") ;
+          return 0 ;
+        }
         chan = rewrite_rcpt(&c->tmp, f + 1, &c->rw) ;
         if (!chan) strerr_diefu1sys(111, "allocate") ;
         rec[1] = chan == REWRITE_LOCAL ? CHANBYTE_LOCAL : CHANBYTE_REMOTE ;
@@ -121,7 +134,7 @@ static int build (ctx *c, prep *p)
   if (!stralloc_0(st)) strerr_diefu1sys(111, "allocate") ;
   return 1 ;
  bad:
-  log_start() ; log_key("event", "bad-envelope") ; log_key("id", p->id) ; log_end() ;
+  quarantine(c, QUEUE_TODO, p->id, "malformed", "malformed envelope: quarantined, never delivered") ;
   return 0 ;
 }
 
@@ -148,7 +161,14 @@ static size_t readin (ctx *c, char const *names, size_t len)
   for (size_t i = 0 ; i < len ; i += strlen(names + i) + 1)
   {
     prep z = { .env = STRALLOC_ZERO, .st = STRALLOC_ZERO, .uid = NONE, .pid = NONE, .sender = NONE, .nr = 0 } ;
-    if (strlen(names + i) >= QUEUE_ID_MAX || names[i] == '.' || msg_find(c, names + i) >= 0) continue ;
+    if (names[i] == '.') continue ;
+    if (strlen(names + i) >= QUEUE_ID_MAX || !queue_id_ok(names + i))
+    {
+      /* no spawner takes it ("Invalid queue id"): it would be retried until queuelifetime */
+      quarantine(c, QUEUE_TODO, names + i, "invalid-id", "not a queue id: quarantined, never delivered") ;
+      continue ;
+    }
+    if (msg_find(c, names + i) >= 0) continue ;
     memcpy(z.id, names + i, strlen(names + i) + 1) ;
     if (build(c, &z)) { commit(c, &z) ; done++ ; }
     prep_free(&z) ;

@@ -30,32 +30,69 @@ static int listdir (char const *dir, stralloc *names)
   return 1 ;
 }
 
+/* 1 when the messages in memory leave room for more (SEND_MEM_MAX); the change is logged. */
+static int mem_room (ctx *c)
+{
+  int full = c->memused >= SEND_MEM_MAX ;
+  if (full != c->memfull)
+  {
+    c->memfull = full ;
+    log_start() ; log_key("event", full ? "memory-full" : "memory-room") ;
+    log_keyu("bytes", c->memused) ; log_end() ;
+  }
+  return !full ;
+}
+
+/* todo/'s names, at most SEND_LIST_MAX of those not blocked and not already in memory (delivered
+   from todo/); more left: listed again once these are used up. */
+static int listtodo (ctx *c)
+{
+  DIR *d = opendir(QUEUE_TODO) ;
+  size_t k = 0 ;
+  c->todo.len = 0 ;
+  if (!d) { strerr_warnwu2sys("open ", QUEUE_TODO) ; return 0 ; }
+  for (;;)
+  {
+    direntry *e ;
+    errno = 0 ;
+    e = readdir(d) ;
+    if (!e) break ;
+    if (e->d_name[0] == '.') continue ;   /* a long name is kept: prep.c quarantines it */
+    if (msg_find(c, e->d_name) >= 0 || bouncer_blocks(e->d_name) || delay_blocks(e->d_name)) continue ;
+    if (k++ == SEND_LIST_MAX) { c->todoscan = 1 ; break ; }
+    if (!stralloc_cats(&c->todo, e->d_name) || !stralloc_0(&c->todo)) strerr_diefu1sys(111, "allocate") ;
+  }
+  if (errno) { strerr_warnwu2sys("read ", QUEUE_TODO) ; c->todo.len = 0 ; }
+  dir_close(d) ;
+  return !errno ;
+}
+
+/* state/ entries not yet loaded (scan_state), before todo/, while memory allows */
+static void state_step (ctx *c)
+{
+  for (size_t k = 0 ; c->statepos < c->states.len && k < PREP_BATCH && mem_room(c) ; k++)
+  {
+    char const *id = c->states.s + c->statepos ;
+    c->statepos += strlen(id) + 1 ;
+    if (!exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) && msg_find(c, id) < 0) state_load(c, id) ;
+  }
+}
+
 /* One batch from the current listing of todo/; todo/ is listed again only once that listing is
    used up and a scan was asked for (trigger, timer, child exit). A large todo/ is thus taken in
    batches between turns of the main loop, and deliveries start with the first batch. */
 void todo_step (ctx *c)
 {
   size_t i, k = 0 ;
+  state_step(c) ;
+  if (c->statepos < c->states.len || !mem_room(c)) return ;
   if (c->todopos >= c->todo.len)
   {
-    size_t j = 0 ;
     if (!c->todoscan) return ;
     c->todoscan = 0 ;
     c->todopos = 0 ;
     msgs_sync(c) ;   /* no todo/ name of a message removed since */
-    if (!listdir(QUEUE_TODO, &c->todo)) { c->todo.len = 0 ; return ; }
-    /* keep the names not blocked and not already in memory (delivered from todo/), in place */
-    for (i = 0 ; i < c->todo.len ;)
-    {
-      size_t len = strlen(c->todo.s + i) + 1 ;
-      if (msg_find(c, c->todo.s + i) < 0 && !bouncer_blocks(c->todo.s + i) && !delay_blocks(c->todo.s + i))
-      {
-        memmove(c->todo.s + j, c->todo.s + i, len) ;
-        j += len ;
-      }
-      i += len ;
-    }
-    c->todo.len = j ;
+    if (!listtodo(c)) return ;
   }
   {
     /* a turn spent preprocessing leaves finished delivery slots idle: keep it short when the
@@ -63,15 +100,19 @@ void todo_step (ctx *c)
     size_t limit = PREP_BATCH ;
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
       if (genalloc_len(hent, &c->ch[ch].heap) > 2 * c->conc[ch]) limit = PREP_BATCH_BUSY ;
-    for (i = c->todopos ; i < c->todo.len && k < limit ; k++) i += strlen(c->todo.s + i) + 1 ;
+    /* one at a time: the memory bound is checked before each entry, not each batch */
+    for (; c->todopos < c->todo.len && k < limit && mem_room(c) ; k++)
+    {
+      i = strlen(c->todo.s + c->todopos) + 1 ;
+      state_preprocess_list(c, c->todo.s + c->todopos, i) ;
+      c->todopos += i ;
+    }
   }
-  state_preprocess_list(c, c->todo.s + c->todopos, i - c->todopos) ;
-  c->todopos = i ;
 }
 
-int todo_pending (ctx const *c)
+int todo_pending (ctx *c)
 {
-  return c->todopos < c->todo.len || c->todoscan ;
+  return (c->statepos < c->states.len || c->todopos < c->todo.len || c->todoscan) && mem_room(c) ;
 }
 
 void scan_todo (ctx *c)
@@ -80,14 +121,12 @@ void scan_todo (ctx *c)
   todo_step(c) ;
 }
 
+/* at start: state/ is listed (names only), and loaded by state_step as memory allows */
 void scan_state (ctx *c)
 {
-  stralloc names = STRALLOC_ZERO ;
-  if (listdir(QUEUE_STATE, &names))
-    for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
-      if (!exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, names.s + i))
-        state_load(c, names.s + i) ;
-  stralloc_free(&names) ;
+  c->statepos = 0 ;
+  if (!listdir(QUEUE_STATE, &c->states)) c->states.len = 0 ;
+  state_step(c) ;
 }
 
 static void clean_dir (ctx *c, char const *dir, size_t dirlen, int ismess)
@@ -104,7 +143,7 @@ static void clean_dir (ctx *c, char const *dir, size_t dirlen, int ismess)
       memcpy(fn, dir, dirlen) ; fn[dirlen] = '/' ; memcpy(fn + dirlen + 1, id, len + 1) ;
       if (lstat(fn, &st) < 0 || (uint64_t)st.st_mtime >= limit) continue ;
       if (ismess && (exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) || exists(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id)
-                  || exists(QUEUE_INTD, sizeof(QUEUE_INTD) - 1, id))) continue ;
+                  || exists(QUEUE_INTD, sizeof(QUEUE_INTD) - 1, id) || exists(QUEUE_BAD, sizeof(QUEUE_BAD) - 1, id))) continue ;
       if (unlink(fn) < 0) { strerr_warnwu2sys("unlink ", fn) ; continue ; }
       log_start() ; log_key("event", "stale") ; log_key("file", fn) ; log_end() ;
     }
@@ -154,7 +193,7 @@ static int orphan (char const *fn, char const *id)
   int fd, r ;
   if (lstat(fn, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) return 0 ;
   if (exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) || exists(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id)
-   || exists(QUEUE_INTD, sizeof(QUEUE_INTD) - 1, id)) return 0 ;
+   || exists(QUEUE_INTD, sizeof(QUEUE_INTD) - 1, id) || exists(QUEUE_BAD, sizeof(QUEUE_BAD) - 1, id)) return 0 ;
   fd = open(fn, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) ;
   if (fd < 0) { strerr_warnwu2sys("open ", fn) ; return 0 ; }
   r = queue_head_check(fd, id) ;

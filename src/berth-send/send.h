@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
+#include <berth/qq.h>
 #include <berth/queue.h>
 #include <berth/rewrite.h>
 #include <berth/sendqueue.h>
@@ -81,6 +82,7 @@ struct msg_s
   uint64_t bouncenext ; /* ms: earliest time to run berth-bounce (again) */
   unsigned char held ;   /* queue/hold/<id>: not dispatched until released (ctl.c) */
   unsigned char lazy ;   /* delivered from todo/<id>: no state file yet (state_materialize) */
+  size_t cost ;          /* bytes counted in ctx.memused for it (state_parse) */
 } ;
 
 typedef struct hent_s hent ;
@@ -137,10 +139,26 @@ struct ctx_s
   stralloc gone ;            /* removed messages' other names, unlinked once mess/ is synced: "L" todo/ and state/ or "S" state/, then "P" pooled or "-", then the id */
   unsigned int poolnext ;    /* the next pool slot to try (msgs.c) */
   stralloc todo ;            /* names of the last listing of todo/ (scan.c) */
+  stralloc states ;          /* state/ names not yet loaded (scan_state): loaded before todo/ */
+  size_t statepos ;
   size_t todopos ;           /* the next one to preprocess */
   unsigned char todoscan ;   /* list todo/ again once the listing is used up */
   unsigned char fsnames ;    /* queue_fsync_names: a new state file's fsync makes its name durable */
+  size_t envrcpts ;          /* control/enveloperecipients: more in one entry quarantines it */
+  size_t envbytes ;          /* control/envelopebytes: the same for its bytes */
+  uint64_t memused ;         /* bytes the messages in memory take (msg.cost) */
+  unsigned char memfull ;    /* memused reached SEND_MEM_MAX: todo/ waits (logged once) */
 } ;
+
+/* The memory bound (doc/send-state.md, "Memory and scaling"): new messages are read from todo/
+   only while the messages in memory take less than this; a listing of todo/ holds at most
+   SEND_LIST_MAX names. */
+#define SEND_MEM_MAX ((uint64_t)64 << 20)
+#define SEND_LIST_MAX 10000
+#define SEND_ENV_SLACK 64   /* the u and p records berth-queue adds to what envelopebytes counts */
+/* the largest state file berth-send writes for an envelope within the limits: its bytes (a
+   rewritten address may grow by a virtualdomains prefix: up to QQ_ADDR_MAX) and 2 per recipient */
+#define STATE_MAX(c) ((uint64_t)(c)->envbytes + SEND_ENV_SLACK + (uint64_t)(c)->envrcpts * (2 + QQ_ADDR_MAX))
 
 #define MSG(c, m) (genalloc_s(msg, &(c)->msgs) + (m))
 #define RCPT(c, m, r) (genalloc_s(rcpt, &MSG(c, m)->rcpts) + (r))
@@ -200,6 +218,10 @@ extern void state_preprocess_list (ctx *, char const *names, size_t len) ;
 extern int state_preprocess (ctx *, char const *id) ;
 extern void state_materialize (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
 
+/* quarantine.c: a bad entry of dir (todo/ or state/) goes to bad/<id>, logged once */
+extern void quarantine (ctx *, char const *dir, char const *id, char const *reason, char const *text) ;
+extern int quarantined (char const *id) ;
+
 /* bounce.c */
 extern void bounce_record (ctx *, uint32_t, uint32_t, char, char const *, size_t) ;
 extern void bounce_append (ctx *, uint32_t m, uint32_t r, char status, char const *text, size_t len) ;
@@ -207,7 +229,7 @@ extern void bounce_append (ctx *, uint32_t m, uint32_t r, char status, char cons
 /* scan.c */
 extern void scan_todo (ctx *) ;
 extern void todo_step (ctx *) ;
-extern int todo_pending (ctx const *) ;
+extern int todo_pending (ctx *) ;
 extern void scan_state (ctx *) ;
 extern void scan_recover (ctx *) ;
 extern void scan_clean (ctx *) ;

@@ -59,6 +59,8 @@ int state_parse (ctx *c, char const *id, char const *s, size_t len, uint64_t whe
     }
     i += n + 1 ;
   }
+  x->cost = sizeof(msg) + x->data.len + genalloc_len(rcpt, &x->rcpts) * (sizeof(rcpt) + sizeof(hent)) ;
+  c->memused += x->cost ;
   return 1 + (int)m ;
 }
 
@@ -68,7 +70,12 @@ int state_load (ctx *c, char const *id)
   struct stat sta ;
   uint64_t when = c->now ;
   int r ;
-  if (strlen(id) >= QUEUE_ID_MAX || id[0] == '.') return 0 ;
+  if (id[0] == '.') return 0 ;
+  if (strlen(id) >= QUEUE_ID_MAX || !queue_id_ok(id))
+  {
+    quarantine(c, QUEUE_STATE, id, "invalid-id", "not a queue id: quarantined, never delivered") ;
+    return 0 ;
+  }
   state_name(fn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, id) ;
   if (access(fn, F_OK) < 0 && errno == ENOENT)
   {
@@ -82,7 +89,14 @@ int state_load (ctx *c, char const *id)
   }
   state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
   c->tmp.len = 0 ;
-  if (stat(fn, &sta) < 0 || !openslurpclose(&c->tmp, fn))
+  if (lstat(fn, &sta) < 0) { strerr_warnwu2sys("stat ", fn) ; return 0 ; }
+  if (!S_ISREG(sta.st_mode) || (uint64_t)sta.st_size > STATE_MAX(c))
+  {
+    /* not ours: berth-send writes a regular file of at most that for an envelope it took */
+    quarantine(c, QUEUE_STATE, id, "bad-state", "state file not a regular file or over the envelope limits: quarantined, never delivered") ;
+    return 0 ;
+  }
+  if (!openslurpclose(&c->tmp, fn))
   {
     strerr_warnwu2sys("read ", fn) ;
     return 0 ;
@@ -94,7 +108,7 @@ int state_load (ctx *c, char const *id)
   r = state_parse(c, id, c->tmp.s, c->tmp.len, when) ;
   if (!r)
   {
-    log_start() ; log_key("event", "bad-state") ; log_key("id", id) ; log_end() ;
+    quarantine(c, QUEUE_STATE, id, "bad-state", "malformed state file: quarantined, never delivered") ;
     return 0 ;
   }
   msg_check_done(c, (uint32_t)(r - 1)) ;

@@ -107,6 +107,7 @@ static int commit (smtpd const *s, smtpd_qq *q, stralloc *env)
   int done = 0, code = 0, linked, fd = q->msgfd ;
   if (q->failed) return QQ_WRITE ;
   if (!envelope(s, env)) return QQ_NOMEM ;
+  if (envscan_limits(&e) < 0) return QQ_CONFIG ;   /* berth-queue's limits (exit 31 over them) */
   hdr = env->len - s->mailfrom.len - 2 ;   /* envscan sees what berth-queue reads on fd 1 */
   for (size_t i = 0 ; i < s->rcpts.len ; i += strlen(s->rcpts.s + i) + 1)
     if (!stralloc_catb(env, "T", 1) || !stralloc_cats(env, s->rcpts.s + i) || !stralloc_0(env)) return QQ_NOMEM ;

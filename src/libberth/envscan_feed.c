@@ -5,6 +5,13 @@
 
 enum { ST_F, ST_SENDER, ST_T, ST_RCPT, ST_DONE } ;
 
+static ssize_t over (envscan *e, unsigned char which, int *code)
+{
+  e->over = which ;
+  *code = QQ_PERM_REFUSED ;
+  return -1 ;
+}
+
 ssize_t envscan_feed (envscan *e, char const *s, size_t len, int *done, int *code)
 {
   size_t i = 0 ;
@@ -12,6 +19,7 @@ ssize_t envscan_feed (envscan *e, char const *s, size_t len, int *done, int *cod
   for (; i < len && !*done ; i++)
   {
     char c = s[i] ;
+    if (e->maxbytes && ++e->bytes > e->maxbytes) return over(e, ENVSCAN_OVER_BYTES, code) ;
     switch (e->state)
     {
       case ST_F :
@@ -21,6 +29,7 @@ ssize_t envscan_feed (envscan *e, char const *s, size_t len, int *done, int *cod
       case ST_T :
         if (!c) { e->state = ST_DONE ; *done = 1 ; break ; }
         if (c != 'T') { *code = QQ_ENVELOPE ; return -1 ; }
+        if (e->maxrcpt && e->nrcpt >= e->maxrcpt) return over(e, ENVSCAN_OVER_RCPTS, code) ;
         e->state = ST_RCPT ; e->addrlen = 0 ;
         break ;
       case ST_SENDER :

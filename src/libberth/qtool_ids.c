@@ -1,5 +1,6 @@
 /* ISC license. */
-/* The queue tools: ids of every committed message (todo/ and state/), oldest first.
+/* The queue tools: ids of every committed message (todo/ and state/) and of every quarantined
+   entry (bad/, absent before the first berth-send that quarantines), oldest first.
    Trust: directory names only; names starting with a dot are skipped. */
 
 #include <errno.h>
@@ -22,7 +23,8 @@ int qtool_ids (stralloc *sa, genalloc *list)
   size_t *v, n, j = 0 ;
   sa->len = 0 ;
   genalloc_setlen(size_t, list, 0) ;
-  if (queue_listdir(QUEUE_TODO, sa) < 0 || queue_listdir(QUEUE_STATE, sa) < 0) return -1 ;
+  if (queue_listdir(QUEUE_TODO, sa) < 0 || queue_listdir(QUEUE_STATE, sa) < 0
+   || queue_listdir(QUEUE_BAD, sa) < 0) return -1 ;
   for (size_t i = 0 ; i < sa->len ; i += strlen(sa->s + i) + 1)
     if (!genalloc_append(size_t, list, &i)) return -1 ;
   v = genalloc_s(size_t, list) ;

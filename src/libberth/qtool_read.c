@@ -1,5 +1,6 @@
 /* ISC license. */
-/* The queue tools: a read-only view of one message: state/<id> (preprocessed) or todo/<id>
+/* The queue tools: a read-only view of one message: bad/<id> (quarantined: its contents are not
+   read, whatever their size; info/<id> holds the reason), state/<id> (preprocessed) or todo/<id>
    (committed envelope), the message's size, hold/<id>, bounce/<id> and info/<id>.
    Safe while berth-send runs: files are only read; one that vanishes meanwhile means "gone".
    Trust: formats are checked; a malformed file is reported as an error (EPROTO). */
@@ -141,6 +142,13 @@ int qtool_read (qtool_msg *m, char const *id)
     else if (errno != ENOENT) return -1 ;
   }
   m->tmp.len = 0 ;
+  if (exists(QUEUE_BAD, id))
+  {
+    m->where = QTOOL_WHERE_BAD ;
+    if (!stralloc_0(&m->data)) return -1 ;   /* no sender shown: the envelope is not read */
+    parse_info(m, id) ;
+    return 1 ;
+  }
   path(fn, QUEUE_TODO, id) ;
   if (queue_env_read(fn, &m->tmp))
   {

@@ -42,7 +42,7 @@ int main (void)
 {
   static char big[2 * QQ_ADDR_MAX + 8] ;
   size_t ncases = sizeof cases / sizeof *cases ;
-  TAP_PLAN(ncases * 2 + 3) ;
+  TAP_PLAN(ncases * 2 + 8) ;
   for (size_t i = 0 ; i < ncases ; i++)
   {
     for (size_t chunk = 1 ; chunk <= 4096 ; chunk += 4095)
@@ -62,6 +62,23 @@ int main (void)
     TAP_OK(run(big, QQ_ADDR_MAX + 3, 4096, &done, &code, &used) < 0 && code == QQ_ADDR_TOO_LONG, "address of %d bytes refused with 11", QQ_ADDR_MAX) ;
     memcpy(big, "F\0T", 3) ; memset(big + 3, 'b', QQ_ADDR_MAX + 1) ;
     TAP_OK(run(big, QQ_ADDR_MAX + 4, 7, &done, &code, &used) < 0 && code == QQ_ADDR_TOO_LONG, "long recipient refused with 11") ;
+  }
+  {
+    /* the limits: recipients, then bytes (F record through the final NUL) */
+    static char const env[] = "Fa\0Tb\0Tc\0\0" ;   /* 2 recipients, 10 bytes */
+    int done, code ;
+    envscan e = ENVSCAN_ZERO ;
+    e.maxrcpt = 2 ;
+    TAP_OK(envscan_feed(&e, env, sizeof env - 1, &done, &code) == 10 && done, "2 recipients, limit 2: accepted") ;
+    e = (envscan)ENVSCAN_ZERO ; e.maxrcpt = 1 ;
+    TAP_OK(envscan_feed(&e, env, sizeof env - 1, &done, &code) < 0 && code == QQ_PERM_REFUSED && e.over == ENVSCAN_OVER_RCPTS,
+           "2 recipients, limit 1: refused (31, over recipients)") ;
+    e = (envscan)ENVSCAN_ZERO ; e.maxbytes = 10 ;
+    TAP_OK(envscan_feed(&e, env, sizeof env - 1, &done, &code) == 10 && done, "10 bytes, limit 10: accepted") ;
+    e = (envscan)ENVSCAN_ZERO ; e.maxbytes = 9 ;
+    TAP_OK(envscan_feed(&e, env, 5, &done, &code) == 5 && envscan_feed(&e, env + 5, 5, &done, &code) < 0
+           && code == QQ_PERM_REFUSED && e.over == ENVSCAN_OVER_BYTES, "10 bytes in two feeds, limit 9: refused (31, over bytes)") ;
+    TAP_OK(envscan_text(&e)[0] == 'D' && strstr(envscan_text(&e), "(#5.3.4)") != 0, "its text is permanent (%s)", envscan_text(&e)) ;
   }
   return TAP_DONE() ;
 }

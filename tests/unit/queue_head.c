@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,7 +58,7 @@ int main (void)
   char fn[] = "/tmp/berth-unit-qh.XXXXXX" ;
   unsigned int n = sizeof(cases) / sizeof(cases[0]) ;
   int fd = mkstemp(fn) ;
-  TAP_PLAN(n * 3 + 4) ;
+  TAP_PLAN(n * 3 + 9) ;
   if (fd < 0) { printf("Bail out! mkstemp\n") ; return 1 ; }
   close(fd) ;
   for (unsigned int i = 0 ; i < n ; i++)
@@ -99,7 +100,28 @@ int main (void)
     put(fn, &c) ;
     TAP_OK(queue_env_read(fn, &sa) == 1 && sa.len == big.len && !memcmp(sa.s, big.s, big.len),
            "an envelope file of %zu bytes (over QUEUE_HEAD) is read whole", big.len) ;
+    sa.len = 0 ;
+    TAP_OK(queue_env_readmax(fn, &sa, big.len) == 1 && sa.len == big.len && !memcmp(sa.s, big.s, big.len),
+           "queue_env_readmax with a bound of its size: read whole") ;
+    sa.len = 0 ;
+    TAP_OK(!queue_env_readmax(fn, &sa, big.len - 1) && errno == EFBIG && !sa.len,
+           "queue_env_readmax with a bound one byte under: EFBIG, nothing kept") ;
+    stralloc_free(&sa) ;
+    TAP_OK(!queue_env_readmax(fn, &sa, QUEUE_HEAD + 1) && errno == EFBIG && sa.a < 4 * QUEUE_HEAD,
+           "queue_env_readmax stops reading near the bound (%zu bytes allocated)", sa.a) ;
     stralloc_free(&sa) ; stralloc_free(&big) ;
+  }
+  {
+    /* a fifo is never waited on; a symbolic link is not followed */
+    stralloc sa = STRALLOC_ZERO ;
+    char ln[sizeof fn + 4] ;
+    unlink(fn) ;
+    TAP_OK(mkfifo(fn, 0600) == 0 && !queue_env_read(fn, &sa) && errno == EPROTO, "a fifo: refused (EPROTO) at once") ;
+    unlink(fn) ;
+    strcpy(ln, fn) ; strcat(ln, ".ln") ;
+    TAP_OK(symlink("/etc/passwd", ln) == 0 && !queue_env_read(ln, &sa) && errno == EPROTO, "a symbolic link: refused (EPROTO)") ;
+    unlink(ln) ;
+    stralloc_free(&sa) ;
   }
   {
     /* a header whose records run to its end with no terminator (the zeros after a shorter one

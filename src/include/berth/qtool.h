@@ -31,6 +31,7 @@
 
 #define QTOOL_WHERE_TODO 1    /* committed, not yet preprocessed: recipients unclassified */
 #define QTOOL_WHERE_STATE 2   /* preprocessed by berth-send */
+#define QTOOL_WHERE_BAD 3     /* quarantined by berth-send (bad/<id>): never delivered; info/<id> says why */
 
 typedef struct qtool_rcpt_s qtool_rcpt ;
 struct qtool_rcpt_s
@@ -62,7 +63,7 @@ struct qtool_msg_s
 } ;
 #define QTOOL_MSG_ZERO { .data = STRALLOC_ZERO, .rcpts = GENALLOC_ZERO, .tmp = STRALLOC_ZERO }
 
-/* ids in queue/todo and queue/state, deduplicated, oldest first: NUL-terminated into sa, offsets
+/* ids in queue/todo, queue/state and queue/bad, deduplicated, oldest first: NUL-terminated into sa, offsets
    into list (size_t). 0 ok, -1 error (errno). */
 extern int qtool_ids (stralloc *sa, genalloc *list) ;
 

@@ -112,6 +112,10 @@ extern off_t queue_mess_seek (int fd) ;
    error (errno: EPROTO when the envelope is unterminated or the header holds none). */
 extern int queue_env_read (char const *fn, stralloc *sa) ;
 
+/* The same, reading at most max bytes of an envelope file (0: no limit): 0 with errno EFBIG when
+   it holds more. Anything but a regular file (a fifo, a directory) is EPROTO, never waited on. */
+extern int queue_env_readmax (char const *fn, stralloc *sa, size_t max) ;
+
 /* A memory file (close-on-exec, at offset 0) holding fd's bytes from its current offset to its
    end: the message alone, for a program that expects it from offset 0. -1 on error (errno). */
 extern int queue_mess_memfd (int fd) ;
