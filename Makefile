@@ -38,7 +38,7 @@ EXTRA_LIBS = $(shell cat src/$(1)/libs 2>/dev/null)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all check check-unit deps install clean run bench fuzz check-san check-san-quick lint lint-cppcheck lint-tidy
+.PHONY: all check check-unit deps deps-run install clean run bench fuzz check-san check-san-quick lint lint-cppcheck lint-tidy
 
 all: $(BINS)
 
@@ -85,7 +85,11 @@ $(DEPFILES):
 -include $(wildcard $(DEPFILES))
 
 deps:
-	@sh package/install-deps
+	@sh package/install-deps check
+
+# what building and running need, not the test peers (make run)
+deps-run:
+	@sh package/install-deps run
 
 check: deps all $(UNIT_BINS)
 	@BERTH_SAN=$(SAN) ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run
@@ -93,7 +97,7 @@ check: deps all $(UNIT_BINS)
 check-unit: all $(UNIT_BINS)
 	@sh tests/run --unit
 
-run: deps all
+run: deps-run all
 	@sh package/run-instance
 
 # Benchmarks against a private Postfix (root, loopback): the short version; `bench/run --full`

@@ -18,13 +18,14 @@ printf '#!/bin/sh\ncat >/dev/null\n' > "$fake/debconf-set-selections"
 cat > "$fake/apt-get" <<'SH'
 #!/bin/sh
 [ "$1" = update ] && exit 0
+echo "apt-get $*" >> "$FAKE_LOG.args"
 if [ -x /usr/sbin/policy-rc.d ]; then /usr/sbin/policy-rc.d x start; echo "policy $?" >> "$FAKE_LOG"; else echo "policy none" >> "$FAKE_LOG"; fi
 case "${FAKE_APT:-}" in fail) exit 100 ;; hang) echo hang >> "$FAKE_LOG"; exec sleep 20 ;; esac
 exit 0
 SH
 chmod 755 "$fake"/*
 
-# run CASE: install-deps with the fakes, /usr/sbin the empty $T_DIR/sbin; prints its exit code
+# run CASE [HANG] [MODE]: install-deps with the fakes, /usr/sbin the empty $T_DIR/sbin; prints its exit code
 run () {
   FAKE_LOG=$T_DIR/log FAKE_APT=$1 PATH=$fake:$PATH unshare -m sh -c '
     mount --bind "$1" /usr/sbin || exit 99
@@ -34,8 +35,8 @@ run () {
       n=0; while [ $n -lt 100 ] && ! grep -q hang "$FAKE_LOG" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
       kill -TERM -$p; wait $p
     else
-      sh "$3/package/install-deps" 2>/dev/null
-    fi' sh "$T_DIR/sbin" "${2:-}" "$BERTH_TOP"
+      sh "$3/package/install-deps" $4 2>/dev/null
+    fi' sh "$T_DIR/sbin" "${2:-}" "$BERTH_TOP" "${3:-}"
   echo $?
 }
 
@@ -60,4 +61,13 @@ before=$(cat "$T_DIR/sbin/policy-rc.d")
 is "$(run ok)" 0 "with an existing policy-rc.d: exit 0"
 is "$(cat "$T_DIR/log")" "policy 0" "the existing policy-rc.d was the one in force"
 is "$(cat "$T_DIR/sbin/policy-rc.d" 2>/dev/null)" "$before" "the existing policy-rc.d is left as it was"
+# make run installs what building and running need, not the test peers; make check all of them
+pkgs () { sed -e 's/#.*//' "$@" | awk 'NF { print $1 }' | sort -u | tr '\n' ' '; }
+args () { sed -n 's/^apt-get install -y -q --no-install-recommends //p' "$T_DIR/log.args" | tr ' ' '\n' | awk 'NF' | sort -u | tr '\n' ' '; }
+rm -f "$T_DIR/sbin/policy-rc.d"; : > "$T_DIR/log.args"
+is "$(run ok '' run)" 0 "install-deps run: exit 0"
+is "$(args)" "$(cd "$BERTH_TOP" && pkgs package/deps-build package/deps-run)" "install-deps run asks apt-get for the build and run packages only (no Postfix, no swaks)"
+: > "$T_DIR/log.args"
+is "$(run ok '' check)" 0 "install-deps check: exit 0"
+is "$(args)" "$(cd "$BERTH_TOP" && pkgs package/deps-build package/deps-run package/deps-test)" "install-deps check asks for the test peers too"
 t_done

@@ -17,9 +17,20 @@ fi
 ( cd "$BERTH_TOP" && BERTH_RUN_DIR=$run BERTH_PORT=$port exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' sh package/run-supervised ) >"$T_DIR/out" 2>&1 &
 script=$!
 echo "$script" >> "$T_DIR/pids"
-wait_port "$port" 30; ok $? "SMTP answers on 127.0.0.1:$port"
+n=0; while [ $n -lt 300 ] && ! grep -q "swaks --server 127.0.0.1:$port" "$T_DIR/out"; do sleep 0.1; n=$((n + 1)); done
 grep -q "swaks --server 127.0.0.1:$port" "$T_DIR/out"; ok $? "it prints how to send a test mail"
-s6-svwait -U -t 20000 "$run/service/smtpd" "$run/service/smtpd2" "$run/service/send"; ok $? "every service is up and ready (IPv4, IPv6, send)"
+s6-svstat -o up,ready "$run/service/smtpd" "$run/service/smtpd2" "$run/service/send" | sort -u | tr '\n' '/' > "$T_DIR/st"
+is "$(cat "$T_DIR/st")" "true true/" "the banner came only once every service was up and ready (IPv4, IPv6, send)"
+wait_port "$port" 30; ok $? "SMTP answers on 127.0.0.1:$port"
+( cd "$BERTH_TOP" && BERTH_RUN_DIR=$run BERTH_PORT=$port sh package/run-supervised ) > "$T_DIR/again" 2>&1
+r=$?; is "$r" 100 "a second make run on the same instance refuses (exit 100)"
+grep -q "already runs on $run" "$T_DIR/again"; ok $? "and says an instance already runs there"
+"$PY" -c 'import smtplib, sys
+s = smtplib.SMTP("::1", int(sys.argv[1]), timeout=20)
+s.ehlo(); s.mail("a@example.org"); code, msg = s.rcpt("someone@elsewhere.example")
+print(code); s.rset(); s.quit()' "$port" > "$T_DIR/relay6" 2>&1
+is "$(cat "$T_DIR/relay6")" 250 "::1 relays like 127.0.0.1 (RCPT to another domain from [::1]: 250)"
+grep -qix "$(hostname)" "$run/control/locals"; ok $? "the machine's own name is local"
 swaks --server "127.0.0.1:$port" --to postmaster@localhost --header "Subject: make run" >/dev/null 2>&1; ok $? "swaks over IPv4"
 "$PY" -c 'import smtplib, sys
 s = smtplib.SMTP("::1", int(sys.argv[1]), timeout=20)
@@ -33,4 +44,36 @@ n=0; while [ $n -lt 100 ] && kill -0 "$script" 2>/dev/null; do sleep 0.1; n=$((n
 sleep 0.3
 left=$(for p in /proc/[0-9]*; do case "$(readlink "$p/cwd" 2>/dev/null)" in "$run"*) echo "${p#/proc/}";; esac; done)
 is "$left" "" "nothing left running in the instance (no process has its cwd there)"
+
+# an existing instance moves to BERTH_PORT; a port taken fails loudly, with the daemon's own line
+port2=$(free_port)
+"$PY" -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(60)' "$port2" &
+holder=$!; echo "$holder" >> "$T_DIR/pids"
+wait_port "$port2" 10
+( cd "$BERTH_TOP" && BERTH_RUN_DIR=$run BERTH_PORT=$port2 exec sh package/run-supervised ) > "$T_DIR/taken" 2>&1 &
+script=$!; echo "$script" >> "$T_DIR/pids"
+n=0; while [ $n -lt 400 ] && kill -0 "$script" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+wait "$script"; r=$?
+is "$r" 111 "port $port2 taken: make run exits 111 (temporary), without waiting for ever"
+grep -q "instance moved from port $port to $port2" "$T_DIR/taken"; ok $? "it said the instance moved to the new port"
+grep -q 'berth: smtpd: .*fatal: .*bind' "$T_DIR/taken"; ok $? "it printed the smtpd's own log line ($(grep 'fatal' "$T_DIR/taken" | head -n 1))"
+grep -q 'ready\.$' "$T_DIR/taken"; [ $? != 0 ]; ok $? "and no ready banner"
+kill "$holder" 2>/dev/null
+sleep 0.3
+left=$(for p in /proc/[0-9]*; do case "$(readlink "$p/cwd" 2>/dev/null)" in "$run"*) echo "${p#/proc/}";; esac; done)
+is "$left" "" "nothing left running after the failed start"
+
+# a checkout its owner cannot reach (root's 0700 home): found before anything starts
+if [ "$(id -u)" = 0 ]; then
+  priv=$T_DIR/priv; mkdir -p "$priv/co"; chmod 700 "$priv"
+  cp -a "$BERTH_TOP/bin" "$BERTH_TOP/package" "$priv/co/"
+  ( cd "$priv/co" && BERTH_RUN_DIR=$T_DIR/run700 BERTH_RUN_USER=$TESTUSER sh package/run-supervised ) > "$T_DIR/700" 2>&1
+  is "$?" 100 "a checkout under a 0700 directory: exit 100"
+  grep -q "cannot reach $priv/co/bin: $priv is not searchable" "$T_DIR/700"; ok $? "it names the directory ($(head -n 1 "$T_DIR/700"))"
+  [ ! -d "$T_DIR/run700" ]; ok $? "and creates no instance"
+else
+  ok 0 "# SKIP the 0700 case needs root"; ok 0 "# SKIP"; ok 0 "# SKIP"
+fi
 t_done

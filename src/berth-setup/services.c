@@ -21,6 +21,7 @@
 static char const tcp_rules[] =
   "# tcprules(1) source for the smtpd services; compiled to tcp.smtp.cdb when newer.\n"
   "127.:allow,RELAYCLIENT=\"\"\n"
+  "::1:allow,RELAYCLIENT=\"\"\n"
   ":allow\n" ;
 
 static char const smtpd_run[] =
