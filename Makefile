@@ -40,7 +40,20 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
 .PHONY: all check check-unit deps deps-run install clean run bench fuzz check-san check-san-quick lint lint-cppcheck lint-tidy
 
-all: $(BINS)
+# Man pages from doc/ (package/mkman, lowdown): section 8 for each program with a page, and
+# berth-control(5) for control.md.
+MAN8 := $(foreach p,$(PROGS),$(if $(wildcard doc/$(p).md),build/man/$(p).8))
+MANS := $(MAN8) build/man/berth-control.5
+
+all: $(BINS) $(MANS)
+
+build/man/%.8: doc/%.md package/mkman
+	@mkdir -p $(@D)
+	sh package/mkman $< $* 8 $(VERSION) > $@.tmp && mv $@.tmp $@
+
+build/man/berth-control.5: doc/control.md package/mkman
+	@mkdir -p $(@D)
+	sh package/mkman $< berth-control 5 $(VERSION) > $@.tmp && mv $@.tmp $@
 
 build/%.o: src/%.c build/%.d conf-cc
 	@mkdir -p $(@D)
