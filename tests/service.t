@@ -16,6 +16,11 @@ t_bg s6-svscan "$svc"
 n=0; while [ $n -lt 100 ] && ! { s6-svok "$svc/smtpd" && s6-svok "$svc/send"; } 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send"; ok $? "smtpd and send report ready (s6-svwait -U)"
 s6-svstat -o up,ready "$svc/smtpd" | grep -q '^true true$'; ok $? "s6-svstat: smtpd up and ready"
+sleep 0.3   # s6-log writes what it got
+grep -h 'fatal' "$BERTH_HOME"/log/*/current > "$T_DIR/fatal" 2>/dev/null
+is "$(cat "$T_DIR/fatal")" "" "starting logs no fatal line (the readiness probes say nothing while they wait)"
+grep -h 'event=session' "$BERTH_HOME"/log/smtpd*/current > "$T_DIR/sessions" 2>/dev/null
+is "$(wc -l < "$T_DIR/sessions")" 0 "no probe session in the smtpd log (berth-listen says itself when it listens)"
 
 maildir=$BERTH_HOME/alias/Maildir
 swaks --server "127.0.0.1:$port" --from sender@example.org --to postmaster@test.example \
@@ -39,6 +44,16 @@ s6-svc -wU -u -T 20000 "$svc/send"; ok $? "send comes back up and ready"
 n=0; while [ $n -lt 100 ] && ! grep -lq '^Subject: while down' "$maildir"/new/* 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 grep -lq '^Subject: while down' "$maildir"/new/* 2>/dev/null; ok $? "nothing lost: the message queued while down is delivered"
 [ "$(s6-svstat -o pid "$svc/send")" != "$pid_before" ]; ok $? "it was a new process"
+
+# a daemon's end is logged by the service's finish script (Postfix's master: "killed by signal 9")
+pid=$(s6-svstat -o pid "$svc/smtpd")
+s6-svc -k "$svc/smtpd"
+s6-svwait -U -t 20000 "$svc/smtpd"; ok $? "smtpd killed with SIGKILL comes back up and ready"
+n=0; while [ $n -lt 50 ] && ! grep -q 'service=smtpd event=killed signal=9' "$BERTH_HOME/log/smtpd/current"; do sleep 0.1; n=$((n + 1)); done
+grep -q 'berth-supervise: service=smtpd event=killed signal=9 name=KILL' "$BERTH_HOME/log/smtpd/current"; ok $? "its log says it was killed by signal 9 (KILL)"
+s6-svc -wD -d -T 10000 "$svc/send"
+n=0; while [ $n -lt 50 ] && ! grep -q 'service=send event=exit' "$BERTH_HOME/log/send/current"; do sleep 0.1; n=$((n + 1)); done
+grep -q 'berth-supervise: service=send event=exit status=0' "$BERTH_HOME/log/send/current"; ok $? "send stopped with SIGTERM: its log says it exited 0"
 
 s6-svscanctl -t "$svc"
 n=0; while [ $n -lt 100 ] && kill -0 "$T_PID" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done

@@ -1,6 +1,8 @@
 /* ISC license. */
 /* berth-check: readiness probes for s6-notifyoncheck. "smtp IP PORT" succeeds when a server there
    greets with 220; "send" succeeds when berth-send holds the trigger fifo open (it takes work).
+   -q: a probe that finds the service not ready yet says nothing (s6-notifyoncheck polls it, and its
+   tries are not failures for the service's log); its exit code tells.
    Trust: talks only to the address it is given; reads at most one greeting line. */
 
 #include <errno.h>
@@ -19,7 +21,7 @@
 #include <berth/home.h>
 #include <berth/queue.h>
 
-#define USAGE "berth-check smtp ip port | berth-check tcp ip port | berth-check send"
+#define USAGE "berth-check [ -q ] smtp ip port | berth-check [ -q ] tcp ip port | berth-check [ -q ] send"
 #define CHECK_TIMEOUT_SECONDS 5
 #define SMTP_READY "220"
 #define SMTP_QUIT "QUIT\r\n"
@@ -79,6 +81,12 @@ static int check_send (void)
 int main (int argc, char const *const *argv)
 {
   PROG = "berth-check" ;
+  if (argc > 1 && !strcmp(argv[1], "-q"))
+  {  /* quiet: nothing on stderr, only the exit code */
+    int fd = open("/dev/null", O_WRONLY | O_CLOEXEC) ;
+    if (fd < 0 || fd_move(2, fd) < 0) strerr_diefu1sys(111, "open /dev/null") ;
+    argc-- ; argv++ ;
+  }
   if (argc == 4 && !strcmp(argv[1], "smtp")) return check_smtp(argv[2], argv[3]) ;
   if (argc == 4 && !strcmp(argv[1], "tcp")) return check_tcp(argv[2], argv[3]) ;
   if (argc == 2 && !strcmp(argv[1], "send")) return check_send() ;

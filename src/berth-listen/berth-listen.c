@@ -30,7 +30,7 @@
 #include <berth/smtpd.h>
 #include "listen.h"
 
-#define USAGE "berth-listen [ -HRUv ] [ -c limit ] [ -b backlog ] [ -x rules.cdb ] [ -l localname ] host port"
+#define USAGE "berth-listen [ -HRUv ] [ -d notif ] [ -c limit ] [ -b backlog ] [ -x rules.cdb ] [ -l localname ] host port"
 #define LIMIT_DEFAULT 40     /* tcpserver's defaults */
 #define BACKLOG_DEFAULT 20
 #define EXIT_PERM 100
@@ -171,7 +171,7 @@ static int take (opts const *o, int lfd, unsigned int *n)
 int main (int argc, char const *const *argv)
 {
   opts o = { .limit = LIMIT_DEFAULT, .backlog = BACKLOG_DEFAULT, .rules = 0, .localname = 0, .drop = 0, .verbose = 0, .is6 = 0 } ;
-  unsigned int n = 0 ;
+  unsigned int n = 0, notif = 0 ;
   int lfd, sfd ;
   tain backoff = TAIN_ZERO ;
   PROG = "berth-listen" ;
@@ -183,13 +183,14 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "HRUvc:b:x:l:", &l) ;
+      int opt = subgetopt_r(argc, argv, "HRUvd:c:b:x:l:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'H' : case 'R' : break ;   /* tcpserver's: berth-listen never looks names up */
         case 'U' : o.drop = 1 ; break ;
         case 'v' : o.verbose = 1 ; break ;
+        case 'd' : if (!uint0_scan(l.arg, &notif) || notif < 3) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
         case 'c' : if (!uint0_scan(l.arg, &o.limit) || !o.limit) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
         case 'b' : if (!uint0_scan(l.arg, &o.backlog)) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
         case 'x' : o.rules = l.arg ; break ;
@@ -212,6 +213,11 @@ int main (int argc, char const *const *argv)
     if (!selfpipe_trapset(&set)) strerr_diefu1sys(EXIT_TEMP, "trap signals") ;
   }
   if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(EXIT_TEMP, "ignore SIGPIPE") ;
+  if (notif)
+  {  /* s6's readiness: the socket listens and the sessions' user is ours; no probe session */
+    if (fd_write((int)notif, "\n", 1) < 1) strerr_diefu1sys(EXIT_TEMP, "write to the notification fd") ;
+    fd_close((int)notif) ;
+  }
   tain_now_set_stopwatch_g() ;
   for (;;)
   {
