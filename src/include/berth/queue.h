@@ -43,6 +43,11 @@ extern char *queue_pool_slot (char *s, unsigned int n) ;
 #define QUEUE_PATH_MAX (QUEUE_DIR_MAX + QUEUE_ID_MAX)
 #define QUEUE_PATH_LEN(dir, len) (sizeof(dir) + (len) + 1)
 extern size_t queue_path (char *s, char const *dir, char const *id) ;
+/* The same with the first len bytes of id (a bounce's records: its id without the B). */
+extern size_t queue_pathb (char *s, char const *dir, char const *id, size_t len) ;
+/* "<dir>/<id>" as sa's whole content, NUL included in sa->len: 1, or 0 out of memory. */
+#include <skalibs/stralloc.h>
+extern int queue_path_sa (stralloc *sa, char const *dir, char const *id) ;
 
 /* 1 when id has the form of a queue id (digits and dots, then at most two B's). */
 extern int queue_id_ok (char const *id) ;
