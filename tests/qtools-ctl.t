@@ -145,4 +145,9 @@ m6=$(qinject e@x.example t450f@far.example)
 as_user berth-qctl delete -o -f e@x.example | grep -q "^$m6: ok deleted\$" && [ ! -e "$Q/todo/$m6" ] && [ ! -e "$Q/mess/$m6" ]
 ok $? "-o delete of a message still in todo/"
 as_user berth-qctl delete -o 5.5.5 >/dev/null; is "$?" 100 "-o unknown id: 100"
+# a name longer than any queue id is no message: its path is never built (it overflowed a
+# fixed buffer before queue_path)
+long=$(printf '1%.0s' $(seq 1 400))
+as_user berth-qctl hold -o "$long" > "$T_DIR/long.out" 2>&1; is "$?" 100 "-o with a 400-byte name: 100"
+grep -q "nomsg no such message$" "$T_DIR/long.out"; ok $? "... no such message"
 t_done

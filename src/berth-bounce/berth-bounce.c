@@ -59,13 +59,6 @@ static void readctls (ctl *c)
     strerr_diefu1sys(111, "read control/bouncemaxbytes") ;
 }
 
-static void path (stralloc *sa, char const *dir, char const *id, char const *suffix)
-{
-  sa->len = 0 ;
-  if (!stralloc_cats(sa, dir) || !stralloc_catb(sa, "/", 1) || !stralloc_cats(sa, id)
-   || !stralloc_cats(sa, suffix) || !stralloc_0(sa)) strerr_diefu1sys(111, "make a path") ;
-}
-
 /* The records are dealt with: remove them, durably. */
 /* A bounce's records are removed; a delay warning's are emptied: the empty file says "warned". */
 static void finish_as (char const *bfile, int delayed)
@@ -89,7 +82,7 @@ static int committed (char const *qid)
   stralloc sa = STRALLOC_ZERO ;
   for (unsigned int i = 0 ; i < 2 ; i++)
   {
-    path(&sa, dirs[i], qid, "") ;
+    if (!queue_path_sa(&sa, dirs[i], qid)) strerr_diefu1sys(111, "make a path") ;
     if (access(sa.s, F_OK) == 0)
     {
       if (queue_syncdir(dirs[i]) < 0) strerr_diefu2sys(111, "fsync ", dirs[i]) ;
@@ -149,7 +142,7 @@ int main (int argc, char const *const *argv)
   /* berth-queue honours BERTH_QUEUEID only for the queue's owner: without it, no exactly-once. */
   if (stat(QUEUE_DIR, &st) < 0) strerr_diefu2sys(111, "stat ", QUEUE_DIR) ;
   if (st.st_uid != getuid()) strerr_dief1x(100, "not running as the owner of the queue") ;
-  path(&bfile, x.delayed ? DSN_QUEUE_DELAY : DSN_QUEUE_BOUNCE, x.id, "") ;
+  if (!queue_path_sa(&bfile, x.delayed ? DSN_QUEUE_DELAY : DSN_QUEUE_BOUNCE, x.id)) strerr_diefu1sys(111, "make a path") ;
   if (!stralloc_copys(&qid, x.id) || !stralloc_catb(&qid, "B", 1) || !stralloc_0(&qid))
     strerr_diefu1sys(111, "make the bounce id") ;
   qid.s[qid.len - 2] = x.delayed ? DSN_ID_SUFFIX_DELAY : DSN_ID_SUFFIX ;
@@ -224,7 +217,7 @@ int main (int argc, char const *const *argv)
     _exit(0) ;
   }
 
-  path(&tmp, QUEUE_MESS, x.id, "") ;
+  if (!queue_path_sa(&tmp, QUEUE_MESS, x.id)) strerr_diefu1sys(111, "make a path") ;
   x.messfd = open(tmp.s, O_RDONLY | O_CLOEXEC) ;
   if (x.messfd < 0)
   {

@@ -16,20 +16,10 @@
 #include <berth/qtool.h>
 #include "qctl.h"
 
-#define PATHLEN (sizeof(QUEUE_BOUNCE) + QUEUE_ID_MAX + 2)
-
-static void path (char *fn, char const *dir, char const *id)
-{
-  size_t n = strlen(dir) ;
-  memcpy(fn, dir, n) ;
-  fn[n] = '/' ;
-  strcpy(fn + n + 1, id) ;
-}
-
 static int exists (char const *dir, char const *id)
 {
-  char fn[PATHLEN] ;
-  path(fn, dir, id) ;
+  char fn[QUEUE_PATH_MAX] ;
+  queue_path(fn, dir, id) ;
   return access(fn, F_OK) == 0 ;
 }
 
@@ -50,8 +40,8 @@ int offline_lock (void)
 
 static int unlink_sync (char const *dir, char const *id)
 {
-  char fn[PATHLEN] ;
-  path(fn, dir, id) ;
+  char fn[QUEUE_PATH_MAX] ;
+  queue_path(fn, dir, id) ;
   if (unlink(fn) < 0 && errno != ENOENT) return 0 ;
   return queue_syncdir(dir) == 0 ;
 }
@@ -59,11 +49,11 @@ static int unlink_sync (char const *dir, char const *id)
 /* every T mark of state/<id> becomes D (fdatasync): what berth-send's delete does */
 static int mark_all (char const *id)
 {
-  char fn[PATHLEN] ;
+  char fn[QUEUE_PATH_MAX] ;
   stralloc sa = STRALLOC_ZERO ;
   size_t i, n ;
   int fd, ok = 0 ;
-  path(fn, QUEUE_STATE, id) ;
+  queue_path(fn, QUEUE_STATE, id) ;
   fd = open(fn, O_RDWR | O_CLOEXEC) ;
   if (fd < 0) return 0 ;
   if (!slurp(&sa, fd) || sa.len < 2 || sa.s[0] != 'B' || sa.s[sa.len-1] || sa.s[sa.len-2]) goto end ;
@@ -87,8 +77,9 @@ static int mark_all (char const *id)
 /* the reply word, as berth-send would give it; text into out */
 char const *offline_one (char const *verb, char const *id, char const **text)
 {
-  int todo = exists(QUEUE_TODO, id), state = exists(QUEUE_STATE, id) ;
-  if (id[0] && id[0] != '.' && strlen(id) < QUEUE_ID_MAX && !strchr(id, '/') && !todo && !state && exists(QUEUE_BAD, id))
+  int name = id[0] && id[0] != '.' && strlen(id) < QUEUE_ID_MAX && !strchr(id, '/') ;
+  int todo = name && exists(QUEUE_TODO, id), state = name && exists(QUEUE_STATE, id) ;   /* a path fits */
+  if (name && !todo && !state && exists(QUEUE_BAD, id))
   {
     /* quarantined by berth-send: only delete applies */
     if (strcmp(verb, "delete")) { *text = "quarantined: only delete applies" ; return QTOOL_REPLY_OK ; }
@@ -96,13 +87,13 @@ char const *offline_one (char const *verb, char const *id, char const **text)
     *text = "quarantined entry deleted" ;
     return QTOOL_REPLY_OK ;
   }
-  if (!id[0] || id[0] == '.' || strlen(id) >= QUEUE_ID_MAX || strchr(id, '/') || (!todo && !state))
+  if (!name || (!todo && !state))
   { *text = "no such message" ; return QTOOL_REPLY_NOMSG ; }
   if (!strcmp(verb, "hold"))
   {
-    char fn[PATHLEN] ;
+    char fn[QUEUE_PATH_MAX] ;
     int fd ;
-    path(fn, QUEUE_HOLD, id) ;
+    queue_path(fn, QUEUE_HOLD, id) ;
     fd = open(fn, O_WRONLY | O_CREAT | O_CLOEXEC, 0600) ;
     if (fd < 0 || queue_syncdir(QUEUE_HOLD) < 0) { if (fd >= 0) fd_close(fd) ; *text = "cannot write the hold mark" ; return QTOOL_REPLY_ERROR ; }
     fd_close(fd) ;
@@ -126,11 +117,11 @@ char const *offline_one (char const *verb, char const *id, char const **text)
     if (exists(QUEUE_BOUNCE, id)) { *text = "recipients deleted; earlier failures still bounce" ; return QTOOL_REPLY_OK ; }
   }
   {  /* as berth-send removes a finished message: mess, then state, then the records */
-    char fn[PATHLEN] ;
-    path(fn, QUEUE_MESS, id) ; unlink(fn) ;
-    path(fn, QUEUE_STATE, id) ; unlink(fn) ;
-    path(fn, QUEUE_INFO, id) ; unlink(fn) ;
-    path(fn, QUEUE_HOLD, id) ; unlink(fn) ;
+    char fn[QUEUE_PATH_MAX] ;
+    queue_path(fn, QUEUE_MESS, id) ; unlink(fn) ;
+    queue_path(fn, QUEUE_STATE, id) ; unlink(fn) ;
+    queue_path(fn, QUEUE_INFO, id) ; unlink(fn) ;
+    queue_path(fn, QUEUE_HOLD, id) ; unlink(fn) ;
   }
   *text = "deleted" ;
   return QTOOL_REPLY_OK ;

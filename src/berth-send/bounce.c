@@ -45,8 +45,7 @@ void bounce_append (ctx *c, uint32_t m, uint32_t r, char status, char const *tex
   off_t end ;
   int created = 0 ;
   int fd ;
-  memcpy(fn, QUEUE_BOUNCE "/", sizeof(QUEUE_BOUNCE)) ;
-  memcpy(fn + sizeof(QUEUE_BOUNCE), x->id, idlen + 1) ;
+  queue_path(fn, QUEUE_BOUNCE, x->id) ;
   fd = open(fn, O_RDWR | O_CLOEXEC) ;
   if (fd < 0)
   {

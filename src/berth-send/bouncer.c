@@ -88,9 +88,7 @@ int bouncer_blocks (char const *id)
   size_t len = strlen(id) ;
   char fn[sizeof(QUEUE_BOUNCE) + len + 1] ;
   if (!len || id[len - 1] != 'B') return 0 ;
-  memcpy(fn, QUEUE_BOUNCE "/", sizeof(QUEUE_BOUNCE)) ;
-  memcpy(fn + sizeof(QUEUE_BOUNCE), id, len - 1) ;
-  fn[sizeof(QUEUE_BOUNCE) + len - 1] = 0 ;
+  queue_pathb(fn, QUEUE_BOUNCE, id, len - 1) ;   /* the bounced message's id */
   if (access(fn, F_OK) == 0) return 1 ;
   return errno != ENOENT ;   /* unsure: wait rather than risk a second bounce */
 }

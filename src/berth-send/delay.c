@@ -20,12 +20,6 @@
 
 #define DELAY_STATUS 'Z'
 
-static void name (char *fn, char const *id)
-{
-  memcpy(fn, QUEUE_DELAY "/", sizeof(QUEUE_DELAY)) ;
-  strcpy(fn + sizeof(QUEUE_DELAY), id) ;
-}
-
 void delay_maybe (ctx *c, uint32_t m, uint32_t r, char const *text, size_t len)
 {
   msg *x = MSG(c, m) ;
@@ -37,7 +31,7 @@ void delay_maybe (ctx *c, uint32_t m, uint32_t r, char const *text, size_t len)
   int fd ;
   if (!c->delaywarn || !x->data.s[0] || !strcmp(x->data.s, "#@[]")) return ;   /* never about bounces */
   if (c->now - x->birth < (uint64_t)c->delaywarn * 1000 / c->scale) return ;
-  name(fn, x->id) ;
+  queue_path(fn, QUEUE_DELAY, x->id) ;
   if (access(fn, F_OK) == 0 || errno != ENOENT) return ;   /* warned already */
   bounce_record(c, m, r, status, text, len) ;
   memcpy(tmpfn, fn, strlen(fn)) ; strcpy(tmpfn + strlen(fn), ".tmp") ;
@@ -60,7 +54,7 @@ void delay_maybe (ctx *c, uint32_t m, uint32_t r, char const *text, size_t len)
 void delay_forget (char const *id)
 {
   char fn[sizeof(QUEUE_DELAY) + QUEUE_ID_MAX + 1] ;
-  name(fn, id) ;
+  queue_path(fn, QUEUE_DELAY, id) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
 }
 
@@ -71,9 +65,7 @@ int delay_blocks (char const *id)
   char fn[sizeof(QUEUE_DELAY) + QUEUE_ID_MAX + 1] ;
   struct stat st ;
   if (!len || len > QUEUE_ID_MAX || id[len - 1] != 'D') return 0 ;
-  memcpy(fn, QUEUE_DELAY "/", sizeof(QUEUE_DELAY)) ;
-  memcpy(fn + sizeof(QUEUE_DELAY), id, len - 1) ;
-  fn[sizeof(QUEUE_DELAY) + len - 1] = 0 ;
+  queue_pathb(fn, QUEUE_DELAY, id, len - 1) ;   /* the warned message's id */
   if (stat(fn, &st) < 0) return errno != ENOENT ;
   return st.st_size > 0 ;
 }

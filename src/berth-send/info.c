@@ -16,16 +16,7 @@
 #include <berth/qtool.h>
 #include "send.h"
 
-#define INFO_NAMELEN (sizeof(QUEUE_INFO) + QUEUE_ID_MAX + 5)
-
-static void name (char *fn, char const *dir, char const *id, char const *suffix)
-{
-  size_t n = strlen(dir) ;
-  memcpy(fn, dir, n) ;
-  fn[n] = '/' ;
-  strcpy(fn + n + 1, id) ;
-  strcat(fn, suffix) ;
-}
+#define INFO_NAMELEN (QUEUE_PATH_MAX + 4)   /* and ".tmp" */
 
 static int field (stralloc *sa, char tag, char const *s, size_t len)
 {
@@ -54,8 +45,8 @@ void info_write (ctx *c, uint32_t m, uint32_t r, char const *text, size_t len)
   if (!fieldu(&sa, 'N', rc->tries) || !fieldu(&sa, 'L', c->now) || !fieldu(&sa, 'W', next)
    || !field(&sa, 'R', x->data.s + rc->addr, strlen(x->data.s + rc->addr))
    || !field(&sa, 'X', text, len) || !stralloc_0(&sa)) strerr_diefu1sys(111, "allocate") ;
-  name(fn, QUEUE_INFO, x->id, "") ;
-  name(tmp, QUEUE_INFO, x->id, ".tmp") ;
+  queue_path(fn, QUEUE_INFO, x->id) ;
+  memcpy(tmp + queue_path(tmp, QUEUE_INFO, x->id), ".tmp", 5) ;
   if (!openwritenclose_unsafe(tmp, sa.s, sa.len) || rename(tmp, fn) < 0)
   {
     strerr_warnwu2sys("write ", fn) ;
@@ -67,7 +58,7 @@ void info_write (ctx *c, uint32_t m, uint32_t r, char const *text, size_t len)
 int hold_exists (char const *id)
 {
   char fn[INFO_NAMELEN] ;
-  name(fn, QUEUE_HOLD, id, "") ;
+  queue_path(fn, QUEUE_HOLD, id) ;
   return access(fn, F_OK) == 0 || errno != ENOENT ;
 }
 
@@ -75,7 +66,7 @@ int hold_exists (char const *id)
 int hold_set (char const *id, int on)
 {
   char fn[INFO_NAMELEN] ;
-  name(fn, QUEUE_HOLD, id, "") ;
+  queue_path(fn, QUEUE_HOLD, id) ;
   if (on)
   {
     int fd = open(fn, O_WRONLY | O_CREAT | O_CLOEXEC, 0600) ;
@@ -91,9 +82,9 @@ int hold_set (char const *id, int on)
 void info_forget (char const *id)
 {
   char fn[INFO_NAMELEN] ;
-  name(fn, QUEUE_INFO, id, "") ;
+  queue_path(fn, QUEUE_INFO, id) ;
   unlink(fn) ;
-  name(fn, QUEUE_HOLD, id, "") ;
+  queue_path(fn, QUEUE_HOLD, id) ;
   unlink(fn) ;
 }
 
@@ -114,13 +105,13 @@ static void clean_dir (char const *dir)
     if (e->d_name[0] == '.' || n >= QUEUE_ID_MAX) continue ;
     if (n < 4 || strcmp(e->d_name + n - 4, ".tmp"))
     {
-      name(fn, QUEUE_STATE, e->d_name, "") ;
+      queue_path(fn, QUEUE_STATE, e->d_name) ;
       if (access(fn, F_OK) == 0 || errno != ENOENT) continue ;
-      name(fn, QUEUE_TODO, e->d_name, "") ;
+      queue_path(fn, QUEUE_TODO, e->d_name) ;
       if (access(fn, F_OK) == 0 || errno != ENOENT) continue ;
       if (quarantined(e->d_name)) continue ;   /* its reason, for berth-qread */
     }
-    name(fn, dir, e->d_name, "") ;
+    queue_path(fn, dir, e->d_name) ;
     if (unlink(fn) == 0) { log_start() ; log_key("event", "stale") ; log_key("file", fn) ; log_end() ; }
   }
   dir_close(d) ;

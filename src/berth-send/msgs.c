@@ -108,8 +108,7 @@ static int bounce_exists (char const *id)
 {
   size_t len = strlen(id) ;
   char fn[sizeof(QUEUE_BOUNCE) + len + 1] ;
-  memcpy(fn, QUEUE_BOUNCE "/", sizeof(QUEUE_BOUNCE)) ;
-  memcpy(fn + sizeof(QUEUE_BOUNCE), id, len + 1) ;
+  queue_path(fn, QUEUE_BOUNCE, id) ;
   if (access(fn, F_OK) == 0) return 1 ;
   return errno == ENOENT ? 0 : 1 ;
 }
@@ -126,10 +125,8 @@ static void msg_remove (ctx *c, uint32_t m)
   char fn[sizeof(QUEUE_MESS) + len + 1] ;
   char pfn[sizeof(QUEUE_POOL) + len + 1] ;
   char kind[2] = { x->lazy ? 'L' : 'S', 'P' } ;
-  memcpy(fn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ;
-  memcpy(fn + sizeof(QUEUE_MESS), x->id, len + 1) ;
-  memcpy(pfn, QUEUE_POOL "/", sizeof(QUEUE_POOL)) ;
-  memcpy(pfn + sizeof(QUEUE_POOL), x->id, len + 1) ;
+  queue_path(fn, QUEUE_MESS, x->id) ;
+  queue_path(pfn, QUEUE_POOL, x->id) ;
   /* kept for reuse under its id, not yet in a slot: a writer must not take it before its todo/
      name is gone (msgs_sync) */
   if (rename(fn, pfn) < 0)
@@ -151,7 +148,7 @@ void unlink_in (char const *dir, size_t dirlen, char const *id)
 {
   size_t len = strlen(id) ;
   char fn[dirlen + len + 2] ;
-  memcpy(fn, dir, dirlen) ; fn[dirlen] = '/' ; memcpy(fn + dirlen + 1, id, len + 1) ;
+  queue_path(fn, dir, id) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
 }
 
@@ -186,8 +183,7 @@ void pool_put (ctx *c, char const *id)
   char pfn[sizeof(QUEUE_POOL) + len + 1] ;
   char slot[sizeof(QUEUE_POOL) + QUEUE_POOL_SLOTNAME] ;
   struct stat st ;
-  memcpy(pfn, QUEUE_POOL "/", sizeof(QUEUE_POOL)) ;
-  memcpy(pfn + sizeof(QUEUE_POOL), id, len + 1) ;
+  queue_path(pfn, QUEUE_POOL, id) ;
   if (lstat(pfn, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_size <= QUEUE_POOL_FILEMAX)
     for (unsigned int t = 0 ; t < 2 ; t++)
     {

@@ -56,14 +56,14 @@ static int writesync (char const *fn, char const *s, size_t len)
 /* Reads todo/<id>, builds the state record in p->st. 1 ok, 0 skip (logged when bad). */
 static int build (ctx *c, prep *p)
 {
-  char todofn[NAMELEN], messfn[NAMELEN] ;
+  char todofn[QUEUE_PATH_MAX], messfn[QUEUE_PATH_MAX] ;
   char fmt[UINT64_FMT] ;
   size_t i = 0 ;
   stralloc *env = &p->env, *st = &p->st ;
   struct stat sm ;
   int r ;
-  state_name(todofn, QUEUE_TODO, sizeof(QUEUE_TODO) - 1, p->id) ;
-  state_name(messfn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, p->id) ;
+  queue_path(todofn, QUEUE_TODO, p->id) ;
+  queue_path(messfn, QUEUE_MESS, p->id) ;
   if (stat(messfn, &sm) < 0)
   {
     if (errno != ENOENT) { strerr_warnwu2sys("stat ", messfn) ; return 0 ; }
@@ -185,7 +185,7 @@ void state_materialize (ctx *c, uint32_t m, uint32_t const *r, size_t n)
   msg *x = MSG(c, m) ;
   size_t nr = genalloc_len(rcpt, &x->rcpts) ;
   stralloc st = STRALLOC_ZERO ;
-  char fn[NAMELEN] ;
+  char fn[QUEUE_PATH_MAX] ;
   char fmt[UINT64_FMT] ;
   if (!stralloc_catb(&st, "B", 1) || !stralloc_catb(&st, fmt, uint64_fmt(fmt, x->birth)) || !stralloc_0(&st)
    || !stralloc_catb(&st, "F", 1) || !stralloc_catb(&st, x->data.s, strlen(x->data.s) + 1))
@@ -200,11 +200,11 @@ void state_materialize (ctx *c, uint32_t m, uint32_t const *r, size_t n)
       strerr_diefu1sys(111, "allocate") ;
   }
   if (!stralloc_0(&st)) strerr_diefu1sys(111, "allocate") ;
-  state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, x->id) ;
+  queue_path(fn, QUEUE_STATE, x->id) ;
   if (!writesync(fn, st.s, st.len)) strerr_diefu2sys(111, "write ", fn) ;
   stralloc_free(&st) ;
   if (!c->fsnames && queue_syncdir(QUEUE_STATE) < 0) strerr_diefu2sys(111, "sync ", QUEUE_STATE) ;
-  state_name(fn, QUEUE_TODO, sizeof(QUEUE_TODO) - 1, x->id) ;
+  queue_path(fn, QUEUE_TODO, x->id) ;
   if (unlink(fn) < 0 && errno != ENOENT) strerr_diefu2sys(111, "unlink ", fn) ;
   if (queue_syncdir(QUEUE_TODO) < 0) strerr_diefu2sys(111, "sync ", QUEUE_TODO) ;
   x->lazy = 0 ;

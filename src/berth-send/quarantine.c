@@ -18,14 +18,6 @@
 #include <berth/qtool.h>
 #include "send.h"
 
-static void pathin (char *fn, char const *dir, char const *id)
-{
-  size_t n = strlen(dir) ;
-  memcpy(fn, dir, n) ;
-  fn[n] = '/' ;
-  strcpy(fn + n + 1, id) ;
-}
-
 /* info/<id>: no tries, the time, the reason (only for a name that fits one) */
 static void reason_write (ctx *c, char const *id, char const *text)
 {
@@ -36,8 +28,8 @@ static void reason_write (ctx *c, char const *id, char const *text)
   if (!stralloc_catb(&sa, "N0", 3) || !stralloc_catb(&sa, "L", 1) || !stralloc_catb(&sa, fmt, uint64_fmt(fmt, c->now))
    || !stralloc_0(&sa) || !stralloc_catb(&sa, "X", 1) || !stralloc_cats(&sa, text) || !stralloc_0(&sa) || !stralloc_0(&sa))
     strerr_diefu1sys(111, "allocate") ;
-  pathin(fn, QUEUE_INFO, id) ;
-  pathin(tmp, QUEUE_INFO, id) ; strcat(tmp, ".tmp") ;
+  queue_path(fn, QUEUE_INFO, id) ;
+  queue_path(tmp, QUEUE_INFO, id) ; strcat(tmp, ".tmp") ;
   if (!openwritenclose_unsafe(tmp, sa.s, sa.len) || rename(tmp, fn) < 0)
   {
     strerr_warnwu2sys("write ", fn) ;
@@ -50,8 +42,8 @@ void quarantine (ctx *c, char const *dir, char const *id, char const *reason, ch
 {
   size_t len = strlen(id) ;
   char from[strlen(dir) + len + 2], to[sizeof(QUEUE_BAD) + len + 1] ;
-  pathin(from, dir, id) ;
-  pathin(to, QUEUE_BAD, id) ;
+  queue_path(from, dir, id) ;
+  queue_path(to, QUEUE_BAD, id) ;
   reason_write(c, id, text) ;
   if (rename(from, to) < 0)
   {
@@ -68,6 +60,6 @@ int quarantined (char const *id)
 {
   size_t len = strlen(id) ;
   char fn[sizeof(QUEUE_BAD) + len + 1] ;
-  pathin(fn, QUEUE_BAD, id) ;
+  queue_path(fn, QUEUE_BAD, id) ;
   return access(fn, F_OK) == 0 || errno != ENOENT ;
 }

@@ -18,7 +18,7 @@ static int exists (char const *dir, size_t dirlen, char const *id)
 {
   size_t len = strlen(id) ;
   char fn[dirlen + len + 2] ;
-  memcpy(fn, dir, dirlen) ; fn[dirlen] = '/' ; memcpy(fn + dirlen + 1, id, len + 1) ;
+  queue_path(fn, dir, id) ;
   return access(fn, F_OK) == 0 || errno != ENOENT ;
 }
 
@@ -140,7 +140,7 @@ static void clean_dir (ctx *c, char const *dir, size_t dirlen, int ismess)
       size_t len = strlen(id) ;
       char fn[dirlen + len + 2] ;
       struct stat st ;
-      memcpy(fn, dir, dirlen) ; fn[dirlen] = '/' ; memcpy(fn + dirlen + 1, id, len + 1) ;
+      queue_path(fn, dir, id) ;
       if (lstat(fn, &st) < 0 || (uint64_t)st.st_mtime >= limit) continue ;
       if (ismess && (exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) || exists(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id)
                   || exists(QUEUE_INTD, sizeof(QUEUE_INTD) - 1, id) || exists(QUEUE_BAD, sizeof(QUEUE_BAD) - 1, id))) continue ;
@@ -237,8 +237,8 @@ void scan_recover (ctx *c)
       char const *id = names.s + i ;
       size_t len = strlen(id) ;
       char fn[sizeof(QUEUE_TODO) + len + 1], todo[sizeof(QUEUE_TODO) + len + 1] ;
-      memcpy(fn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; memcpy(fn + sizeof(QUEUE_MESS), id, len + 1) ;
-      memcpy(todo, QUEUE_TODO "/", sizeof(QUEUE_TODO)) ; memcpy(todo + sizeof(QUEUE_TODO), id, len + 1) ;
+      queue_path(fn, QUEUE_MESS, id) ;
+      queue_path(todo, QUEUE_TODO, id) ;
       if (id[0] == '.' || !orphan(fn, id)) continue ;
       if (queue_link(fn, todo) < 0) { strerr_warnwu4sys("link ", fn, " to ", todo) ; continue ; }
       log_start() ; log_key("event", "recover") ; log_key("id", id) ; log_end() ;

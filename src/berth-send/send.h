@@ -204,8 +204,6 @@ extern int delay_blocks (char const *) ;
 extern void retry_all (ctx *) ;
 
 /* state.c */
-#define NAMELEN (sizeof(QUEUE_STATE) + QUEUE_ID_MAX + 1)
-extern void state_name (char *fn, char const *dir, size_t dirlen, char const *id) ;
 extern int state_parse (ctx *, char const *id, char const *s, size_t len, uint64_t when) ;
 extern int state_load (ctx *, char const *id) ;
 extern void state_mark (ctx *, uint32_t m, uint32_t const *r, size_t n) ;

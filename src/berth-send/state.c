@@ -13,13 +13,6 @@
 #include <skalibs/types.h>
 #include "send.h"
 
-void state_name (char *fn, char const *dir, size_t dirlen, char const *id)
-{
-  memcpy(fn, dir, dirlen) ;
-  fn[dirlen] = '/' ;
-  strcpy(fn + dirlen + 1, id) ;
-}
-
 /* Parses a state file into a new message; pending recipients are scheduled at when. */
 int state_parse (ctx *c, char const *id, char const *s, size_t len, uint64_t when)
 {
@@ -66,7 +59,7 @@ int state_parse (ctx *c, char const *id, char const *s, size_t len, uint64_t whe
 
 int state_load (ctx *c, char const *id)
 {
-  char fn[NAMELEN] ;
+  char fn[QUEUE_PATH_MAX] ;
   struct stat sta ;
   uint64_t when = c->now ;
   int r ;
@@ -76,18 +69,18 @@ int state_load (ctx *c, char const *id)
     quarantine(c, QUEUE_STATE, id, "invalid-id", "not a queue id: quarantined, never delivered") ;
     return 0 ;
   }
-  state_name(fn, QUEUE_MESS, sizeof(QUEUE_MESS) - 1, id) ;
+  queue_path(fn, QUEUE_MESS, id) ;
   if (access(fn, F_OK) < 0 && errno == ENOENT)
   {
     /* a removal cut between its two unlinks (msgs.c): finish it */
-    state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
+    queue_path(fn, QUEUE_STATE, id) ;
     if (unlink(fn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", fn) ;
     info_forget(id) ;
     delay_forget(id) ;
     log_start() ; log_key("event", "end") ; log_key("id", id) ; log_end() ;
     return 0 ;
   }
-  state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id) ;
+  queue_path(fn, QUEUE_STATE, id) ;
   c->tmp.len = 0 ;
   if (lstat(fn, &sta) < 0) { strerr_warnwu2sys("stat ", fn) ; return 0 ; }
   if (!S_ISREG(sta.st_mode) || (uint64_t)sta.st_size > STATE_MAX(c))
@@ -117,11 +110,11 @@ int state_load (ctx *c, char const *id)
 
 void state_mark (ctx *c, uint32_t m, uint32_t const *r, size_t n)
 {
-  char fn[NAMELEN] ;
+  char fn[QUEUE_PATH_MAX] ;
   int fd ;
   if (MSG(c, m)->lazy) { state_materialize(c, m, r, n) ; return ; }   /* the marks come with it */
   if (!n) return ;
-  state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, MSG(c, m)->id) ;
+  queue_path(fn, QUEUE_STATE, MSG(c, m)->id) ;
   fd = open(fn, O_WRONLY | O_CLOEXEC) ;
   if (fd < 0) strerr_diefu2sys(111, "open ", fn) ;
   for (size_t i = 0 ; i < n ; i++)
@@ -139,7 +132,7 @@ void state_hint (ctx *c, uint32_t m)
   msg *x = MSG(c, m) ;
   size_t n = genalloc_len(rcpt, &x->rcpts) ;
   uint64_t t = 0 ;
-  char fn[NAMELEN] ;
+  char fn[QUEUE_PATH_MAX] ;
   struct timespec ts[2] ;
   for (size_t i = 0 ; i < n ; i++)
   {
@@ -149,6 +142,6 @@ void state_hint (ctx *c, uint32_t m)
   if (!t) return ;
   ts[0].tv_sec = ts[1].tv_sec = t / 1000 ;
   ts[0].tv_nsec = ts[1].tv_nsec = (t % 1000) * 1000000 ;
-  state_name(fn, QUEUE_STATE, sizeof(QUEUE_STATE) - 1, x->id) ;
+  queue_path(fn, QUEUE_STATE, x->id) ;
   utimensat(AT_FDCWD, fn, ts, 0) ;
 }

@@ -140,7 +140,7 @@ int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t q
   if (q->direct)
   {
     code = smtpd_qd_finish(s, q) ;
-    memcpy(qid, q->id, qidmax < QUEUE_ID_MAX ? qidmax : QUEUE_ID_MAX) ;
+    memcpy(qid, q->qc.id, qidmax < QUEUE_ID_MAX ? qidmax : QUEUE_ID_MAX) ;
     qid[qidmax - 1] = 0 ;
     if (code) qid[0] = 0 ;
     tlen = 0 ;

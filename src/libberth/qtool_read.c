@@ -15,15 +15,6 @@
 #include <berth/sendqueue.h>
 #include <berth/qtool.h>
 
-static void path (char *fn, char const *dir, char const *id)
-{
-  size_t n = strlen(dir) ;
-  memcpy(fn, dir, n) ;
-  fn[n] = '/' ;
-  strcpy(fn + n + 1, id) ;
-}
-#define PATHLEN (sizeof(QUEUE_BOUNCE) + QUEUE_ID_MAX + 2)
-
 static uint64_t mtime_ms (struct stat const *st)
 {
   return (uint64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000 ;
@@ -31,8 +22,8 @@ static uint64_t mtime_ms (struct stat const *st)
 
 static int exists (char const *dir, char const *id)
 {
-  char fn[PATHLEN] ;
-  path(fn, dir, id) ;
+  char fn[QUEUE_PATH_MAX] ;
+  queue_path(fn, dir, id) ;
   return access(fn, F_OK) == 0 ;
 }
 
@@ -88,9 +79,9 @@ static int parse_todo (qtool_msg *m, char const *s, size_t len)
 
 static void parse_info (qtool_msg *m, char const *id)
 {
-  char fn[PATHLEN] ;
+  char fn[QUEUE_PATH_MAX] ;
   size_t i = 0, len ;
-  path(fn, QUEUE_INFO, id) ;
+  queue_path(fn, QUEUE_INFO, id) ;
   m->tmp.len = 0 ;
   if (!openslurpclose(&m->tmp, fn)) return ;
   len = m->tmp.len ;
@@ -115,7 +106,7 @@ static void parse_info (qtool_msg *m, char const *id)
 
 int qtool_read (qtool_msg *m, char const *id)
 {
-  char fn[PATHLEN] ;
+  char fn[QUEUE_PATH_MAX] ;
   struct stat st ;
   int r ;
   if (strlen(id) >= QUEUE_ID_MAX || id[0] == '.' || strchr(id, '/')) return (errno = EINVAL, -1) ;
@@ -126,7 +117,7 @@ int qtool_read (qtool_msg *m, char const *id)
   m->held = m->bounce = m->hasinfo = 0 ;
   m->tries = m->last = m->next = 0 ;
   m->inforcpt = m->infotext = 0 ;
-  path(fn, QUEUE_MESS, id) ;
+  queue_path(fn, QUEUE_MESS, id) ;
   {
     /* the size without the queue header, if the file has one */
     int fd = open(fn, O_RDONLY | O_CLOEXEC) ;
@@ -149,7 +140,7 @@ int qtool_read (qtool_msg *m, char const *id)
     parse_info(m, id) ;
     return 1 ;
   }
-  path(fn, QUEUE_TODO, id) ;
+  queue_path(fn, QUEUE_TODO, id) ;
   if (queue_env_read(fn, &m->tmp))
   {
     m->where = QTOOL_WHERE_TODO ;
@@ -158,7 +149,7 @@ int qtool_read (qtool_msg *m, char const *id)
   else
   {
     if (errno != ENOENT) return -1 ;
-    path(fn, QUEUE_STATE, id) ;
+    queue_path(fn, QUEUE_STATE, id) ;
     m->tmp.len = 0 ;
     if (stat(fn, &st) < 0 || !openslurpclose(&m->tmp, fn)) return errno == ENOENT ? 0 : -1 ;
     m->where = QTOOL_WHERE_STATE ;

@@ -10,26 +10,18 @@
 #include <berth/sendqueue.h>
 #include <berth/qtool.h>
 
-static void pathin (char *fn, char const *dir, char const *id)
-{
-  size_t n = strlen(dir) ;
-  memcpy(fn, dir, n) ;
-  fn[n] = '/' ;
-  strcpy(fn + n + 1, id) ;
-}
-
 int queue_bad_remove (char const *id)
 {
   size_t len = strlen(id) ;
   char fn[sizeof(QUEUE_INFO) + sizeof(QUEUE_BAD) + sizeof(QUEUE_MESS) + len + 1] ;
-  pathin(fn, QUEUE_BAD, id) ;
+  queue_path(fn, QUEUE_BAD, id) ;
   if (access(fn, F_OK) < 0) return -1 ;
-  pathin(fn, QUEUE_MESS, id) ;
+  queue_path(fn, QUEUE_MESS, id) ;
   if (unlink(fn) < 0 && errno != ENOENT) return -1 ;
   if (queue_syncdir(QUEUE_MESS) < 0) return -1 ;
-  pathin(fn, QUEUE_BAD, id) ;
+  queue_path(fn, QUEUE_BAD, id) ;
   if (unlink(fn) < 0) return -1 ;
-  pathin(fn, QUEUE_INFO, id) ; unlink(fn) ;
-  pathin(fn, QUEUE_HOLD, id) ; unlink(fn) ;
+  queue_path(fn, QUEUE_INFO, id) ; unlink(fn) ;
+  queue_path(fn, QUEUE_HOLD, id) ; unlink(fn) ;
   return 0 ;
 }

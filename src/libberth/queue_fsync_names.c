@@ -9,7 +9,8 @@
    it serves, whatever the format), found from the device number through /sys/dev/block; without
    /sys, the type /proc/self/mountinfo gives for the device decides. It is called once per
    queued message: statfs, readlink and access cost far less than /proc/self/mountinfo, which the
-   kernel formats for every mount. Trust: /proc and /sys are the kernel's. */
+   kernel formats for every mount; a writer that already has fd's stat passes it
+   (queue_fsync_names_st). Trust: /proc and /sys are the kernel's. */
 
 #include <errno.h>
 #include <string.h>
@@ -93,14 +94,20 @@ static int by_sysfs (dev_t dev)
   return errno == ENOENT && !access(SYS_EXT4, F_OK) ? 0 : -1 ;
 }
 
-int queue_fsync_names (int fd)
+int queue_fsync_names_st (int fd, struct stat const *st)
 {
   struct statfs sf ;
-  struct stat st ;
   int r ;
-  if (fstatfs(fd, &sf) < 0 || fstat(fd, &st) < 0) return 0 ;
+  if (fstatfs(fd, &sf) < 0) return 0 ;
   if (sf.f_type == XFS_SUPER_MAGIC) return 1 ;
   if (sf.f_type != EXT4_SUPER_MAGIC) return 0 ;
-  r = by_sysfs(st.st_dev) ;
-  return r >= 0 ? r : by_mountinfo(&st) ;
+  r = by_sysfs(st->st_dev) ;
+  return r >= 0 ? r : by_mountinfo(st) ;
+}
+
+int queue_fsync_names (int fd)
+{
+  struct stat st ;
+  if (fstat(fd, &st) < 0) return 0 ;
+  return queue_fsync_names_st(fd, &st) ;
 }

@@ -12,12 +12,18 @@
 int queue_head_seal (int fd, char const *id, char *head, size_t *headlen)
 {
   struct stat st ;
+  if (*headlen + QUEUE_SEAL_LEN > QUEUE_HEAD) { errno = EOVERFLOW ; return -1 ; }
+  if (fstat(fd, &st) < 0) return -1 ;
+  return queue_head_sealto(fd, id, head, headlen, st.st_size) ;
+}
+
+int queue_head_sealto (int fd, char const *id, char *head, size_t *headlen, off_t size)
+{
   size_t n = *headlen ;
   uint64_t len ;
   if (n + QUEUE_SEAL_LEN > QUEUE_HEAD) { errno = EOVERFLOW ; return -1 ; }
-  if (fstat(fd, &st) < 0) return -1 ;
-  if (st.st_size < QUEUE_HEAD) { errno = EPROTO ; return -1 ; }
-  len = (uint64_t)st.st_size - QUEUE_HEAD ;
+  if (size < QUEUE_HEAD) { errno = EPROTO ; return -1 ; }
+  len = (uint64_t)size - QUEUE_HEAD ;
   head[n++] = QUEUE_SEAL_MARK ;
   uint64_pack_big(head + n, len) ; n += 8 ;
   if (queue_head_digest(fd, id, head, n, len, head + n) < 0) return -1 ;

@@ -18,6 +18,6 @@ int queue_head_write (int fd, char const *id, char const *records, size_t len, i
   if (len > QUEUE_HEAD) { errno = EOVERFLOW ; return -1 ; }
   memset(head, 0, sizeof head) ;
   memcpy(head, records, len) ;
-  if (seal && queue_head_seal(fd, id, head, &len) < 0) return -1 ;
+  if (seal && queue_head_sealto(fd, id, head, &len, end) < 0) return -1 ;   /* cut at end: its size */
   return pwrite(fd, head, sizeof head, 0) == (ssize_t)sizeof head ? 0 : -1 ;
 }

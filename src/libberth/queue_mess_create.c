@@ -53,8 +53,7 @@ static int from_pool (char const *fn)
   for (unsigned int t = 0 ; t < n ; t++)
   {
     int fd ;
-    memcpy(slot, QUEUE_POOL "/", sizeof(QUEUE_POOL)) ;
-    strcpy(slot + sizeof(QUEUE_POOL), names[(seed + t) % n]) ;
+    queue_path(slot, QUEUE_POOL, names[(seed + t) % n]) ;
     if (renameat2(AT_FDCWD, slot, AT_FDCWD, fn, RENAME_NOREPLACE) < 0)
     {
       if (errno == EEXIST) return -1 ;

@@ -33,18 +33,11 @@ static void outs (char const *s)
   if (buffer_puts(buffer_1, s) < 0) strerr_diefu1sys(111, "write to stdout") ;
 }
 
-static void path (stralloc *sa, char const *dir, char const *id)
-{
-  sa->len = 0 ;
-  if (!stralloc_cats(sa, dir) || !stralloc_catb(sa, "/", 1) || !stralloc_cats(sa, id) || !stralloc_0(sa))
-    strerr_diefu1sys(111, "stralloc_cats") ;
-}
-
 static void one (char const *id, int committed, time_t now, stralloc *p, stralloc *env)
 {
   struct stat st ;
   char fmt[UINT64_FMT] ;
-  path(p, QUEUE_MESS, id) ;
+  if (!queue_path_sa(p, QUEUE_MESS, id)) strerr_diefu1sys(111, "stralloc_cats") ;
   if (stat(p->s, &st) < 0)
   {
     if (errno == ENOENT) return ;   /* delivered meanwhile */
@@ -57,7 +50,7 @@ static void one (char const *id, int committed, time_t now, stralloc *p, strallo
   fmt[uint64_fmt(fmt, now > st.st_mtime ? (uint64_t)(now - st.st_mtime) : 0)] = 0 ; outs(fmt) ;
   outs("s") ;
   if (!committed) { outs(" not-in-todo\n") ; return ; }
-  path(p, QUEUE_TODO, id) ;
+  if (!queue_path_sa(p, QUEUE_TODO, id)) strerr_diefu1sys(111, "stralloc_cats") ;
   env->len = 0 ;
   if (!openslurpclose(env, p->s))
   {

@@ -35,6 +35,20 @@ extern char *queue_pool_slot (char *s, unsigned int n) ;
 /* A bounce is queued as "<id>B", a double bounce as "<id>BB" (berth-bounce). */
 #define QUEUE_ID_BOUNCES 2
 
+/* "<dir>/<id>" into s, NUL-terminated (qmail's fmtqfn, without the split); returns its length,
+   NUL excluded. Room: QUEUE_PATH_MAX bytes for a queue directory (QUEUE_DIR_MAX bytes at most,
+   NUL included) and a queue id (less than QUEUE_ID_MAX); QUEUE_PATH_LEN(dir, len) bytes for a
+   directory given as a literal and a name of len bytes. */
+#define QUEUE_DIR_MAX 16   /* "queue/bounce", the longest, and its NUL: room to spare */
+#define QUEUE_PATH_MAX (QUEUE_DIR_MAX + QUEUE_ID_MAX)
+#define QUEUE_PATH_LEN(dir, len) (sizeof(dir) + (len) + 1)
+extern size_t queue_path (char *s, char const *dir, char const *id) ;
+/* The same with the first len bytes of id (a bounce's records: its id without the B). */
+extern size_t queue_pathb (char *s, char const *dir, char const *id, size_t len) ;
+/* "<dir>/<id>" as sa's whole content, NUL included in sa->len: 1, or 0 out of memory. */
+#include <skalibs/stralloc.h>
+extern int queue_path_sa (stralloc *sa, char const *dir, char const *id) ;
+
 /* 1 when id has the form of a queue id (digits and dots, then at most two B's). */
 extern int queue_id_ok (char const *id) ;
 
@@ -79,6 +93,9 @@ extern int queue_head_digest (int fd, char const *id, char const *head, size_t h
 /* Appends the seal to head (*headlen bytes used: magic and records) for the message file mess/<id>
    that fd holds from QUEUE_HEAD to its end; 0, or -1 (errno: EOVERFLOW when it does not fit). */
 extern int queue_head_seal (int fd, char const *id, char *head, size_t *headlen) ;
+/* The same for a file known to be size bytes long (queue_head_write: it has just cut it). */
+#include <sys/types.h>
+extern int queue_head_sealto (int fd, char const *id, char *head, size_t *headlen, off_t size) ;
 
 /* 1 when fd's file is sealed, for this id, and whole; 0 when not (no seal, another id's, torn,
    short, long); -1 on a read error (errno). */
@@ -129,5 +146,8 @@ extern int queue_syncdir (char const *dir) ;
 /* 1 when fsync of a newly created file on fd's filesystem also makes its name durable
    (ext4, xfs), 0 otherwise: then the directory must be fsynced. */
 extern int queue_fsync_names (int fd) ;
+/* The same when fd's stat is at hand (one fstat less). */
+#include <sys/stat.h>
+extern int queue_fsync_names_st (int fd, struct stat const *st) ;
 
 #endif

@@ -12,6 +12,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/cdb.h>
 #include <skalibs/stralloc.h>
+#include <berth/qcommit.h>
 #include <berth/queue.h>
 #include <skalibs/tai.h>
 #include <berth/smtpaddr.h>
@@ -68,7 +69,8 @@ struct smtpd_s
   char const *localip ;
   char const *relayclient ;
   char const *queueprog ;
-  int qdirect ;                 /* no $QMAILQUEUE and we own the queue: smtpd_qd_* (QD_*, 0: no) */
+  int qdirect ;                 /* no $QMAILQUEUE and we own the queue: smtpd_qd_* (1, 0: no) */
+  qcommit_names qnames ;        /* qdirect: the fsync decision kept across messages (qcommit.h) */
   struct smtpd_qq_s *qd ;       /* during DATA: the queue transaction, withdrawn by smtpd_exit */
   stralloc qqpath ;
   int requiretls ;             /* control/requiretls or $REQUIRETLS: MAIL needs TLS */
@@ -171,7 +173,7 @@ struct smtpd_qq_s
   int idfd ;
   int direct ;                  /* qdirect.c writes the queue files itself */
   int failed ;                  /* the message could not be written whole: do not commit */
-  char id[QUEUE_ID_MAX] ;       /* direct: the queue id */
+  qcommit qc ;                  /* direct: the commit, its id */
 } ;
 extern int smtpd_qq_start (smtpd const *, smtpd_qq *) ;
 extern void smtpd_qq_abort (smtpd_qq *) ;
@@ -179,12 +181,10 @@ extern void smtpd_qq_abort (smtpd_qq *) ;
 extern int smtpd_qq_finish (smtpd *, smtpd_qq *, stralloc *reply, char *qid, size_t qidmax) ;
 
 /* qdirect.c: berth-queue's protocol in process, when we are the queue's owner (doc/queue.md) */
-#define QD_SYNCDIR 1   /* in process; mess/ is fsynced before the commit */
-#define QD_NAMES 2     /* in process; a new file's fsync makes its name durable (queue_fsync_names) */
-extern int smtpd_qd_usable (void) ;   /* once per session: 0, QD_SYNCDIR or QD_NAMES */
+extern int smtpd_qd_usable (void) ;   /* once per session: 1 in process, 0 not */
 extern int smtpd_qd_start (smtpd_qq *) ;
 extern void smtpd_qd_abort (smtpd_qq *) ;
-extern int smtpd_qd_finish (smtpd const *, smtpd_qq *) ;
+extern int smtpd_qd_finish (smtpd *, smtpd_qq *) ;
 
 /* received.c */
 extern void smtpd_sid (smtpd *) ;                       /* a fresh transaction id in s->sid */
