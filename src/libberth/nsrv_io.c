@@ -1,0 +1,34 @@
+/* ISC license. */
+
+#include <skalibs/buffer.h>
+#include <skalibs/netstring.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/unix-timed.h>
+#include <berth/nsrv.h>
+
+void nsrv_deadline (nsrv const *s, tain *d)
+{
+  tain_add_g(d, &s->timeout) ;
+  if (tain_less(&s->sessionend, d)) *d = s->sessionend ;
+}
+
+int nsrv_put (nsrv *s, char const *text, size_t len)
+{
+  return netstring_putba(&s->out, text, len) ;
+}
+
+int nsrv_flush (nsrv *s)
+{
+  tain d ;
+  nsrv_deadline(s, &d) ;
+  return bufalloc_timed_flush_g(&s->out, &d) ;
+}
+
+void nsrv_log (stralloc *sa)
+{
+  if (!stralloc_catb(sa, "\n", 1)) return ;
+  buffer_puts(buffer_2, PROG) ;
+  buffer_puts(buffer_2, ": event=tx") ;
+  buffer_putflush(buffer_2, sa->s, sa->len) ;
+}
