@@ -3,13 +3,14 @@
 # Usage: . "$BERTH_TOP/tests/qmqp-lib.sh" after lib.sh and t_start.
 
 # qmqp_hub NAME [VAR=VALUE...]: instance $T_DIR/NAME, berth-qmqpd on a free port (HUB_PORT),
-# tcpserver's pid in HUB_PID; the environment pairs go to berth-qmqpd.
+# tcpserver's pid in HUB_PID; the environment pairs go to berth-qmqpd. QMQP_SERVER=berth-qmtpd
+# runs that server instead.
 qmqp_hub () {
   _h=$1; shift
   berth-setup -u "$TESTUSER" -n "$_h.example" "$T_DIR/$_h" > /dev/null || { echo "Bail out! berth-setup $_h"; exit 1; }
   HUB_PORT=$(free_port)
   if [ "$(id -u)" = 0 ]; then _setuid="s6-setuidgid $TESTUSER"; else _setuid=; fi
-  t_bg env BERTH_HOME="$T_DIR/$_h" "$@" $_setuid tcpserver -HR 127.0.0.1 "$HUB_PORT" "$BERTH_TOP/bin/berth-qmqpd" 2>> "$T_DIR/$_h.log"
+  t_bg env BERTH_HOME="$T_DIR/$_h" "$@" $_setuid tcpserver -HR 127.0.0.1 "$HUB_PORT" "$BERTH_TOP/bin/${QMQP_SERVER:-berth-qmqpd}" 2>> "$T_DIR/$_h.log"
   HUB_PID=$T_PID
   wait_port "$HUB_PORT" || { echo "Bail out! tcpserver for $_h did not start"; exit 1; }
 }
@@ -20,21 +21,7 @@ qcount () { ls "$1/queue/todo" | wc -l; }
 # qmqp_raw PORT: sends stdin's bytes as they are, prints the answer (or "none")
 qmqp_raw () {
   cat > "$T_DIR/raw"
-  "$PY" -c '
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
-s.settimeout(10)
-s.sendall(open(sys.argv[2], "rb").read())
-s.shutdown(socket.SHUT_WR)
-got = b""
-try:
-    while True:
-        b = s.recv(4096)
-        if not b: break
-        got += b
-except OSError:
-    pass
-print(got.decode("latin-1") if got else "none")' "$1" "$T_DIR/raw"
+  "$PY" "$BERTH_TOP/tests/qmqp-peer.py" raw "$1" "$T_DIR/raw"
 }
 
 # ns STRING...: the netstrings of the arguments, concatenated

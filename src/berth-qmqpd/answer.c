@@ -9,27 +9,20 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
 #include <berth/logfield.h>
+#include <berth/nsrv.h>
 #include <berth/qmqp.h>
 #include "qmqpd.h"
 
-#define LOGFIELD_MAX 256
 #define QUEUED_AS " queued as "
-
-static void cat (stralloc *sa, char const *key, char const *val, size_t len)
-{
-  logfield_cat(sa, key, val, len > LOGFIELD_MAX ? LOGFIELD_MAX : len) ;
-}
 
 static void log_tx (qmqpd *q, char const *status, char const *text, char const *qid)
 {
   stralloc sa = STRALLOC_ZERO ;
   char fmt[UINT64_FMT] ;
-  cat(&sa, "ip", q->srv.remoteip, strlen(q->srv.remoteip)) ;
-  cat(&sa, "status", status, strlen(status)) ;
-  cat(&sa, "from", q->from.s ? q->from.s : "", q->from.s ? strlen(q->from.s) : 0) ;
-  cat(&sa, "rcpts", fmt, uint_fmt(fmt, q->nrcpt)) ;
-  cat(&sa, "size", fmt, uint64_fmt(fmt, q->size)) ;
-  if (qid && *qid) cat(&sa, "qid", qid, strlen(qid)) ;
+  nsrv_logstart(&q->srv, &sa, status, q->from.s, q->from.s ? strlen(q->from.s) : 0) ;
+  nsrv_logcat(&sa, "rcpts", fmt, uint_fmt(fmt, q->nrcpt)) ;
+  nsrv_logcat(&sa, "size", fmt, uint64_fmt(fmt, q->size)) ;
+  if (qid && *qid) nsrv_logcat(&sa, "qid", qid, strlen(qid)) ;
   if (text && text[0] != QMQP_OK) logfield_catq(&sa, "reason", text + 1, strlen(text + 1)) ;
   nsrv_log(&sa) ;
   stralloc_free(&sa) ;

@@ -21,8 +21,6 @@
 #define QMQPD_PROTO "Dprotocol error: not a QMQP request (#5.5.2)"
 #define QMQPD_TIMEOUT "Ztimeout reading the request (#4.4.2)"
 #define QMQPD_CONFIG "Zunable to read the configuration (#4.3.0)"
-#define QMQPD_QQ "Zunable to run the queue program (#4.3.0)"
-#define QMQPD_QQWRITE "Zqq write error (#4.3.0)"
 
 typedef struct qmqpd_s qmqpd ;
 struct qmqpd_s

@@ -11,16 +11,13 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <berth/envelope.h>
-#include <berth/nsin.h>
 #include <berth/qq.h>
 #include <berth/qqrun.h>
-#include <berth/rcvd.h>
 #include "qmqpd.h"
 
 #define ENV_RCPTS "Dtoo many recipients for one message (#5.5.3)"
 #define ENV_BYTES "Dmessage envelope too big (#5.3.4)"
 #define ENV_LIMITS "Zunable to read the envelope limits (#4.3.0)"
-#define NOMEM "Zout of memory (#4.3.0)"
 
 static void refuse (qmqpd *q, char const *text)
 {
@@ -38,10 +35,7 @@ static void fail (qmqpd *q, int e)
 static size_t innerlen (qmqpd *q)
 {
   size_t len ;
-  tain d ;
-  ssize_t r ;
-  nsrv_deadline(&q->srv, &d) ;
-  r = nsin_len(&q->srv.in, &len, &d) ;
+  ssize_t r = nsrv_len(&q->srv, &len) ;
   if (r <= 0) fail(q, r ? errno : EPIPE) ;
   if ((size_t)r > q->left || len >= q->left - (size_t)r) fail(q, EPROTO) ;
   q->left -= (size_t)r + len + 1 ;
@@ -50,33 +44,19 @@ static size_t innerlen (qmqpd *q)
 
 static void get (qmqpd *q, char *s, size_t n)
 {
-  tain d ;
-  nsrv_deadline(&q->srv, &d) ;
-  if (nsin_get(&q->srv.in, s, n, &d) < 0) fail(q, errno) ;
+  if (nsrv_get(&q->srv, s, n) < 0) fail(q, errno) ;
 }
 
 static void comma (qmqpd *q)
 {
-  tain d ;
-  nsrv_deadline(&q->srv, &d) ;
-  if (nsin_comma(&q->srv.in, &d) < 0) fail(q, errno) ;
+  if (nsrv_comma(&q->srv) < 0) fail(q, errno) ;
 }
 
 static void start (qmqpd *q)
 {
-  stralloc sa = STRALLOC_ZERO ;
-  char const *prog = qqrun_prog(&sa) ;
-  if (!qqrun_start(&q->qq, prog))
-  {
-    strerr_warnwu2sys("run ", prog) ;
-    stralloc_free(&sa) ;
-    refuse(q, QMQPD_QQ) ;
-    return ;
-  }
-  q->qqon = 1 ;
-  if (!rcvd_line(&sa, QMQPD_PROG, "QMQP", q->srv.me.s)) refuse(q, NOMEM) ;
-  else if (allwrite(q->qq.msgfd, sa.s, sa.len) < sa.len) refuse(q, QMQPD_QQWRITE) ;
-  stralloc_free(&sa) ;
+  char const *text ;
+  if (nsrv_qqstart(&q->srv, &q->qq, QMQPD_PROG, "QMQP", &text)) q->qqon = 1 ;
+  else refuse(q, text) ;
 }
 
 static void message (qmqpd *q)
@@ -90,7 +70,7 @@ static void message (qmqpd *q)
   {
     size_t n = len < sizeof buf ? len : sizeof buf ;
     get(q, q->qqon ? buf : 0, n) ;
-    if (q->qqon && allwrite(q->qq.msgfd, buf, n) < n) refuse(q, QMQPD_QQWRITE) ;
+    if (q->qqon && allwrite(q->qq.msgfd, buf, n) < n) refuse(q, NSRV_TEXT_QQWRITE) ;
     len -= n ;
   }
   comma(q) ;
@@ -113,7 +93,7 @@ static int address (qmqpd *q, stralloc *sa, size_t maxbytes)
   if (memchr(a, 0, len)) refuse(q, QMQPD_BADADDR) ;
   if (q->refusal) return 0 ;
   if (q->from.len + q->rcpts.len + len + 2 > maxbytes) { refuse(q, ENV_BYTES) ; return 0 ; }
-  if (!stralloc_catb(sa, a, len) || !stralloc_0(sa)) { refuse(q, NOMEM) ; return 0 ; }
+  if (!stralloc_catb(sa, a, len) || !stralloc_0(sa)) { refuse(q, NSRV_TEXT_NOMEM) ; return 0 ; }
   return 1 ;
 }
 
@@ -122,12 +102,10 @@ void qmqpd_request (qmqpd *q)
   char text[QQRUN_TEXT_MAX] ;
   char id[QQRUN_TEXT_MAX] ;
   size_t maxrcpt, maxbytes ;
-  tain d ;
   ssize_t r ;
   int code ;
   if (envelope_limits(&maxrcpt, &maxbytes) < 0) { strerr_warnwu1sys("read the envelope limits") ; refuse(q, ENV_LIMITS) ; }
-  nsrv_deadline(&q->srv, &d) ;
-  r = nsin_len(&q->srv.in, &q->left, &d) ;
+  r = nsrv_len(&q->srv, &q->left) ;
   if (r <= 0) fail(q, r ? errno : EPIPE) ;
   message(q) ;
   if (!address(q, &q->from, maxbytes) && !q->refusal) refuse(q, QMQPD_BADADDR) ;
