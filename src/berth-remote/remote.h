@@ -159,6 +159,10 @@ extern int tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char co
 extern int auth_read (rcfg *cfg) ;
 extern int remote_auth (rconn *c, rcfg const *cfg, rreport *rep, unsigned int caps) ;
 
+/* qmtp.c: delivery by QMTP when control/qmtproutes names host: 1 (the report is decided), 0 (no
+   such route: SMTP as usual) */
+extern int qmtp_route (rcfg const *cfg, rmsg const *m, rreport *rep, char const *host) ;
+
 /* report.c */
 extern int report_final (rreport *rep, char what, char const *const *parts, unsigned int n) ;
 extern int report_rcpt (rreport *rep, unsigned int i, char what, char const *const *parts, unsigned int n) ;

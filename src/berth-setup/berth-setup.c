@@ -25,7 +25,7 @@
 #include <berth/qtool.h>
 #include "setup.h"
 
-#define USAGE "berth-setup [ -u user | -m [ -P prefix ] ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] home"
+#define USAGE "berth-setup [ -u user | -m [ -P prefix ] ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] [ -Q ip,ip... ] [ -q ] [ -t ] home"
 #define PREFIX_DEFAULT "berth"
 #define dieusage() strerr_dieusage(100, USAGE)
 
@@ -176,7 +176,7 @@ static void single_roles (roles *r, owner const *o, char *namebuf)
 int main (int argc, char const *const *argv)
 {
   owner o = { .uid = getuid(), .gid = getgid(), .chown = 0, .name = 0 } ;
-  services sv = { .home = 0, .bindir = 0, .addrs = "127.0.0.1", .port = "25" } ;
+  services sv = { .home = 0, .bindir = 0, .addrs = "127.0.0.1", .port = "25", .qmqpservers = 0, .qmqpd = 0, .qmtpd = 0 } ;
   roles r ;
   char bindir[PATH_MAX] ;
   char home[PATH_MAX] ;
@@ -191,7 +191,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "u:mP:n:a:p:b:", &l) ;
+      int opt = subgetopt_r(argc, argv, "u:mP:n:a:p:b:Q:qt", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -202,6 +202,9 @@ int main (int argc, char const *const *argv)
         case 'a' : sv.addrs = l.arg ; break ;
         case 'p' : sv.port = l.arg ; break ;
         case 'b' : sv.bindir = l.arg ; break ;
+        case 'Q' : sv.qmqpservers = l.arg ; break ;
+        case 'q' : sv.qmqpd = 1 ; break ;
+        case 't' : sv.qmtpd = 1 ; break ;
         default : dieusage() ;
       }
     }

@@ -41,6 +41,8 @@ static char const smtpd_run[] =
   "# sessions over $max get 421 from berth-smtpd (slots/); accept() waits past 2 * $max,\n"
   "# and a burst waits in the kernel's listen queue (-b) instead of retrying SYNs for seconds\n"
   "SMTPDSLOTS=$max SMTPDSLOTDIR=$PWD/slots ; export SMTPDSLOTS SMTPDSLOTDIR\n"
+  "# a null client (control/qmqpservers, doc/cluster.md): its hubs queue, through berth-qmqpc\n"
+  "if [ -f \"$H/control/qmqpservers\" ] ; then QMAILQUEUE=$B/berth-qmqpc ; export QMAILQUEUE ; fi\n"
   "# readiness: berth-listen itself says when it listens (-d 3, notification-fd): no probe session\n"
   "exec s6-softlimit -d \"$mem\" \"$@\" -d 3 -v -c \"$((max * 2))\" -b 1024 -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\"\n" ;
 
@@ -154,7 +156,7 @@ static void expand (stralloc *sa, char const *tmpl, services const *sv, char con
 
 /* name's directory, run script (running as ownername) and logger, owned by the administrator;
    log/NAME owned by the logger's user. */
-static void service_dir (char const *name, char const *run, services const *sv, roles const *r, char const *ownername)
+void service_dir (char const *name, char const *run, services const *sv, roles const *r, char const *ownername)
 {
   owner const *o = &r->admin ;
   stralloc path = STRALLOC_ZERO, text = STRALLOC_ZERO ;
@@ -184,7 +186,7 @@ static void service_dir (char const *name, char const *run, services const *sv, 
   strerr_diefu1sys(111, "allocate") ;
 }
 
-static void conf_value (char const *svc, char const *key, char const *value, owner const *o)
+void conf_value (char const *svc, char const *key, char const *value, owner const *o)
 {
   size_t sl = strlen(svc), kl = strlen(key), vl = strlen(value) ;
   char fn[8 + sl + 6 + kl + 1] ;
@@ -219,9 +221,13 @@ void setup_services (services const *sv, roles const *r)
     conf_value(name, "maxconn", SMTPD_MAXCONN, o) ;
     conf_value(name, "datalimit", SMTPD_DATALIMIT, o) ;
   }
-  if (r->multi) service_dir("send", send_run_multi, sv, r, r->remote.name) ;
-  else service_dir("send", send_run, sv, r, r->queue.name) ;
-  conf_value("send", "datalimit", SEND_DATALIMIT, o) ;
+  if (!sv->qmqpservers)   /* a null client keeps no queue: nothing to send */
+  {
+    if (r->multi) service_dir("send", send_run_multi, sv, r, r->remote.name) ;
+    else service_dir("send", send_run, sv, r, r->queue.name) ;
+    conf_value("send", "datalimit", SEND_DATALIMIT, o) ;
+  }
+  setup_netsvc(sv, r) ;
   if (access("control/tlscert", F_OK) == 0 && access("control/tlskey", F_OK) == 0)
   {
     static struct { char const *name ; char const *tail ; char const *port ; } const tls[2] =

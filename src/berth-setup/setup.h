@@ -39,6 +39,9 @@ struct services_s
   char const *bindir ;   /* absolute: where the run scripts find the programs */
   char const *addrs ;    /* comma-separated listen addresses */
   char const *port ;
+  char const *qmqpservers ;  /* -Q: a null client's hubs, comma-separated; 0: not a null client */
+  int qmqpd ;                /* -q: the qmqpd service */
+  int qmtpd ;                /* -t: the qmtpd service */
 } ;
 
 extern void own (char const *, owner const *) ;
@@ -46,6 +49,11 @@ extern void mkdir_own (char const *, mode_t, owner const *) ;
 extern void file_default (char const *, char const *, mode_t, owner const *) ;
 extern void file_sync (char const *, char const *, size_t, mode_t, owner const *) ;
 extern void setup_services (services const *, roles const *) ;
+/* services.c, for netsvc.c: a service directory, and one of its conf/ values */
+extern void service_dir (char const *name, char const *run, services const *sv, roles const *r, char const *ownername) ;
+extern void conf_value (char const *svc, char const *key, char const *value, owner const *o) ;
+/* netsvc.c: -Q, -q, -t */
+extern void setup_netsvc (services const *sv, roles const *r) ;
 extern int users_prefix_ok (char const *) ;
 extern void setup_users (roles *, char const *, char const *) ;
 extern void setup_bin (char const *, owner const *, owner const *) ;

@@ -13,9 +13,8 @@
 #include <skalibs/types.h>
 #include <berth/date822.h>
 #include <berth/queue.h>
+#include <berth/rcvd.h>
 #include <berth/smtpd.h>
-
-#define FIELD_MAX 255
 
 void smtpd_sid (smtpd *s)
 {
@@ -28,31 +27,18 @@ void smtpd_sid (smtpd *s)
   s->sid[n + uint_fmt(s->sid + n, s->ntx)] = 0 ;
 }
 
-static int safe (stralloc *sa, char const *x, size_t len)
-{
-  size_t i = 0 ;
-  if (len > FIELD_MAX) len = FIELD_MAX ;
-  if (!stralloc_readyplus(sa, len)) return 0 ;
-  for (; i < len ; i++)
-  {
-    unsigned char c = x[i] ;
-    sa->s[sa->len++] = (c < 33 || c > 126 || strchr("()[]\\;<>\"", c)) ? '?' : c ;
-  }
-  return 1 ;
-}
-
 int smtpd_received (smtpd const *s, stralloc *sa)
 {
   char date[DATE822_FMT] ;
   char const *with = smtpd_proto(s) ;
   int ok = 1 ;
   sa->len = 0 ;
-  ok = ok && stralloc_cats(sa, "Received: from ") && safe(sa, s->helo.s, s->helo.len) && stralloc_cats(sa, " (") ;
-  if (s->remoteinfo) ok = ok && safe(sa, s->remoteinfo, strlen(s->remoteinfo)) && stralloc_cats(sa, "@") ;
-  ok = ok && (s->remotehost ? safe(sa, s->remotehost, strlen(s->remotehost)) : stralloc_cats(sa, "unknown")) ;
-  ok = ok && stralloc_cats(sa, " [") && safe(sa, s->remoteip, strlen(s->remoteip))
+  ok = ok && stralloc_cats(sa, "Received: from ") && rcvd_safe(sa, s->helo.s, s->helo.len) && stralloc_cats(sa, " (") ;
+  if (s->remoteinfo) ok = ok && rcvd_safe(sa, s->remoteinfo, strlen(s->remoteinfo)) && stralloc_cats(sa, "@") ;
+  ok = ok && (s->remotehost ? rcvd_safe(sa, s->remotehost, strlen(s->remotehost)) : stralloc_cats(sa, "unknown")) ;
+  ok = ok && stralloc_cats(sa, " [") && rcvd_safe(sa, s->remoteip, strlen(s->remoteip))
     && stralloc_cats(sa, "])\n\tby ")
-    && (s->localhost ? safe(sa, s->localhost, strlen(s->localhost)) : safe(sa, s->me.s, s->me.len))
+    && (s->localhost ? rcvd_safe(sa, s->localhost, strlen(s->localhost)) : rcvd_safe(sa, s->me.s, s->me.len))
     && stralloc_cats(sa, " (berth-smtpd) with ") && stralloc_cats(sa, with) ;
   if (s->tls)   /* RFC 3848: the protocol, and the TLS version and suite as a comment */
     ok = ok && stralloc_cats(sa, " (") && stralloc_cats(sa, s->tlsproto) && stralloc_catb(sa, " ", 1)

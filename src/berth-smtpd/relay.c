@@ -8,41 +8,15 @@
 #include <skalibs/cdb.h>
 #include <skalibs/fmtscan.h>
 #include <skalibs/stralloc.h>
+#include <berth/rcpthosts.h>
 #include <berth/smtpd.h>
 
 #define IP6_TAG_LEN 5
 
-static int inlist (stralloc const *sa, char const *s, size_t len)
-{
-  size_t i = 0 ;
-  while (i < sa->len)
-  {
-    size_t n = strlen(sa->s + i) ;
-    if (n == len && !case_diffb(sa->s + i, len, s)) return 1 ;
-    i += n + 1 ;
-  }
-  return 0 ;
-}
-
-static int incdb (smtpd const *s, char const *key, size_t len)
-{
-  char low[len ? len : 1] ;
-  cdb_data d ;
-  if (!s->hasmore) return 0 ;
-  memcpy(low, key, len) ;
-  case_lowerb(low, len) ;
-  return cdb_find(&s->morercpthosts, &d, low, len) > 0 ;
-}
-
 /* qmail's rcpthosts.c: the domain itself, then every ".suffix" of it. */
 int smtpd_rcpthosts (smtpd const *s, char const *domain, size_t len)
 {
-  size_t i = 0 ;
-  if (inlist(&s->rcpthosts, domain, len) || incdb(s, domain, len)) return 1 ;
-  for (; i < len ; i++)
-    if (domain[i] == '.' && (inlist(&s->rcpthosts, domain + i, len - i) || incdb(s, domain + i, len - i)))
-      return 1 ;
-  return 0 ;
+  return rcpthosts_match(&s->rcpthosts, s->hasmore ? &s->morercpthosts : 0, domain, len) ;
 }
 
 /* qmail's bmcheck: the whole address, then "@domain". */
@@ -50,9 +24,9 @@ int smtpd_badmailfrom (smtpd const *s, char const *addr, size_t len)
 {
   char const *at ;
   if (!s->badmailfrom.len || !len) return 0 ;
-  if (inlist(&s->badmailfrom, addr, len)) return 1 ;
+  if (rcpthosts_inlist(&s->badmailfrom, addr, len)) return 1 ;
   at = memrchr(addr, '@', len) ;
-  return at && inlist(&s->badmailfrom, at, len - (at - addr)) ;
+  return at && rcpthosts_inlist(&s->badmailfrom, at, len - (at - addr)) ;
 }
 
 /* Is "[lit]" one of this host's addresses (as tcpserver reports it in TCPLOCALIP)? */
