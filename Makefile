@@ -38,7 +38,7 @@ EXTRA_LIBS = $(shell cat src/$(1)/libs 2>/dev/null)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all check check-unit deps deps-run install clean run bench fuzz check-san check-san-quick lint lint-cppcheck lint-tidy
+.PHONY: all check check-unit crashcheck deps deps-run install clean run bench fuzz check-san check-san-quick lint lint-cppcheck lint-tidy
 
 # Man pages from doc/ (package/mkman, lowdown): section 8 for each program with a page, and
 # berth-control(5) for control.md.
@@ -106,6 +106,10 @@ deps-run:
 
 check: deps all $(UNIT_BINS)
 	@BERTH_SAN=$(SAN) ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run
+
+# every crash state of the recorded run under every model (tests/crash/, a few minutes)
+crashcheck: all
+	@BERTH_CRASH_FULL=1 sh tests/run tests/crash.t
 
 check-unit: all $(UNIT_BINS)
 	@sh tests/run --unit
