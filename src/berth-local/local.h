@@ -7,11 +7,9 @@
 #include <stddef.h>
 #include <skalibs/gccattributes.h>
 #include <skalibs/stralloc.h>
+#include <berth/guests.h>
 
-/* the whole program (main.c calls it; berth-lspawn runs it in a forked child when not root) */
-extern int local_main (int argc, char const *const *argv) ;
-/* serve.c: berth-lspawn's kept child: local_main, then more jobs from the control socket ctl */
-extern int local_serve (int argc, char const *const *argv, int ctl) ;
+/* local_main, local_serve (serve.c) and LOCAL_ARGS: berth/guests.h, shared with berth-lspawn */
 
 #define LOCAL_OK 0
 #define LOCAL_PERM 100

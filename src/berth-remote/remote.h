@@ -12,6 +12,7 @@
 #include <skalibs/genalloc.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
+#include <berth/guests.h>
 #include <berth/smtpc.h>
 
 /* RFC 5321 4.5.3.2 timeouts, seconds */
@@ -109,11 +110,7 @@ struct rreport_s
   stralloc ftext ;
 } ;
 
-/* berth-remote.c: the program (main.c); remote_serve is berth-rspawn's forked child: the same
-   first job, then more jobs for the same host on the connection kept, through the control
-   socket ctl (doc/berth-rspawn.md, "Connection reuse") */
-extern int remote_main (int argc, char const *const *argv) ;
-extern int remote_serve (int argc, char const *const *argv, int ctl) ;
+/* berth-remote.c: remote_main and remote_serve, declared in berth/guests.h (shared with berth-rspawn) */
 
 #define REUSE_AGE_MAX 300         /* seconds a connection is reused at most, as Postfix's default */
 
