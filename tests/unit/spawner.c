@@ -99,8 +99,10 @@ static struct scase const cases[] =
 
 int main (void)
 {
+  size_t nc = sizeof cases / sizeof *cases ;
+  TAP_PLAN(nc + 3) ;
   tain_now_set_stopwatch_g() ;
-  for (size_t i = 0 ; i < sizeof cases / sizeof *cases ; i++)
+  for (size_t i = 0 ; i < nc ; i++)
   {
     struct scase const *c = cases + i ;
     seen s ;
