@@ -14,14 +14,13 @@
 #include <berth/kept.h>
 #include "local.h"
 
-#define KEPT_JOBS_MAX 100    /* then a new process: whatever jobs leave behind (heap fragments) stays bounded */
 
 int local_serve (int argc, char const *const *argv, int ctl)
 {
   stralloc store = STRALLOC_ZERO ;
   genalloc args = GENALLOC_ZERO ;   /* char const * */
   int r = local_main(argc, argv) ;
-  for (unsigned int jobs = 1 ; !r && jobs < KEPT_JOBS_MAX ; jobs++)
+  while (!r)
   {
     char const *v[LOCAL_ARGS + 3] ;
     unsigned int n ;
