@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <berth/spawner.h>
 #include "tap.h"
@@ -58,6 +59,7 @@ static int try (spawner_policy pol, spawner_event const *ev, unsigned int n, int
   for (unsigned int i = 0 ; i < sp.kept.n ; i++) if (sp.kept.k[i].ctl >= 0) fd_close(sp.kept.k[i].ctl) ;
   if (sp.jobs[7].fd >= 0) fd_close(sp.jobs[7].fd) ;
   if (sp.jobs[7].ctl >= 0) fd_close(sp.jobs[7].ctl) ;
+  stralloc_free(&sp.jobs[7].report) ;
   return sp.running ;
 }
 
