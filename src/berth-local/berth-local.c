@@ -37,12 +37,12 @@ struct args_s
 
 static void nomem (void)
 {
-  say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
+  local_say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
 }
 
 static void usage (void)
 {
-  say_die(LOCAL_PERM, "berth-local: usage: ", USAGE, (char *)0) ;
+  local_say_die(LOCAL_PERM, "berth-local: usage: ", USAGE, (char *)0) ;
 }
 
 /* A program's environment is built here, NAME=value\0 after another (prog.c adds PATH): never
@@ -55,12 +55,12 @@ static void env_set (stralloc *env, char const *name, char const *value)
 static void checkhome (int doit)
 {
   struct stat st ;
-  if (stat(".", &st) < 0) say_die(LOCAL_TEMP, "Unable to stat home directory: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
-  if (st.st_mode & S_IWOTH) say_die(LOCAL_TEMP, "Uh-oh: home directory is writable. (#4.7.0)", (char *)0) ;
+  if (stat(".", &st) < 0) local_say_die(LOCAL_TEMP, "Unable to stat home directory: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (st.st_mode & S_IWOTH) local_say_die(LOCAL_TEMP, "Uh-oh: home directory is writable. (#4.7.0)", (char *)0) ;
   if (st.st_mode & S_ISVTX)
   {
-    if (doit) say_die(LOCAL_TEMP, "Home directory is sticky: user is editing his .qmail file. (#4.2.1)", (char *)0) ;
-    say("Warning: home directory is sticky.", (char *)0) ;
+    if (doit) local_say_die(LOCAL_TEMP, "Home directory is sticky: user is editing his .qmail file. (#4.2.1)", (char *)0) ;
+    local_say("Warning: home directory is sticky.", (char *)0) ;
   }
 }
 
@@ -82,16 +82,16 @@ static void check_loop (stralloc const *dt)
   char buf[HEADER_BUFSIZE] ;
   buffer in = BUFFER_INIT(&buffer_read, 0, buf, sizeof buf) ;
   stralloc line = STRALLOC_ZERO ;
-  mess_rewind() ;
+  local_mess_rewind() ;
   for (;;)
   {
     int r ;
     line.len = 0 ;
     r = skagetln(&in, &line, '\n') ;
-    if (r < 0 && errno != EPIPE) say_die(LOCAL_TEMP, "Unable to read message: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+    if (r < 0 && errno != EPIPE) local_say_die(LOCAL_TEMP, "Unable to read message: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
     if (r <= 0 || line.len <= 1) break ;
     if (line.len == dt->len && !memcmp(line.s, dt->s, dt->len))
-      say_die(LOCAL_PERM, "This message is looping: it already has my Delivered-To line. (#5.4.6)", (char *)0) ;
+      local_say_die(LOCAL_PERM, "This message is looping: it already has my Delivered-To line. (#5.4.6)", (char *)0) ;
   }
   stralloc_free(&line) ;
 }
@@ -126,9 +126,9 @@ static void env_host (stralloc *env, char const *host)
 static void newsender (stralloc *ueo, args const *a, stralloc const *safe)
 {
   if (!stralloc_copys(ueo, a->sender)) nomem() ;
-  if (a->sender[0] && strcmp(a->sender, "#@[]") && qme_exists(a->dash, safe, "-owner"))
+  if (a->sender[0] && strcmp(a->sender, "#@[]") && local_qme_exists(a->dash, safe, "-owner"))
   {
-    int verp = qme_exists(a->dash, safe, "-owner-default") ;
+    int verp = local_qme_exists(a->dash, safe, "-owner-default") ;
     if (!stralloc_copys(ueo, a->local) || !stralloc_cats(ueo, verp ? "-owner-@" : "-owner@")
      || !stralloc_cats(ueo, a->host) || (verp && !stralloc_cats(ueo, "-@[]"))) nomem() ;
   }
@@ -151,8 +151,8 @@ static void count_print (unsigned long f, unsigned long fw, unsigned long p, uns
 {
   char a[ULONG_FMT], b[ULONG_FMT], c[ULONG_FMT], d[ULONG_FMT] ;
   a[ulong_fmt(a, f)] = 0 ; b[ulong_fmt(b, fw)] = 0 ; c[ulong_fmt(c, p)] = 0 ;
-  say("did ", a, "+", b, "+", c, (char *)0) ;
-  if (qp) { d[ulong_fmt(d, qp)] = 0 ; say("qp ", d, (char *)0) ; }
+  local_say("did ", a, "+", b, "+", c, (char *)0) ;
+  if (qp) { d[ulong_fmt(d, qp)] = 0 ; local_say("qp ", d, (char *)0) ; }
 }
 
 int local_main (int argc, char const *const *argv)
@@ -183,13 +183,13 @@ int local_main (int argc, char const *const *argv)
     argc -= o.ind ; argv += o.ind ;
   }
   if (argc != 8) usage() ;
-  mess_init() ;
+  local_mess_init() ;
   a.user = argv[0] ; a.home = argv[1] ; a.local = argv[2] ; a.dash = argv[3] ;
   a.ext = argv[4] ; a.host = argv[5] ; a.sender = argv[6] ; a.dflt = argv[7] ;
   if (a.home[0] != '/') usage() ;
   umask(077) ;
   sig_ignore(SIGPIPE) ;
-  if (chdir(a.home) < 0) say_die(LOCAL_TEMP, "Unable to switch to ", a.home, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (chdir(a.home) < 0) local_say_die(LOCAL_TEMP, "Unable to switch to ", a.home, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   checkhome(doit) ;
 
   {  /* the instance's home, as qmail's is compiled in: a program's own injection (|sendmail)
@@ -216,15 +216,15 @@ int local_main (int argc, char const *const *argv)
   env_set(&penv, "UFLINE", uf.s) ;
   env_ext(&penv, a.ext) ;
   env_host(&penv, a.host) ;
-  safeext_make(&safe, a.ext) ;
+  local_safeext_make(&safe, a.ext) ;
 
-  if (qmesearch(&q, a.dash, a.ext, &safe))
+  if (local_qmesearch(&q, a.dash, a.ext, &safe))
   {
     if (q.dflt) env_set(&penv, "DEFAULT", q.dflt) ;
   }
   else
   {
-    if (a.dash[0]) say_die(LOCAL_PERM, "Sorry, no mailbox here by that name. (#5.1.1)", (char *)0) ;
+    if (a.dash[0]) local_say_die(LOCAL_PERM, "Sorry, no mailbox here by that name. (#5.1.1)", (char *)0) ;
   }
   forwardonly = q.cutable ;
   newsender(&ueo, &a, &safe) ;
@@ -232,7 +232,7 @@ int local_main (int argc, char const *const *argv)
 
   if (q.fd >= 0)
   {
-    if (!slurp(&cmds, q.fd)) say_die(LOCAL_TEMP, "Unable to read .qmail file: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+    if (!slurp(&cmds, q.fd)) local_say_die(LOCAL_TEMP, "Unable to read .qmail file: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
     close(q.fd) ;
   }
   if (!cmds.len)
@@ -250,40 +250,40 @@ int local_main (int argc, char const *const *argv)
     int skip = 0 ;
     unsigned int kind ;
     if (cmds.s[j] != '\n') continue ;
-    kind = qmail_line(cmds.s + i, j - i, &arg) ;
+    kind = local_qmail_line(cmds.s + i, j - i, &arg) ;
     switch (kind)
     {
       case QML_BLANK :
-        if (!i) say_die(LOCAL_TEMP, "Uh-oh: first line of .qmail file is blank. (#4.2.1)", (char *)0) ;
+        if (!i) local_say_die(LOCAL_TEMP, "Uh-oh: first line of .qmail file is blank. (#4.2.1)", (char *)0) ;
         break ;
       case QML_COMMENT :
       case QML_IGNORE : break ;
       case QML_MBOX :
       case QML_MAILDIR :
         nfile++ ;
-        if (forwardonly) say_die(LOCAL_TEMP, "Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)", (char *)0) ;
+        if (forwardonly) local_say_die(LOCAL_TEMP, "Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)", (char *)0) ;
         if (kind == QML_MAILDIR)
         {
-          if (doit) deliver_maildir(arg, &l, (unsigned int)nfile) ; else say("maildir ", arg, (char *)0) ;
+          if (doit) local_deliver_maildir(arg, &l, (unsigned int)nfile) ; else local_say("maildir ", arg, (char *)0) ;
         }
-        else if (doit) deliver_mbox(arg, &l) ; else say("mbox ", arg, (char *)0) ;
+        else if (doit) local_deliver_mbox(arg, &l) ; else local_say("mbox ", arg, (char *)0) ;
         break ;
       case QML_PROG :
         nprog++ ;
-        if (forwardonly) say_die(LOCAL_TEMP, "Uh-oh: .qmail has prog delivery but has x bit set. (#4.7.0)", (char *)0) ;
-        if (doit) skip = deliver_prog(arg, &penv) ; else say("program ", arg, (char *)0) ;
+        if (forwardonly) local_say_die(LOCAL_TEMP, "Uh-oh: .qmail has prog delivery but has x bit set. (#4.7.0)", (char *)0) ;
+        if (doit) skip = local_deliver_prog(arg, &penv) ; else local_say("program ", arg, (char *)0) ;
         break ;
       case QML_LIST : forwardonly = 1 ; break ;
       default :
         nforward++ ;
         if (doit) { if (!stralloc_catb(&fwd, arg, strlen(arg) + 1)) nomem() ; }
-        else say("forward ", arg, (char *)0) ;
+        else local_say("forward ", arg, (char *)0) ;
         break ;
     }
     i = j + 1 ;
     if (skip) break ;
   }
-  if (fwd.len && doit) deliver_forward(ueo.s, fwd.s, fwd.len, nforward, &l, &qp) ;
+  if (fwd.len && doit) local_deliver_forward(ueo.s, fwd.s, fwd.len, nforward, &l, &qp) ;
   count_print(nfile, nforward, nprog, qp) ;
   /* freed: berth-lspawn may keep this process for another delivery (serve.c) */
   stralloc_free(&dt) ; stralloc_free(&rp) ; stralloc_free(&uf) ; stralloc_free(&safe) ;

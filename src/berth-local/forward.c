@@ -26,7 +26,7 @@ static void queue_path (stralloc *sa)
   sa->len = 0 ;
   if (q && *q) ok = stralloc_copys(sa, q) && stralloc_0(sa) ;
   else ok = berth_sibling(sa, QUEUE_PROG) || (errno != ENOMEM && stralloc_copys(sa, QUEUE_PROG) && stralloc_0(sa)) ;
-  if (!ok) say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
+  if (!ok) local_say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
 }
 
 static int write_envelope (int fd, char const *sender, char const *recips, size_t len)
@@ -40,7 +40,7 @@ static int write_envelope (int fd, char const *sender, char const *recips, size_
   return ok ;
 }
 
-void deliver_forward (char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp)
+void local_deliver_forward (char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp)
 {
   stralloc path = STRALLOC_ZERO ;
   int pm[2], pe[2] ;
@@ -49,10 +49,10 @@ void deliver_forward (char const *sender, char const *recips, size_t len, unsign
   char const *text ;
   (void)n ;
   queue_path(&path) ;
-  mess_rewind() ;
-  if (pipe(pm) < 0 || pipe(pe) < 0) say_die(LOCAL_TEMP, "Unable to create pipe: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  local_mess_rewind() ;
+  if (pipe(pm) < 0 || pipe(pe) < 0) local_say_die(LOCAL_TEMP, "Unable to create pipe: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   pid = fork() ;
-  if (pid < 0) say_die(LOCAL_TEMP, "Unable to fork: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (pid < 0) local_say_die(LOCAL_TEMP, "Unable to fork: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   if (!pid)
   {
     char const *argv[2] = { path.s, 0 } ;
@@ -67,15 +67,15 @@ void deliver_forward (char const *sender, char const *recips, size_t len, unsign
   *qp = (unsigned long)pid ;
   /* A write error means berth-queue died: its exit code tells why. A read error of ours must
      not queue a truncated message: the envelope is then never sent, so berth-queue aborts. */
-  if (allwrite(pm[1], l->dt, l->dtlen) == l->dtlen) readerr = mess_copy(pm[1]) == -1 ;
+  if (allwrite(pm[1], l->dt, l->dtlen) == l->dtlen) readerr = local_mess_copy(pm[1]) == -1 ;
   close(pm[1]) ;
   if (!readerr) write_envelope(pe[1], sender, recips, len) ;
   close(pe[1]) ;
-  if (wait_pid(pid, &wstat) < 0) say_die(LOCAL_TEMP, "Unable to wait for qq: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
-  if (readerr) say_die(LOCAL_TEMP, "Unable to read message. (#4.3.0)", (char *)0) ;
+  if (wait_pid(pid, &wstat) < 0) local_say_die(LOCAL_TEMP, "Unable to wait for qq: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (readerr) local_say_die(LOCAL_TEMP, "Unable to read message. (#4.3.0)", (char *)0) ;
   if (WIFSIGNALED(wstat)) text = "Zqq crashed (#4.3.0)" ;
   else if (!WEXITSTATUS(wstat)) text = 0 ;
   else text = qq_text(WEXITSTATUS(wstat)) ;
   stralloc_free(&path) ;
-  if (text) say_die(text[0] == 'D' ? LOCAL_PERM : LOCAL_TEMP, "Unable to forward message: ", text + 1, ".", (char *)0) ;
+  if (text) local_say_die(text[0] == 'D' ? LOCAL_PERM : LOCAL_TEMP, "Unable to forward message: ", text + 1, ".", (char *)0) ;
 }

@@ -7,11 +7,9 @@
 #include <stddef.h>
 #include <skalibs/gccattributes.h>
 #include <skalibs/stralloc.h>
+#include <berth/guests.h>
 
-/* the whole program (main.c calls it; berth-lspawn runs it in a forked child when not root) */
-extern int local_main (int argc, char const *const *argv) ;
-/* serve.c: berth-lspawn's kept child: local_main, then more jobs from the control socket ctl */
-extern int local_serve (int argc, char const *const *argv, int ctl) ;
+/* local_main, local_serve (serve.c) and LOCAL_ARGS: berth/guests.h, shared with berth-lspawn */
 
 #define LOCAL_OK 0
 #define LOCAL_PERM 100
@@ -27,9 +25,9 @@ struct lines_s
 } ;
 
 /* Prints the strings (NULL-terminated list) and a newline on stdout, exits with e. */
-extern void say_die (int e, ...) gccattr_noreturn ;
+extern void local_say_die (int e, ...) gccattr_noreturn ;
 /* Prints the strings and a newline on stdout. */
-extern void say (char const *s, ...) ;
+extern void local_say (char const *s, ...) ;
 
 /* qmline.c: the kinds of .qmail lines */
 #define QML_BLANK 0
@@ -42,26 +40,26 @@ extern void say (char const *s, ...) ;
 #define QML_FORWARD 7    /* "&address" or "address" */
 /* s[0..len) is one line, s[len] its (writable) newline. NUL-terminates the line at len and over
    its trailing blanks; *arg: the file, program or address. Returns QML_*. */
-extern unsigned int qmail_line (char *s, size_t len, char **arg) ;
+extern unsigned int local_qmail_line (char *s, size_t len, char **arg) ;
 
 /* Notes where the message begins on fd 0 (its offset at start). */
-extern void mess_init (void) ;
+extern void local_mess_init (void) ;
 /* Rewinds the message (fd 0) to there; dies 111 on error. */
-extern void mess_rewind (void) ;
+extern void local_mess_rewind (void) ;
 /* A descriptor holding the message from its offset 0, for a program: fd 0 rewound when the
    message starts at 0 there, else a memory file with a copy (the caller closes it); -1 on error. */
-extern int mess_standalone (void) ;
+extern int local_mess_standalone (void) ;
 /* Copies the message from fd 0 (rewound) to fd. 0 ok, -1 read error, -2 write error. */
-extern int mess_copy (int fd) ;
+extern int local_mess_copy (int fd) ;
 
 /* q: a per-process counter making the file name unique */
-extern void deliver_maildir (char const *dir, lines const *l, unsigned int q) ;
-extern void deliver_mbox (char const *fn, lines const *l) ;
+extern void local_deliver_maildir (char const *dir, lines const *l, unsigned int q) ;
+extern void local_deliver_mbox (char const *fn, lines const *l) ;
 /* Runs cmd with env (NAME=value\0 entries) and PROG_PATH as its whole environment. Returns 1 if
    the program exited 99 (skip the rest), else 0; dies on failure. */
 #define PROG_PATH "PATH=/usr/local/bin:/usr/bin:/bin"
-extern int deliver_prog (char const *cmd, stralloc const *env) ;
+extern int local_deliver_prog (char const *cmd, stralloc const *env) ;
 /* recips: n NUL-terminated addresses one after another. Prints "qp N" into qp. */
-extern void deliver_forward (char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp) ;
+extern void local_deliver_forward (char const *sender, char const *recips, size_t len, unsigned int n, lines const *l, unsigned long *qp) ;
 
 #endif

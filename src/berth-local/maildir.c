@@ -60,7 +60,7 @@ static size_t name_fmt (char *s, unsigned int q)
 static void fail (char const *tmp, char const *text)
 {
   if (tmp) unlink(tmp) ;
-  say_die(LOCAL_TEMP, text, (char *)0) ;
+  local_say_die(LOCAL_TEMP, text, (char *)0) ;
 }
 
 /* Writes the delivery to fd: Return-Path, Delivered-To, the message; fsync. 0, or a failure text. */
@@ -69,7 +69,7 @@ static char const *write_all (int fd, lines const *l)
   int r ;
   if (allwrite(fd, l->rp, l->rplen) < l->rplen || allwrite(fd, l->dt, l->dtlen) < l->dtlen)
     return "Temporary error on maildir delivery. (#4.3.0)" ;
-  r = mess_copy(fd) ;
+  r = local_mess_copy(fd) ;
   if (r == -1) return "Unable to read message. (#4.3.0)" ;
   if (r < 0 || fd_sync(fd) < 0) return "Temporary error on maildir delivery. (#4.3.0)" ;
   return 0 ;
@@ -104,11 +104,11 @@ static int deliver_unnamed (char const *dir, size_t dirlen, lines const *l, unsi
   fd_close(fd) ;
   if (!new[dirlen + 4]) fail(0, "Temporary error on maildir delivery. (#4.3.0)") ;
   new[dirlen + 3] = 0 ;
-  if (queue_syncdir(new) < 0) say_die(LOCAL_TEMP, "Unable to sync maildir new/ directory. (#4.3.0)", (char *)0) ;
+  if (queue_syncdir(new) < 0) local_say_die(LOCAL_TEMP, "Unable to sync maildir new/ directory. (#4.3.0)", (char *)0) ;
   return 1 ;
 }
 
-void deliver_maildir (char const *dir, lines const *l, unsigned int q)
+void local_deliver_maildir (char const *dir, lines const *l, unsigned int q)
 {
   size_t dirlen = strlen(dir) ;
   char name[128 + HOST_MAX * 4] ;
@@ -139,5 +139,5 @@ void deliver_maildir (char const *dir, lines const *l, unsigned int q)
   if (link(tmp, new) < 0) fail(tmp, "Temporary error on maildir delivery. (#4.3.0)") ;
   unlink(tmp) ;
   new[dirlen + 3] = 0 ;
-  if (queue_syncdir(new) < 0) say_die(LOCAL_TEMP, "Unable to sync maildir new/ directory. (#4.3.0)", (char *)0) ;
+  if (queue_syncdir(new) < 0) local_say_die(LOCAL_TEMP, "Unable to sync maildir new/ directory. (#4.3.0)", (char *)0) ;
 }

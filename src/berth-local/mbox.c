@@ -20,7 +20,7 @@
 static void on_alarm (int sig)
 {
   (void)sig ;
-  say_die(LOCAL_TEMP, "File has been locked for 30 seconds straight. (#4.3.0)", (char *)0) ;
+  local_say_die(LOCAL_TEMP, "File has been locked for 30 seconds straight. (#4.3.0)", (char *)0) ;
 }
 
 /* qmail's gfrom: a line matching ^>*From  gets one more '>' */
@@ -36,7 +36,7 @@ static int copy_quoted (buffer *out)
   buffer in = BUFFER_INIT(&buffer_read, 0, ibuf, sizeof ibuf) ;
   stralloc line = STRALLOC_ZERO ;
   int r = 0 ;
-  mess_rewind() ;
+  local_mess_rewind() ;
   for (;;)
   {
     int g ;
@@ -56,14 +56,14 @@ static int copy_quoted (buffer *out)
   return r ;
 }
 
-void deliver_mbox (char const *fn, lines const *l)
+void local_deliver_mbox (char const *fn, lines const *l)
 {
   char obuf[MBOX_BUFSIZE] ;
   buffer out ;
   off_t pos ;
   int locked, r ;
   int fd = open_append(fn) ;
-  if (fd < 0) say_die(LOCAL_TEMP, "Unable to open ", fn, ": ", strerror(errno), ". (#4.2.1)", (char *)0) ;
+  if (fd < 0) local_say_die(LOCAL_TEMP, "Unable to open ", fn, ": ", strerror(errno), ". (#4.2.1)", (char *)0) ;
   sig_catch(SIGALRM, &on_alarm) ;
   alarm(LOCK_SECONDS) ;
   locked = flock(fd, LOCK_EX) == 0 ;
@@ -81,8 +81,8 @@ void deliver_mbox (char const *fn, lines const *l)
     int e = errno ;
     if (locked && pos >= 0 && ftruncate(fd, pos) < 0) {}
     close(fd) ;
-    if (r == -1) say_die(LOCAL_TEMP, "Unable to read message: ", strerror(e), ". (#4.3.0)", (char *)0) ;
-    say_die(LOCAL_TEMP, "Unable to write ", fn, ": ", strerror(e), ". (#4.3.0)", (char *)0) ;
+    if (r == -1) local_say_die(LOCAL_TEMP, "Unable to read message: ", strerror(e), ". (#4.3.0)", (char *)0) ;
+    local_say_die(LOCAL_TEMP, "Unable to write ", fn, ": ", strerror(e), ". (#4.3.0)", (char *)0) ;
   }
   close(fd) ;
 }

@@ -16,21 +16,21 @@
    the start of every job, whatever the job before left (a kept child, doc/guests.md). */
 static off_t start = 0 ;
 
-void mess_init (void)
+void local_mess_init (void)
 {
   off_t r = lseek(0, 0, SEEK_CUR) ;
   start = r > 0 ? r : 0 ;   /* not seekable: mess_rewind reports it when a delivery needs it */
 }
 
-void mess_rewind (void)
+void local_mess_rewind (void)
 {
-  if (lseek(0, start, SEEK_SET) < 0) say_die(LOCAL_TEMP, "Unable to rewind message. (#4.3.0)", (char *)0) ;
+  if (lseek(0, start, SEEK_SET) < 0) local_say_die(LOCAL_TEMP, "Unable to rewind message. (#4.3.0)", (char *)0) ;
 }
 
-int mess_copy (int fd)
+int local_mess_copy (int fd)
 {
   char buf[COPY_BUFSIZE] ;
-  mess_rewind() ;
+  local_mess_rewind() ;
   for (;;)
   {
     ssize_t r = fd_read(0, buf, sizeof buf) ;
@@ -40,9 +40,9 @@ int mess_copy (int fd)
   }
 }
 
-int mess_standalone (void)
+int local_mess_standalone (void)
 {
-  mess_rewind() ;
+  local_mess_rewind() ;
   /* a program may rewind its stdin to 0 (qmail's is the message alone): give it a copy */
   return start ? queue_mess_memfd(0) : 0 ;
 }

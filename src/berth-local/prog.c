@@ -25,29 +25,29 @@ static int is_permanent (int code)
   return 0 ;
 }
 
-int deliver_prog (char const *cmd, stralloc const *env)
+int local_deliver_prog (char const *cmd, stralloc const *env)
 {
   size_t n = byte_count(env->s, env->len, 0) ;
   char const *envp[n + 2] ;
-  if (!env_make(envp, n, env->s, env->len)) say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
+  if (!env_make(envp, n, env->s, env->len)) local_say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
   envp[n] = PROG_PATH ; envp[n + 1] = 0 ;
   int wstat ;
   pid_t pid ;
-  int in = mess_standalone() ;
-  if (in < 0) say_die(LOCAL_TEMP, "Unable to copy the message for the program: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  int in = local_mess_standalone() ;
+  if (in < 0) local_say_die(LOCAL_TEMP, "Unable to copy the message for the program: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   pid = fork() ;
-  if (pid < 0) say_die(LOCAL_TEMP, "Unable to fork: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (pid < 0) local_say_die(LOCAL_TEMP, "Unable to fork: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   if (!pid)
   {
     char const *argv[4] = { "sh", "-c", cmd, 0 } ;
-    if (in && fd_move(0, in) < 0) say_die(LOCAL_TEMP, "Unable to set up the program's input: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+    if (in && fd_move(0, in) < 0) local_say_die(LOCAL_TEMP, "Unable to set up the program's input: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
     sig_restore(SIGPIPE) ;
     execve(SHELL, (char *const *)argv, (char *const *)envp) ;
-    say_die(LOCAL_TEMP, "Unable to run /bin/sh: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+    local_say_die(LOCAL_TEMP, "Unable to run /bin/sh: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   }
   if (in) fd_close(in) ;
-  if (wait_pid(pid, &wstat) < 0) say_die(LOCAL_TEMP, "Unable to wait for child: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
-  if (WIFSIGNALED(wstat)) say_die(LOCAL_TEMP, "Aack, child crashed. (#4.3.0)", (char *)0) ;
+  if (wait_pid(pid, &wstat) < 0) local_say_die(LOCAL_TEMP, "Unable to wait for child: ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (WIFSIGNALED(wstat)) local_say_die(LOCAL_TEMP, "Aack, child crashed. (#4.3.0)", (char *)0) ;
   wstat = WEXITSTATUS(wstat) ;
   if (is_permanent(wstat)) _exit(LOCAL_PERM) ;
   if (wstat == PROG_SKIP_REST) return 1 ;

@@ -13,9 +13,9 @@ struct qme_s
   char const *dflt ;  /* the part of ext matched by "default", or 0 */
 } ;
 
-extern void safeext_make (stralloc *, char const *) ;
+extern void local_safeext_make (stralloc *, char const *) ;
 /* 1 found (q->fd open), 0 none. Dies 111 on a world-writable .qmail or an I/O error. */
-extern int qmesearch (qme *q, char const *dash, char const *ext, stralloc const *safe) ;
-extern int qme_exists (char const *dash, stralloc const *safe, char const *suffix) ;
+extern int local_qmesearch (qme *q, char const *dash, char const *ext, stralloc const *safe) ;
+extern int local_qme_exists (char const *dash, stralloc const *safe, char const *suffix) ;
 
 #endif

@@ -15,7 +15,7 @@
 
 static void nomem (void)
 {
-  say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
+  local_say_die(LOCAL_TEMP, "Out of memory. (#4.3.0)", (char *)0) ;
 }
 
 /* 1: an ordinary file was opened into *fd; 0: absent or not a file. Dies on trouble. */
@@ -26,11 +26,11 @@ static int qme_open (char const *fn, int *fd, int *cutable)
   if (*fd < 0)
   {
     if (errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG) return 0 ;
-    say_die(LOCAL_TEMP, "Unable to open ", fn, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+    local_say_die(LOCAL_TEMP, "Unable to open ", fn, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   }
-  if (fstat(*fd, &st) < 0) say_die(LOCAL_TEMP, "Unable to open ", fn, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+  if (fstat(*fd, &st) < 0) local_say_die(LOCAL_TEMP, "Unable to open ", fn, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   if (!S_ISREG(st.st_mode)) { close(*fd) ; *fd = -1 ; return 0 ; }
-  if (st.st_mode & S_IWOTH) say_die(LOCAL_TEMP, "Uh-oh: .qmail file is writable. (#4.7.0)", (char *)0) ;
+  if (st.st_mode & S_IWOTH) local_say_die(LOCAL_TEMP, "Uh-oh: .qmail file is writable. (#4.7.0)", (char *)0) ;
   *cutable = !!(st.st_mode & S_IXUSR) ;
   return 1 ;
 }
@@ -41,7 +41,7 @@ static void qme_name (stralloc *sa, char const *dash, char const *ext, size_t ex
    || !stralloc_cats(sa, suffix) || !stralloc_0(sa)) nomem() ;
 }
 
-void safeext_make (stralloc *sa, char const *ext)
+void local_safeext_make (stralloc *sa, char const *ext)
 {
   if (!stralloc_copys(sa, ext) || !stralloc_0(sa)) nomem() ;
   sa->len-- ;
@@ -52,7 +52,7 @@ void safeext_make (stralloc *sa, char const *ext)
   }
 }
 
-int qmesearch (qme *q, char const *dash, char const *ext, stralloc const *safe)
+int local_qmesearch (qme *q, char const *dash, char const *ext, stralloc const *safe)
 {
   stralloc fn = STRALLOC_ZERO ;
   size_t extlen = strlen(ext) ;
@@ -82,7 +82,7 @@ int qmesearch (qme *q, char const *dash, char const *ext, stralloc const *safe)
 }
 
 /* qmail's qmeox: 1 if .qmail<dash><safeext><suffix> exists. */
-int qme_exists (char const *dash, stralloc const *safe, char const *suffix)
+int local_qme_exists (char const *dash, stralloc const *safe, char const *suffix)
 {
   struct stat st ;
   stralloc fn = STRALLOC_ZERO ;
@@ -90,7 +90,7 @@ int qme_exists (char const *dash, stralloc const *safe, char const *suffix)
   qme_name(&fn, dash, safe->s, safe->len, suffix) ;
   r = stat(fn.s, &st) == 0 ;
   if (!r && errno != ENOENT && errno != ENOTDIR && errno != EACCES)
-    say_die(LOCAL_TEMP, "Unable to open ", fn.s, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
+    local_say_die(LOCAL_TEMP, "Unable to open ", fn.s, ": ", strerror(errno), ". (#4.3.0)", (char *)0) ;
   stralloc_free(&fn) ;
   return r ;
 }

@@ -8,7 +8,7 @@
 
 #define LIST_KEYWORD "list"
 
-unsigned int qmail_line (char *s, size_t len, char **arg)
+unsigned int local_qmail_line (char *s, size_t len, char **arg)
 {
   size_t k = len ;
   s[len] = 0 ;

@@ -15,7 +15,7 @@ static void vsay (char const *s, va_list ap)
   buffer_putflush(buffer_1, "\n", 1) ;
 }
 
-void say (char const *s, ...)
+void local_say (char const *s, ...)
 {
   va_list ap ;
   va_start(ap, s) ;
@@ -23,7 +23,7 @@ void say (char const *s, ...)
   va_end(ap) ;
 }
 
-void say_die (int e, ...)
+void local_say_die (int e, ...)
 {
   va_list ap ;
   char const *s ;

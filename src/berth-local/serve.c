@@ -14,26 +14,24 @@
 #include <berth/kept.h>
 #include "local.h"
 
-#define LOCAL_WORDS 8
-#define KEPT_JOBS_MAX 100    /* then a new process: whatever jobs leave behind (heap fragments) stays bounded */
 
 int local_serve (int argc, char const *const *argv, int ctl)
 {
   stralloc store = STRALLOC_ZERO ;
   genalloc args = GENALLOC_ZERO ;   /* char const * */
   int r = local_main(argc, argv) ;
-  for (unsigned int jobs = 1 ; !r && jobs < KEPT_JOBS_MAX ; jobs++)
+  while (!r)
   {
-    char const *v[LOCAL_WORDS + 3] ;
+    char const *v[LOCAL_ARGS + 3] ;
     unsigned int n ;
     fd_close(1) ;   /* the end of this job's report: berth-lspawn reads EOF */
     fd_close(2) ;
     if (!kept_next(ctl, &store, &args, &n)) break ;
-    if (n != LOCAL_WORDS || fd_copy(2, 1) < 0) _exit(LOCAL_TEMP) ;
+    if (n != LOCAL_ARGS || fd_copy(2, 1) < 0) _exit(LOCAL_TEMP) ;
     v[0] = argv[0] ; v[1] = "--" ;
-    for (unsigned int i = 0 ; i < LOCAL_WORDS ; i++) v[i+2] = genalloc_s(char const *, &args)[i] ;
-    v[LOCAL_WORDS + 2] = 0 ;
-    r = local_main(LOCAL_WORDS + 2, v) ;
+    for (unsigned int i = 0 ; i < LOCAL_ARGS ; i++) v[i+2] = genalloc_s(char const *, &args)[i] ;
+    v[LOCAL_ARGS + 2] = 0 ;
+    r = local_main(LOCAL_ARGS + 2, v) ;
   }
   return r ;
 }

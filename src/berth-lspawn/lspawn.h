@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 #include <skalibs/stralloc.h>
+#include <berth/guests.h>
 
 #define RESULT_OK 'K'
 #define RESULT_TEMP 'Z'
@@ -67,16 +68,9 @@ extern char lookup (lctx const *c, getpw *g, char const *lower, target *t, stral
 
 /* Forks berth-local for t with the message on messfd and stdout+stderr on outfd.
    argv: the 8 qmail-local arguments after "--". Returns the pid or -1. */
-/* berth-local's program (src/berth-local, linked in through build/liblocal.a) */
-extern int local_main (int argc, char const *const *argv) ;
-extern int local_serve (int argc, char const *const *argv, int ctl) ;
-#define LOCAL_ARGS 8   /* qmail-local's words after "--": user homedir local dash ext domain sender default */
+/* berth-local's program (src/berth-local, linked in through build/liblocal.a): berth/guests.h */
 /* ctlfd: single-user mode, the child's end of its control socket (kept child), else -1 */
 extern pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd, int ctlfd) ;
-
-/* One job at s[0..len) (slot byte first): its length when complete, else 0. f[0..2]: the first
-   recipient's id, sender and address (each NUL-terminated in s); *nrcpt: the recipients. */
-extern size_t job_scan (char const *s, size_t len, char const **f, unsigned int *nrcpt) ;
 
 /* localenv.c: berth-local's whole environment when exec'ed as root, in envp[LOCAL_ENV_MAX] */
 #define LOCAL_PATH "PATH=/usr/local/bin:/usr/bin:/bin"

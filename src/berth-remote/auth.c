@@ -18,7 +18,7 @@
 #define AUTH_OK 235
 #define AUTH_MORE 334
 
-int auth_read (rcfg *cfg)
+int remote_auth_read (rcfg *cfg)
 {
   struct stat st ;
   if (stat(AUTH_FILE, &st) < 0) return 1 ;
@@ -38,8 +38,8 @@ static unsigned int step (rconn *c, rcfg const *cfg, char const *prefix, char co
   stralloc line = STRALLOC_ZERO ;
   unsigned int code = 0 ;
   if (stralloc_cats(&line, prefix) && base64_encode(&line, s, len) && stralloc_catb(&line, "\r\n", 2)
-   && conn_write(c, line.s, line.len, TIMEOUT(cfg, TO_MAIL)))
-    code = conn_reply(c, TIMEOUT(cfg, TO_MAIL)) ;
+   && remote_conn_write(c, line.s, line.len, TIMEOUT(cfg, TO_MAIL)))
+    code = remote_conn_reply(c, TIMEOUT(cfg, TO_MAIL)) ;
   wipe(&line) ;
   return code ;
 }
@@ -54,27 +54,27 @@ int remote_auth (rconn *c, rcfg const *cfg, rreport *rep, unsigned int caps)
   v = control_mapfind(cfg->auth.s, cfg->auth.len, c->host, 0) ;
   if (!v) v = control_mapfind(cfg->auth.s, cfg->auth.len, c->ip, 0) ;
   if (!v) return 1 ;
-  if (!c->tlspid) return report_but(rep, c, "TLS is not up, so I did not send my AUTH credentials. (#4.7.0)", 0) ;
+  if (!c->tlspid) return remote_report_but(rep, c, "TLS is not up, so I did not send my AUTH credentials. (#4.7.0)", 0) ;
   colon = strchr(v, ':') ;
-  if (!colon) return report_but(rep, c, "its control/smtpauth line has no password. (#4.3.5)", 0) ;
+  if (!colon) return remote_report_but(rep, c, "its control/smtpauth line has no password. (#4.3.5)", 0) ;
   if (!(caps & (SMTPC_AUTH_PLAIN | SMTPC_AUTH_LOGIN)))
-    return report_but(rep, c, "it offers neither AUTH PLAIN nor AUTH LOGIN. (#4.7.0)", 0) ;
+    return remote_report_but(rep, c, "it offers neither AUTH PLAIN nor AUTH LOGIN. (#4.7.0)", 0) ;
   if (!stralloc_catb(&cred, "", 1) || !stralloc_catb(&cred, v, colon - v) || !stralloc_catb(&cred, "", 1)
    || !stralloc_cats(&cred, colon + 1))
   {
     wipe(&cred) ;
-    return report_but(rep, c, "I ran out of memory. (#4.3.0)", 0) ;
+    return remote_report_but(rep, c, "I ran out of memory. (#4.3.0)", 0) ;
   }
   if (caps & SMTPC_AUTH_PLAIN) code = step(c, cfg, "AUTH PLAIN ", cred.s, cred.len) ;
   else
   {  /* LOGIN: the user, then the password, each after a 334 */
     size_t ul = colon - v ;
-    code = conn_write(c, "AUTH LOGIN\r\n", 12, TIMEOUT(cfg, TO_MAIL)) ? conn_reply(c, TIMEOUT(cfg, TO_MAIL)) : 0 ;
+    code = remote_conn_write(c, "AUTH LOGIN\r\n", 12, TIMEOUT(cfg, TO_MAIL)) ? remote_conn_reply(c, TIMEOUT(cfg, TO_MAIL)) : 0 ;
     if (code == AUTH_MORE) code = step(c, cfg, "", cred.s + 1, ul) ;
     if (code == AUTH_MORE) code = step(c, cfg, "", cred.s + ul + 2, cred.len - ul - 2) ;
   }
   wipe(&cred) ;
   if (code == AUTH_OK) return 1 ;
-  if (!code) return report_but(rep, c, "the connection died during AUTH. (#4.4.2)", 0) ;
-  return report_but(rep, c, "my AUTH was refused.", 1) ;
+  if (!code) return remote_report_but(rep, c, "the connection died during AUTH. (#4.4.2)", 0) ;
+  return remote_report_but(rep, c, "my AUTH was refused.", 1) ;
 }

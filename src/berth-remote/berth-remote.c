@@ -37,8 +37,8 @@ static void finish (rreport *rep, unsigned int n, char what, char const *a, char
 static void finish (rreport *rep, unsigned int n, char what, char const *a, char const *b, char const *c)
 {
   char const *parts[3] = { a, b ? b : "", c ? c : "" } ;
-  report_final(rep, what, parts, 3) ;
-  report_write(rep, n) ;
+  remote_report_final(rep, what, parts, 3) ;
+  remote_report_write(rep, n) ;
   _exit(0) ;
 }
 
@@ -116,10 +116,10 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
   stralloc_free(&sa) ;
   {
     char const *bad ;
-    if (!tlspolicy_read(cfg, host, &s->tlsp, &bad)) finish(rep, n, 'Z', "control/tlspolicy: ", bad, ". (#4.3.5)") ;
+    if (!remote_tlspolicy_read(cfg, host, &s->tlsp, &bad)) finish(rep, n, 'Z', "control/tlspolicy: ", bad, ". (#4.3.5)") ;
   }
   cfg->auth.len = 0 ;
-  if (!auth_read(cfg)) finish(rep, n, 'Z', "control/smtpauth must be owned by the remote user and readable by nobody else. (#4.3.0)", 0, 0) ;
+  if (!remote_auth_read(cfg)) finish(rep, n, 'Z', "control/smtpauth must be owned by the remote user and readable by nobody else. (#4.3.0)", 0, 0) ;
 }
 
 /* What a session depends on, as bytes: a kept connection serves a job only if the control files
@@ -189,9 +189,9 @@ static void loadmsg (rmsg *m, rreport *rep, unsigned int n, stralloc *wire, char
   for (unsigned int i = 0 ; i < m->n ; i++)
     if (smtpc_is8bit(m->rcpts[i], strlen(m->rcpts[i]))) m->needutf8 = 1 ;
   /* each address as the next hop will read it back; one that cannot be is a permanent failure */
-  if (!envelope_quote(m, wire, wrcpts)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+  if (!remote_envelope_quote(m, wire, wrcpts)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   if (!m->wsender) finish(rep, n, 'D', "Sorry, the sender address cannot be written in SMTP: it holds a control byte, or a byte that ends an address in its domain. (#5.1.7)", 0, 0) ;
-  if (!envelope_mark(m, rep)) finish(rep, n, 'D', "Sorry, no recipient address can be written in SMTP. (#5.1.3)", 0, 0) ;
+  if (!remote_envelope_mark(m, rep)) finish(rep, n, 'D', "Sorry, no recipient address can be written in SMTP. (#5.1.3)", 0, 0) ;
 }
 
 static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char const *name, int literal, char const *ip, int is6, uint16_t port, stralloc *connerr, unsigned int *skipped)
@@ -202,7 +202,7 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
   c->host = name ;
   c->literal = literal ;
   c->notls = 0 ;
-  if (tcpto_dead(ip, is6)) { (*skipped)++ ; return 0 ; }
+  if (remote_tcpto_dead(ip, is6)) { (*skipped)++ ; return 0 ; }
   if (name[0] == '[' || !strcmp(name, fmt)) memcpy(c->label, fmt, strlen(fmt) + 1) ;
   else
   {
@@ -214,7 +214,7 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
     memcpy(c->label + nl + 2 + strlen(fmt), "]", 2) ;
   }
  again:
-  if (!conn_open(c, cfg, ip, is6, port, &timedout))
+  if (!remote_conn_open(c, cfg, ip, is6, port, &timedout))
   {
     connerr->len = 0 ;
     stralloc_cats(connerr, c->label) ;
@@ -222,14 +222,14 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
     stralloc_cats(connerr, strerror(errno)) ;
     stralloc_0(connerr) ;
     strerr_warnwu2x("connect to ", connerr->s) ;
-    if (timedout) tcpto_mark(ip, is6, 1) ;
+    if (timedout) remote_tcpto_mark(ip, is6, 1) ;
     return 0 ;
   }
-  tcpto_mark(ip, is6, 0) ;
+  remote_tcpto_mark(ip, is6, 0) ;
   {
-    int r = session(c, cfg, m, rep) ;
+    int r = remote_session(c, cfg, m, rep) ;
     if (r == SESSION_DONE && c->reusable) return 1 ;   /* kept for the next job (remote_serve) */
-    conn_close(c) ;
+    remote_conn_close(c) ;
     if (r == SESSION_PLAIN && !c->notls) { c->notls = 1 ; goto again ; }
     return r == SESSION_DONE ;
   }
@@ -263,7 +263,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* a dead peer or berth-tlsc is an error return */
     if (chdir(berth_home()) < 0) finish(&rep, n, 'Z', "Unable to switch to home directory. (#4.3.0)", 0, 0) ;
     tain_now_set_stopwatch_g() ;
-    cfg->tlsc = tlsc_path() ;
+    cfg->tlsc = remote_tlsc_path() ;
     s->ready = 1 ;
   }
   readcfg(s, host, &rep, n) ;
@@ -274,9 +274,9 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     stralloc_free(&fp) ;
     if (!same)
     {
-      session_quit(c) ;
-      conn_close(c) ;
-      dnsctx_reset(&s->d) ;
+      remote_session_quit(c) ;
+      remote_conn_close(c) ;
+      remote_dnsctx_reset(&s->d) ;
     }
   }
   loadmsg(&m, &rep, n, &wire, wrcpts) ;
@@ -284,14 +284,14 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
 
   if (c->reusable)
   {  /* the connection kept from the job before, to this host */
-    if (session_again(c, cfg, &m, &rep) == SESSION_DONE) goto done ;
-    conn_close(c) ;   /* gone meanwhile: connect again, as for a first job */
+    if (remote_session_again(c, cfg, &m, &rep) == SESSION_DONE) goto done ;
+    remote_conn_close(c) ;   /* gone meanwhile: connect again, as for a first job */
     rep.final = 0 ;
     rep.ftext.len = 0 ;
-    envelope_mark(&m, &rep) ;
+    remote_envelope_mark(&m, &rep) ;
   }
 
-  r = targets_find(&t, host, &s->routes, &s->me, &s->d, &port) ;
+  r = remote_targets_find(&t, host, &s->routes, &s->me, &s->d, &port) ;
   switch (r)
   {
     case TARGETS_OK : break ;
@@ -303,10 +303,10 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     default : finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   }
   if (!port) port = cfg->port ;
-  if (!genalloc_s(target, &t.list)[0].routed && !ipme_read(&s->ipme))
+  if (!genalloc_s(target, &t.list)[0].routed && !remote_ipme_read(&s->ipme))
     finish(&rep, n, 'Z', "Unable to read control/moreipme, control/notipme or the interface addresses. (#4.3.0)", 0, 0) ;
 
-  r = targets_resolve(&t, &s->d, cfg->prefer4, &s->ipme, &dnstemp) ;
+  r = remote_targets_resolve(&t, &s->d, cfg->prefer4, &s->ipme, &dnstemp) ;
   if (r == TARGETS_NOMEM) finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   if (r == TARGETS_LOOP && !dnstemp) finish(&rep, n, 'D', "Sorry, mail for ", host, " loops back to myself (an MX or address of it is this host's; control/notipme). (#5.4.6)") ;
   for (size_t i = 0 ; i < genalloc_len(taddr, &t.addrs) ; i++)
@@ -332,10 +332,10 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
   {
     tain_now_g() ;
     s->opened = STAMP ;
-    if (!fingerprint(s, &s->fp)) { session_quit(c) ; conn_close(c) ; }
+    if (!fingerprint(s, &s->fp)) { remote_session_quit(c) ; remote_conn_close(c) ; }
   }
  done:
-  report_write(&rep, n) ;
+  remote_report_write(&rep, n) ;
   if (m.fd > 0) fd_close(m.fd) ;   /* a pipe's memfd copy: a kept child runs more jobs */
   stralloc_free(&t.names) ;
   genalloc_free(target, &t.list) ;
@@ -391,7 +391,7 @@ int remote_serve (int argc, char const *const *argv, int ctl)
     }
     job(&s, host, w[1], w + 2, n - 2) ;
   }
-  if (s.c.reusable) session_quit(&s.c) ;
-  conn_close(&s.c) ;
+  if (s.c.reusable) remote_session_quit(&s.c) ;
+  remote_conn_close(&s.c) ;
   return 0 ;
 }

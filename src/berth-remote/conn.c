@@ -15,7 +15,7 @@
 #include <skalibs/unix-timed.h>
 #include "remote.h"
 
-int conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port, int *timedout)
+int remote_conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port, int *timedout)
 {
   tain deadline ;
   int fd = is6 ? socket_tcp6_nbcoe() : socket_tcp4_nbcoe() ;
@@ -51,7 +51,7 @@ int conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port
 }
 
 /* every chunk written restarts the clock: a stalled peer costs secs, a slow one is fine */
-int conn_write (rconn *c, char const *s, size_t len, unsigned int secs)
+int remote_conn_write (rconn *c, char const *s, size_t len, unsigned int secs)
 {
   tain deadline ;
   tain_now_g() ;
@@ -79,7 +79,7 @@ int conn_write (rconn *c, char const *s, size_t len, unsigned int secs)
 
 /* Reads one whole reply into c->lines (a NUL in a line becomes '?'). Returns its code, or 0
    (errno set) on a drop, a timeout, or a garbled reply. */
-unsigned int conn_reply (rconn *c, unsigned int secs)
+unsigned int remote_conn_reply (rconn *c, unsigned int secs)
 {
   tain deadline ;
   unsigned int first = 0 ;
@@ -109,7 +109,7 @@ unsigned int conn_reply (rconn *c, unsigned int secs)
 }
 
 /* The reply's lines joined by spaces, control bytes replaced, capped. Appended to sa. */
-int conn_replytext (rconn *c, stralloc *sa)
+int remote_conn_replytext (rconn *c, stralloc *sa)
 {
   for (size_t i = 0 ; i < c->lines.len ; i++)
   {
@@ -122,9 +122,9 @@ int conn_replytext (rconn *c, stralloc *sa)
   return 1 ;
 }
 
-void conn_close (rconn *c)
+void remote_conn_close (rconn *c)
 {
-  if (c->tlspid) tlsc_end(c) ;
+  if (c->tlspid) remote_tlsc_end(c) ;
   else if (c->fd >= 0) fd_close(c->fd) ;
   c->fd = c->wfd = -1 ;
   c->reusable = 0 ;

@@ -23,7 +23,7 @@ static int put (stralloc *store, char const *addr, char const **w)
   return 1 ;
 }
 
-int envelope_quote (rmsg *m, stralloc *store, char const **wrcpts)
+int remote_envelope_quote (rmsg *m, stralloc *store, char const **wrcpts)
 {
   size_t total = QUOTED_MAX(strlen(m->sender)) ;
   for (unsigned int i = 0 ; i < m->n ; i++) total += QUOTED_MAX(strlen(m->rcpts[i])) ;
@@ -39,14 +39,14 @@ int envelope_quote (rmsg *m, stralloc *store, char const **wrcpts)
 
 /* A recipient that cannot be written fails for good, alone: h, never sent mangled. Returns
    how many can be written; the others' stat is set, the rest cleared (a new try). */
-unsigned int envelope_mark (rmsg const *m, rreport *rep)
+unsigned int remote_envelope_mark (rmsg const *m, rreport *rep)
 {
   static char const *const why[1] = { "Sorry, this recipient address cannot be written in SMTP: it holds a control byte, or a byte that ends an address in its domain. (#5.1.3)" } ;
   unsigned int ok = 0 ;
   for (unsigned int i = 0 ; i < m->n ; i++)
   {
     if (m->wrcpts[i]) { rep->stat[i] = 0 ; ok++ ; }
-    else if (!report_rcpt(rep, i, 'h', why, 1)) rep->stat[i] = 'h' ;
+    else if (!remote_report_rcpt(rep, i, 'h', why, 1)) rep->stat[i] = 'h' ;
   }
   return ok ;
 }

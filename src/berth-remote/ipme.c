@@ -42,7 +42,7 @@ static int readfile (stralloc *sa, char const *file)
   return r ;
 }
 
-int ipme_read (ipme *me)
+int remote_ipme_read (ipme *me)
 {
   struct ifaddrs *ifa, *x ;
   int r = 1 ;
@@ -73,10 +73,10 @@ static char const v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (char)0xff, (ch
 static char const zero16[16] = { 0 } ;
 static char const loop6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } ;
 
-int ipme_is (ipme const *me, char const *ip, int is6)
+int remote_ipme_is (ipme const *me, char const *ip, int is6)
 {
   if (listed(&me->not, ip, is6)) return 0 ;
-  if (is6 && !memcmp(ip, v4mapped, 12)) return ipme_is(me, ip + 12, 0) ;
+  if (is6 && !memcmp(ip, v4mapped, 12)) return remote_ipme_is(me, ip + 12, 0) ;
   if (is6 ? !memcmp(ip, zero16, 16) || !memcmp(ip, loop6, 16) : ip[0] == 127 || !memcmp(ip, zero16, 4)) return 1 ;
   return listed(&me->more, ip, is6) ;
 }

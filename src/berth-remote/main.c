@@ -1,6 +1,8 @@
 /* ISC license. */
 /* berth-remote's entry point. The program is remote_main (berth-remote.c); berth-rspawn runs
-   remote_serve, its kept-session form, directly in a forked child (doc/berth-rspawn.md). */
+   remote_serve, its kept-session form, directly in a forked child (doc/berth-rspawn.md). That
+   code is a guest: it follows doc/guests.md (no state outlives a job; cwd, environment, signals
+   and fds as an exec would give them), and tests/sec-remote-kept.t proves it. */
 
 #include "remote.h"
 

@@ -11,7 +11,7 @@
 #include <berth/smtpc.h>
 #include "remote.h"
 
-int message_send (rconn *c, rmsg const *m, unsigned int secs)
+int remote_message_send (rconn *c, rmsg const *m, unsigned int secs)
 {
   stralloc enc = STRALLOC_ZERO ;
   char buf[MESSAGE_CHUNK] ;
@@ -24,12 +24,12 @@ int message_send (rconn *c, rmsg const *m, unsigned int secs)
     if (n < 0) { r = -1 ; break ; }
     if (!n)
     {
-      if (!smtpc_encode_end(&enc, &state) || !conn_write(c, enc.s, enc.len, secs)) r = 0 ;
+      if (!smtpc_encode_end(&enc, &state) || !remote_conn_write(c, enc.s, enc.len, secs)) r = 0 ;
       break ;
     }
     if (!smtpc_encode(&enc, buf, n, &state)) { r = 0 ; break ; }
     if (enc.len < MESSAGE_CHUNK) continue ;
-    if (!conn_write(c, enc.s, enc.len, secs)) { r = 0 ; break ; }
+    if (!remote_conn_write(c, enc.s, enc.len, secs)) { r = 0 ; break ; }
     enc.len = 0 ;
   }
   stralloc_free(&enc) ;

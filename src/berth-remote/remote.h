@@ -12,6 +12,7 @@
 #include <skalibs/genalloc.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
+#include <berth/guests.h>
 #include <berth/smtpc.h>
 
 /* RFC 5321 4.5.3.2 timeouts, seconds */
@@ -38,7 +39,7 @@
 #define TLS_ENCRYPT 2
 #define TLS_VERIFY 3
 
-/* session() results */
+/* remote_session() results */
 #define SESSION_NEXT 0            /* try the next address; the reason is in rep->final */
 #define SESSION_DONE 1            /* the report is decided */
 #define SESSION_PLAIN 2           /* TLS handshake failed under "may": same address, cleartext */
@@ -109,31 +110,27 @@ struct rreport_s
   stralloc ftext ;
 } ;
 
-/* berth-remote.c: the program (main.c); remote_serve is berth-rspawn's forked child: the same
-   first job, then more jobs for the same host on the connection kept, through the control
-   socket ctl (doc/berth-rspawn.md, "Connection reuse") */
-extern int remote_main (int argc, char const *const *argv) ;
-extern int remote_serve (int argc, char const *const *argv, int ctl) ;
+/* berth-remote.c: remote_main and remote_serve, declared in berth/guests.h (shared with berth-rspawn) */
 
 #define REUSE_AGE_MAX 300         /* seconds a connection is reused at most, as Postfix's default */
 
 /* conn.c */
-extern int conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port, int *timedout) ;
-extern int conn_write (rconn *c, char const *s, size_t len, unsigned int secs) ;
-extern unsigned int conn_reply (rconn *c, unsigned int secs) ;
-extern int conn_replytext (rconn *c, stralloc *sa) ;
-extern void conn_close (rconn *c) ;
+extern int remote_conn_open (rconn *c, rcfg const *cfg, char const *ip, int is6, uint16_t port, int *timedout) ;
+extern int remote_conn_write (rconn *c, char const *s, size_t len, unsigned int secs) ;
+extern unsigned int remote_conn_reply (rconn *c, unsigned int secs) ;
+extern int remote_conn_replytext (rconn *c, stralloc *sa) ;
+extern void remote_conn_close (rconn *c) ;
 
 /* tcpto.c: connect timeouts remembered in queue/lock/tcpto */
-extern int tcpto_dead (char const *ip, int is6) ;
-extern void tcpto_mark (char const *ip, int is6, int failed) ;
+extern int remote_tcpto_dead (char const *ip, int is6) ;
+extern void remote_tcpto_mark (char const *ip, int is6, int failed) ;
 
 /* session.c: SESSION_NEXT, SESSION_DONE or SESSION_PLAIN. session_again: one more transaction
    on a kept connection (c->reusable); SESSION_NEXT when it is gone (closed, timed out, 421):
    the caller connects again. session_quit: QUIT, its reply awaited briefly. */
-extern int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep) ;
-extern int session_again (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep) ;
-extern void session_quit (rconn *c) ;
+extern int remote_session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep) ;
+extern int remote_session_again (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep) ;
+extern void remote_session_quit (rconn *c) ;
 
 /* tls.c: STARTTLS after EHLO (policy in cfg). STLS_UP: TLS is up, say EHLO again;
    STLS_CLEAR: go on in cleartext on this connection; STLS_RETRY: the handshake failed under
@@ -146,17 +143,17 @@ extern int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep) ;
 
 /* tlsc.c: run berth-tlsc on c's socket; 1: TLS up, c now talks over its pipes, info holds
    the handshake's VAR=value\0 list; 0: failed (socket closed), *wstat berth-tlsc's status. */
-extern int tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat) ;
-extern char const *tlsc_path (void) ;
-extern void tlsc_end (rconn *c) ;
+extern int remote_tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat) ;
+extern char const *remote_tlsc_path (void) ;
+extern void remote_tlsc_end (rconn *c) ;
 
 /* tlspolicy.c: control/tlspolicy's line for host into cfg. 1 ok, 0 a bad line (*bad set) */
-extern int tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char const **bad) ;
+extern int remote_tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char const **bad) ;
 
 /* auth.c: control/smtpauth (auth_read: 1 ok or absent, 0 unreadable or readable by others),
    and AUTH PLAIN or LOGIN (RFC 4954) over TLS with the credentials for c's host:
    1 authenticated or no credentials, 0 give up on this address (reason in rep). */
-extern int auth_read (rcfg *cfg) ;
+extern int remote_auth_read (rcfg *cfg) ;
 extern int remote_auth (rconn *c, rcfg const *cfg, rreport *rep, unsigned int caps) ;
 
 /* qmtp.c: delivery by QMTP when control/qmtproutes names host: 1 (the report is decided), 0 (no
@@ -164,22 +161,22 @@ extern int remote_auth (rconn *c, rcfg const *cfg, rreport *rep, unsigned int ca
 extern int qmtp_route (rcfg const *cfg, rmsg const *m, rreport *rep, char const *host) ;
 
 /* report.c */
-extern int report_final (rreport *rep, char what, char const *const *parts, unsigned int n) ;
-extern int report_rcpt (rreport *rep, unsigned int i, char what, char const *const *parts, unsigned int n) ;
-extern void report_write (rreport const *rep, unsigned int n) ;
-extern int report_but (rreport *rep, rconn *c, char const *why, int said) ;
+extern int remote_report_final (rreport *rep, char what, char const *const *parts, unsigned int n) ;
+extern int remote_report_rcpt (rreport *rep, unsigned int i, char what, char const *const *parts, unsigned int n) ;
+extern void remote_report_write (rreport const *rep, unsigned int n) ;
+extern int remote_report_but (rreport *rep, rconn *c, char const *why, int said) ;
 
 #define TIMEOUT(cfg, dflt) ((cfg)->timeoutremote ? (cfg)->timeoutremote : (dflt))
 
 /* envelope.c: m's addresses as RFC 5321 writes them (m->wsender, m->wrcpts = wrcpts, n
    entries), in store. 1 ok (an address that cannot be written is 0), 0 out of memory. */
-extern int envelope_quote (rmsg *m, stralloc *store, char const **wrcpts) ;
+extern int remote_envelope_quote (rmsg *m, stralloc *store, char const **wrcpts) ;
 /* sets h for each recipient that cannot be written, clears the others' stat; how many can */
-extern unsigned int envelope_mark (rmsg const *m, rreport *rep) ;
+extern unsigned int remote_envelope_mark (rmsg const *m, rreport *rep) ;
 
 /* Streams the encoded message (CRLF, dot-stuffed, ending in ".\r\n") from m->fd's start to c.
    1 ok, 0 write failure or timeout, -1 read failure (errno set). */
-extern int message_send (rconn *c, rmsg const *m, unsigned int secs) ;
+extern int remote_message_send (rconn *c, rmsg const *m, unsigned int secs) ;
 
 #define MESSAGE_CHUNK 65536
 

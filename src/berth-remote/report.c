@@ -20,25 +20,25 @@ static int build (stralloc *sa, char const *const *parts, unsigned int n)
   return 1 ;
 }
 
-int report_final (rreport *rep, char what, char const *const *parts, unsigned int n)
+int remote_report_final (rreport *rep, char what, char const *const *parts, unsigned int n)
 {
   rep->final = what ;
   return build(&rep->ftext, parts, n) ;
 }
 
-int report_rcpt (rreport *rep, unsigned int i, char what, char const *const *parts, unsigned int n)
+int remote_report_rcpt (rreport *rep, unsigned int i, char what, char const *const *parts, unsigned int n)
 {
   rep->stat[i] = what ;
   return build(&rep->texts[i], parts, n) ;
 }
 
 /* final Z: "Connected to LABEL but WHY", then " Remote host said: ..." when said. Returns 0. */
-int report_but (rreport *rep, rconn *c, char const *why, int said)
+int remote_report_but (rreport *rep, rconn *c, char const *why, int said)
 {
   stralloc t = STRALLOC_ZERO ;
   char const *parts[5] = { "Connected to ", c->label, " but ", why, "" } ;
-  if (said && stralloc_cats(&t, " Remote host said: ") && conn_replytext(c, &t) && stralloc_0(&t)) parts[4] = t.s ;
-  report_final(rep, 'Z', parts, 5) ;
+  if (said && stralloc_cats(&t, " Remote host said: ") && remote_conn_replytext(c, &t) && stralloc_0(&t)) parts[4] = t.s ;
+  remote_report_final(rep, 'Z', parts, 5) ;
   stralloc_free(&t) ;
   return 0 ;
 }
@@ -49,7 +49,7 @@ static void put (char c, char const *s, size_t len)
     strerr_diefu1sys(111, "write to stdout") ;
 }
 
-void report_write (rreport const *rep, unsigned int n)
+void remote_report_write (rreport const *rep, unsigned int n)
 {
   for (unsigned int i = 0 ; i < n ; i++)
     if (rep->stat[i]) put(rep->stat[i], rep->texts[i].s, rep->texts[i].len) ;

@@ -24,13 +24,13 @@ static int said (rreport *rep, int rcpt, char what, rconn *c, char const *a, cha
   stralloc t = STRALLOC_ZERO ;
   int r ;
   char const *parts[6] ;
-  if (!conn_replytext(c, &t)) return 0 ;
+  if (!remote_conn_replytext(c, &t)) return 0 ;
   /* a final record over TLS ends with the TLS facts, kept whole under the length cap */
   if (rcpt < 0 && c->tlstext.len && t.len > REPORT_TEXT_MAX / 2) t.len = REPORT_TEXT_MAX / 2 ;
   if (!stralloc_0(&t)) return 0 ;
   parts[0] = a ; parts[1] = b ; parts[2] = d ; parts[3] = " Remote host said: " ; parts[4] = t.s ;
   parts[5] = rcpt < 0 && c->tlstext.len ? c->tlstext.s : "" ;
-  r = rcpt >= 0 ? report_rcpt(rep, rcpt, what, parts, 6) : report_final(rep, what, parts, 6) ;
+  r = rcpt >= 0 ? remote_report_rcpt(rep, rcpt, what, parts, 6) : remote_report_final(rep, what, parts, 6) ;
   stralloc_free(&t) ;
   return r ;
 }
@@ -38,21 +38,21 @@ static int said (rreport *rep, int rcpt, char what, rconn *c, char const *a, cha
 static int died (rreport *rep, rconn *c, char const *when)
 {
   char const *parts[4] = { "Connected to ", c->label, errno == ETIMEDOUT ? " but it timed out " : " but connection died ", when } ;
-  report_final(rep, 'Z', parts, 4) ;
+  remote_report_final(rep, 'Z', parts, 4) ;
   return 0 ;
 }
 
 #define CODE_CLOSING 421            /* RFC 5321 4.2.3: the server is closing the channel */
 
-void session_quit (rconn *c)
+void remote_session_quit (rconn *c)
 {
-  if (conn_write(c, "QUIT\r\n", 6, TO_QUIT)) conn_reply(c, TO_QUIT) ;
+  if (remote_conn_write(c, "QUIT\r\n", 6, TO_QUIT)) remote_conn_reply(c, TO_QUIT) ;
 }
 
 static void quit (rconn *c, rcfg const *cfg)
 {
   (void)cfg ;
-  session_quit(c) ;
+  remote_session_quit(c) ;
 }
 
 static int cmd (rconn *c, char const *verb, char const *addr, char const *params, unsigned int secs)
@@ -60,7 +60,7 @@ static int cmd (rconn *c, char const *verb, char const *addr, char const *params
   stralloc sa = STRALLOC_ZERO ;
   int r = stralloc_cats(&sa, verb) && stralloc_cats(&sa, addr) && stralloc_cats(&sa, ">")
        && stralloc_cats(&sa, params) && stralloc_catb(&sa, "\r\n", 2)
-       && conn_write(c, sa.s, sa.len, secs) ;
+       && remote_conn_write(c, sa.s, sa.len, secs) ;
   stralloc_free(&sa) ;
   return r ;
 }
@@ -70,9 +70,9 @@ static int hello (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
   unsigned int code ;
   stralloc sa = STRALLOC_ZERO ;
   int ok = stralloc_cats(&sa, "EHLO ") && stralloc_cats(&sa, cfg->helohost) && stralloc_catb(&sa, "\r\n", 2)
-        && conn_write(c, sa.s, sa.len, TIMEOUT(cfg, TO_EHLO)) ;
+        && remote_conn_write(c, sa.s, sa.len, TIMEOUT(cfg, TO_EHLO)) ;
   caps->flags = 0 ; caps->size = 0 ;
-  code = ok ? conn_reply(c, TIMEOUT(cfg, TO_EHLO)) : 0 ;
+  code = ok ? remote_conn_reply(c, TIMEOUT(cfg, TO_EHLO)) : 0 ;
   if (code && OK2(code))
   {
     smtpc_ehlo_reply(caps, c->lines.s, c->lines.len) ;
@@ -83,8 +83,8 @@ static int hello (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
   {  /* EHLO refused: HELO */
     sa.len = 0 ;
     ok = stralloc_cats(&sa, "HELO ") && stralloc_cats(&sa, cfg->helohost) && stralloc_catb(&sa, "\r\n", 2)
-      && conn_write(c, sa.s, sa.len, TIMEOUT(cfg, TO_EHLO)) ;
-    code = ok ? conn_reply(c, TIMEOUT(cfg, TO_EHLO)) : 0 ;
+      && remote_conn_write(c, sa.s, sa.len, TIMEOUT(cfg, TO_EHLO)) ;
+    code = ok ? remote_conn_reply(c, TIMEOUT(cfg, TO_EHLO)) : 0 ;
   }
   stralloc_free(&sa) ;
   if (!code) return died(rep, c, "after the greeting. (#4.4.2)") ;
@@ -104,7 +104,7 @@ static int tls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
   {
     if (cfg->tlslevel == TLS_MAY) return SESSION_GO ;
     quit(c, cfg) ;
-    return report_but(rep, c, "it does not offer STARTTLS: TLS required but not offered (control/tlspolicy). (#4.7.4)", 0) ;
+    return remote_report_but(rep, c, "it does not offer STARTTLS: TLS required but not offered (control/tlspolicy). (#4.7.4)", 0) ;
   }
   r = remote_starttls(c, cfg, rep) ;
   if (r == STLS_CLEAR) return SESSION_GO ;
@@ -117,7 +117,7 @@ static int tls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
 static int refuse (rreport *rep, rconn *c, char const *why)
 {
   char const *parts[4] = { "Connected to ", c->label, " but ", why } ;
-  report_final(rep, 'D', parts, 4) ;
+  remote_report_final(rep, 'D', parts, 4) ;
   return 1 ;
 }
 
@@ -138,13 +138,13 @@ static int greeted_me (rconn const *c, rcfg const *cfg)
 
 #define LOOP_TEXT "it greeted me with my own name: mail loops back to myself. (#5.4.6)"
 
-int session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
+int remote_session (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
 {
   smtpc_caps *caps = &c->caps ;
   unsigned int code ;
   int r ;
 
-  code = conn_reply(c, TIMEOUT(cfg, TO_GREETING)) ;
+  code = remote_conn_reply(c, TIMEOUT(cfg, TO_GREETING)) ;
   if (!code) return died(rep, c, "before the greeting. (#4.4.2)") ;
   if (!OK2(code))
   {
@@ -185,7 +185,7 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
     char const *parts[6] = { "Connected to ", c->label, " but the message is larger than its limit of ", fmt, " bytes.", " (#5.3.4)" } ;
     fmt[uint64_fmt(fmt, caps.size)] = 0 ;
     quit(c, cfg) ;
-    report_final(rep, 'D', parts, 6) ;
+    remote_report_final(rep, 'D', parts, 6) ;
     return 1 ;
   }
 
@@ -208,11 +208,11 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
     for (unsigned int i = 0 ; i < m->n ; i++)
       if (m->wrcpts[i] && (!stralloc_cats(&batch, "RCPT TO:<") || !stralloc_cats(&batch, m->wrcpts[i]) || !stralloc_catb(&batch, ">\r\n", 3))) goto nomem ;
     if (!stralloc_catb(&batch, "DATA\r\n", 6)) goto nomem ;
-    if (!conn_write(c, batch.s, batch.len, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
+    if (!remote_conn_write(c, batch.s, batch.len, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
   }
   else if (!cmd(c, "MAIL FROM:<", m->wsender, params.s, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
 
-  code = conn_reply(c, TIMEOUT(cfg, TO_MAIL)) ;
+  code = remote_conn_reply(c, TIMEOUT(cfg, TO_MAIL)) ;
   if (!code) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
   if (again && code == CODE_CLOSING) { quit(c, cfg) ; r = SESSION_NEXT ; goto end ; }
   if (!OK2(code))
@@ -224,23 +224,23 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
 
   for (unsigned int i = 0 ; i < m->n ; i++)
   {
-    if (!m->wrcpts[i]) continue ;   /* refused before the session (envelope_quote) */
+    if (!m->wrcpts[i]) continue ;   /* refused before the session (remote_envelope_quote) */
     if (!pipelined && !cmd(c, "RCPT TO:<", m->wrcpts[i], "", TIMEOUT(cfg, TO_RCPT))) code = 0 ;
-    else code = conn_reply(c, TIMEOUT(cfg, TO_RCPT)) ;
+    else code = remote_conn_reply(c, TIMEOUT(cfg, TO_RCPT)) ;
     if (!code) { died(rep, c, "during RCPT. (#4.4.2)") ; r = 1 ; goto end ; }
     if (OK2(code)) { rep->stat[i] = 'r' ; accepted++ ; }
     else said(rep, i, PERM(code) ? 'h' : 's', c, "", c->label, " does not like recipient.") ;
   }
 
-  if (!pipelined && accepted && !conn_write(c, "DATA\r\n", 6, TIMEOUT(cfg, TO_DATA))) code = 0 ;
+  if (!pipelined && accepted && !remote_conn_write(c, "DATA\r\n", 6, TIMEOUT(cfg, TO_DATA))) code = 0 ;
   else if (!pipelined && !accepted) code = 1 ;
-  else code = conn_reply(c, TIMEOUT(cfg, TO_DATA)) ;
+  else code = remote_conn_reply(c, TIMEOUT(cfg, TO_DATA)) ;
   if (!accepted)
   {
     char const *parts[2] = { "Giving up on ", c->label } ;
-    if (code == DATA_GO && conn_write(c, ".\r\n", 3, TIMEOUT(cfg, TO_DATA))) conn_reply(c, TIMEOUT(cfg, TO_DOT)) ;
+    if (code == DATA_GO && remote_conn_write(c, ".\r\n", 3, TIMEOUT(cfg, TO_DATA))) remote_conn_reply(c, TIMEOUT(cfg, TO_DOT)) ;
     if (code) quit(c, cfg) ;
-    report_final(rep, 'D', parts, 2) ;
+    remote_report_final(rep, 'D', parts, 2) ;
     r = 1 ; goto end ;
   }
   if (!code) { died(rep, c, "after DATA. (#4.4.2)") ; r = 1 ; goto end ; }
@@ -250,16 +250,16 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
     quit(c, cfg) ;
     r = 1 ; goto end ;
   }
-  if (message_send(c, m, TIMEOUT(cfg, TO_BLOCK)) <= 0)
+  if (remote_message_send(c, m, TIMEOUT(cfg, TO_BLOCK)) <= 0)
   {
     died(rep, c, "while sending the message. (#4.4.2)") ;
     r = 1 ; goto end ;
   }
-  code = conn_reply(c, TIMEOUT(cfg, TO_DOT)) ;
+  code = remote_conn_reply(c, TIMEOUT(cfg, TO_DOT)) ;
   if (!code)
   {
     char const *parts[3] = { "Connected to ", c->label, " but connection died. Possible duplicate! (#4.4.2)" } ;
-    report_final(rep, 'Z', parts, 3) ;
+    remote_report_final(rep, 'Z', parts, 3) ;
     r = 1 ; goto end ;
   }
   if (OK2(code)) said(rep, -1, 'K', c, "", c->label, " accepted message.") ;
@@ -274,13 +274,13 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
  nomem:
   {
     char const *parts[1] = { "out of memory (#4.3.0)" } ;
-    report_final(rep, 'Z', parts, 1) ;
+    remote_report_final(rep, 'Z', parts, 1) ;
   }
   r = 1 ;
   goto end ;
 }
 
-int session_again (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
+int remote_session_again (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
 {
   return transaction(c, cfg, m, rep, 1) ;
 }

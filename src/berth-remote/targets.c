@@ -29,7 +29,7 @@ static int isme (stralloc const *me, char const *name)
   return 0 ;
 }
 
-int targets_find (targets *t, char const *host, stralloc const *routes, stralloc const *me, dnsctx *d, uint16_t *port)
+int remote_targets_find (targets *t, char const *host, stralloc const *routes, stralloc const *me, dnsctx *d, uint16_t *port)
 {
   stralloc relay = STRALLOC_ZERO ;
   genalloc mxs = GENALLOC_ZERO ;
@@ -49,7 +49,7 @@ int targets_find (targets *t, char const *host, stralloc const *routes, stralloc
     if (r == TARGETS_OK) genalloc_s(target, &t->list)[0].routed = 1 ;
     goto end ;
   }
-  if (!dnsctx_ready(d)) { r = TARGETS_DNSCONF ; goto end ; }
+  if (!remote_dnsctx_ready(d)) { r = TARGETS_DNSCONF ; goto end ; }
   r = dns_mx(&d->rs, host, &mxnames, &mxs) ;
   switch (r)
   {
@@ -80,10 +80,10 @@ int targets_find (targets *t, char const *host, stralloc const *routes, stralloc
 }
 
 /* DNS_OK if any address was found; else DNS_TEMP if a lookup failed temporarily */
-int targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs)
+int remote_targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs)
 {
   int r[2] ;
-  if (!dnsctx_ready(d)) return DNS_TEMP ;
+  if (!remote_dnsctx_ready(d)) return DNS_TEMP ;
   for (int i = 0 ; i < 2 ; i++)
   {
     int is6 = prefer4 ? i : !i ;
@@ -95,7 +95,7 @@ int targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs)
   return DNS_NODATA ;
 }
 
-int targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, int *dnstemp)
+int remote_targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, int *dnstemp)
 {
   size_t n = genalloc_len(target, &t->list), kept = 0 ;
   unsigned int mypref = (unsigned int)-1 ;
@@ -112,13 +112,13 @@ int targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, int *dn
       memcpy(l.ip, x->ip, 16) ;
       if (!genalloc_append(dns_addr, &a, &l)) return TARGETS_NOMEM ;
     }
-    else if (targets_addrs(d, t->names.s + x->name, prefer4, &a) == DNS_TEMP) *dnstemp = 1 ;
+    else if (remote_targets_addrs(d, t->names.s + x->name, prefer4, &a) == DNS_TEMP) *dnstemp = 1 ;
     for (size_t j = 0 ; j < genalloc_len(dns_addr, &a) ; j++)
     {
       dns_addr const *y = genalloc_s(dns_addr, &a) + j ;
       taddr z = { .target = i, .is6 = y->is6 } ;
       memcpy(z.ip, y->ip, 16) ;
-      if (!x->routed && ipme_is(me, y->ip, y->is6) && x->pref < mypref) { mypref = x->pref ; mine = 1 ; }
+      if (!x->routed && remote_ipme_is(me, y->ip, y->is6) && x->pref < mypref) { mypref = x->pref ; mine = 1 ; }
       if (!genalloc_append(taddr, &t->addrs, &z)) { genalloc_free(dns_addr, &a) ; return TARGETS_NOMEM ; }
     }
     genalloc_free(dns_addr, &a) ;
@@ -134,14 +134,14 @@ int targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, int *dn
   return kept ? TARGETS_OK : TARGETS_LOOP ;
 }
 
-int dnsctx_ready (dnsctx *d)
+int remote_dnsctx_ready (dnsctx *d)
 {
   if (d->state == DNSCTX_NEW)
     d->state = dns_setup(&d->rs, d->server, d->timeout, d->tries) ? DNSCTX_OK : DNSCTX_BAD ;
   return d->state == DNSCTX_OK ;
 }
 
-void dnsctx_reset (dnsctx *d)
+void remote_dnsctx_reset (dnsctx *d)
 {
   if (d->state == DNSCTX_OK) res_nclose(&d->rs) ;
   d->state = DNSCTX_NEW ;

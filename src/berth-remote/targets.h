@@ -53,8 +53,8 @@ struct ipme_s
   stralloc not ;         /* control/notipme: never this host */
 } ;
 #define IPME_ZERO { .more = STRALLOC_ZERO, .not = STRALLOC_ZERO }
-extern int ipme_read (ipme *me) ;   /* 1; 0 a bad control line (EINVAL), unreadable, no memory */
-extern int ipme_is (ipme const *me, char const *ip, int is6) ;
+extern int remote_ipme_read (ipme *me) ;   /* 1; 0 a bad control line (EINVAL), unreadable, no memory */
+extern int remote_ipme_is (ipme const *me, char const *ip, int is6) ;
 
 #define DNSCTX_NEW 0
 #define DNSCTX_OK 1
@@ -69,10 +69,10 @@ struct dnsctx_s
   int state ;
 } ;
 
-extern int dnsctx_ready (dnsctx *d) ;
-extern void dnsctx_reset (dnsctx *d) ;   /* forget the resolver: set up again at the next use */
-extern int targets_find (targets *t, char const *host, stralloc const *routes, stralloc const *me, dnsctx *d, uint16_t *port) ;
-extern int targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs) ;
+extern int remote_dnsctx_ready (dnsctx *d) ;
+extern void remote_dnsctx_reset (dnsctx *d) ;   /* forget the resolver: set up again at the next use */
+extern int remote_targets_find (targets *t, char const *host, stralloc const *routes, stralloc const *me, dnsctx *d, uint16_t *port) ;
+extern int remote_targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs) ;
 
 /* Every target's addresses into t->addrs, in order. As qmail-remote: when an address of an MX
    (or of the domain without MX) is this host's, that MX and every one at its preference or
@@ -80,6 +80,6 @@ extern int targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *ad
    literal) is never checked. TARGETS_OK (anything left,
    or nothing found: *dnstemp says a lookup failed temporarily), TARGETS_LOOP (all that was
    found is this host), TARGETS_NOMEM. */
-extern int targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, int *dnstemp) ;
+extern int remote_targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, int *dnstemp) ;
 
 #endif

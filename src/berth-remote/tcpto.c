@@ -24,7 +24,7 @@ static int find (char const *buf, size_t len, char const *ip, int is6)
   return -1 ;
 }
 
-int tcpto_dead (char const *ip, int is6)
+int remote_tcpto_dead (char const *ip, int is6)
 {
   char buf[TCPTO_REC * TCPTO_MAX] ;
   uint64_t when ;
@@ -41,7 +41,7 @@ int tcpto_dead (char const *ip, int is6)
   return (uint64_t)time(0) < when + ((uint64_t)TCPTO_BASE << shift) ;
 }
 
-void tcpto_mark (char const *ip, int is6, int failed)
+void remote_tcpto_mark (char const *ip, int is6, int failed)
 {
   char buf[TCPTO_REC * TCPTO_MAX] ;
   ssize_t r ;

@@ -40,7 +40,7 @@ static int handshake_failed (rconn *c, rcfg const *cfg, rreport *rep, char const
   if (cfg->tlslevel == TLS_MAY) return STLS_RETRY ;
   {
     char const *parts[5] = { "Connected to ", c->label, " but TLS failed: ", why, ". (#4.7.5)" } ;
-    report_final(rep, 'Z', parts, 5) ;
+    remote_report_final(rep, 'Z', parts, 5) ;
   }
   return STLS_FAIL ;
 }
@@ -51,21 +51,21 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
   unsigned int code = 0 ;
   int wstat = 0, r ;
   if (cfg->tlslevel == TLS_VERIFY && !cfg->tlsname && c->literal)
-    return report_but(rep, c, "TLS verify needs a host name to check (name= in control/tlspolicy). (#4.7.5)", 0) ;
-  if (conn_write(c, "STARTTLS\r\n", 10, TIMEOUT(cfg, TO_EHLO))) code = conn_reply(c, TIMEOUT(cfg, TO_EHLO)) ;
+    return remote_report_but(rep, c, "TLS verify needs a host name to check (name= in control/tlspolicy). (#4.7.5)", 0) ;
+  if (remote_conn_write(c, "STARTTLS\r\n", 10, TIMEOUT(cfg, TO_EHLO))) code = remote_conn_reply(c, TIMEOUT(cfg, TO_EHLO)) ;
   if (!code) return handshake_failed(c, cfg, rep, "the connection died during STARTTLS") ;
   if (code != STARTTLS_GO)
   {
-    if (cfg->tlslevel != TLS_MAY) return report_but(rep, c, "it refused STARTTLS, which control/tlspolicy requires. (#4.7.4)", 1) ;
+    if (cfg->tlslevel != TLS_MAY) return remote_report_but(rep, c, "it refused STARTTLS, which control/tlspolicy requires. (#4.7.4)", 1) ;
     strerr_warnw("STARTTLS refused by ", c->label, ": going on in cleartext (policy may)") ;
     return STLS_CLEAR ;
   }
   if (buffer_len(&c->in))
   {  /* STARTTLS response injection: bytes after the 220 would be read as if they came over TLS */
-    conn_close(c) ;
+    remote_conn_close(c) ;
     return handshake_failed(c, cfg, rep, "the server sent data after its 220 to STARTTLS") ;
   }
-  r = tlsc_start(c, cfg, &info, &wstat) ;
+  r = remote_tlsc_start(c, cfg, &info, &wstat) ;
   if (!r)
   {
     char fmt[UINT_FMT + 48] = "berth-tlsc status " ;
@@ -77,7 +77,7 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
   }
   r = describe(c, &info) ;
   stralloc_free(&info) ;
-  if (!r) return report_but(rep, c, "I ran out of memory. (#4.3.0)", 0) ;
+  if (!r) return remote_report_but(rep, c, "I ran out of memory. (#4.3.0)", 0) ;
   strerr_warni("tls host=", c->label, c->tlstext.s, " policy=", levelname[cfg->tlslevel]) ;
   return STLS_UP ;
 }

@@ -29,7 +29,7 @@
 
 /* $BERTH_TLSC (ignored when set-uid), else berth-tlsc next to our binary, else berth-tlsc
    through PATH. The result lives as long as the process. */
-char const *tlsc_path (void)
+char const *remote_tlsc_path (void)
 {
   stralloc sa = STRALLOC_ZERO ;
   char const *env = getuid() == geteuid() && getgid() == getegid() ? getenv("BERTH_TLSC") : 0 ;
@@ -72,7 +72,7 @@ static void readinfo (int fd, stralloc *info, unsigned int secs)
   }
 }
 
-int tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat)
+int remote_tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat)
 {
   int to[2], from[2], ctl[2] ;
   char fsock[INT_FMT], fto[INT_FMT], ffrom[INT_FMT], fctl[INT_FMT], fms[UINT_FMT] ;
@@ -133,7 +133,7 @@ int tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat)
 }
 
 /* After QUIT: EOF to berth-tlsc, drain its output (it closes TLS properly), reap it. */
-void tlsc_end (rconn *c)
+void remote_tlsc_end (rconn *c)
 {
   tain deadline ;
   int wstat ;

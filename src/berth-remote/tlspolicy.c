@@ -15,7 +15,7 @@
 
 static char const *const levels[] = { "none", "may", "encrypt", "verify" } ;
 
-int tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char const **bad)
+int remote_tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char const **bad)
 {
   stralloc lines = STRALLOC_ZERO ;
   char const *v ;

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     unsigned int kind ;
     size_t alen ;
     if (cmds[j] != '\n') continue ;
-    kind = qmail_line(cmds + i, j - i, &arg) ;
+    kind = local_qmail_line(cmds + i, j - i, &arg) ;
     if (arg < cmds + i || arg > cmds + j) abort() ;
     alen = strlen(arg) ;
     if (arg + alen > cmds + j) abort() ;

@@ -1,6 +1,6 @@
 /* ISC license. */
 /* libFuzzer target: the remote report protocol (berth-rspawn turning a qmail-remote report into
-   spawn records, rreport_records) and the remote job framing (rjob_scan). The first byte picks
+   spawn records, rreport_records) and the remote job framing (spawner_jobscan). The first byte picks
    the recipient count and the exit status; the records must be exactly n, each K/Z/D, printable,
    capped. */
 
@@ -9,14 +9,16 @@
 #include <string.h>
 #include <skalibs/stralloc.h>
 #include <berth/rreport.h>
+#include <berth/spawner.h>
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 {
   stralloc out = STRALLOC_ZERO ;
   char const *s = (char const *)data + 1 ;
-  unsigned int n, k = 0, nj = 0 ;
+  unsigned int n, k = 0 ;
   size_t pos = 0 ;
-  long j ;
+  size_t j ;
+  spawner_jobin job ;
   if (!size) return 0 ;
   n = data[0] >> 1 ;
   if (!rreport_records(&out, s, size - 1, data[0] & 1, n)) abort() ;
@@ -30,8 +32,8 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     pos = z - out.s + 1 ; k++ ;
   }
   if (k != n) abort() ;
-  j = rjob_scan((char const *)data, size, &nj) ;
-  if (j > 0 && ((size_t)j > size || data[j-1] || !nj)) abort() ;
+  j = spawner_jobscan((char const *)data, size, &job) ;
+  if (j && (j > size || data[j-1] || job.len != j || job.s != (char const *)data)) abort() ;
   stralloc_free(&out) ;
   return 0 ;
 }

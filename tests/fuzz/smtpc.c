@@ -1,5 +1,5 @@
 /* ISC license. */
-/* libFuzzer target: the SMTP client's side of berth-remote: replies read by conn_reply (through a
+/* libFuzzer target: the SMTP client's side of berth-remote: replies read by remote_conn_reply (through a
    pipe, as from a socket), their text (conn_replytext), EHLO capabilities (smtpc_ehlo_reply) and,
    on the same bytes, the DATA encoding (smtpc_encode). Checks: every code is 2xx-5xx and the
    lines share it; the text is capped and has no control byte; the encoding never puts CR or LF
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   {
     stralloc t = STRALLOC_ZERO ;
     smtpc_caps caps = SMTPC_CAPS_ZERO ;
-    unsigned int code = conn_reply(&c, 5) ;
+    unsigned int code = remote_conn_reply(&c, 5) ;
     if (!code) break ;
     if (code < 200 || code > 599 || !c.lines.len || c.lines.s[c.lines.len - 1]) abort() ;
     for (size_t i = 0 ; i < c.lines.len ; i += strlen(c.lines.s + i) + 1)
@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
       unsigned int lc ; int more ;
       if (!smtpc_reply_line(c.lines.s + i, strlen(c.lines.s + i), &lc, &more) || lc != code) abort() ;
     }
-    if (!conn_replytext(&c, &t)) abort() ;
+    if (!remote_conn_replytext(&c, &t)) abort() ;
     if (t.len > REPORT_TEXT_MAX) abort() ;
     for (size_t i = 0 ; i < t.len ; i++) if ((unsigned char)t.s[i] < 32 || t.s[i] == 127) abort() ;
     smtpc_ehlo_reply(&caps, c.lines.s, c.lines.len) ;

@@ -1,7 +1,7 @@
 /* ISC license. */
 /* libFuzzer target: the spawn protocol. berth-send's reading of spawner results (result_len,
    result_record, with the used slots and their recipient counts taken from the input's first
-   bytes), berth-lspawn's reading of jobs (job_scan) and its result texts (result_cat), all on
+   bytes), the spawners' reading of jobs (spawner_jobscan) and its result texts (result_cat), all on
    the same bytes. Checks: every result and record stays inside the bytes received, codes and
    texts are what job_done expects, a job ends on its NUL and names fields inside itself. */
 
@@ -11,6 +11,7 @@
 #include <skalibs/stralloc.h>
 #include "../../src/berth-send/send.h"
 #include "../../src/berth-lspawn/lspawn.h"
+#include <berth/spawner.h>
 
 #define FUZZ_SLOTS 8
 #define FUZZ_NEED 5
@@ -45,12 +46,12 @@ static void jobs (char const *s, size_t len)
   size_t pos = 0 ;
   while (pos < len)
   {
-    char const *f[3] ;
-    unsigned int nrcpt ;
-    size_t n = job_scan(s + pos, len - pos, f, &nrcpt) ;
+    spawner_jobin job ;
+    char const *const *f = job.f ;
+    size_t n = spawner_jobscan(s + pos, len - pos, &job) ;
     if (!n) return ;
     if (n > len - pos || s[pos + n - 1]) abort() ;
-    for (unsigned int k = 0 ; nrcpt && k < 3 ; k++)
+    for (unsigned int k = 0 ; job.n && k < 3 ; k++)
       if (!f[k] || f[k] <= s + pos || f[k] >= s + pos + n || !memchr(f[k], 0, s + pos + n - f[k])) abort() ;
     pos += n ;
   }

@@ -8,6 +8,7 @@
 #include <berth/route.h>
 #include <berth/rreport.h>
 #include <berth/smtpc.h>
+#include <berth/spawner.h>
 #include "tap.h"
 
 #define S(x) x, sizeof(x) - 1
@@ -181,9 +182,11 @@ int main (void)
   }
   for (size_t i = 0 ; i < nj ; i++)
   {
-    unsigned int n = 0 ;
-    long r = rjob_scan(jcases[i].s, jcases[i].len, &n) ;
-    TAP_OK(r == jcases[i].r && (r <= 0 || n == jcases[i].n), "job: %s", jcases[i].name) ;
+    spawner_jobin job ;
+    size_t r = spawner_jobscan(jcases[i].s, jcases[i].len, &job) ;
+    /* berth-rspawn refuses a complete job without recipients or with an empty one */
+    long got = !r ? 0 : !job.n || job.bad ? -1 : (long)r ;
+    TAP_OK(got == jcases[i].r && (got <= 0 || job.n == jcases[i].n), "job: %s", jcases[i].name) ;
   }
   {
     dns_mxrec mx[6] = { { 20, 0 }, { 10, 1 }, { 10, 2 }, { 30, 3 }, { 10, 4 }, { 0, 5 } } ;

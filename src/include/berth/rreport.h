@@ -1,7 +1,7 @@
 /* ISC license. */
-/* Turning a qmail-remote report into spawn-protocol records (qmail-rspawn's rules), and
-   parsing remote jobs. Trust: the report comes from berth-remote (or any qmail-remote);
-   jobs from berth-send. Both are length-checked. */
+/* Turning a qmail-remote report into spawn-protocol records (qmail-rspawn's rules); the jobs'
+   framing is berth/spawner.h's. Trust: the report comes from berth-remote (or any
+   qmail-remote); it is length-checked. */
 #ifndef BERTH_RREPORT_H
 #define BERTH_RREPORT_H
 
@@ -17,10 +17,5 @@
    recipient gets Z RREPORT_UNABLE. Texts are sanitised (CR, LF, control bytes -> space) and
    capped. 1 ok, 0 out of memory. */
 extern int rreport_records (stralloc *out, char const *report, size_t len, int ok, unsigned int n) ;
-
-/* A job in s: slot byte, then (<id>\0<sender>\0<rcpt>\0)+ then \0. Returns its length if
-   complete, 0 if more bytes are needed, -1 if malformed (an empty id or rcpt... not at a
-   triple start). *n receives the number of recipients. */
-extern long rjob_scan (char const *s, size_t len, unsigned int *n) ;
 
 #endif
