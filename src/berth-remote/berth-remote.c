@@ -280,7 +280,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     }
   }
   loadmsg(&m, &rep, n, &wire, wrcpts) ;
-  if (qmtp_route(cfg, &m, &rep, host)) goto done ;   /* control/qmtproutes names host: QMTP */
+  if (remote_qmtp_route(cfg, &m, &rep, host)) goto done ;   /* control/qmtproutes names host: QMTP */
 
   if (c->reusable)
   {  /* the connection kept from the job before, to this host */

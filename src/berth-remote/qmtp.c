@@ -28,7 +28,7 @@
 static int final (rreport *rep, char what, char const *a, char const *b, char const *d)
 {
   char const *parts[3] = { a, b ? b : "", d ? d : "" } ;
-  report_final(rep, what, parts, 3) ;
+  remote_report_final(rep, what, parts, 3) ;
   return 1 ;
 }
 
@@ -45,12 +45,12 @@ static int qsend (rconn *c, rcfg const *cfg, rmsg const *m, stralloc *sa)
   len = (uint64_t)st.st_size - (uint64_t)m->start ;
   k = uint64_fmt(fmt, len + 1) ;
   fmt[k++] = ':' ; fmt[k++] = QMTP_TYPE_LF ;
-  if (!conn_write(c, fmt, k, TIMEOUT(cfg, TO_BLOCK))) return 0 ;
+  if (!remote_conn_write(c, fmt, k, TIMEOUT(cfg, TO_BLOCK))) return 0 ;
   while (len)
   {
     ssize_t r = fd_read(m->fd, buf, len < sizeof buf ? len : sizeof buf) ;
     if (r <= 0) return (errno = r ? errno : EPIPE, 0) ;
-    if (!conn_write(c, buf, r, TIMEOUT(cfg, TO_BLOCK))) return 0 ;
+    if (!remote_conn_write(c, buf, r, TIMEOUT(cfg, TO_BLOCK))) return 0 ;
     len -= r ;
   }
   {
@@ -61,7 +61,7 @@ static int qsend (rconn *c, rcfg const *cfg, rmsg const *m, stralloc *sa)
     stralloc_free(&rc) ;
     if (!ok) return 0 ;
   }
-  return conn_write(c, sa->s, sa->len, TIMEOUT(cfg, TO_DATA)) ;
+  return remote_conn_write(c, sa->s, sa->len, TIMEOUT(cfg, TO_DATA)) ;
 }
 
 /* One answer into sa (at most REPORT_TEXT_MAX bytes kept). 1, or 0 (errno). */
@@ -99,7 +99,7 @@ static int deliver (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
     what = sa.len && sa.s[0] == QMQP_OK ? 'r' : sa.len && sa.s[0] == QMQP_PERM ? 'h' : 's' ;
     parts[1] = sa.len ? sa.s + 1 : "" ;
     parts[2] = what == 'h' ? "" : what == 's' ? " (#4.4.2)" : "" ;
-    report_rcpt(rep, i, what, parts, 3) ;
+    remote_report_rcpt(rep, i, what, parts, 3) ;
     if (what == 'r') accepted++ ;
   }
   if (i < m->n)
@@ -107,7 +107,7 @@ static int deliver (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
     for (unsigned int j = i ; j < m->n ; j++)
     {
       char const *parts[3] = { "Connected to ", c->label, " but the QMTP connection died before its answer. (#4.4.2)" } ;
-      report_rcpt(rep, j, 's', parts, 3) ;
+      remote_report_rcpt(rep, j, 's', parts, 3) ;
     }
   }
   stralloc_free(&sa) ;
@@ -115,7 +115,7 @@ static int deliver (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep)
   return final(rep, 'D', "Giving up on ", c->label, " (QMTP).") ;
 }
 
-int qmtp_route (rcfg const *cfg, rmsg const *m, rreport *rep, char const *host)
+int remote_qmtp_route (rcfg const *cfg, rmsg const *m, rreport *rep, char const *host)
 {
   stralloc routes = STRALLOC_ZERO, relay = STRALLOC_ZERO ;
   rconn c = { .fd = -1, .wfd = -1, .lines = STRALLOC_ZERO, .tlstext = STRALLOC_ZERO } ;
@@ -144,10 +144,10 @@ int qmtp_route (rcfg const *cfg, rmsg const *m, rreport *rep, char const *host)
     c.label[n++] = ':' ;
     c.label[n + uint16_fmt(c.label + n, port)] = 0 ;
   }
-  if (!conn_open(&c, cfg, ip, is6, port, &timedout))
+  if (!remote_conn_open(&c, cfg, ip, is6, port, &timedout))
     return final(rep, 'Z', "Sorry, I wasn't able to establish a QMTP connection to ", c.label, timedout ? ": timed out. (#4.4.1)" : ": refused. (#4.4.1)") ;
   r = deliver(&c, cfg, m, rep) ;
-  conn_close(&c) ;
+  remote_conn_close(&c) ;
   stralloc_free(&c.lines) ;
   stralloc_free(&c.tlstext) ;
   return r ;

@@ -158,7 +158,7 @@ extern int remote_auth (rconn *c, rcfg const *cfg, rreport *rep, unsigned int ca
 
 /* qmtp.c: delivery by QMTP when control/qmtproutes names host: 1 (the report is decided), 0 (no
    such route: SMTP as usual) */
-extern int qmtp_route (rcfg const *cfg, rmsg const *m, rreport *rep, char const *host) ;
+extern int remote_qmtp_route (rcfg const *cfg, rmsg const *m, rreport *rep, char const *host) ;
 
 /* report.c */
 extern int remote_report_final (rreport *rep, char what, char const *const *parts, unsigned int n) ;
