@@ -9,11 +9,7 @@
 command -v tcpserver >/dev/null || skip_all "tcpserver (ucspi-tcp-ipv6) not installed"
 t_start 120
 unset QMAILQUEUE QMAILINJECT
-qmqp_hub hub
-HUB=$T_DIR/hub; HP=$HUB_PORT
-t_instance nc
-NC=$BERTH_HOME
-dead=$(free_port)
+qmqp_pair
 printf '# a dead server first\n127.0.0.1:%s\n127.0.0.1:%s\n' "$dead" "$HP" > "$NC/control/qmqpservers"
 QQ=$BERTH_TOP/bin/berth-qmqpc
 
