@@ -18,12 +18,25 @@ printf '#!/bin/sh\ncat >/dev/null\n' > "$fake/debconf-set-selections"
 cat > "$fake/apt-get" <<'SH'
 #!/bin/sh
 [ "$1" = update ] && exit 0
+if [ "$1" = download ]; then   # the .deb into the current directory, as apt-get does
+  echo "apt-get $* in $PWD" >> "$FAKE_LOG.dl"
+  [ "${FAKE_APT:-}" = nodeb ] && exit 100
+  cp "$FAKE_DEB" ./nullmailer_1%3a2.2-4_amd64.deb; exit 0
+fi
 echo "apt-get $*" >> "$FAKE_LOG.args"
 if [ -x /usr/sbin/policy-rc.d ]; then /usr/sbin/policy-rc.d x start; echo "policy $?" >> "$FAKE_LOG"; else echo "policy none" >> "$FAKE_LOG"; fi
 case "${FAKE_APT:-}" in fail) exit 100 ;; hang) echo hang >> "$FAKE_LOG"; exec sleep 20 ;; esac
 exit 0
 SH
 chmod 755 "$fake"/*
+
+# a .deb holding usr/lib/nullmailer/qmqp (a script), built with dpkg-deb
+mkdir -p "$T_DIR/deb/DEBIAN" "$T_DIR/deb/usr/lib/nullmailer"
+printf 'Package: nullmailer\nVersion: 1:2.2-4\nArchitecture: all\nMaintainer: t <t@example>\nDescription: fake\n' > "$T_DIR/deb/DEBIAN/control"
+printf '#!/bin/sh\necho fake qmqp\n' > "$T_DIR/deb/usr/lib/nullmailer/qmqp"
+chmod 755 "$T_DIR/deb/usr/lib/nullmailer/qmqp"
+dpkg-deb --root-owner-group -b "$T_DIR/deb" "$T_DIR/nm.deb" > /dev/null || { echo "Bail out! dpkg-deb -b"; exit 1; }
+export FAKE_DEB=$T_DIR/nm.deb BERTH_PEERS=$T_DIR/peers
 
 # run CASE [HANG] [MODE]: install-deps with the fakes, /usr/sbin the empty $T_DIR/sbin; prints its exit code
 run () {
@@ -70,4 +83,19 @@ is "$(args)" "$(cd "$BERTH_TOP" && pkgs package/deps-build package/deps-run)" "i
 : > "$T_DIR/log.args"
 is "$(run ok '' check)" 0 "install-deps check: exit 0"
 is "$(args)" "$(cd "$BERTH_TOP" && pkgs package/deps-build package/deps-run package/deps-test)" "install-deps check asks for the test peers too"
+
+# make check: nullmailer unpacked into the cache (BERTH_PEERS), never installed; once
+is "$("$BERTH_PEERS/nullmailer/usr/lib/nullmailer/qmqp" 2>&1)" "fake qmqp" "install-deps check: nullmailer's qmqp module unpacked into the cache, and it runs"
+is "$(grep -c 'apt-get download' "$T_DIR/log.dl")" 1 "... fetched with apt-get download, once so far"
+grep -q "in $BERTH_PEERS/.nullmailer" "$T_DIR/log.dl"; ok $? "... into a directory of the cache"
+grep -q 'nullmailer' "$T_DIR/log.args"; ok $((! $?)) "... never given to apt-get install"
+is "$(ls -A "$BERTH_PEERS")" nullmailer "... nothing else left in the cache (no .deb, no work directory)"
+: > "$T_DIR/log.dl"
+is "$(run ok '' check)" 0 "a second install-deps check: exit 0"
+is "$(wc -l < "$T_DIR/log.dl")" 0 "... nothing fetched again"
+rm -rf "$BERTH_PEERS"; : > "$T_DIR/log.dl"
+is "$(run ok '' run)" 0 "install-deps run: exit 0"
+[ ! -e "$BERTH_PEERS" ] && [ ! -s "$T_DIR/log.dl" ]; ok $? "... no nullmailer for make run"
+is "$(run nodeb '' check)" 111 "no .deb to download: 111 (temporary)"
+is "$(ls -A "$BERTH_PEERS" 2>/dev/null)" "" "... nothing left in the cache"
 t_done

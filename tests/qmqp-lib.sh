@@ -15,6 +15,16 @@ qmqp_hub () {
   wait_port "$HUB_PORT" || { echo "Bail out! tcpserver for $_h did not start"; exit 1; }
 }
 
+# qmqp_pair: a hub (HUB, its port HP) and a null client instance (NC, the BERTH_HOME), and a
+# port nothing listens on (dead)
+qmqp_pair () {
+  qmqp_hub hub
+  HUB=$T_DIR/hub; HP=$HUB_PORT
+  t_instance nc
+  NC=$BERTH_HOME
+  dead=$(free_port)
+}
+
 # qcount HOME: messages in an instance's todo/
 qcount () { ls "$1/queue/todo" | wc -l; }
 

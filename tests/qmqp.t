@@ -9,11 +9,7 @@
 command -v tcpserver >/dev/null || skip_all "tcpserver (ucspi-tcp-ipv6) not installed"
 t_start 120
 unset QMAILQUEUE QMAILINJECT
-qmqp_hub hub
-HUB=$T_DIR/hub; HP=$HUB_PORT
-t_instance nc
-NC=$BERTH_HOME
-dead=$(free_port)
+qmqp_pair
 printf '# a dead server first\n127.0.0.1:%s\n127.0.0.1:%s\n' "$dead" "$HP" > "$NC/control/qmqpservers"
 QQ=$BERTH_TOP/bin/berth-qmqpc
 
@@ -149,9 +145,11 @@ rm "$HUB/control/timeoutsmtpd"
 is "$(qcount "$HUB")" 3 "none of the bad requests queued anything"
 grep -q 'status=refused .*reason="sorry, I can.t accept addresses like that (#5.1.3)"' "$T_DIR/hub.log"; ok $? "a refusal is logged with its reason"
 
-# nullmailer's qmqp protocol module (Debian's nullmailer; its package conflicts with postfix,
-# so a copy unpacked elsewhere can be named by BERTH_NULLMAILER_QMQP)
+# nullmailer's qmqp protocol module (Debian's nullmailer; its package conflicts with postfix, so
+# make check's install-deps unpacks it into $BERTH_PEERS, /var/cache/berth-test by default; an
+# installed one, or BERTH_NULLMAILER_QMQP, also do)
 nmq=${BERTH_NULLMAILER_QMQP:-/usr/lib/nullmailer/qmqp}
+[ -x "$nmq" ] || nmq=${BERTH_PEERS:-/var/cache/berth-test}/nullmailer/usr/lib/nullmailer/qmqp
 if [ -x "$nmq" ]; then
   printf 'n@nm.example\nx@hub.example\ny@hub.example\n\nSubject: from nullmailer\n\nhello\n' > "$T_DIR/nm"
   printf 'host=127.0.0.1\nport=%s\n' "$HP" | "$nmq" 3< "$T_DIR/nm" > "$T_DIR/nm.out" 2>&1
@@ -159,6 +157,6 @@ if [ -x "$nmq" ]; then
   is "$(qcount "$HUB")" 4 "... the message queued at the hub"
   grep -q 'status=accepted from=n@nm.example rcpts=2' "$T_DIR/hub.log"; ok $? "... with nullmailer's sender and two recipients"
 else
-  ok 0 "# SKIP nullmailer's qmqp module not installed"
+  ok 0 "# SKIP nullmailer's qmqp module neither installed nor unpacked (sh package/install-deps check)"
 fi
 t_done

@@ -2,7 +2,8 @@
 /* berth-qmqpd: the QMQP server (qmail-qmqpd), one request on fd 0/1 under tcpserver, whose
    rules (tcprules) decide which null clients may use it: QMQP carries no relay control, every
    client allowed in is trusted to send anywhere. The message goes through $QMAILQUEUE (or
-   berth-queue), so filters apply. Trust: the peer is untrusted (its lengths are checked before
+   berth-queue), so filters apply; without $QMAILQUEUE, on a hub whose queue it owns, into the
+   queue in process as berth-smtpd does (queue.c). Trust: the peer is untrusted (its lengths are checked before
    anything is kept); tcpserver's environment and the control files are trusted. Never runs as
    root. doc/berth-qmqpd.md describes it. */
 
@@ -20,6 +21,7 @@ int main (void)
   if (!getuid() || !geteuid()) strerr_dief1x(111, "refusing to run as root: run me as an unprivileged user (tcpserver -u/-g or s6-setuidgid)") ;
   memset(&q, 0, sizeof q) ;   /* every stralloc's _ZERO is all-zero bytes */
   q.qq.msgfd = q.qq.envfd = q.qq.errfd = q.qq.idfd = -1 ;
+  q.qc = (qcommit)QCOMMIT_ZERO ;
   if (!nsrv_init(&q.srv, &what))
   {
     strerr_warnwu2sys("read ", what) ;

@@ -10,6 +10,7 @@
 #include <skalibs/gccattributes.h>
 #include <skalibs/stralloc.h>
 #include <berth/nsrv.h>
+#include <berth/qcommit.h>
 #include <berth/qqrun.h>
 
 #define QMQPD_PROG "berth-qmqpd"
@@ -26,8 +27,11 @@ typedef struct qmqpd_s qmqpd ;
 struct qmqpd_s
 {
   nsrv srv ;
-  qqrun qq ;
-  int qqon ;               /* the queue program runs */
+  qqrun qq ;               /* the queue program, or */
+  qcommit qc ;             /* the commit in process (queue.c) */
+  qcommit_names names ;
+  int direct ;             /* qc, not qq */
+  int qqon ;               /* a message is on its way into the queue */
   size_t left ;            /* bytes left in the outer netstring */
   uint64_t size ;          /* the message's bytes */
   stralloc from ;          /* NUL-terminated */
@@ -38,6 +42,14 @@ struct qmqpd_s
 
 /* read.c: the request's parts; on a framing error or timeout, the session ends (answer, log) */
 extern void qmqpd_request (qmqpd *q) ;
+
+/* queue.c: the message's way into the queue, in process or through the queue program. start:
+   1, or 0 with *text the answer (nothing left behind); fd: where the message's bytes go; abort:
+   nothing queued; finish: qqrun_finish's results (text and id of QQRUN_TEXT_MAX bytes). */
+extern int qmqpd_qq_start (qmqpd *q, char const **text) ;
+extern int qmqpd_qq_fd (qmqpd const *q) ;
+extern void qmqpd_qq_abort (qmqpd *q) ;
+extern int qmqpd_qq_finish (qmqpd *q, char *text, char *id, size_t idmax) ;
 
 /* answer.c: the answer netstring and the log line, then exit 0 */
 extern void qmqpd_end (qmqpd *q, char const *text, char const *qid) gccattr_noreturn ;

@@ -22,12 +22,12 @@
 static void refuse (qmqpd *q, char const *text)
 {
   if (!q->refusal) q->refusal = text ;
-  if (q->qqon) { qqrun_abort(&q->qq) ; q->qqon = 0 ; }
+  if (q->qqon) { qmqpd_qq_abort(q) ; q->qqon = 0 ; }
 }
 
 static void fail (qmqpd *q, int e)
 {
-  if (q->qqon) { qqrun_abort(&q->qq) ; q->qqon = 0 ; }
+  if (q->qqon) { qmqpd_qq_abort(q) ; q->qqon = 0 ; }
   qmqpd_end(q, e == ETIMEDOUT ? QMQPD_TIMEOUT : e == EPROTO ? QMQPD_PROTO : 0, 0) ;
 }
 
@@ -55,7 +55,7 @@ static void comma (qmqpd *q)
 static void start (qmqpd *q)
 {
   char const *text ;
-  if (nsrv_qqstart(&q->srv, &q->qq, QMQPD_PROG, "QMQP", &text)) q->qqon = 1 ;
+  if (qmqpd_qq_start(q, &text)) q->qqon = 1 ;
   else refuse(q, text) ;
 }
 
@@ -70,7 +70,7 @@ static void message (qmqpd *q)
   {
     size_t n = len < sizeof buf ? len : sizeof buf ;
     get(q, q->qqon ? buf : 0, n) ;
-    if (q->qqon && allwrite(q->qq.msgfd, buf, n) < n) refuse(q, NSRV_TEXT_QQWRITE) ;
+    if (q->qqon && allwrite(qmqpd_qq_fd(q), buf, n) < n) refuse(q, NSRV_TEXT_QQWRITE) ;
     len -= n ;
   }
   comma(q) ;
@@ -114,7 +114,7 @@ void qmqpd_request (qmqpd *q)
   comma(q) ;
   if (!q->nrcpt) refuse(q, QMQPD_NORCPT) ;
   if (q->refusal) qmqpd_end(q, q->refusal, 0) ;
-  code = qqrun_finish(&q->qq, q->from.s, q->rcpts.s, q->rcpts.len, text, id, sizeof id) ;
+  code = qmqpd_qq_finish(q, text, id, sizeof id) ;
   q->qqon = 0 ;
   qmqpd_end(q, code == QQ_OK ? "Kok" : text, id) ;
 }

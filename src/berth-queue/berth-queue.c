@@ -4,6 +4,8 @@
    Trust: any local user may run it (set-uid to the queue owner in multi-user mode); every input
    byte is untrusted, $BERTH_HOME is ignored when set-uid (qq_chdir.c), the caller's umask is
    replaced, and once the caller's uid is recorded the real uid becomes the queue owner's.
+   On a null client (the instance has control/qmqpservers) it execs berth-qmqpc instead, with
+   the caller's own ids (qq_qmqp.c).
    doc/queue.md has the crash argument. */
 
 #include <errno.h>
@@ -153,6 +155,8 @@ int main (void)
   sig_ignore(SIGPIPE) ;
   umask(QUEUE_UMASK) ;
   if (qq_chdir() < 0) _exit(QQ_HOME) ;   /* first: it tells set-uid from the real uid */
+  r = qq_qmqp(uid, getgid()) ;   /* a null client: berth-qmqpc takes over, as the caller */
+  if (r) _exit(r) ;
   if (uid != geteuid() && setreuid(geteuid(), geteuid()) < 0) _exit(QQ_BUG) ;
   if (access(QUEUE_DIR, X_OK) < 0) _exit(QQ_QUEUE) ;
   if (qcommit_limits(&q)) _exit(QQ_CONFIG) ;
