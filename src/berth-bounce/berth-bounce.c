@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/error.h>
 #include <skalibs/genalloc.h>
 #include <skalibs/sig.h>
 #include <skalibs/stralloc.h>
@@ -109,7 +110,7 @@ static int lock_wait (int fd)
   for (unsigned int waited = 0 ; ; waited += LOCK_POLL_MS)
   {
     if (flock(fd, LOCK_EX | LOCK_NB) == 0) return 1 ;
-    if (errno != EWOULDBLOCK) return 0 ;
+    if (!error_isagain(errno)) return 0 ;
     if (waited >= LOCK_WAIT_MS) return (errno = ETIMEDOUT, 0) ;
     nanosleep(&poll, 0) ;
   }
