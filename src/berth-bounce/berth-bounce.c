@@ -27,7 +27,6 @@
 
 #define USAGE "berth-bounce [ -d ] id sender arrival-seconds"
 #define TRIPLE_SENDER "#@[]"
-#define READ_BUFSIZE 4096
 /* A killed run's queue child ends at once (its pipes are closed); only a stuck $QMAILQUEUE
    filter holds the lock longer: give up (temporarily) rather than block berth-send. */
 #define LOCK_WAIT_MS 120000
@@ -116,18 +115,6 @@ static int lock_wait (int fd)
   }
 }
 
-static void slurpfd (stralloc *sa, int fd, char const *name)
-{
-  char buf[READ_BUFSIZE] ;
-  for (;;)
-  {
-    ssize_t r = fd_read(fd, buf, sizeof buf) ;
-    if (r < 0) strerr_diefu2sys(111, "read ", name) ;
-    if (!r) break ;
-    if (!stralloc_catb(sa, buf, r)) strerr_diefu1sys(111, "stralloc_catb") ;
-  }
-}
-
 int main (int argc, char const *const *argv)
 {
   stralloc bfile = STRALLOC_ZERO, qid = STRALLOC_ZERO, recs = STRALLOC_ZERO, tmp = STRALLOC_ZERO ;
@@ -184,7 +171,7 @@ int main (int argc, char const *const *argv)
     strerr_warni4x("bounce id=", x.id, " already queued as ", qid.s) ;
     _exit(0) ;
   }
-  slurpfd(&recs, fd, bfile.s) ;
+  if (!slurp(&recs, fd)) strerr_diefu2sys(111, "read ", bfile.s) ;
   n = dsn_records_parse(&rcpts, recs.s, recs.len) ;
   if (n < 0) strerr_diefu1sys(111, "parse records") ;
   if (!n) strerr_dief3x(100, "no records in ", bfile.s, ": left in place") ;

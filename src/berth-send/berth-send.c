@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
 #include <skalibs/selfpipe.h>
@@ -104,7 +105,7 @@ static uint64_t next_deadline (ctx *c, loop const *l)
 static void drain (int fd)
 {
   char buf[256] ;
-  while (read(fd, buf, sizeof buf) > 0) ;
+  while (fd_read(fd, buf, sizeof buf) > 0) ;
 }
 
 int main (int argc, char const *const *argv)
