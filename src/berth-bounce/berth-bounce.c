@@ -17,6 +17,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/control.h>
 #include <berth/dsn.h>
 #include <berth/home.h>
@@ -204,7 +205,7 @@ int main (int argc, char const *const *argv)
     x.envsender = "" ;
   }
   x.rcpt = c.rcpt.s ; x.me = c.me.s ; x.bouncehost = c.bouncehost.s ; x.from = c.bouncefrom.s ;
-  x.maxbytes = c.maxbytes ; x.now = time(0) ;
+  x.maxbytes = c.maxbytes ; x.now = berth_clock_ms() / 1000 ;
   if (x.delayed && !strncmp(c.mode.s, "qsbmf", 5))
   {
     finish(bfile.s) ;   /* qmail has no delay warnings: none in its format either */

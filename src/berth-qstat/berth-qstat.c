@@ -8,6 +8,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/home.h>
 #include <berth/qtool.h>
 
@@ -33,7 +34,7 @@ int main (int argc, char const *const *argv)
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
   if (qtool_ids(&ids, &list) < 0) strerr_diefu1sys(111, "list the queue (run me as the queue owner or root)") ;
-  now = qtool_now() ;
+  now = berth_clock_ms() ;
   n = genalloc_len(size_t, &list) ;
   for (size_t i = 0 ; i < n ; i++)
   {

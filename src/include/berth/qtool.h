@@ -10,6 +10,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/genalloc.h>
 #include <skalibs/stralloc.h>
+#include <berth/clock.h>
 #include <berth/queue.h>
 
 #define QUEUE_INFO "queue/info"   /* info/<id>: last deferral, rewritten by berth-send (no fsync) */
@@ -83,8 +84,5 @@ extern int qtool_json_str (buffer *b, char const *s, size_t len) ;
 /* "3d04h", "2h05m", "4m12s", "9s" into s (QTOOL_DUR_FMT bytes), NUL-terminated; returns length */
 #define QTOOL_DUR_FMT 32
 extern size_t qtool_dur_fmt (char *s, uint64_t seconds) ;
-
-/* unix milliseconds now */
-extern uint64_t qtool_now (void) ;
 
 #endif
