@@ -11,11 +11,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/error.h>
 #include <skalibs/genalloc.h>
 #include <skalibs/sig.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/control.h>
 #include <berth/dsn.h>
 #include <berth/home.h>
@@ -26,7 +28,6 @@
 
 #define USAGE "berth-bounce [ -d ] id sender arrival-seconds"
 #define TRIPLE_SENDER "#@[]"
-#define READ_BUFSIZE 4096
 /* A killed run's queue child ends at once (its pipes are closed); only a stuck $QMAILQUEUE
    filter holds the lock longer: give up (temporarily) rather than block berth-send. */
 #define LOCK_WAIT_MS 120000
@@ -102,21 +103,9 @@ static int lock_wait (int fd)
   for (unsigned int waited = 0 ; ; waited += LOCK_POLL_MS)
   {
     if (flock(fd, LOCK_EX | LOCK_NB) == 0) return 1 ;
-    if (errno != EWOULDBLOCK) return 0 ;
+    if (!error_isagain(errno)) return 0 ;
     if (waited >= LOCK_WAIT_MS) return (errno = ETIMEDOUT, 0) ;
     nanosleep(&poll, 0) ;
-  }
-}
-
-static void slurpfd (stralloc *sa, int fd, char const *name)
-{
-  char buf[READ_BUFSIZE] ;
-  for (;;)
-  {
-    ssize_t r = fd_read(fd, buf, sizeof buf) ;
-    if (r < 0) strerr_diefu2sys(111, "read ", name) ;
-    if (!r) break ;
-    if (!stralloc_catb(sa, buf, r)) strerr_diefu1sys(111, "stralloc_catb") ;
   }
 }
 
@@ -176,7 +165,7 @@ int main (int argc, char const *const *argv)
     strerr_warni4x("bounce id=", x.id, " already queued as ", qid.s) ;
     _exit(0) ;
   }
-  slurpfd(&recs, fd, bfile.s) ;
+  if (!slurp(&recs, fd)) strerr_diefu2sys(111, "read ", bfile.s) ;
   n = dsn_records_parse(&rcpts, recs.s, recs.len) ;
   if (n < 0) strerr_diefu1sys(111, "parse records") ;
   if (!n) strerr_dief3x(100, "no records in ", bfile.s, ": left in place") ;
@@ -209,7 +198,7 @@ int main (int argc, char const *const *argv)
     x.envsender = "" ;
   }
   x.rcpt = c.rcpt.s ; x.me = c.me.s ; x.bouncehost = c.bouncehost.s ; x.from = c.bouncefrom.s ;
-  x.maxbytes = c.maxbytes ; x.now = time(0) ;
+  x.maxbytes = c.maxbytes ; x.now = berth_clock_ms() / 1000 ;
   if (x.delayed && !strncmp(c.mode.s, "qsbmf", 5))
   {
     finish(bfile.s) ;   /* qmail has no delay warnings: none in its format either */

@@ -14,6 +14,7 @@
 #include <skalibs/sig.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
+#include <berth/clock.h>
 #include <berth/control.h>
 #include <berth/home.h>
 #include "inject.h"
@@ -87,7 +88,7 @@ int main (int argc, char const *const *argv)
   PROG = "berth-inject" ;
 
   sig_ignore(SIGPIPE) ;
-  clock_gettime(CLOCK_REALTIME, &ts) ;
+  berth_clock_read(&ts) ;
   in.now = ts.tv_sec ;
   in.usec = ts.tv_nsec / 1000 ;
   in.pid = getpid() ;

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/error.h>
 #include <skalibs/iopause.h>
 #include <skalibs/ip46.h>
 #include <skalibs/selfpipe.h>
@@ -155,7 +156,7 @@ static int take (opts const *o, int lfd, unsigned int *n)
     int conn = o->is6 ? socket_accept6_internal(lfd, ip, &port, O_CLOEXEC) : socket_accept4_internal(lfd, ip, &port, O_CLOEXEC) ;
     if (conn < 0)
     {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR) return 1 ;
+      if (error_isagain(errno) || errno == ECONNABORTED || errno == EINTR) return 1 ;
       strerr_warnwu1sys("accept") ;
       return 0 ;
     }

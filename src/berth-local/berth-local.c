@@ -22,6 +22,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <berth/addrquote.h>
+#include <berth/clock.h>
 #include "local.h"
 #include "qme.h"
 
@@ -209,7 +210,7 @@ int local_main (int argc, char const *const *argv)
   if (!addr_quote(&tmp, a.sender) || !stralloc_0(&tmp)) nomem() ;
   line_make(&rp, "Return-Path: <", tmp.s, ">\n", "\n", '_') ;
   env_set(&penv, "RPLINE", rp.s) ;
-  ctime_fmt(ct, time(0)) ;
+  ctime_fmt(ct, berth_clock_ms() / 1000) ;
   line_make(&uf, "From ", a.sender[0] ? a.sender : "MAILER-DAEMON", " ", " \t\n", '-') ;
   if (!stralloc_cats(&uf, ct) || !stralloc_0(&uf)) nomem() ;
   uf.len-- ;

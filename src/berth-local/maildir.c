@@ -15,6 +15,7 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/queue.h>
 #include "local.h"
 
@@ -43,7 +44,7 @@ static size_t name_fmt (char *s, unsigned int q)
 {
   struct timespec ts ;
   size_t n = 0 ;
-  clock_gettime(CLOCK_REALTIME, &ts) ;
+  berth_clock_read(&ts) ;
   n += ulong_fmt(s + n, (unsigned long)ts.tv_sec) ;
   s[n++] = '.' ; s[n++] = 'M' ;
   n += ulong_fmt(s + n, (unsigned long)(ts.tv_nsec / 1000)) ;

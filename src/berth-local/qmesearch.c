@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
+#include <berth/safeext.h>
 #include "qme.h"
 #include "local.h"
 
@@ -45,11 +46,7 @@ void local_safeext_make (stralloc *sa, char const *ext)
 {
   if (!stralloc_copys(sa, ext) || !stralloc_0(sa)) nomem() ;
   sa->len-- ;
-  for (size_t i = 0 ; i < sa->len ; i++)
-  {
-    if (sa->s[i] >= 'A' && sa->s[i] <= 'Z') sa->s[i] += 'a' - 'A' ;
-    else if (sa->s[i] == '.') sa->s[i] = ':' ;
-  }
+  safeext(sa->s, sa->len) ;
 }
 
 int local_qmesearch (qme *q, char const *dash, char const *ext, stralloc const *safe)

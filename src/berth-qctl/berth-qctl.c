@@ -33,7 +33,7 @@ static void out (char const *a, char const *b, char const *c)
 static void pause_ms (int ms)
 {
   tain d, tto ;
-  tain_now_set_stopwatch_g() ;
+  tain_now_g() ;
   tain_from_millisecs(&tto, ms) ;
   tain_add_g(&d, &tto) ;
   deepsleepuntil_g(&d) ;
@@ -48,6 +48,7 @@ int main (int argc, char const *const *argv)
   int dry = 0, off = 0, e = 0 ;
   char const *verb ;
   PROG = "berth-qctl" ;
+  tain_now_set_stopwatch_g() ;   /* the one clock of deadlines (berth/clock.h) */
   if (argc < 2) dieusage() ;
   verb = argv[1] ;
   if (strcmp(verb, "retry") && strcmp(verb, "hold") && strcmp(verb, "release") && strcmp(verb, "delete") && strcmp(verb, "bounce"))
@@ -103,7 +104,7 @@ int main (int argc, char const *const *argv)
   {
     char const *id = ids.s + i ;
     tain giveup ;
-    tain_now_set_stopwatch_g() ;
+    tain_now_g() ;
     tain_addsec_g(&giveup, busysecs) ;
     for (;;)
     {
@@ -111,7 +112,7 @@ int main (int argc, char const *const *argv)
       if (!w) { out(id, ": ", "timeout: no reply from berth-send\n") ; e = 111 ; break ; }
       if (w == sizeof(QTOOL_REPLY_BUSY) - 1 && !strncmp(t.in.s, QTOOL_REPLY_BUSY, w))
       {
-        tain_now_set_stopwatch_g() ;
+        tain_now_g() ;
         if (tain_less(&giveup, &STAMP)) { out(id, ": ", t.in.s) ; out("", "", "\n") ; e = 111 ; break ; }
         pause_ms(BUSY_PAUSE_MS) ;
         continue ;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/error.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <berth/sendqueue.h>
@@ -32,7 +33,7 @@ int offline_lock (void)
     strerr_diefu2sys(111, "chown ", QUEUE_SENDLOCK) ;
   if (flock(fd, LOCK_EX | LOCK_NB) < 0)
   {
-    if (errno == EWOULDBLOCK) strerr_dief1x(111, "berth-send is running: use berth-qctl without -o") ;
+    if (error_isagain(errno)) strerr_dief1x(111, "berth-send is running: use berth-qctl without -o") ;
     strerr_diefu2sys(111, "lock ", QUEUE_SENDLOCK) ;
   }
   return fd ;

@@ -71,7 +71,7 @@ size_t talk_one (talk *t, char const *verb, char const *id, unsigned int secs)
   len = strlen(verb) + strlen(id) + strlen(t->name) + 3 ;
   if (len > sizeof line) { errno = 0 ; talk_die(t, 100, "id too long: ", id) ; }
   strcpy(line, verb) ; strcat(line, " ") ; strcat(line, id) ; strcat(line, " ") ; strcat(line, t->name) ; strcat(line, "\n") ;
-  tain_now_set_stopwatch_g() ;
+  tain_now_g() ;
   tain_addsec_g(&deadline, secs) ;
   for (;;)   /* a line shorter than PIPE_BUF is written whole or not at all */
   {

@@ -4,12 +4,12 @@
    Read-only, safe while berth-send runs. Trust: queue files (queue owner); every byte taken
    from them is masked (text) or escaped (JSON) before it reaches the terminal. */
 
-#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/buffer.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/home.h>
 #include <berth/qtool.h>
 #include "qread.h"
@@ -52,46 +52,41 @@ void qr_dur (uint64_t seconds)
   put(fmt, qtool_dur_fmt(fmt, seconds)) ;
 }
 
+typedef struct listing_s listing ;
+struct listing_s
+{
+  qr_totals tot ;
+  uint64_t now ;
+  int json ;
+} ;
+
+static void one (qtool_msg const *m, void *data)
+{
+  listing *l = data ;
+  if (l->json) qr_json(m, l->now, !l->tot.msgs) ;
+  else qr_text(m, l->now) ;
+  qr_count(m, &l->tot) ;
+}
+
 int main (int argc, char const *const *argv)
 {
-  stralloc ids = STRALLOC_ZERO ;
-  genalloc list = GENALLOC_ZERO ;
-  qtool_msg m = QTOOL_MSG_ZERO ;
-  qr_totals tot = { .msgs = 0 } ;
-  uint64_t now ;
-  int json = 0 ;
-  size_t n ;
+  listing l = { .tot = { .msgs = 0 }, .json = 0 } ;
   PROG = "berth-qread" ;
   if (argc > 2) strerr_dieusage(100, USAGE) ;
   if (argc == 2)
   {
-    if (!strcmp(argv[1], "--json") || !strcmp(argv[1], "-j")) json = 1 ;
+    if (!strcmp(argv[1], "--json") || !strcmp(argv[1], "-j")) l.json = 1 ;
     else strerr_dieusage(100, USAGE) ;
   }
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
-  if (qtool_ids(&ids, &list) < 0) strerr_diefu1sys(111, "list the queue (run me as the queue owner or root)") ;
-  now = qtool_now() ;
-  n = genalloc_len(size_t, &list) ;
-  if (json) qr_puts("[") ;
-  for (size_t i = 0 ; i < n ; i++)
-  {
-    char const *id = ids.s + genalloc_s(size_t, &list)[i] ;
-    int r = qtool_read(&m, id) ;
-    if (r < 0)
-    {
-      if (errno == EPROTO) { strerr_warnw3x("malformed queue files for ", id, ": skipped") ; continue ; }
-      strerr_diefu2sys(111, "read message ", id) ;
-    }
-    if (!r) continue ;
-    if (json) qr_json(&m, now, !tot.msgs) ;
-    else qr_text(&m, now) ;
-    qr_count(&m, &tot) ;
-  }
-  if (json) qr_puts("]\n") ;
-  else if (!tot.msgs) qr_puts("queue empty\n") ;
+  l.now = berth_clock_ms() ;
+  if (l.json) qr_puts("[") ;
+  qtool_walk(&one, &l) ;
+  if (l.json) qr_puts("]\n") ;
+  else if (!l.tot.msgs) qr_puts("queue empty\n") ;
   else
   {
-    qr_putu(tot.msgs) ; qr_puts(tot.msgs == 1 ? " message\n" : " messages\n") ;
+    qr_putu(l.tot.msgs) ; qr_puts(l.tot.msgs == 1 ? " message\n" : " messages\n") ;
   }
   if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
   return 0 ;

@@ -3,11 +3,11 @@
    recipients by state, held messages, the oldest message's age. Read-only, safe while
    berth-send runs. Trust: queue files (queue owner); only counts are printed. */
 
-#include <errno.h>
 #include <unistd.h>
 #include <skalibs/buffer.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/home.h>
 #include <berth/qtool.h>
 
@@ -21,58 +21,53 @@ static void line (char const *label, uint64_t u)
     strerr_diefu1sys(111, "write to stdout") ;
 }
 
+typedef struct counts_s counts ;
+struct counts_s
+{
+  uint64_t msgs, todo, held, bounce, bad, plocal, premote, pnew, done, oldest ;
+} ;
+
+static void one (qtool_msg const *m, void *data)
+{
+  counts *k = data ;
+  size_t nr ;
+  qtool_rcpt const *r ;
+  if (m->where == QTOOL_WHERE_BAD) { k->bad++ ; return ; }   /* not in the queue any more */
+  k->msgs++ ;
+  if (m->where == QTOOL_WHERE_TODO) k->todo++ ;
+  if (m->held) k->held++ ;
+  if (m->bounce) k->bounce++ ;
+  if (m->birth && (!k->oldest || m->birth < k->oldest)) k->oldest = m->birth ;
+  nr = genalloc_len(qtool_rcpt, &m->rcpts) ;
+  r = genalloc_s(qtool_rcpt, &m->rcpts) ;
+  for (size_t j = 0 ; j < nr ; j++)
+    if (r[j].mark == 'D') k->done++ ;
+    else if (r[j].chan == 'L') k->plocal++ ;
+    else if (r[j].chan == 'R') k->premote++ ;
+    else k->pnew++ ;
+}
+
 int main (int argc, char const *const *argv)
 {
-  stralloc ids = STRALLOC_ZERO ;
-  genalloc list = GENALLOC_ZERO ;
-  qtool_msg m = QTOOL_MSG_ZERO ;
-  uint64_t msgs = 0, todo = 0, held = 0, bounce = 0, bad = 0, plocal = 0, premote = 0, pnew = 0, done = 0, oldest = 0 ;
+  counts k = { .msgs = 0 } ;
   uint64_t now ;
-  size_t n ;
   PROG = "berth-qstat" ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
-  if (qtool_ids(&ids, &list) < 0) strerr_diefu1sys(111, "list the queue (run me as the queue owner or root)") ;
-  now = qtool_now() ;
-  n = genalloc_len(size_t, &list) ;
-  for (size_t i = 0 ; i < n ; i++)
-  {
-    char const *id = ids.s + genalloc_s(size_t, &list)[i] ;
-    size_t nr ;
-    qtool_rcpt const *r ;
-    int x = qtool_read(&m, id) ;
-    if (x < 0)
-    {
-      if (errno == EPROTO) { strerr_warnw3x("malformed queue files for ", id, ": skipped") ; continue ; }
-      strerr_diefu2sys(111, "read message ", id) ;
-    }
-    if (!x) continue ;
-    if (m.where == QTOOL_WHERE_BAD) { bad++ ; continue ; }   /* not in the queue any more */
-    msgs++ ;
-    if (m.where == QTOOL_WHERE_TODO) todo++ ;
-    if (m.held) held++ ;
-    if (m.bounce) bounce++ ;
-    if (m.birth && (!oldest || m.birth < oldest)) oldest = m.birth ;
-    nr = genalloc_len(qtool_rcpt, &m.rcpts) ;
-    r = genalloc_s(qtool_rcpt, &m.rcpts) ;
-    for (size_t j = 0 ; j < nr ; j++)
-      if (r[j].mark == 'D') done++ ;
-      else if (r[j].chan == 'L') plocal++ ;
-      else if (r[j].chan == 'R') premote++ ;
-      else pnew++ ;
-  }
-  line("messages in queue: ", msgs) ;
-  line("messages in queue but not yet preprocessed: ", todo) ;
-  line("recipients pending local: ", plocal) ;
-  line("recipients pending remote: ", premote) ;
-  line("recipients not yet preprocessed: ", pnew) ;
-  line("recipients done: ", done) ;
-  line("messages held: ", held) ;
-  line("messages with a bounce pending: ", bounce) ;
-  line("entries quarantined: ", bad) ;
+  now = berth_clock_ms() ;
+  qtool_walk(&one, &k) ;
+  line("messages in queue: ", k.msgs) ;
+  line("messages in queue but not yet preprocessed: ", k.todo) ;
+  line("recipients pending local: ", k.plocal) ;
+  line("recipients pending remote: ", k.premote) ;
+  line("recipients not yet preprocessed: ", k.pnew) ;
+  line("recipients done: ", k.done) ;
+  line("messages held: ", k.held) ;
+  line("messages with a bounce pending: ", k.bounce) ;
+  line("entries quarantined: ", k.bad) ;
   {
     char fmt[QTOOL_DUR_FMT] = "none" ;
-    if (oldest) qtool_dur_fmt(fmt, now > oldest ? (now - oldest) / 1000 : 0) ;
+    if (k.oldest) qtool_dur_fmt(fmt, now > k.oldest ? (now - k.oldest) / 1000 : 0) ;
     if (buffer_puts(buffer_1, "oldest message: ") < 0 || buffer_puts(buffer_1, fmt) < 0
      || buffer_putflush(buffer_1, "\n", 1) < 0) strerr_diefu1sys(111, "write to stdout") ;
   }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <skalibs/uint64.h>
 #include <skalibs/djbunix.h>
+#include <berth/clock.h>
 #include "remote.h"
 
 #define TCPTO_FILE "queue/lock/tcpto"
@@ -38,7 +39,7 @@ int remote_tcpto_dead (char const *ip, int is6)
   if (!count) return 0 ;
   uint64_unpack_big(buf + i * TCPTO_REC + 8, &when) ;
   shift = count - 1 > TCPTO_SHIFT_MAX ? TCPTO_SHIFT_MAX : count - 1 ;
-  return (uint64_t)time(0) < when + ((uint64_t)TCPTO_BASE << shift) ;
+  return berth_clock_ms() / 1000 < when + ((uint64_t)TCPTO_BASE << shift) ;
 }
 
 void remote_tcpto_mark (char const *ip, int is6, int failed)
@@ -75,7 +76,7 @@ void remote_tcpto_mark (char const *ip, int is6, int failed)
   {
     unsigned char *count = (unsigned char *)buf + i * TCPTO_REC + 1 ;
     if (*count < 255) (*count)++ ;
-    uint64_pack_big(buf + i * TCPTO_REC + 8, (uint64_t)time(0)) ;
+    uint64_pack_big(buf + i * TCPTO_REC + 8, berth_clock_ms() / 1000) ;
   }
   else if (!buf[i * TCPTO_REC + 1]) goto end ;
   else buf[i * TCPTO_REC + 1] = 0 ;

@@ -10,12 +10,14 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
 #include <skalibs/selfpipe.h>
 #include <skalibs/sig.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
+#include <berth/clock.h>
 #include <berth/home.h>
 #include "send.h"
 
@@ -104,7 +106,7 @@ static uint64_t next_deadline (ctx *c, loop const *l)
 static void drain (int fd)
 {
   char buf[256] ;
-  while (read(fd, buf, sizeof buf) > 0) ;
+  while (fd_read(fd, buf, sizeof buf) > 0) ;
 }
 
 int main (int argc, char const *const *argv)
@@ -147,7 +149,7 @@ int main (int argc, char const *const *argv)
   conf_read(&c, 0) ;
   c.bounceprog = bouncer_prog() ;
 
-  c.now = now_ms() ;
+  c.now = berth_clock_ms() ;
   scan_recover(&c) ;
   scan_state(&c) ;
   scan_todo(&c) ;
@@ -163,7 +165,7 @@ int main (int argc, char const *const *argv)
     uint64_t t ;
     tain deadline, tto ;
     int r ;
-    c.now = now_ms() ;
+    c.now = berth_clock_ms() ;
     if (l.term)
     {
       if (!c.ch[CHAN_LOCAL].busy && !c.ch[CHAN_REMOTE].busy) break ;
@@ -190,7 +192,7 @@ int main (int argc, char const *const *argv)
     tain_add_g(&deadline, &tto) ;
     r = iopause_g(x, n, &deadline) ;
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
-    c.now = now_ms() ;
+    c.now = berth_clock_ms() ;
     if (x[0].revents & IOPAUSE_READ) handle_signals(&c, &l) ;
     if (x[1].revents & IOPAUSE_READ) { drain(l.tfd) ; scan_todo(&c) ; waiting_check(&c) ; }
     if (l.cfd >= 0 && x[2].revents & IOPAUSE_READ) ctl_read(&c, l.cfd, &ctlin) ;

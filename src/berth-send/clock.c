@@ -1,16 +1,8 @@
 /* ISC license. */
-/* The clock and the channel's retry schedule (berth/retry.h). */
+/* The channel's retry schedule (berth/retry.h). */
 
-#include <time.h>
 #include <berth/retry.h>
 #include "send.h"
-
-uint64_t now_ms (void)
-{
-  struct timespec ts ;
-  clock_gettime(CLOCK_REALTIME, &ts) ;
-  return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 ;
-}
 
 uint64_t chan_retry (ctx const *c, uint64_t birth, uint64_t now, unsigned int chan)
 {

@@ -31,7 +31,7 @@ int ctl_init (void)
   if (fd < 0) strerr_diefu2sys(111, "open ", QUEUE_SENDLOCK) ;
   if (flock(fd, LOCK_EX | LOCK_NB) < 0)
   {
-    if (errno == EWOULDBLOCK) strerr_dief1x(111, "another berth-send (or berth-qctl -o) holds " QUEUE_SENDLOCK) ;
+    if (error_isagain(errno)) strerr_dief1x(111, "another berth-send (or berth-qctl -o) holds " QUEUE_SENDLOCK) ;
     strerr_diefu2sys(111, "lock ", QUEUE_SENDLOCK) ;
   }
   if (mkdir(QUEUE_INFO, 0700) < 0 && errno != EEXIST) strerr_diefu2sys(111, "mkdir ", QUEUE_INFO) ;

@@ -167,7 +167,6 @@ struct ctx_s
 extern void conf_read (ctx *, int) ;
 
 /* clock.c */
-extern uint64_t now_ms (void) ;
 extern uint64_t chan_retry (ctx const *, uint64_t birth, uint64_t now, unsigned int chan) ;
 extern int lifetime_over (ctx const *, uint64_t birth, uint64_t now) ;
 

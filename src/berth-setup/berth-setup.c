@@ -20,6 +20,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
 #include <berth/queue.h>
+#include <berth/safeext.h>
 #include <berth/sendqueue.h>
 #include <berth/sibling.h>
 #include <berth/qtool.h>
@@ -93,11 +94,8 @@ static void alias_default (char const *name, char const *suffix, owner const *o)
   size_t len = strlen(name) ;
   char path[len + strlen(suffix) + 14] ;
   memcpy(path, "alias/.qmail-", 13) ;
-  for (size_t i = 0 ; i < len ; i++)
-  {
-    char c = name[i] ;
-    path[13 + i] = c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c == '.' ? ':' : c ;
-  }
+  memcpy(path + 13, name, len) ;
+  safeext(path + 13, len) ;
   strcpy(path + 13 + len, suffix) ;
   file_default(path, "./Maildir/\n", 0644, o) ;
 }

@@ -148,21 +148,18 @@ static unsigned int show (ctl const *c, char const *me, stralloc *ws)
       cdb_free(&db) ; out("(unreadable)") ; w += warn(ws, fn, " cannot be read as a cdb", "") ; }
     else { out("(cdb present)") ; cdb_free(&db) ; }
   }
-  else if (c->k == K_LIST)
-  {
-    r = control_readlines(&sa, fn) ;
-    if (r < 0) { out("(unreadable)") ; w += warn(ws, "unable to read ", fn, "") ; }
-    else if (!r) { out("(absent)") ; if (c->dflt) { out(" default: ") ; out(!strcmp(c->dflt, "me") ? me : c->dflt) ; } }
-    else for (size_t i = 0 ; i < sa.len ; i += strlen(sa.s + i) + 1)
-    {
-      out(i ? ", " : "") ; out_clean(sa.s + i, strlen(sa.s + i)) ;
-    }
-  }
   else
   {
-    r = control_readline(&sa, fn, 0) ;
+    char const *dflt = !c->dflt ? 0 : !strcmp(c->dflt, "me") ? me : c->dflt ;
+    r = c->k == K_LIST ? control_readlines(&sa, fn) : control_readline(&sa, fn, 0) ;
     if (r < 0) { out("(unreadable)") ; w += warn(ws, "unable to read ", fn, "") ; }
-    else if (!r) { out("(absent) default: ") ; out(c->dflt ? (!strcmp(c->dflt, "me") ? me : c->dflt) : "(none)") ; }
+    else if (!r && c->k == K_LIST) { out("(absent)") ; if (dflt) { out(" default: ") ; out(dflt) ; } }
+    else if (!r) { out("(absent) default: ") ; out(dflt ? dflt : "(none)") ; }
+    else if (c->k == K_LIST)
+      for (size_t i = 0 ; i < sa.len ; i += strlen(sa.s + i) + 1)
+      {
+        out(i ? ", " : "") ; out_clean(sa.s + i, strlen(sa.s + i)) ;
+      }
     else
     {
       out_clean(sa.s, sa.len) ;

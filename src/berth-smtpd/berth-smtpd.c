@@ -37,7 +37,6 @@ void smtpd_main (void)
   if (!getuid() || !geteuid()) strerr_dief1x(111, "refusing to run as root: run me as an unprivileged user (tcpserver -u/-g or s6-setuidgid)") ;
   sig_ignore(SIGPIPE) ;
   tain_now_set_stopwatch_g() ;
-  tain_now_g() ;
   smtpd_io_init(&s) ;
   if (chdir(berth_home()) < 0)
   {

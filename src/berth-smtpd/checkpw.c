@@ -18,6 +18,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/smtpd.h>
 
 #define CHECKPW_NEXT "/bin/true"
@@ -74,7 +75,7 @@ int smtpd_checkpw (smtpd const *s, char const *user, size_t ulen, char const *pa
   stamp[n++] = '<' ;
   n += uint_fmt(stamp + n, (unsigned int)getpid()) ;
   stamp[n++] = '.' ;
-  n += uint64_fmt(stamp + n, (uint64_t)time(0)) ;
+  n += uint64_fmt(stamp + n, berth_clock_ms() / 1000) ;
   stamp[n++] = '@' ;
   if (pipe2(p, O_CLOEXEC) < 0) return -1 ;
   pid = fork() ;

@@ -9,6 +9,7 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/buffer.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/error.h>
 #include <skalibs/iopause.h>
 #include <skalibs/tai.h>
 #include <skalibs/unix-timed.h>
@@ -104,6 +105,6 @@ int smtpd_fill (smtpd *s)
     r = buffer_fill(&s->in) ;
     if (r > 0) return 1 ;
     if (!r) smtpd_exit(s, "eof") ;
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) smtpd_exit(s, "read-error") ;
+    if (!error_isagain(errno) && errno != EINTR) smtpd_exit(s, "read-error") ;
   }
 }

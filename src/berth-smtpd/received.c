@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/date822.h>
 #include <berth/queue.h>
 #include <berth/rcvd.h>
@@ -20,7 +21,7 @@ void smtpd_sid (smtpd *s)
 {
   struct timespec ts ;
   size_t n ;
-  clock_gettime(CLOCK_REALTIME, &ts) ;
+  berth_clock_read(&ts) ;
   s->sid[0] = 's' ;
   n = 1 + queue_id_fmt(s->sid + 1, (uint64_t)ts.tv_sec, (unsigned long)(ts.tv_nsec / 1000), (unsigned long)getpid()) ;
   s->sid[n++] = '.' ;
@@ -45,5 +46,5 @@ int smtpd_received (smtpd const *s, stralloc *sa)
       && stralloc_cats(sa, s->tlscipher) && stralloc_catb(sa, ")", 1) ;
   ok = ok && stralloc_cats(sa, " id ") && stralloc_cats(sa, s->sid) ;
   if (s->nrcpt == 1) ok = ok && stralloc_cats(sa, "\n\tfor <") && stralloc_cats(sa, s->rcpts.s) && stralloc_cats(sa, ">") ;
-  return ok && stralloc_cats(sa, "; ") && stralloc_catb(sa, date, date822_fmt(date, time(0))) && stralloc_catb(sa, "\n", 1) ;
+  return ok && stralloc_cats(sa, "; ") && stralloc_catb(sa, date, date822_fmt(date, berth_clock_ms() / 1000)) && stralloc_catb(sa, "\n", 1) ;
 }

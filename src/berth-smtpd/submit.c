@@ -8,6 +8,7 @@
 #include <time.h>
 #include <skalibs/bytestr.h>
 #include <skalibs/stralloc.h>
+#include <berth/clock.h>
 #include <berth/date822.h>
 #include <berth/smtpd.h>
 
@@ -29,7 +30,7 @@ int smtpd_submit_headers (smtpd const *s, unsigned int have, stralloc *sa)
   if (!(have & SUBMIT_HAVE_DATE))
   {
     char date[DATE822_FMT] ;
-    if (!stralloc_cats(sa, "Date: ") || !stralloc_catb(sa, date, date822_fmt(date, time(0)))
+    if (!stralloc_cats(sa, "Date: ") || !stralloc_catb(sa, date, date822_fmt(date, berth_clock_ms() / 1000))
      || !stralloc_catb(sa, "\n", 1)) return 0 ;
   }
   if (!(have & SUBMIT_HAVE_MSGID))

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/error.h>
 #include <skalibs/iopause.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
@@ -93,7 +94,7 @@ static size_t readinfo (smtpd *s, char *buf, size_t max)
     if (r < 0) return 0 ;
     if (!r) { errno = ETIMEDOUT ; return 0 ; }
     r = fd_read(s->ctlfd, buf + len, max - len) ;
-    if (r < 0) { if (errno == EAGAIN || errno == EWOULDBLOCK) continue ; return 0 ; }
+    if (r < 0) { if (error_isagain(errno)) continue ; return 0 ; }
     if (!r) { errno = 0 ; return len ; }      /* EOF: the end (nothing at all: failed) */
     len += r ;
     if (!buf[len - 1] && (len == 1 || !buf[len - 2])) return len ;   /* the final empty entry */

@@ -7,7 +7,6 @@
    TLS, so its info is untrusted: only SSL_* names reach the app's environment (sslenv_filter). */
 
 #include <unistd.h>
-#include <errno.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
@@ -22,8 +21,8 @@ static size_t read_info (int fd, char *buf, size_t max)
   size_t len = 0 ;
   while (len < max)
   {
-    ssize_t r = read(fd, buf + len, max - len) ;
-    if (r < 0) { if (errno == EINTR) continue ; return 0 ; }
+    ssize_t r = fd_read(fd, buf + len, max - len) ;
+    if (r < 0) return 0 ;
     if (!r) break ;
     len += r ;
     if (len >= 2 && !buf[len-1] && !buf[len-2]) return len ;

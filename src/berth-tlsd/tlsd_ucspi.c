@@ -5,7 +5,6 @@
    EOF = TLS declined (exit 0), 'Y' = TLS with handshake info on SSLCTLFD, 'y' = TLS without. */
 
 #include <unistd.h>
-#include <errno.h>
 #include <sys/socket.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
@@ -26,7 +25,7 @@ static void child (tlsd_conf const *conf, int appin, int appout, int ctl)
   char c ;
   ssize_t r ;
   if (!berthtls_drop()) strerr_diefu1sys(BERTHTLS_EXIT_CONFIG, "drop privileges to TLS_UID/TLS_GID") ;
-  do r = read(ctl, &c, 1) ; while (r < 0 && errno == EINTR) ;
+  r = fd_read(ctl, &c, 1) ;
   if (r < 0) strerr_diefu1sys(BERTHTLS_EXIT_SYS, "read from SSLCTLFD") ;
   if (!r) _exit(0) ;   /* the app declined TLS */
   if (c == CTL_NOINFO) { fd_close(ctl) ; ctl = -1 ; }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <skalibs/bytestr.h>
 #include <skalibs/cdb.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
@@ -43,8 +44,8 @@ int assign_lookup (cdb const *c, char const *local, assign *a, stralloc *sa)
   cdb_data d ;
   int r ;
   key[0] = ASSIGN_EXACT ;
-  for (size_t i = 0 ; i < len ; i++)
-    key[i+1] = local[i] >= 'A' && local[i] <= 'Z' ? local[i] + 'a' - 'A' : local[i] ;
+  memcpy(key + 1, local, len) ;
+  case_lowerb(key + 1, len) ;
   r = cdb_find(c, &d, key, len + 1) ;
   if (r < 0) return (errno = EPROTO, -1) ;
   if (r) return decode(&d, "", a, sa) ;

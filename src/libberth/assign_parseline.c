@@ -1,6 +1,7 @@
 /* ISC license. */
 
 #include <string.h>
+#include <skalibs/bytestr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
 #include <berth/assign.h>
@@ -31,8 +32,7 @@ int assign_parseline (char const *s, size_t len, stralloc *key, stralloc *data)
     if (!ulong0_scan(tmp, &u)) return 0 ;
   }
   if (!stralloc_catb(key, s, 1) || !stralloc_catb(key, s + start[0], flen[0])) return -1 ;
-  for (size_t i = keystart + 1 ; i < key->len ; i++)
-    if (key->s[i] >= 'A' && key->s[i] <= 'Z') key->s[i] += 'a' - 'A' ;
+  case_lowerb(key->s + keystart + 1, key->len - keystart - 1) ;
   for (unsigned int i = 1 ; i < ASSIGN_FIELDS ; i++)
     if (!stralloc_catb(data, s + start[i], flen[i]) || !stralloc_0(data)) return -1 ;
   return 1 ;

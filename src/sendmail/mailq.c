@@ -16,6 +16,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/queue.h>
 #include "sendmail.h"
 
@@ -102,7 +103,7 @@ static char const **sorted (stralloc const *sa, size_t *n, int (*cmp)(void const
 int mailq_list (void)
 {
   stralloc todo = STRALLOC_ZERO, mess = STRALLOC_ZERO, p = STRALLOC_ZERO, env = STRALLOC_ZERO ;
-  time_t now = time(0) ;
+  time_t now = berth_clock_ms() / 1000 ;
   size_t n, ntodo ;
   char const **list, **tlist ;
   char fmt[SIZE_FMT] ;

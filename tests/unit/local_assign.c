@@ -10,6 +10,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
 #include <berth/assign.h>
+#include <berth/safeext.h>
 #include "tap.h"
 
 struct pcase { char const *line ; int ok ; char const *key ; } ;
@@ -57,6 +58,16 @@ static struct lcase const lookups[] =
   { "dup", 1, "first", 1, "/first", "", "" },                         /* first entry of a key wins */
 } ;
 
+/* the .qmail name of an extension (berth-local finds, berth-setup writes): ASCII only lowercased */
+struct scase { char const *ext ; char const *safe ; } ;
+static struct scase const safes[] =
+{
+  { "Foo.Bar-Baz", "foo:bar-baz" },
+  { "..", "::" },
+  { "\xc3\x84Z@", "\xc3\x84z@" },
+  { "", "" },
+} ;
+
 int main (void)
 {
   size_t np = sizeof parses / sizeof *parses, nt = sizeof table / sizeof *table, nl = sizeof lookups / sizeof *lookups ;
@@ -64,7 +75,16 @@ int main (void)
   cdbmaker cm = CDBMAKER_ZERO ;
   cdb c = CDB_ZERO ;
   int fd ;
-  TAP_PLAN(np + nl + 2) ;
+  size_t ns = sizeof safes / sizeof *safes ;
+  TAP_PLAN(np + nl + ns + 2) ;
+  for (size_t i = 0 ; i < ns ; i++)
+  {
+    size_t len = strlen(safes[i].ext) ;
+    char s[len + 1] ;
+    memcpy(s, safes[i].ext, len + 1) ;
+    safeext(s, len) ;
+    TAP_OK(!strcmp(s, safes[i].safe), "safeext %s -> %s", safes[i].ext, safes[i].safe) ;
+  }
   for (size_t i = 0 ; i < np ; i++)
   {
     stralloc k = STRALLOC_ZERO, d = STRALLOC_ZERO ;

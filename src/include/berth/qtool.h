@@ -10,6 +10,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/genalloc.h>
 #include <skalibs/stralloc.h>
+#include <berth/clock.h>
 #include <berth/queue.h>
 
 #define QUEUE_INFO "queue/info"   /* info/<id>: last deferral, rewritten by berth-send (no fsync) */
@@ -71,6 +72,12 @@ extern int qtool_ids (stralloc *sa, genalloc *list) ;
 extern int qtool_read (qtool_msg *m, char const *id) ;
 extern void qtool_msg_free (qtool_msg *m) ;
 
+/* Calls f(m, data) for every message (cwd = HOME), oldest first, as qtool_ids lists them; a message
+   gone meanwhile is skipped, one with malformed files is skipped with a warning. For the queue
+   tools: dies (111) when the queue cannot be listed or a message cannot be read. */
+typedef void qtool_walk_func (qtool_msg const *m, void *data) ;
+extern void qtool_walk (qtool_walk_func *f, void *data) ;
+
 /* 1 if the message matches: kind 'f' sender, 'r' recipient, 'd' recipient domain (case-insensitive) */
 extern int qtool_match (qtool_msg const *m, char kind, char const *pat) ;
 
@@ -83,8 +90,5 @@ extern int qtool_json_str (buffer *b, char const *s, size_t len) ;
 /* "3d04h", "2h05m", "4m12s", "9s" into s (QTOOL_DUR_FMT bytes), NUL-terminated; returns length */
 #define QTOOL_DUR_FMT 32
 extern size_t qtool_dur_fmt (char *s, uint64_t seconds) ;
-
-/* unix milliseconds now */
-extern uint64_t qtool_now (void) ;
 
 #endif
