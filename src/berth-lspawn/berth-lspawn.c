@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <skalibs/bytestr.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
@@ -121,7 +122,8 @@ static void start (spawner *sp, unsigned char slot, char const *id, char const *
     return ;
   }
   memcpy(local, rcpt, llen) ; local[llen] = 0 ;
-  for (size_t i = 0 ; i <= llen ; i++) lower[i] = local[i] >= 'A' && local[i] <= 'Z' ? local[i] + 'a' - 'A' : local[i] ;
+  memcpy(lower, local, llen + 1) ;
+  case_lowerb(lower, llen) ;
   if (spawner_busy(sp, slot))
   {
     strerr_warnw2x("slot busy, job refused: ", id) ;

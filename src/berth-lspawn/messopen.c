@@ -16,10 +16,10 @@
 
 int mess_open (char const *id, uid_t owner, char const **text)
 {
-  char path[sizeof(QUEUE_MESS) + strlen(id) + 1] ;
+  char path[QUEUE_PATH_LEN(QUEUE_MESS, strlen(id))] ;
   struct stat st ;
   int fd ;
-  memcpy(path, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ; strcpy(path + sizeof(QUEUE_MESS), id) ;
+  queue_path(path, QUEUE_MESS, id) ;
   fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) ;
   if (fd < 0)
   {

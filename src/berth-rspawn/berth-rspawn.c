@@ -70,9 +70,8 @@ static void start (spawner *sp, spawner_jobin const *jb)
   argv[st->nprog] = host ? host + 1 : "" ;
   if (!*id || strchr(id, '/') || id[0] == '.') { fail_all(sp, slot, n, "Bad queue id. (#4.3.0)") ; return ; }
   {
-    char fn[sizeof(QUEUE_MESS) + strlen(id) + 1] ;
-    memcpy(fn, QUEUE_MESS "/", sizeof(QUEUE_MESS)) ;
-    memcpy(fn + sizeof(QUEUE_MESS), id, strlen(id) + 1) ;
+    char fn[QUEUE_PATH_LEN(QUEUE_MESS, strlen(id))] ;
+    queue_path(fn, QUEUE_MESS, id) ;
     m = open(fn, O_RDONLY | O_CLOEXEC) ;
   }
   if (m >= 0)

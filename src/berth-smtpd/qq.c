@@ -103,18 +103,6 @@ void smtpd_qq_abort (smtpd_qq *q)
   if (q->pid > 0) waitqq(q) ;
 }
 
-static size_t readall (int fd, char *buf, size_t max)
-{
-  size_t n = 0 ;
-  while (n < max)
-  {
-    ssize_t r = fd_read(fd, buf + n, max - n) ;
-    if (r <= 0) break ;
-    n += r ;
-  }
-  return n ;
-}
-
 /* "text (#x.y.z)": the enhanced code in the text, else dflt. */
 static void escfind (char const *t, size_t len, char const *dflt, char *esc)
 {
@@ -163,12 +151,12 @@ int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t q
   code = waitqq(q) ;
   qid[0] = 0 ;
   {
-    size_t n = readall(q->idfd, qid, qidmax - 1) ;
+    size_t n = allread(q->idfd, qid, qidmax - 1) ;
     while (n && (qid[n-1] == '\n' || qid[n-1] == '\r')) n-- ;
     for (i = 0 ; i < n ; i++) if ((unsigned char)qid[i] < 33 || (unsigned char)qid[i] > 126) qid[i] = '?' ;
     qid[n] = 0 ;
   }
-  tlen = readall(q->errfd, custom, SMTPD_CUSTOM_MAX) ;
+  tlen = allread(q->errfd, custom, SMTPD_CUSTOM_MAX) ;
   closeall(q) ;
  reply:
   reply->len = 0 ;

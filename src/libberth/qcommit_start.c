@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/types.h>
+#include <berth/clock.h>
 #include <berth/date822.h>
 #include <berth/qcommit.h>
 #include <berth/qq.h>
@@ -49,7 +50,7 @@ int qcommit_start (qcommit *q, char const *id, uid_t uid, char const *how)
   struct timespec ts ;
   pid_t pid = getpid() ;
   size_t n ;
-  clock_gettime(CLOCK_REALTIME, &ts) ;
+  berth_clock_read(&ts) ;
   if (id) memcpy(q->id, id, strnlen(id, QUEUE_ID_MAX - 1) + 1) ;
   else queue_id_fmt(q->id, (uint64_t)ts.tv_sec, (unsigned long)(ts.tv_nsec / 1000), (unsigned long)pid) ;
   q->id[QUEUE_ID_MAX - 1] = 0 ;
