@@ -185,7 +185,7 @@ void smtpd_data (smtpd *s, char const *arg, size_t len)
 {
   char qbuf[QBUF_SIZE] ;
   char qid[QUEUE_ID_MAX + 16] ;
-  smtpd_qq q = { .pid = 0, .msgfd = -1, .envfd = -1, .errfd = -1, .idfd = -1 } ;
+  smtpd_qq q = { .r = QQRUN_ZERO, .msgfd = -1 } ;
   dstate d = { .st = ST_BOL, .linelen = 0, .size = 0, .hops = 0, .inheader = 1, .hs = HS_START, .prevfield = 0, .submit = s->authed, .have = 0, .holdlen = 0, .toolong = 0, .toobig = 0, .writeerr = 0 } ;
   int r ;
   (void)arg ;

@@ -34,8 +34,6 @@ int smtpd_qd_start (smtpd_qq *q)
   if (qcommit_start(&q->qc, 0, getuid(), "invoked from network")) return 0 ;
   q->msgfd = q->qc.fd ;
   q->direct = 1 ;
-  q->pid = 0 ;
-  q->envfd = q->errfd = q->idfd = -1 ;
   q->failed = 0 ;
   return 1 ;
 }

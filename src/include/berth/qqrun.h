@@ -15,7 +15,7 @@
 
 #define QQRUN_ERRFD 6     /* qmail's error pipe: a custom text with exit 82 */
 #define QQRUN_IDFD 7      /* berth-queue writes the queue id there (BERTH_IDFD) */
-#define QQRUN_TEXT_MAX 256
+#define QQRUN_TEXT_MAX 1024   /* a filter's own text, as berth-smtpd passes it on (up to 1000 bytes) */
 
 typedef struct qqrun_s qqrun ;
 struct qqrun_s

@@ -13,6 +13,7 @@
 #include <skalibs/cdb.h>
 #include <skalibs/stralloc.h>
 #include <berth/qcommit.h>
+#include <berth/qqrun.h>
 #include <berth/queue.h>
 #include <skalibs/tai.h>
 #include <berth/smtpaddr.h>
@@ -25,9 +26,6 @@
 #define SMTPD_ERRORS_MAX 20           /* failed commands before the session is dropped */
 #define SMTPD_TIMEOUT_DEFAULT 1200    /* control/timeoutsmtpd */
 #define SMTPD_SESSION_DEFAULT 3600    /* control/timeoutsmtpdsession: whole session */
-#define SMTPD_IDFD 7                  /* fd on which berth-queue writes the queue id */
-#define SMTPD_ERRFD 6                 /* qmail-queue's custom error text fd */
-#define SMTPD_CUSTOM_MAX 1000
 #define SMTPD_LOGFIELD_MAX 256
 #define SMTPD_TLSINFO_MAX 4096        /* bytes of UCSPI-TLS handshake info read from SSLCTLFD */
 #define SMTPD_TLSVAL_MAX 64           /* SSL_PROTOCOL / SSL_CIPHER values kept */
@@ -166,11 +164,8 @@ extern void smtpd_data (smtpd *, char const *arg, size_t len) ;
 typedef struct smtpd_qq_s smtpd_qq ;
 struct smtpd_qq_s
 {
-  pid_t pid ;
-  int msgfd ;
-  int envfd ;
-  int errfd ;
-  int idfd ;
+  qqrun r ;                     /* not direct: the queue program (libberth's qqrun) */
+  int msgfd ;                   /* where the message goes: r's pipe, or qc's file */
   int direct ;                  /* qdirect.c writes the queue files itself */
   int failed ;                  /* the message could not be written whole: do not commit */
   qcommit qc ;                  /* direct: the commit, its id */
