@@ -36,7 +36,8 @@ void spawner_init (spawner *sp, spawner_hooks const *h, void *ctx)
 {
   sp->h = h ; sp->ctx = ctx ;
   sp->timeout = 0 ; sp->running = 0 ; sp->eof = 0 ;
-  sp->in = stralloc_zero ; sp->out = stralloc_zero ;
+  sp->in = stralloc_zero ;
+  bufalloc_init(&sp->out, &fd_write, 1) ;
   sp->kept.n = 0 ;
   for (unsigned int i = 0 ; i < SPAWNER_SLOTS ; i++)
   {
@@ -109,14 +110,7 @@ static void readjobs (spawner *sp)
 
 static void flush (spawner *sp)
 {
-  ssize_t w = fd_write(1, sp->out.s, sp->out.len) ;
-  if (w < 0)
-  {
-    if (!error_isagain(errno)) strerr_diefu1sys(111, "write results") ;
-    return ;
-  }
-  memmove(sp->out.s, sp->out.s + w, sp->out.len - w) ;
-  sp->out.len -= w ;
+  if (!bufalloc_flush(&sp->out) && !error_isagain(errno)) strerr_diefu1sys(111, "write results") ;
 }
 
 static void ctl_heard (spawner *sp, unsigned int slot)
@@ -129,7 +123,7 @@ static unsigned int prepare (spawner *sp, iopause_fd *x, entry *who)
 {
   unsigned int n = NFIXED ;
   x[1].fd = 0 ; x[1].events = sp->eof ? 0 : IOPAUSE_READ ;
-  x[2].fd = 1 ; x[2].events = sp->out.len ? IOPAUSE_WRITE : 0 ;
+  x[2].fd = 1 ; x[2].events = bufalloc_len(&sp->out) ? IOPAUSE_WRITE : 0 ;
   for (unsigned int i = 0 ; i < SPAWNER_SLOTS ; i++)
   {
     spawner_job const *j = sp->jobs + i ;
@@ -176,7 +170,7 @@ void spawner_loop (spawner *sp)
   if (sfd < 0 || !selfpipe_trap(SIGCHLD)) strerr_diefu1sys(111, "trap SIGCHLD") ;
   tain_now_set_stopwatch_g() ;
   x[0].fd = sfd ; x[0].events = IOPAUSE_READ ;
-  while (!sp->eof || sp->running || sp->out.len || sp->kept.n)
+  while (!sp->eof || sp->running || bufalloc_len(&sp->out) || sp->kept.n)
   {
     tain deadline, kd ;
     int timed = expire(sp, &deadline) ;
@@ -196,7 +190,7 @@ void spawner_loop (spawner *sp)
     handle(sp, x, who, n) ;
     if (!sp->eof && x[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) readjobs(sp) ;
     keptset_expire(&sp->kept, sp->eof) ;
-    if (sp->out.len) flush(sp) ;
+    if (bufalloc_len(&sp->out)) flush(sp) ;
   }
   if (sp->in.len) strerr_warnw1x("jobs pipe closed in the middle of a job: ignored") ;
 }

@@ -36,7 +36,7 @@ void spawner_run (spawner *sp, unsigned char slot, pid_t pid, int fd, int ctl, c
 void spawner_result (spawner *sp, unsigned char slot, char const *records, size_t len)
 {
   char c = (char)slot ;
-  if (!stralloc_catb(&sp->out, &c, 1) || !stralloc_catb(&sp->out, records, len))
+  if (!bufalloc_put(&sp->out, &c, 1) || !bufalloc_put(&sp->out, records, len))
     strerr_diefu1sys(111, "queue a result") ;
 }
 

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <skalibs/bufalloc.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <berth/kept.h>
@@ -114,7 +115,7 @@ struct spawner_s
   unsigned int running ;
   int eof ;                /* no more jobs */
   stralloc in ;
-  stralloc out ;
+  bufalloc out ;   /* results for berth-send, flushed as fd 1 takes them */
   keptset kept ;
   spawner_job jobs[SPAWNER_SLOTS] ;
 } ;
