@@ -182,6 +182,7 @@ def main(argv):
     try:
         print('1..%d' % (len(runs) + 2))
         print('# seed %d' % seed)
+        sys.stdout.flush()   # the workers are forks: a buffer left here would be printed again
         with ProcessPoolExecutor(2) as px:
             jobs = {'ext4': px.submit(rec, base, base)}
             if shm:
@@ -211,6 +212,7 @@ def main(argv):
                       ('ok' if not viol else 'not ok', n, m, t, nst, nex, ran, len(viol), todo))
                 for v in viol[:20]:
                     print('# ' + v)
+                sys.stdout.flush()
     finally:
         if os.environ.get('BERTH_KEEP') != '1':
             shutil.rmtree(base, ignore_errors=True)
