@@ -1,102 +1,37 @@
 #!/usr/bin/python3
 # The crash-state explorer (doc/reliability.md, "Crash states"): records the file-system calls
-# of a real run (berth-queue injections, one through a pooled file, one with an envelope in its
-# own file; berth-send's recovery walk, deliveries, removals into the pool) with strace, builds
-# every state a crash could leave on disk under each persistence model (model.py), runs
-# berth-send's real first start after a reboot on each, and checks: every acknowledged message
-# is delivered whole once or twice to each recipient; nothing is delivered partial, corrupt or
-# with another message's bytes; no todo/, state/, bad/ or pool/<id> entry is left.
-#   explore.py [--full] [--max N] [--model M] [--variant V]   prints TAP
-# Trust: runs berth's programs in scratch directories as the calling user.
+# of a real run (workload.py) with strace, on ext4 and on a tmpfs (where berth fsyncs mess/ too),
+# builds every state a crash could leave on disk under each persistence model (model.py) from the
+# trace of the file systems it stands for, runs berth-send's real first start after a reboot on
+# each, and checks: every acknowledged message is delivered whole once or twice to each
+# recipient; nothing is delivered partial, corrupt or with another message's bytes; no todo/,
+# state/, bad/ or pool/<id> entry is left; every file in berth-local's Maildir is whole, and each
+# delivery acknowledged by its exit 0 is there.
+#   explore.py [--full] [--max N] [--model M] [--variant V] [--seed S]   prints TAP
+# Trust: runs berth's programs in scratch directories as the calling user (TESTUSER as root).
 import hashlib, os, random, re, shutil, subprocess, sys, tempfile, time
+from concurrent.futures import ProcessPoolExecutor
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import model, sim
+from workload import ASUSER, USER, env_for, fstype, messages, record, sh
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SPAWN = os.path.join(HERE, 'spawn.py')
-RCV = re.compile(rb'^Received: [^\n]*\n')
+RCV = re.compile(rb'^(?:Received: [^\n]*\n(?:[ \t][^\n]*\n)*)+')
+LOCALHEAD = re.compile(rb'^Return-Path: <[^\n]*>\nDelivered-To: [^\n]*\n')
 QDIRS = ('todo', 'state', 'bad')   # intd/ and unsealed mess/ files are swept after 36 h
-
-
-USER = os.environ.get('TESTUSER', 'nobody') if os.getuid() == 0 else None
-ASUSER = ['s6-setuidgid', USER] if USER else []
-
-
-def sh(cmd, **kw):
-    return subprocess.run(cmd, shell=True, check=True, **kw)
-
-
-def messages():
-    """marker -> (envelope, body, recipients): one small, two for the pool, one big envelope."""
-    out = {}
-    for name, n in (('a1', 1), ('b2', 1), ('c3', 2), ('d4', 3)):
-        local = 'x' * (330 if name == 'd4' else 4)
-        rcpts = ['%s%s%d@test.example' % (name, local, i) for i in range(n)]
-        env = b'Fs@x.example\0' + b''.join(b'T' + r.encode() + b'\0' for r in rcpts) + b'\0'
-        body = ('Subject: crash %s\n\ncrash-marker-%s\n' % (name, name)).encode() + \
-            hashlib.sha256(name.encode()).hexdigest().encode() * (40 if name == 'c3' else 2) + b'\n'
-        out[name] = (env, body, rcpts)
-    return out
-
-
-WORKLOAD = r'''
-cd "$H"
-q () { berth-queue 0<"$M/$1" 1<"$M/$1.env"; }
-waitfor () { n=0; while [ $n -lt 200 ]; do [ "$(ls "$1" | grep -c "$2")" -ge "$3" ] && return 0; sleep 0.05; n=$((n+1)); done; return 1; }
-q a1
-berth-start 2>>"$R/send.log" & sp=$!
-waitfor "$R/box" '^d\.' 1
-waitfor "$H/queue/pool" '^s' 1
-q b2; q c3; q d4
-waitfor "$R/box" '^d\.' 7
-n=0; while [ $n -lt 200 ] && [ -n "$(ls "$H/queue/todo" "$H/queue/state")" ]; do sleep 0.05; n=$((n+1)); done
-sleep 0.3
-kill -TERM $sp; wait $sp
-'''
-
-
-def setup(root, tmpfs):
-    home = os.path.join(root, 'home')
-    os.makedirs(root, exist_ok=True)
-    sh('berth-setup -u "%s" -n test.example "%s" >/dev/null' % (USER or os.environ.get('USER') or
-                                                              subprocess.getoutput('id -un'), home))
-    os.makedirs(os.path.join(root, 'box'))
-    os.makedirs(os.path.join(root, 'msgs'))
-    for name, (env, body, _) in messages().items():
-        open(os.path.join(root, 'msgs', name), 'wb').write(body)
-        open(os.path.join(root, 'msgs', name + '.env'), 'wb').write(env)
-    if USER:
-        sh('chown -R "%s" "%s"' % (USER, root))
-    return home
-
-
-def env_for(root, home):
-    e = dict(os.environ, BERTH_HOME=home, H=home, R=root, M=os.path.join(root, 'msgs'),
-             BERTH_LSPAWN=SPAWN, BERTH_RSPAWN=SPAWN, BERTH_BOUNCE='/bin/false',
-             CRASH_BOX=os.path.join(root, 'box'))
-    return e
-
-
-def record(base):
-    """Run the workload under strace; the replay and its events."""
-    root = os.path.join(base, 'rec')
-    home = setup(root, False)
-    sh('sync')
-    rep = sim.Replay(root)
-    tr = os.path.join(base, 'trace')
-    subprocess.run(['strace', '-f', '-y', '-x', '-s', '1000000', '-o', tr] + ASUSER + ['sh', '-c', WORKLOAD],
-                   env=env_for(root, home), check=True)
-    return rep, rep.run(tr), root
+# which trace each model reads: ext4 skips the fsync of mess/ (queue_fsync_names), so the strict
+# POSIX model reads the trace where berth takes the other branch; --full also runs it on ext4's
+RUNS = (('ext4-ordered', 'ext4'), ('ext4-nojournal', 'ext4'), ('posix', 'syncdir'))
+FULL_ONLY = (('posix', 'ext4'),)
 
 
 def materialize(rep, dirs, data, src, dst):
-    """The crash state as a real tree: the recorded instance's files, then queue/ and box/ as the
-    model leaves them (hard links kept)."""
-    sh('cp -a "%s" "%s" && find "%s/home/queue" "%s/box" -type f -delete' % (src, dst, dst, dst))
+    """The crash state as a real tree: the recorded instance's files, then queue/, box/ and the
+    Maildir as the model leaves them (hard links kept)."""
+    sh('cp -a "%s" "%s" && find "%s/home/queue" "%s/box" "%s/lhome" -type f -delete' % (src, dst, dst, dst, dst))
     made = {}
     for d in sorted(dirs):
         rel = os.path.relpath(d, rep.root)
-        if not (rel.startswith('home/queue') or rel.startswith('box')):
+        if not rel.startswith(('home/queue', 'box', 'lhome')):
             continue
         os.makedirs(os.path.join(dst, rel), exist_ok=True)
         for n, v in dirs[d].items():
@@ -142,6 +77,27 @@ def recover(dst):
     return 'ran'
 
 
+def maildir(dst, acked, msgs):
+    """berth-local's Maildir: every file in new/ and cur/ whole (its two header lines, then the
+    message); one for each delivery acknowledged by exit 0."""
+    bad, got = [], {}
+    for sub in ('new', 'cur'):
+        for n in sorted(os.listdir(os.path.join(dst, 'lhome/Maildir', sub))):
+            body = open(os.path.join(dst, 'lhome/Maildir', sub, n), 'rb').read()
+            m = LOCALHEAD.match(body)
+            mk = re.search(rb'crash-marker-([0-9a-z]+)\n', body)
+            mk = mk.group(1).decode() if mk else None
+            if mk not in msgs or not m or body[m.end():] != msgs[mk][1]:
+                bad.append('Maildir %s/%s is partial, corrupt or foreign (%d bytes)' % (sub, n, len(body)))
+                continue
+            got[mk] = got.get(mk, 0) + 1
+    for mk, (_, _, _, via) in msgs.items():
+        c = got.get(mk, 0)
+        if via == 'local' and (c > 1 or (mk in acked and c < 1)):
+            bad.append('%s: in the Maildir %d times%s' % (mk, c, ' (acknowledged)' if mk in acked else ''))
+    return bad
+
+
 def check(dst, acked, msgs):
     """The invariants on a recovered tree: a list of violations (empty: fine)."""
     bad, count = [], {}
@@ -156,7 +112,8 @@ def check(dst, acked, msgs):
             continue
         h = n.split('.')[-2]
         count[(mk, h)] = count.get((mk, h), 0) + 1
-    for mk, (_, _, rcpts) in msgs.items():
+    bad += maildir(dst, acked, msgs)
+    for mk, (_, _, rcpts, _) in msgs.items():
         for r in rcpts:
             c = count.get((mk, hashlib.sha1(r.encode()).hexdigest()[:8]), 0)
             if c > 2 or (mk in acked and c < 1):
@@ -179,48 +136,88 @@ def variant(events, v):
     return events
 
 
+def rec(base, where):
+    """One recording: (replay, events, the recorded tree, whether a writer fsynced mess/)."""
+    root = tempfile.mkdtemp(prefix='berth-crash.', dir=where)
+    os.chmod(root, 0o755)
+    rep, events = record(os.path.join(root, 'rec'), os.path.join(root, 'trace'))
+    syncdir = any(isinstance(e, sim.Sync) and e.who in ('berth-queue', 'berth-smtpd') and
+                  any(d.endswith('/queue/mess') for d in e.dirs) for e in events)
+    return rep, events, os.path.join(root, 'rec'), syncdir
+
+
+def explore(base, tr, m, full, cap, seed, msgs):
+    """Every state of one model on one trace, a sample of them (or all) recovered and checked."""
+    rep, events, src, _ = tr
+    st = model.states(rep, events, m, 8 if full else 2, 1)
+    keys = sorted(st)
+    if cap and len(keys) > cap:
+        keys = random.Random(seed).sample(keys, cap)
+    viol, ran = [], 0
+    for i, h in enumerate(keys):
+        dirs, data, uses = st[h]
+        dst = tempfile.mkdtemp(prefix='s%d.' % i, dir=base)
+        os.rmdir(dst)
+        materialize(rep, dirs, data, src, dst)
+        ran += recover(dst) == 'ran'
+        for (k, label, ack) in uses:
+            for b in check(dst, ack, msgs):
+                viol.append('crash after event %d (%s): %s' % (k, label, b))
+        if os.environ.get("BERTH_KEEP") != "1":
+            shutil.rmtree(dst, ignore_errors=True)
+    return len(st), len(keys), ran, viol
+
+
 def main(argv):
     full = '--full' in argv
     opt = lambda k, d: argv[argv.index(k) + 1] if k in argv else d
     cap = int(opt('--max', '0' if full else '6'))
-    models = opt('--model', ','.join(model.MODELS)).split(',')
+    seed = int(opt('--seed', str(os.getpid())))
+    want = opt('--model', ','.join(model.MODELS)).split(',')
+    runs = [r for r in RUNS + (FULL_ONLY if full else ()) if r[0] in want]
     base = tempfile.mkdtemp(prefix='berth-crash.')
     os.chmod(base, 0o755)
+    shm = '/dev/shm' if fstype('/dev/shm') == 'tmpfs' else None
     msgs = messages()
     try:
-        rep, events, src = record(base)
-        events = variant(events, opt('--variant', ''))
-        print('1..%d' % (len(models) + 1))
-        acks = [e.marker for e in events if isinstance(e, sim.Ack)]
-        print('%s 1 - recorded %d events, %d acknowledged injections' %
-              ('ok' if sorted(acks) == sorted(msgs) else 'not ok', len(events), len(acks)))
-        n = 1
-        for m in models:
-            n += 1
-            st = model.states(rep, events, m, 8 if full else 2, 1)
-            keys = sorted(st)
-            if cap and len(keys) > cap:
-                keys = random.Random(int(opt('--seed', str(os.getpid())))).sample(keys, cap)
-            viol, ran = [], 0
-            for i, h in enumerate(keys):
-                dirs, data, uses = st[h]
-                dst = os.path.join(base, 's%d' % i)
-                materialize(rep, dirs, data, src, dst)
-                ran += recover(dst) == 'ran'
-                for (k, label, ack) in uses:
-                    for b in check(dst, ack, msgs):
-                        viol.append('crash after event %d (%s): %s' % (k, label, b))
-                shutil.rmtree(dst, ignore_errors=True)
-            # the trace comes from ext4, where berth-queue skips the fsync of mess/ (queue.md): a
-            # POSIX-only file system runs the other branch, which this trace does not hold
-            todo = ' # TODO the posix model needs a trace recorded off ext4/xfs' if m == 'posix' else ''
-            print('%s %d - %s: %d states (%d explored, %d recoveries run), %d violations%s' %
-                  ('ok' if not viol else 'not ok', n, m, len(st), len(keys), ran, len(viol), todo))
-            for v in viol[:20]:
-                print('# ' + v)
+        print('1..%d' % (len(runs) + 2))
+        print('# seed %d' % seed)
+        sys.stdout.flush()   # the workers are forks: a buffer left here would be printed again
+        with ProcessPoolExecutor(2) as px:
+            jobs = {'ext4': px.submit(rec, base, base)}
+            if shm:
+                jobs['syncdir'] = px.submit(rec, base, shm)
+            traces = {}
+            for n, (name, what) in enumerate((('ext4', 'on %s' % fstype(base)), ('syncdir', 'on a tmpfs'))):
+                if name not in jobs:
+                    print('ok %d # skip no tmpfs at /dev/shm' % (n + 1))
+                    continue
+                rep, events, src, syncdir = traces[name] = jobs[name].result()
+                traces[name] = (rep, variant(events, opt('--variant', '')), src, syncdir)
+                acks = sorted(e.marker for e in events if isinstance(e, sim.Ack))
+                good = acks == sorted(msgs) and syncdir == (name == 'syncdir')
+                print('%s %d - %s trace %s: %d events, acknowledged: %s; writers fsync mess/: %s' %
+                      ('ok' if good else 'not ok', n + 1, name, what, len(events), ' '.join(acks),
+                       'yes' if syncdir else 'no'))
+            res = [px.submit(explore, base, traces[t], m, full, cap, seed, msgs) if t in traces else None
+                   for m, t in runs]
+            for n, ((m, t), r) in enumerate(zip(runs, res), 3):
+                if r is None:
+                    print('ok %d # skip no %s trace' % (n, t))
+                    continue
+                nst, nex, ran, viol = r.result()
+                todo = ' # TODO ext4\'s branch (no fsync of mess/) is not for a POSIX-only file system' \
+                    if (m, t) in FULL_ONLY else ''
+                print('%s %d - %s on the %s trace: %d states (%d explored, %d recoveries run), %d violations%s' %
+                      ('ok' if not viol else 'not ok', n, m, t, nst, nex, ran, len(viol), todo))
+                for v in viol[:20]:
+                    print('# ' + v)
+                sys.stdout.flush()
     finally:
         if os.environ.get('BERTH_KEEP') != '1':
             shutil.rmtree(base, ignore_errors=True)
+            for t in traces.values() if 'traces' in locals() else ():
+                shutil.rmtree(os.path.dirname(t[2]), ignore_errors=True)
         else:
             print('# kept ' + base)
 

@@ -2,7 +2,9 @@
 # (trace.py) under one root to an in-memory copy of the tree as it was before the run, and
 # emits what a crash model needs: Piece (a directory entry, a block, a size: what the page cache
 # may write back on its own), Sync (fsync/fdatasync of a file, fsync of a directory) and Ack
-# (an injection acknowledged). Trust: a test's own trace; unknown calls are ignored.
+# (an injection or a delivery acknowledged: berth-queue's or berth-local's exit 0 after writing a
+# message's marker, the first 250 berth-smtpd writes to its peer after it wrote one).
+# Trust: a test's own trace; unknown calls are ignored.
 import os, re
 from trace import BLOCK, FDARG, cstring, lines
 
@@ -15,8 +17,8 @@ class Piece:
 
 
 class Sync:
-    def __init__(self, ino, dirs, newdirs):
-        self.ino, self.dirs, self.newdirs = ino, dirs, newdirs
+    def __init__(self, ino, dirs, newdirs, who=None):
+        self.ino, self.dirs, self.newdirs, self.who = ino, dirs, newdirs, who
 
 
 class Ack:
@@ -111,10 +113,14 @@ class Replay:
         if not m:
             return None, None
         fds = self.procs.setdefault(pid, {'cwd': '/', 'fds': {}})['fds']
-        n = m.group(1)
+        n, p = m.group(1), m.group(2)
+        if p and not self.under(p):
+            # strace -y names what the descriptor is now: a socket, a pipe, a file elsewhere
+            # (a number reused by a call not traced, or a dup2 over a file of ours)
+            fds.pop(n, None)
+            return n, None
         if n in fds:
             return n, fds[n]
-        p = m.group(2)
         if p and self.under(p):
             ino = self.lookup(p) if not p.rstrip('/') in self.dirs else ('dir', p)
             if ino is not None:
@@ -124,19 +130,20 @@ class Replay:
 
     # -- calls
     def run(self, tracefile):
-        queue_pids, written = set(), {}
+        writer, written = {}, {}
         for pid, name, a, ret in lines(tracefile):
             proc = self.procs.setdefault(pid, {'cwd': '/', 'fds': {}})
             if name == 'exit':
-                if pid in queue_pids and ret == 0:
-                    for mk in written.get(pid, ()):
-                        self.events.append(Ack(mk, 'berth-queue exit 0'))
+                if writer.get(pid) in ('berth-queue', 'berth-local') and ret == 0:
+                    for mk in sorted(written.pop(pid, ())):
+                        self.events.append(Ack(mk, writer[pid] + ' exit 0'))
                 continue
             if ret is None or (ret < 0 and name not in ('lseek',)):
                 continue
             if name == 'execve':
-                if a and 'berth-queue' in a[0]:
-                    queue_pids.add(pid)
+                prog = os.path.basename(cstring(a[0]).decode()) if a else ''
+                if prog in ('berth-queue', 'berth-local', 'berth-smtpd'):
+                    writer[pid] = prog
             elif name in ('clone', 'clone3', 'fork', 'vfork'):
                 self.procs[ret] = {'cwd': proc['cwd'], 'fds': dict(proc['fds'])}
             elif name == 'chdir':
@@ -147,20 +154,26 @@ class Replay:
                 _, d = self.fd(pid, a[0])
                 if d:
                     proc['fds'][str(ret)] = d
+                else:
+                    proc['fds'].pop(str(ret), None)
             elif name == 'close':
                 m = FDARG.match(a[0])
                 if m:
                     proc['fds'].pop(m.group(1), None)
             elif name in ('write', 'pwrite64', 'writev'):
                 _, d = self.fd(pid, a[0])
-                if not d or not isinstance(d.ino, int):
-                    continue
                 if name == 'writev':
                     buf = b''.join(cstring(s) for s in re.findall(r'iov_base=("(?:[^"\\]|\\.)*")', a[1]))
                 else:
                     buf = cstring(a[1])
                 buf = buf[:ret]
-                if pid in queue_pids:
+                if not d or not isinstance(d.ino, int):
+                    # berth-smtpd's reply to its peer: the 250 after the dot acknowledges
+                    if writer.get(pid) == 'berth-smtpd' and buf.startswith(b'250 ') and written.get(pid):
+                        for mk in sorted(written.pop(pid)):
+                            self.events.append(Ack(mk, 'berth-smtpd 250'))
+                    continue
+                if pid in writer:
                     written.setdefault(pid, set()).update(m.decode() for m in MARK.findall(buf))
                 if name == 'pwrite64':
                     off = int(a[3])
@@ -207,9 +220,9 @@ class Replay:
                 if not d:
                     continue
                 if isinstance(d.ino, int):
-                    self.events.append(Sync(d.ino, (), tuple(self.newentry.pop(d.ino, ()))))
+                    self.events.append(Sync(d.ino, (), tuple(self.newentry.pop(d.ino, ())), writer.get(pid)))
                 else:
-                    self.events.append(Sync(None, (d.ino[1].rstrip('/'),), ()))
+                    self.events.append(Sync(None, (d.ino[1].rstrip('/'),), (), writer.get(pid)))
         return self.events
 
     def open_(self, pid, proc, name, a, ret):

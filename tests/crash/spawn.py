@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # The crash explorer's spawner (tests/crash/): speaks the spawn protocol (doc/berth-start.md) for
 # both channels and delivers durably, as a real deliverer must before it answers K: the message
-# (past its queue header) goes to $CRASH_BOX/d.<id>.<sha1(rcpt)[:8]>.<n> (O_EXCL), fsynced with its
-# directory.
+# (past its queue header) is written to an unnamed file in $CRASH_BOX (O_TMPFILE), fsynced, then
+# named d.<id>.<sha1(rcpt)[:8]>.<n> (a link, never over another) and the directory fsynced, so
+# that no crash leaves a partial delivery (as berth-local does for a Maildir).
 # Trust: a test program, run by berth-start in a scratch instance.
 import hashlib, os, sys
 
@@ -14,17 +15,20 @@ def deliver(mid, rcpt):
         data = f.read()
     if data.startswith(MAGIC):
         data = data[HEAD:]
+    fd = os.open(box, os.O_WRONLY | os.O_TMPFILE, 0o644)
+    os.write(fd, data)
+    os.fsync(fd)
+    dfd = os.open(box, os.O_RDONLY | os.O_DIRECTORY)
     n = 0
     while True:
         try:
-            fd = os.open(os.path.join(box, "d.%s.%s.%d" % (mid, hashlib.sha1(rcpt.encode()).hexdigest()[:8], n)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            # with a directory fd, os.link is linkat(AT_SYMLINK_FOLLOW), which /proc/self/fd needs
+            os.link("/proc/self/fd/%d" % fd, "d.%s.%s.%d" % (mid, hashlib.sha1(rcpt.encode()).hexdigest()[:8], n),
+                    src_dir_fd=dfd, dst_dir_fd=dfd)
             break
         except FileExistsError:
             n += 1
-    os.write(fd, data)
-    os.fsync(fd)
     os.close(fd)
-    dfd = os.open(box, os.O_RDONLY | os.O_DIRECTORY)
     os.fsync(dfd)
     os.close(dfd)
 
