@@ -146,7 +146,7 @@ int smtpd_qq_start (smtpd const *x, smtpd_qq *q)
   (void)x ;
   if (memfd < 0 && (memfd = memfd_create("berth-fuzz-msg", 0)) < 0) abort() ;
   if (ftruncate(memfd, 0) < 0 || lseek(memfd, 0, SEEK_SET) < 0) abort() ;
-  q->pid = 1 ; q->msgfd = memfd ;
+  q->r.pid = 1 ; q->msgfd = memfd ;
   {
     /* data.c writes the Received line next, built the same way (only the clock may differ) */
     stralloc r = STRALLOC_ZERO ;
@@ -157,7 +157,7 @@ int smtpd_qq_start (smtpd const *x, smtpd_qq *q)
   return 1 ;
 }
 
-void smtpd_qq_abort (smtpd_qq *q) { q->pid = 0 ; q->msgfd = -1 ; }
+void smtpd_qq_abort (smtpd_qq *q) { q->r.pid = 0 ; q->msgfd = -1 ; }
 
 int smtpd_qq_finish (smtpd *x, smtpd_qq *q, stralloc *reply, char *qid, size_t qidmax)
 {
@@ -184,7 +184,7 @@ int smtpd_qq_finish (smtpd *x, smtpd_qq *q, stralloc *reply, char *qid, size_t q
   if (!stralloc_copys(reply, "250 2.0.0 ok") || !stralloc_0(reply)) abort() ;
   if (qidmax < 6) abort() ;
   memcpy(qid, "1.2.3", 6) ;
-  q->pid = 0 ; q->msgfd = -1 ;
+  q->r.pid = 0 ; q->msgfd = -1 ;
   return 1 ;
 }
 
