@@ -5,7 +5,7 @@
 for p in berth-smtpd berth-start berth-send berth-lspawn berth-local berth-rspawn; do
   [ -x "$BERTH_TOP/bin/$p" ] || skip_all "$p is not built yet"
 done
-t_start 90
+t_start 200
 port=$(free_port)
 run=$T_DIR/run
 if [ "${BERTH_SAN:-}" = 1 ]; then   # AddressSanitizer's shadow memory exceeds any data limit
@@ -17,8 +17,10 @@ fi
 ( cd "$BERTH_TOP" && BERTH_RUN_DIR=$run BERTH_PORT=$port exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' sh package/run-supervised ) >"$T_DIR/out" 2>&1 &
 script=$!
 echo "$script" >> "$T_DIR/pids"
-n=0; while [ $n -lt 300 ] && ! grep -q "swaks --server 127.0.0.1:$port" "$T_DIR/out"; do sleep 0.1; n=$((n + 1)); done
-grep -q "swaks --server 127.0.0.1:$port" "$T_DIR/out"; ok $? "it prints how to send a test mail"
+n=0; while [ $n -lt 950 ] && ! grep -q "swaks --server 127.0.0.1:$port" "$T_DIR/out" && kill -0 "$script" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+grep -q "swaks --server 127.0.0.1:$port" "$T_DIR/out"; r=$?
+ok $r "it prints how to send a test mail"
+[ $r = 0 ] || { diag "$(cat "$T_DIR/out")"; for f in "$run"/log/*/current; do diag "$f: $(tail -n 5 "$f" 2>/dev/null)"; done; }
 s6-svstat -o up,ready "$run/service/smtpd" "$run/service/smtpd2" "$run/service/send" | sort -u | tr '\n' '/' > "$T_DIR/st"
 is "$(cat "$T_DIR/st")" "true true/" "the banner came only once every service was up and ready (IPv4, IPv6, send)"
 wait_port "$port" 30; ok $? "SMTP answers on 127.0.0.1:$port"
