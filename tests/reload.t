@@ -14,7 +14,7 @@ berth-setup -u "$TESTUSER" -n test.example -a 127.0.0.1 -p "$port" "$BERTH_HOME"
 svc=$BERTH_HOME/service
 [ "${BERTH_SAN:-}" = 1 ] && for f in "$svc"/*/conf/datalimit; do echo 100000000000000 > "$f"; done
 t_bg s6-svscan "$svc"
-n=0; while [ $n -lt 100 ] && ! { s6-svok "$svc/smtpd" && s6-svok "$svc/send"; } 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+n=0; while [ $n -lt 200 ] && ! { s6-svstat "$svc/smtpd" && s6-svstat "$svc/send"; } >/dev/null 2>&1; do sleep 0.1; n=$((n + 1)); done
 s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send"; ok $? "instance up"
 
 # rcpt DOMAIN: the code the smtpd answers RCPT to x@DOMAIN with (0: no session)

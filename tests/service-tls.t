@@ -24,7 +24,8 @@ sub=$(free_port); smtps=$(free_port)
 echo "$sub" > "$svc/submission/conf/port"; echo "$smtps" > "$svc/smtps/conf/port"
 [ "${BERTH_SAN:-}" = 1 ] && for f in "$svc"/*/conf/datalimit; do echo 100000000000000 > "$f"; done
 t_bg s6-svscan "$svc"
-n=0; while [ $n -lt 100 ] && ! { s6-svok "$svc/submission" && s6-svok "$svc/smtps"; } 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+# s6-supervise running is not enough for s6-svwait: it reads supervise/status, written a moment later
+n=0; while [ $n -lt 200 ] && ! { s6-svstat "$svc/submission" && s6-svstat "$svc/smtps"; } >/dev/null 2>&1; do sleep 0.1; n=$((n + 1)); done
 s6-svwait -U -t 20000 "$svc/submission" "$svc/smtps"; ok $? "both report ready"
 "$PY" - "$sub" "$smtps" > "$T_DIR/py.out" <<'PY'
 import smtplib, ssl, sys

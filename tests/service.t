@@ -13,7 +13,7 @@ svc=$BERTH_HOME/service
 # AddressSanitizer maps terabytes of shadow memory: no data limit can hold it
 [ "${BERTH_SAN:-}" = 1 ] && for f in "$svc"/*/conf/datalimit; do echo 100000000000000 > "$f"; done
 t_bg s6-svscan "$svc"
-n=0; while [ $n -lt 100 ] && ! { s6-svok "$svc/smtpd" && s6-svok "$svc/send"; } 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+n=0; while [ $n -lt 200 ] && ! { s6-svstat "$svc/smtpd" && s6-svstat "$svc/send"; } >/dev/null 2>&1; do sleep 0.1; n=$((n + 1)); done
 s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send"; ok $? "smtpd and send report ready (s6-svwait -U)"
 s6-svstat -o up,ready "$svc/smtpd" | grep -q '^true true$'; ok $? "s6-svstat: smtpd up and ready"
 sleep 0.3   # s6-log writes what it got

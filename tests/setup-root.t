@@ -85,7 +85,7 @@ smtps=$(free_port); echo "$smtps" > "$svc/smtps/conf/port"; echo "$(free_port)" 
 # AddressSanitizer's shadow memory exceeds any data limit (as in service.t)
 [ "${BERTH_SAN:-}" = 1 ] && for f in "$svc"/*/conf/datalimit; do echo 100000000000000 > "$f"; done
 t_bg s6-svscan "$svc"; SCAN_PID=$T_PID
-n=0; while [ $n -lt 100 ] && ! { s6-svok "$svc/smtpd" && s6-svok "$svc/send"; } 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+n=0; while [ $n -lt 200 ] && ! { s6-svstat "$svc/smtpd" && s6-svstat "$svc/send"; } >/dev/null 2>&1; do sleep 0.1; n=$((n + 1)); done
 s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send" "$svc/smtps"; ok $? "smtpd, send and smtps up and ready"
 puser () { ps -o user= -p "$1" 2>/dev/null | tr -d ' '; }
 is "$(puser "$(s6-svstat -o pid "$svc/smtpd")")" "${P}d" "berth-listen runs as ${P}d"

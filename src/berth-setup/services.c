@@ -33,7 +33,7 @@ static char const smtpd_run[] =
   "ip=$(head -n 1 conf/ip) port=$(head -n 1 conf/port)\n"
   "max=$(head -n 1 conf/maxconn) mem=$(head -n 1 conf/datalimit) me=$(head -n 1 \"$H/control/me\")\n"
   "if [ ! -f \"$H/control/tcp.smtp.cdb\" ] || [ \"$H/control/tcp.smtp\" -nt \"$H/control/tcp.smtp.cdb\" ] ; then\n"
-  "  tcprules \"$H/control/tcp.smtp.cdb\" \"$H/control/tcp.smtp.tmp\" < \"$H/control/tcp.smtp\" || exit 111\n"
+  "  tcprules \"$H/control/tcp.smtp.cdb\" \"$H/control/tcp.smtp.tmp.$$\" < \"$H/control/tcp.smtp\" || exit 111\n"
   "fi\n"
   "# berth-listen: tcpserver's options, environment and rules, berth-smtpd's code in a forked child\n"
   "# per connection (no exec). tcpserver works too: tcpserver ... -- \"$ip\" \"$port\" \"$B/berth-smtpd\"\n"
