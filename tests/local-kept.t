@@ -36,7 +36,10 @@ pids () { ls "$J/Maildir/new" | sed 's/.*P\([0-9]*\)Q.*/\1/' | sort -u | wc -l; 
 run "J:1:$id:s@x.example:joe@test.example" "J:2:$id:s@x.example:joe@test.example" "J:3:$id:s@x.example:joe@test.example" "KIDS" "S:3" "KIDS"
 is "$(sed -n 1,3p "$T_DIR/out" | tr '\n' '/')" "1: Kdid 1+0+0/2: Kdid 1+0+0/3: Kdid 1+0+0/" "three deliveries in a row, each reported as before"
 is "$(ls "$J/Maildir/new" | wc -l) $(pids)" "3 1" "three files in Maildir/new, written by one process (the P of their names)"
-is "$(sed -n 4p "$T_DIR/out")" "kids 1" "after the last: its child kept"
+# (one process made the three deliveries: the line above. Right after the last one the child
+# waits for a next job; on a loaded machine the driver may look only after its 2 s have passed,
+# when it is gone: the expiry itself is checked below)
+case $(sed -n 4p "$T_DIR/out") in "kids 1"|"kids 0") ok 0 "after the last: no second child (its child kept, or expired)" ;; *) ok 1 "after the last: no second child"; diag "$(sed -n 4p "$T_DIR/out")" ;; esac
 is "$(sed -n 5p "$T_DIR/out")" "kids 0" "3 s later: gone"
 case $(sed -n 6p "$T_DIR/out") in "exit 0 after 0."*) ok 0 "berth-lspawn exits at once at the end of input" ;; *) ok 1 "berth-lspawn exits at once at the end of input"; diag "$(cat "$T_DIR/out")" ;; esac
 
