@@ -51,7 +51,7 @@ is "$(perm alias)" "${P}alias:${P}nofiles 755" "alias/ owned by the alias user"
 is "$(stat -c %U "$H/service/smtpd/slots")" "${P}d" "service/smtpd/slots (session locks) owned by the smtpd user"
 is "$(cat "$H/control/uidsmtpd") $(cat "$H/control/uidsend") $(cat "$H/control/uidalias")" \
   "$(id -u "${P}d") $(id -u "${P}q") $(id -u "${P}alias")" "control/uidsmtpd, uidsend, uidalias"
-grep -q "s6-envuidgid '${P}d' \"\$B/berth-listen\" -U" "$svc/smtpd/run"; ok $? "smtpd runs as ${P}d (berth-listen -U)"
+grep -q "set -- \"\$B/berth-listen\"" "$svc/smtpd/run" && grep -q "set -- s6-envuidgid '${P}d' \"\$@\" -U" "$svc/smtpd/run"; ok $? "smtpd runs as ${P}d (berth-listen -U)"
 grep -q "s6-envuidgid '${P}r'.*berth-start" "$svc/send/run"; ok $? "berth-start gets ${P}r for the remote spawner"
 grep -q "s6-setuidgid '${P}l'" "$svc/smtpd/log/run"; ok $? "loggers run as ${P}l"
 
@@ -113,6 +113,11 @@ s.quit()
 PY
 grep -q '^ehlo 250$' "$T_DIR/smtps.out"; ok $? "smtps: TLS with a root-only key, then EHLO"
 grep -q "^users ${P}d\$" "$T_DIR/smtps.out"; ok $? "smtps: berth-smtpd runs as ${P}d" || cat "$T_DIR/smtps.out" | sed 's/^/# /'
+# port 25 with the root-only key: berth-tlsd -P read it as root, its proxy runs as ${P}d
+proxies=$(pgrep -x berth-tlsd | while read -r p; do [ "$(readlink "/proc/$p/cwd")" = "$svc/smtpd" ] && puser "$p"; done | sort -u)
+is "$proxies" "${P}d" "port 25: the TLS proxy runs as ${P}d, not root"
+echo QUIT | openssl s_client -connect "127.0.0.1:$port" -starttls smtp -tls1_2 > "$T_DIR/s25" 2>&1
+grep -q 'Cipher is ECDHE-RSA-AES' "$T_DIR/s25"; ok $? "port 25: STARTTLS with the root-only key"
 wait_port "$rport" 10
 "$PY" - "$port" "$U" <<'PY'; ok $? "smtplib: accepted for a local user and a remote address"
 import smtplib, sys

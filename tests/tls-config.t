@@ -37,6 +37,14 @@ openssl pkcs8 -topk8 -in "$C/rsa.key" -out "$T_DIR/enc.key" -passout pass:secret
 start 96 "encrypted key" CERTFILE="$C/rsa.crt" KEYFILE="$T_DIR/enc.key"
 grep -q 'encrypted private keys are not supported' "$T_DIR/err"; ok $? "encrypted key: clear message"
 
+# TLS_SUITES (control/tlssuites): IANA names or compat; anything else is a configuration error
+start 96 "unknown suite in TLS_SUITES" CERTFILE="$C/rsa.crt" KEYFILE="$C/rsa.key" TLS_SUITES="TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 TLS_NO_SUCH"
+grep -q 'invalid TLS_SUITES' "$T_DIR/err"; ok $? "unknown suite: clear message"
+for v in compat "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,tls_ecdhe_rsa_with_chacha20_poly1305_sha256" ""; do
+  env -u CERTFILE -u KEYFILE CERTFILE="$C/rsa.crt" KEYFILE="$C/rsa.key" TLS_SUITES="$v" berth-tlsd -t </dev/null >"$T_DIR/out" 2>&1
+  is "$?" 0 "-t: TLS_SUITES='$v' is good"
+done
+
 # -t: the same checks, then exit 0 without running anything (the services' run scripts).
 for pair in "rsa.crt rsa.key" "rsa.crt rsa-trad.key" "ec.crt ec.key" "ec.crt ec-trad.key" "chain.crt leaf.key"; do
   set -- $pair

@@ -34,7 +34,10 @@ fi
 talk -quiet -servername localhost
 printf "%s\n" "$OUT" | grep -q 'sni=localhost '; ok $? "SSL_TLS_SNI_SERVERNAME reaches the app"
 talk -cipher AES256-GCM-SHA384
-printf "%s\n" "$OUT" | grep -q 'Cipher is AES256-GCM-SHA384'; ok $? "static RSA suite negotiable"
+printf "%s\n" "$OUT" | grep -q 'Cipher is AES256-GCM-SHA384'; [ $? != 0 ]; ok $? "static RSA key exchange refused by default (forward-secret AEAD suites only)"
+serve "$C/rsa.crt" "$C/rsa.key" TLS_SUITES=compat
+talk -cipher AES256-GCM-SHA384
+printf "%s\n" "$OUT" | grep -q 'Cipher is AES256-GCM-SHA384'; ok $? "TLS_SUITES=compat: a static RSA suite negotiable"
 printf "%s\n" "$OUT" | grep -q 'cipher=TLS_RSA_WITH_AES_256_GCM_SHA384 '; ok $? "its IANA name in SSL_CIPHER"
 
 serve "$C/rsa.crt" "$C/rsa-trad.key"

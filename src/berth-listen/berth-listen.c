@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <limits.h>
 #include <time.h>
 #include <unistd.h>
 #include <skalibs/djbunix.h>
@@ -172,7 +173,7 @@ static int take (opts const *o, int lfd, unsigned int *n)
 int main (int argc, char const *const *argv)
 {
   opts o = { .limit = LIMIT_DEFAULT, .backlog = BACKLOG_DEFAULT, .rules = 0, .localname = 0, .drop = 0, .verbose = 0, .is6 = 0 } ;
-  unsigned int n = 0, notif = 0 ;
+  unsigned int n = 0, notif = 0, proxy = 0 ;
   int lfd, sfd ;
   tain backoff = TAIN_ZERO ;
   PROG = "berth-listen" ;
@@ -205,6 +206,11 @@ int main (int argc, char const *const *argv)
   lfd = bindto(argv[0], argv[1], &o) ;
   if (o.drop) drop() ;
   if (!getuid() || !geteuid()) strerr_dief1x(EXIT_PERM, "refusing to serve sessions as root: use -U with s6-envuidgid, or s6-setuidgid") ;
+  {   /* berth-tlsd -P's proxy, for the sessions' STARTTLS: its loss ends this server (s6
+       restarts both); a session in progress keeps its engine */
+    char const *x = getenv("BERTH_TLSPROXYFD") ;
+    if (x && (!uint0_scan(x, &proxy) || proxy < 3 || proxy > INT_MAX)) strerr_dief1x(EXIT_PERM, "invalid BERTH_TLSPROXYFD") ;
+  }
   sfd = selfpipe_init() ;
   if (sfd < 0) strerr_diefu1sys(EXIT_TEMP, "init the selfpipe") ;
   {
@@ -222,11 +228,16 @@ int main (int argc, char const *const *argv)
   tain_now_set_stopwatch_g() ;
   for (;;)
   {
-    iopause_fd x[2] = { { .fd = sfd, .events = IOPAUSE_READ }, { .fd = lfd, .events = IOPAUSE_READ } } ;
+    iopause_fd x[3] = { { .fd = sfd, .events = IOPAUSE_READ } } ;
+    unsigned int nx = 1, ip = 0, il = 0 ;
     int waiting = tain_less(&STAMP, &backoff) ;
+    int r ;
+    if (proxy) { ip = nx ; x[nx].fd = (int)proxy ; x[nx++].events = IOPAUSE_READ ; }
     /* at the limit, connections wait in the kernel's queue (-b), as under tcpserver */
-    int r = iopause_g(x, n < o.limit && !waiting ? 2 : 1, waiting ? &backoff : 0) ;
+    if (n < o.limit && !waiting) { il = nx ; x[nx].fd = lfd ; x[nx++].events = IOPAUSE_READ ; }
+    r = iopause_g(x, nx, waiting ? &backoff : 0) ;
     if (r < 0) strerr_diefu1sys(EXIT_TEMP, "iopause") ;
+    if (ip && x[ip].revents) strerr_dief1x(EXIT_TEMP, "the TLS proxy is gone (berth-tlsd -P)") ;
     if (x[0].revents & IOPAUSE_READ)
       for (;;)
       {
@@ -235,7 +246,7 @@ int main (int argc, char const *const *argv)
         if (sig == SIGCHLD) reap(&o, &n) ;
         else return 0 ;   /* SIGTERM: stop listening; sessions go on to their end */
       }
-    if (n < o.limit && !waiting && x[1].revents & IOPAUSE_READ && !take(&o, lfd, &n))
+    if (il && x[il].revents & IOPAUSE_READ && !take(&o, lfd, &n))
     {
       tain d ;
       tain_from_millisecs(&d, BACKOFF_MS) ;

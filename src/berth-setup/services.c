@@ -37,7 +37,19 @@ static char const smtpd_run[] =
   "fi\n"
   "# berth-listen: tcpserver's options, environment and rules, berth-smtpd's code in a forked child\n"
   "# per connection (no exec). tcpserver works too: tcpserver ... -- \"$ip\" \"$port\" \"$B/berth-smtpd\"\n"
-  "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' \"$B/berth-listen\" -U ; else set -- \"$B/berth-listen\" ; fi\n"
+  "set -- \"$B/berth-listen\"\n"
+  "# STARTTLS with control/tlscert and tlskey: berth-tlsd -P holds the keys beside berth-listen (a\n"
+  "# cleartext session pays nothing for it); a bad pair leaves port 25 up in clear, said in the log\n"
+  "if [ -s \"$H/control/tlscert\" ] && [ -s \"$H/control/tlskey\" ] ; then\n"
+  "  CERTFILE=$(head -n 1 \"$H/control/tlscert\") KEYFILE=$(head -n 1 \"$H/control/tlskey\")\n"
+  "  export CERTFILE KEYFILE\n"
+  "  if [ -s \"$H/control/tlssuites\" ] ; then TLS_SUITES=$(cat \"$H/control/tlssuites\") ; export TLS_SUITES ; fi\n"
+  "  if [ \"$(id -u)\" = 0 ] ; then TLS_UID=$(id -u '@OWNER@') TLS_GID=$(id -g '@OWNER@') ; export TLS_UID TLS_GID ; fi\n"
+  "  if \"$B/berth-tlsd\" -t ; then set -- \"$B/berth-tlsd\" -P \"$@\" ; else echo \"berth-smtpd: warning: TLS disabled on port $port: the pair above does not load\" ; fi\n"
+  "fi\n"
+  "if [ \"$(id -u)\" = 0 ] ; then set -- s6-envuidgid '@OWNER@' \"$@\" -U ; fi\n"
+  "# AUTH on this port only with conf/auth (587 and 465 are the ports for it)\n"
+  "if [ ! -f conf/auth ] ; then NOAUTH=1 ; export NOAUTH ; fi\n"
   "# sessions over $max get 421 from berth-smtpd (slots/); accept() waits past 2 * $max,\n"
   "# and a burst waits in the kernel's listen queue (-b) instead of retrying SYNs for seconds\n"
   "SMTPDSLOTS=$max SMTPDSLOTDIR=$PWD/slots ; export SMTPDSLOTS SMTPDSLOTDIR\n"
@@ -59,7 +71,8 @@ static char const tls_run_head[] =
   "ip=$(head -n 1 conf/ip) port=$(head -n 1 conf/port)\n"
   "max=$(head -n 1 conf/maxconn) mem=$(head -n 1 conf/datalimit) me=$(head -n 1 \"$H/control/me\")\n"
   "CERTFILE=$(head -n 1 \"$H/control/tlscert\") KEYFILE=$(head -n 1 \"$H/control/tlskey\")\n"
-  "export CERTFILE KEYFILE\n" ;
+  "export CERTFILE KEYFILE\n"
+  "if [ -s \"$H/control/tlssuites\" ] ; then TLS_SUITES=$(cat \"$H/control/tlssuites\") ; export TLS_SUITES ; fi\n" ;
 
 /* Between the head and the tail: how berth-smtpd drops root. Single-user: it does not need to
    ($drop empty: tcpserver -U dropped already). Multi-user: tcpserver stays root so that berth-tlsd

@@ -1,20 +1,25 @@
 /* ISC license. */
 /* STARTTLS (RFC 3207) over UCSPI-TLS, as s6-ucspitlsd and berth-tlsd offer it: no crypto here.
    The helper passes SSLCTLFD, SSLREADFD, SSLWRITEFD; 'Y' on SSLCTLFD starts the handshake and
-   the helper answers with VAR=value\0...\0; closing the three fds declines TLS.
+   the helper answers with VAR=value\0...\0; closing the three fds declines TLS. Beside
+   berth-listen (no exec per session), berth-tlsd -P's proxy gives the same three fds at STARTTLS:
+   the session hands it its socket over BERTH_TLSPROXYFD (doc/berth-tlsd.md, "Proxy mode").
    Trust: the helper and its info are trusted (values still sanitised); the peer is not:
    input pipelined after STARTTLS is refused (CVE-2011-0411) and all state is forgotten. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <skalibs/allreadwrite.h>
+#include <skalibs/ancil.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/error.h>
 #include <skalibs/iopause.h>
+#include <skalibs/socket.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
@@ -22,6 +27,10 @@
 #include <berth/smtpd_replies.h>
 
 #define CTL_START 'Y'
+#define PROXY_SESSION 'S'   /* berth-tlsd -P's tags, in this order */
+#define PROXY_SOCKET 'c'
+#define PROXY_APPIN 'a'
+#define PROXY_APPOUT 'b'
 
 static int envfd (char const *name)
 {
@@ -52,7 +61,9 @@ void smtpd_tls_init (smtpd *s)
   s->ctlfd = envfd("SSLCTLFD") ;
   s->sslrfd = envfd("SSLREADFD") ;
   s->sslwfd = envfd("SSLWRITEFD") ;
+  s->tlsproxy = -1 ;
   if (s->ctlfd < 0 || s->sslrfd < 0 || s->sslwfd < 0) smtpd_tls_decline(s) ;
+  if (s->ctlfd < 0) s->tlsproxy = envfd("BERTH_TLSPROXYFD") ;
   if (proto && *proto)
   {
     char const *cipher = getenv("SSL_CIPHER") ;
@@ -66,7 +77,7 @@ void smtpd_tls_init (smtpd *s)
 
 int smtpd_tls_offered (smtpd const *s)
 {
-  return !s->tls && s->ctlfd >= 0 ;
+  return !s->tls && (s->ctlfd >= 0 || s->tlsproxy >= 0) ;
 }
 
 void smtpd_tls_decline (smtpd *s)
@@ -75,6 +86,27 @@ void smtpd_tls_decline (smtpd *s)
   if (s->sslrfd >= 0) fd_close(s->sslrfd) ;
   if (s->sslwfd >= 0) fd_close(s->sslwfd) ;
   s->ctlfd = s->sslrfd = s->sslwfd = -1 ;
+  if (s->tlsproxy >= 0) fd_close(s->tlsproxy) ;
+  s->tlsproxy = -1 ;
+}
+
+/* The proxy's engine for this session: a channel (then SSLCTLFD), the socket, two pipes.
+   0 on failure (the proxy is gone, or no fds left): the session stays in clear. */
+static int proxy_open (smtpd *s)
+{
+  int ch[2] = { -1, -1 }, a[2] = { -1, -1 }, b[2] = { -1, -1 } ;   /* a: to the engine, b: from it */
+  int ok = socketpair_internal(AF_UNIX, SOCK_STREAM, 0, O_CLOEXEC, ch) == 0
+    && pipecoe(a) == 0 && pipecoe(b) == 0
+    && ancil_send_fd(s->tlsproxy, ch[1], PROXY_SESSION)
+    && ancil_send_fd(ch[0], 0, PROXY_SOCKET)
+    && ancil_send_fd(ch[0], a[0], PROXY_APPIN)
+    && ancil_send_fd(ch[0], b[1], PROXY_APPOUT) ;
+  int const mine[3] = { ch[1], a[0], b[1] }, theirs[3] = { ch[0], a[1], b[0] } ;
+  for (unsigned int i = 0 ; i < 3 ; i++) if (mine[i] >= 0) fd_close(mine[i]) ;
+  if (!ok) { for (unsigned int i = 0 ; i < 3 ; i++) if (theirs[i] >= 0) fd_close(theirs[i]) ; return 0 ; }
+  fd_close(s->tlsproxy) ; s->tlsproxy = -1 ;
+  s->ctlfd = ch[0] ; s->sslrfd = b[0] ; s->sslwfd = a[1] ;
+  return 1 ;
 }
 
 /* Reads the handshake info to its end (final empty entry, or EOF), bounded in size and time.
@@ -127,10 +159,16 @@ void smtpd_starttls (smtpd *s, char const *arg, size_t len)
   char c = CTL_START ;
   (void)arg ;
   if (s->tls) { smtpd_reply(s, RP_STARTTLS_AGAIN) ; return ; }
-  if (s->ctlfd < 0) { smtpd_reply(s, RP_STARTTLS_NONE) ; return ; }
+  if (s->ctlfd < 0 && s->tlsproxy < 0) { smtpd_reply(s, RP_STARTTLS_NONE) ; return ; }
   if (len) { smtpd_reply(s, RP_NO_ARG) ; return ; }
   /* CVE-2011-0411: bytes after the command were sent in clear and must not leak into TLS */
   if (buffer_len(&s->in)) smtpd_drop(s, RP_STARTTLS_PIPELINED, "starttls-pipelined") ;
+  if (s->ctlfd < 0 && !proxy_open(s))
+  {   /* RFC 3207: 454, and the session goes on in clear */
+    smtpd_log_tls(s, "proxy-unavailable") ;
+    smtpd_reply(s, RP_STARTTLS_TEMP) ;
+    return ;
+  }
   smtpd_reply(s, RP_STARTTLS_GO) ;
   smtpd_flush(s) ;
   if (fd_write(s->ctlfd, &c, 1) != 1) { smtpd_log_tls(s, "helper-gone") ; smtpd_exit(s, "tls-failed") ; }

@@ -1,7 +1,8 @@
 /* ISC license. */
 
-/* berth-tlsd: UCSPI-TLS server helper (s6-ucspitlsd compatible), or implicit TLS with -i.
-   Runs under tcpserver with the TCP socket on fds 0/1. Reads CERTFILE/KEYFILE (trusted config)
+/* berth-tlsd: UCSPI-TLS server helper (s6-ucspitlsd compatible), implicit TLS with -i, or with -P
+   a TLS proxy beside berth-listen (its sessions hand over their socket at STARTTLS). Runs under
+   tcpserver with the TCP socket on fds 0/1 (-P: before berth-listen, no socket). Reads CERTFILE/KEYFILE (trusted config)
    before any client byte; the client is untrusted and only ever talks to BearSSL. */
 
 #include <skalibs/sgetopt.h>
@@ -11,7 +12,7 @@
 #include <berth/tls.h>
 #include "tlsd.h"
 
-#define USAGE "berth-tlsd [ -i ] [ -K handshake_timeout_ms ] prog... | berth-tlsd -t"
+#define USAGE "berth-tlsd [ -i | -P ] [ -K handshake_timeout_ms ] prog... | berth-tlsd -t"
 #define DEFAULT_HSTIMEOUT_MS 60000
 
 int main (int argc, char const *const *argv)
@@ -20,17 +21,19 @@ int main (int argc, char const *const *argv)
   tlsd_conf conf = { .creds = creds, .n = 0 } ;
   unsigned int ms = DEFAULT_HSTIMEOUT_MS ;
   int implicit = 0 ;
+  int proxy = 0 ;
   int checkonly = 0 ;
   PROG = "berth-tlsd" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "itK:", &l) ;
+      int opt = subgetopt_r(argc, argv, "iPtK:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'i' : implicit = 1 ; break ;
+        case 'P' : proxy = 1 ; break ;
         case 't' : checkonly = 1 ; break ;
         case 'K' : if (!uint0_scan(l.arg, &ms)) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ; break ;
         default : strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
@@ -41,15 +44,18 @@ int main (int argc, char const *const *argv)
   if (checkonly)
   {
     /* -t: load and check every pair as a connection would, then exit (service run scripts) */
-    if (argc || implicit) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
+    if (argc || implicit || proxy) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
     tlsd_creds_load(creds, &conf.n) ;
+    tlsd_suites_load(&conf) ;
     return 0 ;
   }
-  if (!argc) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
+  if (!argc || (implicit && proxy)) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
   conf.argv = argv ;
   if (ms) tain_from_millisecs(&conf.hstimeout, ms) ;
   else conf.hstimeout = tain_infinite_relative ;
   tlsd_creds_load(creds, &conf.n) ;
+  tlsd_suites_load(&conf) ;
+  if (proxy) tlsd_proxy(&conf) ;
   if (implicit) tlsd_implicit(&conf) ;
   else tlsd_ucspi(&conf) ;
 }

@@ -1,7 +1,7 @@
 /* ISC license. */
 
 /* Loads the default CERTFILE/KEYFILE pair and every CERTFILE:name/KEYFILE:name pair from the
-   environment. Any problem (unreadable file, bad PEM, key not matching its certificate) is a
+   environment, and TLS_SUITES. Any problem (unreadable file, bad PEM, key not matching its certificate) is a
    config error: exit 96 at start, before a single byte is read from the client. */
 
 #include <string.h>
@@ -55,4 +55,12 @@ void tlsd_creds_load (berthtls_cred *creds, size_t *n)
     }
   }
   if (!*n) strerr_dienotset(BERTHTLS_EXIT_CONFIG, "CERTFILE") ;
+}
+
+/* TLS_SUITES (berthtls_server_suites): an unknown suite name is a config error at start. */
+void tlsd_suites_load (tlsd_conf *conf)
+{
+  char const *x = getenv("TLS_SUITES") ;
+  conf->nsuites = berthtls_server_suites(x, conf->suites, BERTHTLS_MAXSUITES) ;
+  if (!conf->nsuites) strerr_dief3x(BERTHTLS_EXIT_CONFIG, "invalid TLS_SUITES: ", x, " (IANA suite names BearSSL supports, or compat)") ;
 }

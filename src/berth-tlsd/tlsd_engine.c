@@ -51,7 +51,7 @@ void tlsd_engine (tlsd_conf const *conf, int appin, int appout, int infofd)
   sig_ignore(SIGPIPE) ;
   for (unsigned int i = 0 ; i < 4 ; i++)
     if (ndelay_on(fds[i]) < 0) strerr_diefu1sys(BERTHTLS_EXIT_SYS, "set fds nonblocking") ;
-  berthtls_server_init(&sc, &sni, conf->creds, conf->n) ;
+  berthtls_server_init(&sc, &sni, conf->creds, conf->n, conf->suites, conf->nsuites) ;
   br_ssl_engine_set_buffer(&sc.eng, iobuf, sizeof iobuf, 1) ;
   berthtls_entropy(&sc.eng) ;
   if (!br_ssl_server_reset(&sc))

@@ -20,7 +20,8 @@
 #define CTL_NOINFO 'y'
 #define catlit(sa, s) stralloc_catb(sa, s, sizeof(s) - 1)
 
-static void child (tlsd_conf const *conf, int appin, int appout, int ctl)
+/* The engine's side of UCSPI-TLS (also the proxy's, -P): waits for the app's word on ctl. */
+void tlsd_ucspi_engine (tlsd_conf const *conf, int appin, int appout, int ctl)
 {
   char c ;
   ssize_t r ;
@@ -45,7 +46,7 @@ void tlsd_ucspi (tlsd_conf const *conf)
   if (!pid)
   {
     fd_close(a[1]) ; fd_close(b[0]) ; fd_close(c[0]) ;
-    child(conf, a[0], b[1], c[1]) ;
+    tlsd_ucspi_engine(conf, a[0], b[1], c[1]) ;
   }
   fd_close(a[0]) ; fd_close(b[1]) ; fd_close(c[1]) ;
   {

@@ -1,36 +1,12 @@
 /* ISC license. */
 
-/* Server engine setup: TLS 1.2 only, ECDHE and RSA suites for both key types, and a policy
+/* Server engine setup: TLS 1.2 only, the given suites (berthtls_server_suites), and a policy
    choosing the credential by the client's SNI (exact name, then "*.rest" wildcard, else default). */
 
 #include <string.h>
 #include <strings.h>
 #include <bearssl.h>
 #include <berth/tls.h>
-
-static uint16_t const suites[] =
-{
-  BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-  BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-  BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-  BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-  BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-  BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-  BR_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
-  BR_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
-  BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
-  BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-  BR_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
-  BR_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
-  BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
-  BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
-  BR_TLS_RSA_WITH_AES_256_GCM_SHA384,
-  BR_TLS_RSA_WITH_AES_128_GCM_SHA256,
-  BR_TLS_RSA_WITH_AES_256_CBC_SHA256,
-  BR_TLS_RSA_WITH_AES_128_CBC_SHA256,
-  BR_TLS_RSA_WITH_AES_256_CBC_SHA,
-  BR_TLS_RSA_WITH_AES_128_CBC_SHA,
-} ;
 
 static int name_matches (char const *pattern, char const *name)
 {
@@ -83,14 +59,14 @@ static br_ssl_server_policy_class const sni_vtable =
   .do_sign = &sni_do_sign
 } ;
 
-void berthtls_server_init (br_ssl_server_context *cc, berthtls_sni *p, berthtls_cred const *creds, size_t n)
+void berthtls_server_init (br_ssl_server_context *cc, berthtls_sni *p, berthtls_cred const *creds, size_t n, uint16_t const *suites, size_t nsuites)
 {
   if (creds[0].keytype == BR_KEYTYPE_RSA)
     br_ssl_server_init_full_rsa(cc, creds[0].chain, creds[0].chainlen, br_skey_decoder_get_rsa(&creds[0].key)) ;
   else
     br_ssl_server_init_full_ec(cc, creds[0].chain, creds[0].chainlen, creds[0].issuertype, br_skey_decoder_get_ec(&creds[0].key)) ;
   br_ssl_engine_set_versions(&cc->eng, BR_TLS12, BR_TLS12) ;
-  br_ssl_engine_set_suites(&cc->eng, suites, sizeof suites / sizeof *suites) ;
+  br_ssl_engine_set_suites(&cc->eng, suites, nsuites) ;
   br_ssl_engine_add_flags(&cc->eng, BR_OPT_ENFORCE_SERVER_PREFERENCES | BR_OPT_NO_RENEGOTIATION) ;
 
  /* Let BearSSL build each single-credential policy, then keep a copy of it. */

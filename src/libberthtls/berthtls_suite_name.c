@@ -1,9 +1,10 @@
 /* ISC license. */
 
 /* IANA names of the cipher suites BearSSL can negotiate (BearSSL has no name table).
-   Used for SSL_CIPHER and Received headers; an unknown id gives 0. */
+   Used for SSL_CIPHER and Received headers (an unknown id gives 0), and back (TLS_SUITES). */
 
 #include <stdint.h>
+#include <strings.h>
 #include <bearssl.h>
 #include <berth/tls.h>
 
@@ -67,5 +68,12 @@ char const *berthtls_suite_name (uint16_t id)
 {
   for (size_t i = 0 ; i < sizeof table / sizeof *table ; i++)
     if (table[i].id == id) return table[i].name ;
+  return 0 ;
+}
+
+int berthtls_suite_id (char const *name, uint16_t *id)
+{
+  for (size_t i = 0 ; i < sizeof table / sizeof *table ; i++)
+    if (!strcasecmp(table[i].name, name)) { *id = table[i].id ; return 1 ; }
   return 0 ;
 }

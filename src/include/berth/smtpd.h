@@ -78,6 +78,7 @@ struct smtpd_s
 
   /* TLS (UCSPI-TLS: berth-tlsd / s6-ucspitlsd); the fds are -1 when absent or given up */
   int ctlfd ;
+  int tlsproxy ;   /* BERTH_TLSPROXYFD (berth-tlsd -P beside berth-listen), else -1 */
   int sslrfd ;
   int sslwfd ;
   int tls ;                    /* TLS active: after STARTTLS, or implicit (SSL_PROTOCOL at start) */

@@ -59,6 +59,7 @@
 #define RP_STARTTLS_PIPELINED "554 5.5.1 pipelined data after STARTTLS refused (#5.5.1)"
 #define RP_STARTTLS_AGAIN "503 5.5.1 TLS already active (#5.5.1)"
 #define RP_STARTTLS_NONE "502 5.5.1 STARTTLS not available (#5.5.1)"
+#define RP_STARTTLS_TEMP "454 4.7.0 TLS not available due to temporary reason (#4.7.0)"
 #define RP_NEED_TLS "530 5.7.0 Must issue a STARTTLS command first (#5.7.0)"
 
 /* AUTH (RFC 4954) */

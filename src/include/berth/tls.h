@@ -92,13 +92,16 @@ typedef int berthtls_handshake_func (br_ssl_engine_context *, void *) ;
 
 extern char const *berthtls_error_str (int) ;
 extern char const *berthtls_suite_name (uint16_t) ;
+extern int berthtls_suite_id (char const *, uint16_t *) ;
+extern size_t berthtls_server_suites (char const *, uint16_t *, size_t) ;
+#define BERTHTLS_MAXSUITES 48
 extern char const *berthtls_version_name (unsigned int) ;
 
 extern int berthtls_pem_read (char const *, genalloc *) ;   /* genalloc of berthtls_pemobj */
 extern int berthtls_cred_load (berthtls_cred *, char const *, char const *) ;
 extern int berthtls_key_match (br_x509_certificate const *, br_skey_decoder_context const *, unsigned int *) ;
 
-extern void berthtls_server_init (br_ssl_server_context *, berthtls_sni *, berthtls_cred const *, size_t) ;
+extern void berthtls_server_init (br_ssl_server_context *, berthtls_sni *, berthtls_cred const *, size_t, uint16_t const *, size_t) ;
 extern int berthtls_ta_load (genalloc *, char const *) ;   /* genalloc of br_x509_trust_anchor */
 extern void berthtls_x509_init (berthtls_x509 *, br_x509_minimal_context *, unsigned int) ;
 extern void berthtls_entropy (br_ssl_engine_context *) ;
