@@ -38,7 +38,7 @@ EXTRA_LIBS = $(shell cat src/$(1)/libs 2>/dev/null)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all check check-unit crashcheck deps deps-run install clean run bench fuzz check-san check-san-quick lint lint-cppcheck lint-tidy
+.PHONY: all check check-stress check-unit crashcheck deps deps-run install clean run bench fuzz check-san check-san-quick lint lint-cppcheck lint-tidy
 
 # Man pages from doc/ (package/mkman, lowdown): section 8 for each program with a page, and
 # berth-control(5) for control.md.
@@ -106,6 +106,11 @@ deps-run:
 
 check: deps all $(UNIT_BINS)
 	@BERTH_SAN=$(SAN) ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run
+
+# the whole suite with every core also busy with stress-ng: the timing-based tests must hold
+# under load (they wait on events, not sleeps); STRESS_CPUS workers, default one per core
+check-stress: deps all $(UNIT_BINS)
+	@sh tests/stress $(STRESS_CPUS)
 
 # every crash state of the recorded run under every model (tests/crash/, a few minutes)
 crashcheck: all
