@@ -73,7 +73,7 @@ def detach(p):
 def tree(m):
     """The running processes to attach to (berth-listen; Postfix's master and children),
     with their programs."""
-    if m.name == "berth":
+    if m.kind == "berth":
         return {m.smtpd.pid: "berth-listen"}
     mp = m.master_pid()
     return dict([(mp, "master")] + children(mp))
@@ -98,12 +98,12 @@ def cost(m, n, tmp):
     a = os.path.join(tmp, m.name + "-accept.strace")
     names = tree(m)
     s = attach(list(names), a)
-    p = source(m, n, "user@" + m.domain)
+    p = source(m, n, m.rcpt)
     p.wait(scen.LIMIT)
     check_source(p, "cost")
     detach(s)
     d = os.path.join(tmp, m.name + "-deliver.strace")
-    if m.name == "berth":
+    if m.kind == "berth":
         # berth-send starts delivering at once: start it under strace
         m.release(wrap=strace(["-o", d]))
         dnames = {}
@@ -114,7 +114,7 @@ def cost(m, n, tmp):
     end = time.time() + scen.LIMIT
     while count_files(m.maildir) < n and time.time() < end:
         time.sleep(0.05)
-    if m.name == "berth":
+    if m.kind == "berth":
         # TERM berth-send only (strace's child); strace ends when the whole tree has
         for pid, _ in children(m.send.pid, proc_table()):
             os.kill(pid, signal.SIGTERM)

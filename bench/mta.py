@@ -1,14 +1,57 @@
-# bench/mta.py: the two mail systems under test, each a private instance on loopback.
-#   Berth:   berth-setup instance, berth-listen (tcpserver and berth-smtpd in one), berth-start (berth-send + spawners).
+# bench/mta.py: the mail systems under test, each a private instance on loopback.
+#   Berth:   berth-setup instance, berth-listen (tcpserver and berth-smtpd in one), berth-start
+#            (berth-send + spawners). Single-user (-u nobody: one uid runs everything, mail to the
+#            alias Maildir) or multi-user (berth-setup as root: qmail's uids, a set-uid
+#            berth-queue, mail to a passwd user's ~/Maildir delivered as that user).
 #   Postfix: Debian's postfix with its own main.cf/master.cf/queue (never the system MTA);
-#            outbound mail goes to error:, except the relay domain, routed to the sink.
-# Both deliver local mail into a Maildir. "Held" delivery: berth without berth-send running,
+#            outbound mail goes to error:, except the relay domain, routed to the sink. Local
+#            mail through local(8) to a passwd user's ~/Maildir/ (home_mailbox, what Postfix's
+#            admins run), at a given local concurrency; or through virtual(8) into one Maildir.
+# Users made here have a unique prefix and are removed at the end (Users); their homes sit side
+# by side under one home area, as on a host. "Held" delivery: berth without berth-send running,
 # Postfix without its qmgr in master.cf (mail waits in queue/incoming). Runs as root; the
 # instances belong to nobody. Every process started here is in a process group we kill at the end.
 import os, shutil, signal, socket, subprocess, time
 
 USER = "nobody"
 FROM = "bench@example.org"
+
+
+class Users:
+    """passwd users of this run (prefix unique per run), removed by remove()."""
+    def __init__(self, tmp):
+        self.prefix = "bb%d" % (os.getpid() % 100000)
+        self.home_area = None
+        self.tmp = tmp
+        self.made = []
+
+    def area(self):
+        if not self.home_area:
+            self.home_area = mailbox_dir(self.tmp, "home")
+        return self.home_area
+
+    def add(self, name, maildir=True):
+        """A login user with a home under the home area and an empty ~/Maildir; its uid."""
+        home = os.path.join(self.area(), name)
+        subprocess.run(["useradd", "-M", "-d", home, "-s", "/usr/sbin/nologin", name], check=True)
+        self.made.append(name)
+        os.mkdir(home, 0o700)
+        if maildir:
+            for d in ("Maildir", "Maildir/new", "Maildir/cur", "Maildir/tmp"):
+                os.mkdir(os.path.join(home, d), 0o700)
+        subprocess.run(["chown", "-R", "%s:" % name, home], check=True)
+        return home
+
+    def note(self, names):
+        """users someone else made (berth-setup), removed with ours"""
+        self.made.extend(names)
+
+    def remove(self):
+        for u in self.made:
+            subprocess.run(["userdel", "-f", u], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for g in (self.prefix, self.prefix + "nofiles"):
+            subprocess.run(["groupdel", g], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.made = []
 
 
 def free_port():
@@ -160,38 +203,69 @@ def mailbox_dir(tmp, name):
 
 
 class Berth:
-    name = "berth"
+    kind = "berth"
     domain = "test.example"
 
-    def __init__(self, top, tmp, procs, sink_port):
+    def __init__(self, top, tmp, procs, sink_port, users=None):
+        """users: a Users for a multi-user instance (berth-setup as root), else single-user."""
         self.top, self.procs = top, procs
-        self.bin = os.path.join(top, "bin")
-        self.home = os.path.join(tmp, run_name(tmp, "berth"))
+        self.multi = users is not None
+        self.name = "berth-multi" if self.multi else "berth"
+        self.home = os.path.join(tmp, run_name(tmp, self.name))
         self.port = free_port()
-        self.env = dict(os.environ, BERTH_HOME=self.home, PATH=self.bin + ":/usr/bin:/bin:/usr/sbin:/sbin")
-        subprocess.run([self.bin + "/berth-setup", "-u", USER, "-n", self.domain, "-p", str(self.port),
-                        self.home], check=True, env=self.env, stdout=subprocess.DEVNULL)
+        self.bin = os.path.join(self.home if self.multi else top, "bin")
+        self.env = dict(os.environ, BERTH_HOME=self.home, PATH=self.bin + ":" + os.path.join(top, "bin") + ":/usr/bin:/bin:/usr/sbin:/sbin")
+        if self.multi:
+            P = users.prefix
+            users.note([P + u for u in ("q", "r", "d", "l", "alias")])
+            subprocess.run([os.path.join(top, "bin", "berth-setup"), "-P", P, "-n", self.domain, "-p", str(self.port),
+                            "-b", os.path.join(top, "bin"), self.home], check=True, env=self.env, stdout=subprocess.DEVNULL)
+            self.smtpd_user, self.send_user, self.user = P + "d", P + "r", P + "u"
+            home = users.add(self.user)
+            # user-ext addresses (fan-out) to the same Maildir, as qmail's ~/.qmail-default
+            with open(home + "/.qmail-default", "w") as f:
+                f.write("./Maildir/\n")
+            shutil.chown(home + "/.qmail-default", self.user)
+            self.maildir = home + "/Maildir/new"
+            self.rcpt = self.user + "@" + self.domain
+            self.ext = self.user + "-%d@" + self.domain
+        else:
+            subprocess.run([os.path.join(top, "bin", "berth-setup"), "-u", USER, "-n", self.domain, "-p", str(self.port),
+                            self.home], check=True, env=self.env, stdout=subprocess.DEVNULL)
+            self.smtpd_user = self.send_user = self.user = USER
+            # the mailbox apart from the queue, as on a host (/home, /var): mailbox_dir()
+            box = mailbox_dir(tmp, "berth-mail") + "/Maildir"
+            for d in ("", "/new", "/cur", "/tmp"):
+                os.mkdir(box + d, 0o700)
+                shutil.chown(box + d, USER)
+            with open(self.home + "/alias/.qmail-default", "w") as f:
+                f.write(box + "/\n")
+            self.maildir = box + "/new"
+            self.rcpt = "user@" + self.domain
+            self.ext = "r%d@" + self.domain
         c = self.home + "/control/"
         with open(c + "smtproutes", "w") as f:
             f.write("sink.test:127.0.0.1:%d\n" % sink_port)
         # the same parallelism as the Postfix instance: its default_destination_concurrency_limit
-        # (20) bounds virtual(8)'s deliveries; berth's default is qmail's 10 (doc/performance.md)
+        # (20) bounds its deliveries; berth's default is qmail's 10 (doc/performance.md)
         with open(c + "concurrencylocal", "w") as f:
             f.write("20\n")
-        # the mailbox apart from the queue, as on a host (/home, /var): mailbox_dir()
-        box = mailbox_dir(tmp, "berth-mail") + "/Maildir"
-        for d in ("", "/new", "/cur", "/tmp"):
-            os.mkdir(box + d, 0o700)
-            shutil.chown(box + d, USER)
-        with open(self.home + "/alias/.qmail-default", "w") as f:
-            f.write(box + "/\n")
-        self.maildir = box + "/new"
+        if os.path.exists(c + "rcptcheck"):   # the recipient check: what a new install does, kept
+            subprocess.run([os.path.join(top, "bin", "berth-newu")], env=self.env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
         self.smtpd = self.send = None
+
+    def _as(self, user, argv, drop=None):
+        """argv as user: single-user s6-setuidgid; multi-user s6-envuidgid and the program's own
+        drop (drop: its option), as berth-setup's services start them"""
+        if not self.multi:
+            return ["s6-setuidgid", user] + argv
+        return ["s6-envuidgid", user] + argv[:1] + ([drop] if drop else []) + argv[1:]
 
     def start(self, hold=False):
         self.smtpd = self.procs.start(
-            ["s6-setuidgid", USER, "env", "RELAYCLIENT=", self.bin + "/berth-listen", "-c", "100", "-l", self.domain,
-             "127.0.0.1", str(self.port)],
+            ["env", "RELAYCLIENT="] + self._as(self.smtpd_user, [self.bin + "/berth-listen", "-c", "100", "-l", self.domain,
+                                                                 "127.0.0.1", str(self.port)], "-U"),
             env=self.env, stderr=open(self.home + "/smtpd.log", "ab"))
         wait_port(self.port)
         if not hold:
@@ -199,8 +273,9 @@ class Berth:
 
     def release(self, wrap=()):
         """Start delivery (berth-start; its pid becomes berth-send's, the scheduler)."""
-        self.send = self.procs.start(list(wrap) + ["s6-setuidgid", USER, self.bin + "/berth-start"],
-                                     env=self.env, stderr=open(self.home + "/send.log", "ab"))
+        argv = ["s6-envuidgid", self.send_user, self.bin + "/berth-start"] if self.multi else \
+            ["s6-setuidgid", USER, self.bin + "/berth-start"]
+        self.send = self.procs.start(list(wrap) + argv, env=self.env, stderr=open(self.home + "/send.log", "ab"))
 
     def hold(self):
         if self.send:
@@ -214,7 +289,7 @@ class Berth:
         return tree_count(self.home + "/queue/mess")
 
     def sendmail(self, rcpts, data):
-        subprocess.run(["s6-setuidgid", USER, self.bin + "/sendmail", "-f", FROM] + rcpts, input=data,
+        subprocess.run(["s6-setuidgid", self.user, self.bin + "/sendmail", "-f", FROM] + rcpts, input=data,
                        env=self.env, check=True)
 
     def rss_port(self):
@@ -222,13 +297,13 @@ class Berth:
         peak RSS (kB, the largest of berth-smtpd and the berth-queue it waited for) to rss.log."""
         if not getattr(self, "rss", None):
             self.rss = free_port()
-            self.procs.start(["s6-setuidgid", USER, "env", "RELAYCLIENT=", "tcpserver", "-HR", "-l", self.domain,
+            self.procs.start(["s6-setuidgid", self.smtpd_user, "env", "RELAYCLIENT=", "tcpserver", "-HR", "-l", self.domain,
                               "127.0.0.1", str(self.rss), "/usr/bin/time", "-a", "-o", self.home + "/rss.log",
                               "-f", "%M", self.bin + "/berth-smtpd"],
                              env=self.env, stderr=open(self.home + "/smtpd.log", "ab"))
             with open(self.home + "/rss.log", "w"):
                 pass
-            os.chown(self.home + "/rss.log", int(subprocess.check_output(["id", "-u", USER])), -1)
+            os.chown(self.home + "/rss.log", int(subprocess.check_output(["id", "-u", self.smtpd_user])), -1)
             wait_port(self.rss)
         return self.rss
 
@@ -242,12 +317,18 @@ class Berth:
 
 
 class Postfix:
-    name = "postfix"
+    kind = "postfix"
     domain = "pf.test"
 
-    def __init__(self, top, tmp, procs, sink_port):
+    def __init__(self, top, tmp, procs, sink_port, users=None, conc=20):
+        """users: a Users: local(8) to a passwd user's ~/Maildir/ at local concurrency conc;
+        None: virtual(8) into one Maildir (the bench's earlier Postfix side)."""
         self.procs = procs
-        self.dir = P = os.path.join(tmp, run_name(tmp, "postfix"))
+        self.local = users is not None
+        self.name = "postfix" if conc == 20 or not self.local else "postfix-c%d" % conc
+        if not self.local:
+            self.name = "postfix-virtual"
+        self.dir = P = os.path.join(tmp, run_name(tmp, self.name))
         self.port = free_port()
         for d in ("etc", "queue", "data", "mail"):
             os.makedirs(os.path.join(P, d))
@@ -259,16 +340,35 @@ class Postfix:
             cf = f.read()
         for k, v in (("@P@", P), ("@HOST@", "pf.test"), ("@UID@", str(uid)), ("@GID@", str(gid))):
             cf = cf.replace(k, v)
-        # the mailbox apart from the queue, as on a host (/var/spool, /home): mailbox_dir(). The
-        # template's line is replaced, not overridden: every Postfix process would log a warning
-        # for an overriding entry, and that flood, with postlogd restarting at a reload, once
-        # blocked master in a send to its full log socket
-        self.base = mailbox_dir(tmp, "postfix-mail")
-        os.chown(self.base, uid, gid)
-        line = "virtual_mailbox_base = %s/mail" % P
-        if line not in cf:
-            raise RuntimeError("tests/postfix/main.cf.in: no line %r" % line)
-        cf = cf.replace(line, "virtual_mailbox_base = %s" % self.base)
+
+        def replace(cf, line, by):
+            # a template line is replaced, not overridden: every Postfix process would log a
+            # warning for an overriding entry, and that flood, with postlogd restarting at a
+            # reload, once blocked master in a send to its full log socket
+            if line not in cf:
+                raise RuntimeError("tests/postfix/main.cf.in: no line %r" % line)
+            return cf.replace(line, by)
+        extra = ""
+        if self.local:
+            # local(8) as Debian's Postfix admins run it: mydestination, home_mailbox = Maildir/,
+            # biff = no (Debian's main.cf), the user from passwd; user-ext (fan-out) with "-"
+            self.user = "%spf%s" % (users.prefix, "" if conc == 20 else "c%d" % conc)
+            home = users.add(self.user)
+            cf = replace(cf, "mydestination =", "mydestination = pf.test")
+            cf = replace(cf, "virtual_mailbox_domains = pf.test", "virtual_mailbox_domains =")
+            extra = ("home_mailbox = Maildir/\nbiff = no\nrecipient_delimiter = -\n"
+                     "local_destination_concurrency_limit = %d\n" % conc)
+            self.maildir = home + "/Maildir/new"
+            self.rcpt = self.user + "@pf.test"
+            self.ext = self.user + "-%d@pf.test"
+        else:
+            # the mailbox apart from the queue, as on a host (/var/spool, /home): mailbox_dir()
+            self.base = mailbox_dir(tmp, "postfix-mail")
+            os.chown(self.base, uid, gid)
+            cf = replace(cf, "virtual_mailbox_base = %s/mail" % P, "virtual_mailbox_base = %s" % self.base)
+            self.maildir = self.base + "/box/new"
+            self.rcpt = "user@pf.test"
+            self.ext = "r%d@pf.test"
         with open(P + "/etc/main.cf", "w") as f:
             f.write(cf + """smtpd_peername_lookup = no
 transport_maps = inline:{{ sink.test=smtp:[127.0.0.1]:{sink} }}
@@ -277,10 +377,9 @@ alias_database =
 relay_domains = sink.test
 message_size_limit = 40000000
 smtpd_recipient_limit = 2000
-""".format(sink=sink_port))
+""".format(sink=sink_port) + extra)
         with open(os.path.join(top, "tests", "postfix", "master.cf.in")) as f:
             self.master = f.read().replace("@PORT@", str(self.port)).splitlines()
-        self.maildir = self.base + "/box/new"
         self.running = False
 
     def _master_cf(self, qmgr):

@@ -82,7 +82,7 @@ def compare(m, procs, tmp, n, rounds):
             scen.clear_maildir(m)
             t0 = time.time()
             if proto == "smtp":
-                p = scen.source(m, n, "user@" + m.domain, size=2048, conc=CONC)
+                p = scen.source(m, n, m.rcpt, size=2048, conc=CONC)
                 p.wait(timeout=scen.LIMIT)
                 scen.check_source(p, "qmqp bench, smtp")
             elif submit_qmqp(m, home, n):

@@ -4,6 +4,7 @@ import os, re, smtplib, statistics, subprocess, threading, time
 from mta import FROM, count_files, proc_status, proc_cpu, free_port, wait_port
 
 LIMIT = 300.0
+OUTSIDE = False   # bench/run --outside: delivered files are deleted, as the outside method did
 SOURCE = "/usr/sbin/smtp-source"
 
 
@@ -13,6 +14,11 @@ def clear_maildir(m):
     ext4 without a journal every file created in the next minutes, by either MTA, scans past
     recently freed inodes (doc/performance.md), a cost of the bench's cleanup, not of the MTA."""
     maildir = os.path.dirname(m.maildir)
+    if OUTSIDE:
+        for d in (m.maildir, os.path.join(maildir, "cur")):
+            for f in os.listdir(d) if os.path.isdir(d) else []:
+                os.unlink(os.path.join(d, f))
+        return
     aside = os.path.join(os.path.dirname(maildir), "delivered")
     os.makedirs(aside, exist_ok=True)
     for d in (m.maildir, os.path.join(maildir, "cur")):
@@ -45,7 +51,7 @@ def accept_local(m, n):
     """Scenarios 1 and 2: n messages of 2 KiB at concurrency 10, delivery running."""
     clear_maildir(m)
     t0 = time.time()
-    p = source(m, n, "user@" + m.domain)
+    p = source(m, n, m.rcpt)
     t_acc = t_first = t_all = None
     end = t0 + LIMIT
     while time.time() < end:
@@ -102,7 +108,7 @@ def latency(m, n):
     for i in range(n):
         t0 = time.time()
         s = smtplib.SMTP("127.0.0.1", m.port, timeout=30)
-        s.sendmail(FROM, ["user@" + m.domain], body)
+        s.sendmail(FROM, [m.rcpt], body)
         s.quit()
         end = t0 + 30
         while count_files(m.maildir) <= i and time.time() < end:
@@ -117,7 +123,7 @@ def latency(m, n):
 def fanout(m, n):
     """Scenario 5: one message (sendmail) to n local recipients; until n files are in the Maildir."""
     clear_maildir(m)
-    rcpts = ["r%d@%s" % (i, m.domain) for i in range(n)]
+    rcpts = [m.ext % i for i in range(n)]
     t0 = time.time()
     m.sendmail(rcpts, b"Subject: fan-out\n\nto many\n")
     end = t0 + LIMIT
@@ -136,7 +142,7 @@ def drain(m, n):
     clear_maildir(m)
     m.hold()
     t = time.time()
-    p = source(m, n, "user@" + m.domain)
+    p = source(m, n, m.rcpt)
     p.wait(LIMIT)
     check_source(p, "inject")
     inject = n / (time.time() - t)
@@ -168,7 +174,7 @@ def session_rss(m, size):
     peaks, stop = {}, threading.Event()
     port = m.rss_port()
     log = getattr(m, "home", "") + "/rss.log"
-    before = open(log).read().split() if m.name == "berth" else []
+    before = open(log).read().split() if m.kind == "berth" else []
 
     def sample():
         while not stop.is_set():
@@ -176,13 +182,13 @@ def session_rss(m, size):
                 peaks[comm] = max(peaks.get(comm, 0), proc_status(pid, "VmHWM"))
             time.sleep(0.001)
     th = threading.Thread(target=sample)
-    if m.name != "berth":
+    if m.kind != "berth":
         th.start()
     try:
         line = b"y" * 78 + b"\r\n"
         body = b"From: " + FROM.encode() + b"\r\nSubject: rss\r\n\r\n" + line * (size // len(line) + 1)
         s = smtplib.SMTP("127.0.0.1", port, timeout=120)
-        s.sendmail(FROM, ["user@" + m.domain], body)
+        s.sendmail(FROM, [m.rcpt], body)
         time.sleep(0.05)
         s.quit()
         time.sleep(0.05)
@@ -190,7 +196,7 @@ def session_rss(m, size):
         stop.set()
         if th.is_alive():
             th.join()
-    if m.name != "berth":
+    if m.kind != "berth":
         return max(peaks.values())
     end = time.time() + 10
     while len(open(log).read().split()) <= len(before) and time.time() < end:

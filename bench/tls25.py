@@ -36,7 +36,7 @@ def compare(m, procs, tmp, n, rounds):
                 scen.clear_maildir(m)
                 m.port = plain if which == "plain" else m.tlsport
                 t0 = time.time()
-                p = scen.source(m, n, "user@" + m.domain, size=2048, conc=10)
+                p = scen.source(m, n, m.rcpt, size=2048, conc=10)
                 p.wait(timeout=scen.LIMIT)
                 scen.check_source(p, "tls25 bench, " + which)
                 res[which].append(n / (time.time() - t0))
