@@ -64,11 +64,25 @@ t_start () {
   T_WATCHDOG=$!
 }
 
-# t_instance [NAME]: a single-user instance owned by $TESTUSER; sets BERTH_HOME.
+# t_instance [NAME]: a single-user instance owned by $TESTUSER; sets BERTH_HOME. The recipient
+# check berth-setup turns on for a new instance is turned off here (control/rcptcheck removed):
+# these tests send to local addresses that have no mailbox on purpose; tests/rcptcheck.t tests it.
 t_instance () {
   BERTH_HOME=$T_DIR/${1:-home}
   export BERTH_HOME
   berth-setup -u "$TESTUSER" -n test.example "$BERTH_HOME" || { echo "Bail out! berth-setup failed"; exit 1; }
+  rm -f "$BERTH_HOME/control/rcptcheck" "$BERTH_HOME/users/recipients.cdb"
+}
+
+# t_users_del PREFIX [USER...]: delete the users and groups of a multi-user instance made with
+# berth-setup -P PREFIX, and the USERs named (root only; each only when it exists).
+t_users_del () {
+  _p=$1; shift
+  for _u in "${_p}q" "${_p}r" "${_p}d" "${_p}l" "${_p}alias" "$@"; do
+    getent passwd "$_u" >/dev/null && /usr/sbin/userdel -f "$_u" 2>/dev/null
+  done
+  for _g in "$_p" "${_p}nofiles"; do getent group "$_g" >/dev/null && /usr/sbin/groupdel "$_g" 2>/dev/null; done
+  return 0
 }
 
 # t_bg [as_user] CMD...: start CMD in the background, remember its pid for cleanup; sets T_PID.

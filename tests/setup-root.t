@@ -20,10 +20,7 @@ users_gone () {
     s6-svscanctl -t "$svc" 2>/dev/null
     n=0; while [ $n -lt 50 ] && kill -0 "$SCAN_PID" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
   fi
-  for u in "${P}q" "${P}r" "${P}d" "${P}l" "${P}alias" "$U"; do
-    getent passwd "$u" >/dev/null && /usr/sbin/userdel -f "$u" 2>/dev/null
-  done
-  for g in "$P" "${P}nofiles"; do getent group "$g" >/dev/null && /usr/sbin/groupdel "$g" 2>/dev/null; done
+  t_users_del "$P" "$U"
   t_cleanup
 }
 trap users_gone EXIT

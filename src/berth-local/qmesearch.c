@@ -1,6 +1,7 @@
 /* ISC license. */
 /* Finding the .qmail file: .qmail<dash><ext>, then <dash><ext prefix>-default down to
-   <dash>default, as qmail-local. ext is lowercased and dots become colons (safeext). */
+   <dash>default, as qmail-local (the names from libberth's qmename, which berth-smtpd's
+   recipient check shares). ext is lowercased and dots become colons (safeext). */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
+#include <berth/qmename.h>
 #include <berth/safeext.h>
 #include "qme.h"
 #include "local.h"
@@ -52,30 +54,26 @@ void local_safeext_make (stralloc *sa, char const *ext)
 int local_qmesearch (qme *q, char const *dash, char const *ext, stralloc const *safe)
 {
   stralloc fn = STRALLOC_ZERO ;
-  size_t extlen = strlen(ext) ;
+  qmename it = QMENAME_ZERO ;
+  size_t extlen = strlen(ext), prefix ;
+  int r ;
   q->fd = -1 ; q->cutable = 0 ; q->dflt = 0 ;
-  qme_name(&fn, dash, safe->s, safe->len, "") ;
-  if (qme_open(fn.s, &q->fd, &q->cutable))
+  qmename_start(&it, safe->len) ;
+  while ((r = qmename_next(&it, &fn, dash, safe->s, safe->len, &prefix)))
   {
-    if (safe->len >= 7 && !memcmp(safe->s + safe->len - 7, "default", 7) && safe->len - 7 <= extlen)
-      q->dflt = ext + safe->len - 7 ;
-    goto found ;
-  }
-  for (size_t i = safe->len + 1 ; i-- > 0 ;)
-  {
-    if (i && safe->s[i-1] != '-') continue ;
-    qme_name(&fn, dash, safe->s, i, "default") ;
-    if (qme_open(fn.s, &q->fd, &q->cutable))
+    if (r < 0) nomem() ;
+    if (!qme_open(fn.s, &q->fd, &q->cutable)) continue ;
+    if (prefix == (size_t)-1)
     {
-      if (i <= extlen) q->dflt = ext + i ;
-      goto found ;
+      if (safe->len >= 7 && !memcmp(safe->s + safe->len - 7, "default", 7) && safe->len - 7 <= extlen)
+        q->dflt = ext + safe->len - 7 ;
     }
+    else if (prefix <= extlen) q->dflt = ext + prefix ;
+    stralloc_free(&fn) ;
+    return 1 ;
   }
   stralloc_free(&fn) ;
   return 0 ;
- found:
-  stralloc_free(&fn) ;
-  return 1 ;
 }
 
 /* qmail's qmeox: 1 if .qmail<dash><safeext><suffix> exists. */

@@ -9,6 +9,7 @@
 #include <skalibs/cdb.h>
 #include <skalibs/stralloc.h>
 #include <berth/assign.h>
+#include <berth/userpart.h>
 #include "lspawn.h"
 
 static int set_strings (target *t, stralloc *sa, char const *user, char const *home, char const *dash, char const *ext)
@@ -58,13 +59,13 @@ static int claims (lctx const *c, getpw *g, char const *name, target *t, strallo
 
 static int passwd_lookup (lctx const *c, getpw *g, char const *lower, target *t, stralloc *sa)
 {
-  size_t len = strlen(lower) ;
-  for (size_t i = len + 1 ; i-- > 0 ;)
+  size_t len = strlen(lower), i ;
+  userpart it ;
+  userpart_start(&it, len) ;
+  while (userpart_next(&it, lower, len, c->brk, &i))
   {
-    char name[GETPW_USERLEN] ;
+    char name[USERPART_NAMEMAX] ;
     int r ;
-    if (i < len && lower[i] != c->brk) continue ;
-    if (!i || i >= sizeof name) continue ;
     memcpy(name, lower, i) ; name[i] = 0 ;
     r = claims(c, g, name, t, sa, i < len ? "-" : "", i < len ? lower + i + 1 : "") ;
     if (r) return r ;

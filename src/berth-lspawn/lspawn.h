@@ -11,7 +11,6 @@
 #define RESULT_TEMP 'Z'
 #define RESULT_PERM 'D'
 #define RESULT_TEXT_MAX 1000
-#define GETPW_USERLEN 32
 #define ALIAS_USER "alias"
 #define ALIAS_DIR "alias"
 

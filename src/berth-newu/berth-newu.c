@@ -1,7 +1,8 @@
 /* ISC license. */
 /* berth-newu: qmail-newu(8). Compiles HOME/users/assign into HOME/users/assign.cdb atomically
    (written to a temporary file, fsynced, renamed, directory fsynced). On any syntax error
-   nothing is replaced and the line number is reported.
+   nothing is replaced and the line number is reported. Then, when control/rcptcheck exists,
+   the recipients map users/recipients.cdb (berth/rcptmap.h), which follows users/assign.
    Trust: run by the administrator; the assign file's syntax is checked, its contents trusted. */
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <berth/assign.h>
 #include <berth/home.h>
 #include <berth/queue.h>
+#include <berth/rcptmap.h>
 
 #define USAGE "berth-newu"
 #define ASSIGN_TMP "users/assign.cdb.tmp"
@@ -79,5 +81,10 @@ int main (int argc, char const *const *argv)
   fd_close(fdin) ;
   if (rename(ASSIGN_TMP, ASSIGN_CDB) < 0) die_tmp("rename ") ;
   if (queue_syncdir("users") < 0) strerr_diefu1sys(111, "sync users directory") ;
+  if (access(RCPTMAP_CONTROL, F_OK) == 0)
+  {
+    if (!rcptmap_build()) strerr_diefu2sys(111, "build ", RCPTMAP_FILE) ;
+  }
+  else if (errno != ENOENT) strerr_diefu2sys(111, "access ", RCPTMAP_CONTROL) ;
   return 0 ;
 }

@@ -2,7 +2,9 @@
 /* berth-reload: makes an edited configuration take effect without a restart (qmailctl's cdb and
    reload, postfix reload). Rebuilds every compiled file older than its source: control/tcp.smtp.cdb
    (tcprules), control/morercpthosts.cdb (qmail-newmrh's format: each line lowercased as a key),
-   users/assign.cdb (berth-newu); then tells berth-send to reread its control files (s6-svc -h on
+   users/assign.cdb (berth-newu, which also rebuilds the recipients map), users/recipients.cdb
+   when control/rcptcheck exists (berth/rcptmap.h: its sources are passwd and the homes too);
+   then tells berth-send to reread its control files (s6-svc -h on
    the instance's send service, when it is supervised). berth-smtpd reads control/ at each session
    and berth-listen the rules at each connection: they need no signal. One log line per action.
    Trust: run by the instance's administrator; the files' contents are theirs. */
@@ -22,6 +24,7 @@
 #include <skalibs/types.h>
 #include <berth/control.h>
 #include <berth/home.h>
+#include <berth/rcptmap.h>
 #include <berth/sibling.h>
 #include <berth/spawn.h>
 
@@ -117,6 +120,27 @@ static void make_mrh (void)
   strerr_diefu2sys(111, "write ", MRH_TMP) ;
 }
 
+/* the recipients map, when the check is on and the map is missing, corrupt or older than a
+   source (berth-newu above rebuilt it already when users/assign changed) */
+static void rcptmap_reload (void)
+{
+  rcptmap m = RCPTMAP_ZERO ;
+  int stale = 1 ;
+  if (access(RCPTMAP_CONTROL, F_OK) < 0)
+  {
+    if (errno != ENOENT) strerr_diefu2sys(111, "access ", RCPTMAP_CONTROL) ;
+    return ;
+  }
+  if (rcptmap_open(&m, RCPTMAP_FILE))
+  {
+    stale = rcptmap_stale(&m) ;
+    rcptmap_close(&m) ;
+  }
+  if (!stale) return ;
+  if (!rcptmap_build()) strerr_diefu2sys(111, "build ", RCPTMAP_FILE) ;
+  strerr_warni2x("rebuilt ", RCPTMAP_FILE) ;
+}
+
 int main (int argc, char const *const *argv)
 {
   int e = 0 ;
@@ -141,9 +165,14 @@ int main (int argc, char const *const *argv)
     a[0] = newu.s ;
     r = run(a, 0) ;
     if (r) { strerr_warnwu2x("rebuild ", ASSIGN_CDB) ; e = e ? e : r ; }
-    else strerr_warni2x("rebuilt ", ASSIGN_CDB) ;
+    else
+    {
+      strerr_warni2x("rebuilt ", ASSIGN_CDB) ;
+      if (!access(RCPTMAP_CONTROL, F_OK)) strerr_warni2x("rebuilt ", RCPTMAP_FILE) ;   /* berth-newu did */
+    }
     stralloc_free(&newu) ;
   }
+  rcptmap_reload() ;
   {  /* berth-send rereads locals, virtualdomains and its other control files on SIGHUP */
     char const *ok[] = { "s6-svok", SEND_SVC, 0 } ;
     char const *hup[] = { "s6-svc", "-h", SEND_SVC, 0 } ;

@@ -20,6 +20,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
 #include <berth/queue.h>
+#include <berth/rcptmap.h>
 #include <berth/safeext.h>
 #include <berth/sendqueue.h>
 #include <berth/sibling.h>
@@ -184,6 +185,7 @@ int main (int argc, char const *const *argv)
   char const *hostname = 0 ;
   char hostbuf[256] ;
   int multi = 0 ;
+  int fresh ;
   PROG = "berth-setup" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
@@ -256,6 +258,7 @@ int main (int argc, char const *const *argv)
     sv.bindir = bindir ;
   }
   mkdir_own("control", 0755, &r.admin) ;
+  fresh = access("control/me", F_OK) < 0 ;
   {
     stralloc sa = STRALLOC_ZERO ;
     if (!stralloc_copys(&sa, hostname) || !stralloc_catb(&sa, "\n", 2)) strerr_diefu1sys(111, "allocate") ;
@@ -273,6 +276,13 @@ int main (int argc, char const *const *argv)
   mkdir_own("alias", 0755, &r.alias) ;
   setup_queue(&r) ;
   local_defaults(user, &r) ;
+  /* a new instance refuses unknown local recipients at RCPT; an existing one keeps its choice */
+  if (fresh) file_default(RCPTMAP_CONTROL, "", 0644, &r.admin) ;
+  if (!access(RCPTMAP_CONTROL, F_OK))
+  {
+    if (!rcptmap_build()) strerr_diefu2sys(111, "build ", RCPTMAP_FILE) ;
+    own(RCPTMAP_FILE, &r.admin) ;
+  }
   setup_services(&sv, &r) ;
   return 0 ;
 }

@@ -61,6 +61,23 @@ static int flagfile (smtpd *s, char const *file)
   return 0 ;
 }
 
+/* control/rcptcheck: what berth-send classifies with (its defaults: locals and envnoathost are
+   me) and the recipients map; a map that cannot be used is logged at each RCPT it would check */
+static void smtpd_rcptcheck_config (smtpd *s)
+{
+  int r ;
+  s->rcptcheck = flagfile(s, "rcptcheck") ;
+  if (!s->rcptcheck) return ;
+  readline_dflt(s, &s->rw.envnoathost, "envnoathost", s->me.s) ;
+  if (!stralloc_0(&s->rw.envnoathost)) tempfail(s, "envnoathost") ;
+  r = control_readlines(&s->rw.locals, "control/locals") ;
+  if (r < 0 || (!r && !stralloc_catb(&s->rw.locals, s->me.s, s->me.len + 1))) tempfail(s, "locals") ;
+  readlines(s, &s->rw.percenthack, "percenthack") ;
+  readlines(s, &s->rw.vdoms, "virtualdomains") ;
+  if (rcptmap_open(&s->rmap, RCPTMAP_FILE)) return ;
+  s->mapwhy = errno == ENOENT ? "rcptmap-missing" : errno == EPROTO ? "rcptmap-corrupt" : "rcptmap-unreadable" ;
+}
+
 void smtpd_config (smtpd *s)
 {
   char const *x ;
@@ -83,6 +100,7 @@ void smtpd_config (smtpd *s)
   if (cdb_init(&s->morercpthosts, "control/morercpthosts.cdb")) s->hasmore = 1 ;
   else if (errno != ENOENT) tempfail(s, "morercpthosts.cdb") ;
 
+  smtpd_rcptcheck_config(s) ;
   s->requiretls = getenv("REQUIRETLS") || flagfile(s, "requiretls") ;
   s->requireauth = getenv("REQUIREAUTH") || flagfile(s, "requireauth") ;
   s->authloopback = flagfile(s, "authloopback")

@@ -98,3 +98,16 @@ void smtpd_log_tls (smtpd *s, char const *result)
   emit(&sa) ;
   stralloc_free(&sa) ;
 }
+
+/* the recipient check's refusals, and the recipients it could not check (accepted) */
+void smtpd_log_rcpt (smtpd *s, char const *status, char const *rcpt, size_t len, char const *reason)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  common(s, &sa, "rcpt") ;
+  logs(&sa, "status", status) ;
+  smtpd_log_cat(&sa, "from", s->mailfrom.s ? s->mailfrom.s : "", s->mailfrom.len) ;
+  smtpd_log_cat(&sa, "rcpt", rcpt, len) ;
+  logs(&sa, "reason", reason) ;
+  emit(&sa) ;
+  stralloc_free(&sa) ;
+}

@@ -1,6 +1,7 @@
 /* ISC license. */
 /* MAIL and RCPT: path and parameter parsing, then qmail's policy (badmailfrom, rcpthosts,
-   morercpthosts.cdb, RELAYCLIENT, localiphost), checked on the address as delivery reads it.
+   morercpthosts.cdb, RELAYCLIENT, localiphost), checked on the address as delivery reads it,
+   then the recipient check for local addresses (rcptcheck.c).
    Trust: arguments are the peer's. Relaying opens only through RELAYCLIENT, AUTH or rcpthosts. */
 
 #include <errno.h>
@@ -115,6 +116,7 @@ void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
         if (!stralloc_catb(addr, s->localiphost.s, s->localiphost.len)) smtpd_drop(s, RP_NOMEM, "nomem") ;
       }
       if (!smtpd_rcpthosts(s, addr->s + a.at + 1, addr->len - a.at - 1)) { refuse(s, RP_RCPTHOSTS, "rcpthosts") ; return ; }
+      if (!smtpd_rcptcheck(s, addr->s, addr->len)) return ;
     }
   }
   if (!stralloc_catb(&s->rcpts, addr->s, addr->len)

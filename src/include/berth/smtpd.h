@@ -15,6 +15,8 @@
 #include <berth/qcommit.h>
 #include <berth/qqrun.h>
 #include <berth/queue.h>
+#include <berth/rcptmap.h>
+#include <berth/rewrite.h>
 #include <skalibs/tai.h>
 #include <berth/smtpaddr.h>
 
@@ -75,6 +77,10 @@ struct smtpd_s
   int requireauth ;            /* control/requireauth or $REQUIREAUTH: MAIL needs AUTH */
   int authloopback ;           /* control/authloopback and a loopback peer: AUTH in clear */
   stralloc checkpw ;           /* control/checkpassword or $CHECKPASSWORD; empty: no AUTH */
+  int rcptcheck ;              /* control/rcptcheck: unknown local recipients refused at RCPT */
+  rewrite rw ;                 /* rcptcheck: locals, virtualdomains, as berth-send classifies */
+  rcptmap rmap ;               /* rcptcheck: users/recipients.cdb, when mapwhy is 0 */
+  char const *mapwhy ;         /* rcptcheck: why the map is not used (log reason), or 0 */
 
   /* TLS (UCSPI-TLS: berth-tlsd / s6-ucspitlsd); the fds are -1 when absent or given up */
   int ctlfd ;
@@ -150,6 +156,9 @@ extern int smtpd_rcpthosts (smtpd const *, char const *domain, size_t len) ;
 extern int smtpd_badmailfrom (smtpd const *, char const *addr, size_t len) ;
 extern int smtpd_literal_local (smtpd const *, char const *lit, size_t len) ;
 
+/* rcptcheck.c: 1 accepted, 0 refused (replied and logged) */
+extern int smtpd_rcptcheck (smtpd *, char const *addr, size_t len) ;
+
 /* verbs.c, mailrcpt.c */
 /* Reads and runs commands until the session ends (smtpd_exit). */
 extern void smtpd_loop (smtpd *) gccattr_noreturn ;
@@ -192,5 +201,6 @@ extern void smtpd_log_tx (smtpd *, char const *status, char const *qid, uint64_t
 extern void smtpd_log_session (smtpd *, char const *reason) ;
 extern void smtpd_log_auth (smtpd *, char const *mech, char const *user, size_t ulen, char const *result) ;
 extern void smtpd_log_tls (smtpd *, char const *result) ;
+extern void smtpd_log_rcpt (smtpd *, char const *status, char const *rcpt, size_t len, char const *reason) ;
 
 #endif

@@ -50,6 +50,7 @@
 #define RP_RCPTHOSTS "553 5.7.1 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"
 #define RP_ROUTING "553 5.7.1 sorry, %, ! and quoted @ in local parts are only for relay clients (#5.7.1)"
 #define RP_NEED_UTF8 "553 5.6.7 non-ASCII address needs SMTPUTF8 (#5.6.7)"
+#define RP_NO_MAILBOX "550 5.1.1 sorry, no mailbox here by that name (#5.1.1)"
 #define RP_NEED_DOMAIN "553 5.1.3 address must be fully qualified (#5.1.3)"
 #define RP_LOOP "554 5.4.6 too many hops, this message is looping (#5.4.6)"
 #define RP_PARAM_UNKNOWN "555 5.5.4 unknown or unsupported parameter (#5.5.4)"
