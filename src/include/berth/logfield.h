@@ -4,12 +4,17 @@
    and `"` becomes `\xHH` (two lower-case hex digits). A free-text value (a remote reply) may be
    written between double quotes with its spaces kept; inside, control bytes, bytes from 0x7f
    up, `\` and `"` are `\xHH`. So `key=value` and `key="text"` are the only two forms, and a
-   parser splits a line on spaces outside quotes, then each token at its first `=`. */
+   parser splits a line on spaces outside quotes, then each token at its first `=`.
+   doc/logging.md says it for administrators. */
 #ifndef BERTH_LOGFIELD_H
 #define BERTH_LOGFIELD_H
 
 #include <stddef.h>
 #include <skalibs/stralloc.h>
+
+/* A number other than 0 in this control file turns on the debug lines (doc/logging.md): the
+   spawners' own per-recipient lines besides berth-send's one line per delivery attempt. */
+#define LOGFIELD_DEBUG_FILE "control/logdebug"
 
 /* Appends " key=" and val[0..len) escaped to sa. 1 or 0 (out of memory). */
 extern int logfield_cat (stralloc *sa, char const *key, char const *val, size_t len) ;
