@@ -153,4 +153,17 @@ grep -Eq "^deferred +$nd attempts$" "$T_DIR/totals"; ok $? "totals: $nd deferred
 grep -Eq "^bounced +1 recipients$" "$T_DIR/totals" && grep -Eq "^expired +1 recipients$" "$T_DIR/totals"; ok $? "totals: 1 bounced, 1 expired"
 grep -Eq "^far\.test +3 +3 +0 +0 +0$" "$T_DIR/totals"; ok $? "totals: far.test, 3 attempts, all sent"
 grep -Eq "^dead\.test +$((nd + 1)) +0 +$nd +0 +1$" "$T_DIR/totals"; ok $? "totals: dead.test, deferred then expired"
+
+# berth-logstat: the same totals from the quoting rule's parser in C, with s6-log's timestamps too
+berth-logstat "$T_DIR/send.log" > "$T_DIR/totals.c"; ok $? "berth-logstat runs"
+cmp -s "$T_DIR/totals" "$T_DIR/totals.c"; ok $? "berth-logstat prints what the recipe prints"; diff "$T_DIR/totals" "$T_DIR/totals.c" | head -n 5 | sed 's/^/# /'
+sed 's/^/@400000006543a1b2c3d4e5f6 /' "$T_DIR/send.log" | berth-logstat > "$T_DIR/totals.t"
+cmp -s "$T_DIR/totals" "$T_DIR/totals.t"; ok $? "berth-logstat: the same from stdin with s6-log's timestamps"
+sed 's/^/@400000006543a1b2c3d4e5f6 /' "$T_DIR/send.log" > "$T_DIR/send.tai"
+sh "$T_DIR/logstat.sh" "$T_DIR/send.tai" | cmp -s "$T_DIR/totals" -; ok $? "the recipe: the same with s6-log's timestamps"
+printf 'berth-send: event=delivery id=1 rcpt=a@b.test chan=remote relay=none try=1 delay=0.000 delays=0.000/0.000/0.000 dsn=2.0.0 status=sent text="ok status=bounced"\nberth-send: event=delivery id=2 rcpt=c@b\\x3 status=sent\n' | berth-logstat > "$T_DIR/totals.x"
+grep -Eq '^delivered +1 recipients' "$T_DIR/totals.x" && grep -Eq '^bounced +0 recipients' "$T_DIR/totals.x"
+ok $? "berth-logstat: a status= inside a quoted text is no field, a line that breaks the rule is skipped"
+berth-logstat -x >/dev/null 2>&1; is "$?" 100 "berth-logstat: usage 100"
+berth-logstat "$T_DIR/nonexistent" >/dev/null 2>&1; is "$?" 111 "berth-logstat: a file it cannot open 111"
 t_done

@@ -21,4 +21,16 @@ extern int logfield_cat (stralloc *sa, char const *key, char const *val, size_t 
 /* Appends " key=\"", val[0..len) escaped with spaces kept, "\"" to sa. 1 or 0. */
 extern int logfield_catq (stralloc *sa, char const *key, char const *val, size_t len) ;
 
+/* Reading a line back: the field at s[*pos] (a space, key, '=', then a word or a quoted text) as
+   kv's key (pointing into s) and its value, every \xHH turned back into its byte, in val (its
+   len reset). 1 and *pos past the field; 0 at the end (*pos == len); -1 when s[*pos..len) is
+   not of the rule's form (or out of memory). */
+typedef struct logfield_kv_s logfield_kv, *logfield_kv_ref ;
+struct logfield_kv_s
+{
+  char const *key ;
+  size_t keylen ;
+} ;
+extern int logfield_scan (char const *s, size_t len, size_t *pos, logfield_kv *kv, stralloc *val) ;
+
 #endif
