@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     char const *e = f ? f : z ;
     if ((size_t)(e - (out.s + pos)) > RREPORT_TEXT_MAX + 1) abort() ;
     if (f && (size_t)(z - f) > RREPORT_FACTS_MAX + 1) abort() ;
-    for (char const *p = out.s + pos + 1 ; p < z ; p++) if (p != f && ((unsigned char)*p < 32 || (unsigned char)*p >= 127)) abort() ;
+    for (char const *p = out.s + pos + 1 ; p < e ; p++) if ((unsigned char)*p < 32 || *p == 127) abort() ;   /* the text */
+    if (f) for (char const *p = f + 1 ; p < z ; p++) if ((unsigned char)*p < 32 || (unsigned char)*p >= 127) abort() ;   /* the facts */
     pos = z - out.s + 1 ; k++ ;
   }
   if (k != n) abort() ;
