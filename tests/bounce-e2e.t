@@ -73,5 +73,5 @@ q=$BERTH_HOME/queue
 left () { find "$q/state" "$q/bounce" "$q/todo" "$q/mess" -type f | wc -l; }
 n=0; while [ $n -lt 50 ] && [ "$(left)" != 0 ]; do sleep 0.1; n=$((n + 1)); done
 is "$(left)" 0 "the queue is empty afterwards"
-grep -q 'rcpt=t450x@far.example chan=remote try=1 .*status=deferred' "$T_DIR/send.log"; ok $? "the lifetime case was deferred before it expired"
+grep -q 'rcpt=t450x@far.example chan=remote relay=[^ ]* try=1 .*dsn=4[.0-9]* status=deferred' "$T_DIR/send.log"; ok $? "the lifetime case was deferred before it expired"
 t_done

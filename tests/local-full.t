@@ -27,6 +27,8 @@ unshare -m sh -c '
 case "$(cat "$T_DIR/mbox.out")" in "Unable to write ./mbox: "*"rc=111") ok 0 "full mbox: temporary failure" ;; *) ok 1 "full mbox: temporary failure"; diag "$(cat "$T_DIR/mbox.out")" ;; esac
 is "$(cat "$T_DIR/mbox.after")" "old" "mbox truncated back to its old contents"
 is "$(tail -n 1 "$T_DIR/md.out")" "rc=111" "full Maildir: temporary failure"
+grep -q '^Temporary error on maildir delivery: No space left on device\. (#4\.3\.1)$' "$T_DIR/md.out"; ok $? "full Maildir: the text names the errno (ENOSPC) and says #4.3.1"; diag "$(head -n 1 "$T_DIR/md.out")"
+grep -q '^Unable to write \./mbox: No space left on device\. (#4\.3\.1)$' "$T_DIR/mbox.out"; ok $? "full mbox: the text names the errno (ENOSPC) and says #4.3.1"
 is "$(grep -c . "$T_DIR/md.ls")" 0 "nothing left in Maildir new/ or tmp/"
 is "$(tail -n 1 "$T_DIR/mbox2.out")" "rc=0" "a small message still fits afterwards"
 is "$(head -n 1 "$T_DIR/mbox2.after")" "old" "old mbox contents intact"

@@ -56,13 +56,13 @@ done
 # per-recipient replies from aiosmtpd
 printf 'Subject: rcpts\n\nhi\n' > "$T_DIR/mr"
 out=$(remote x.test a@b.test u@x.test t450@x.test p550@x.test < "$T_DIR/mr")
-is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "rshK" "aiosmtpd: 250, 450, 550 give r, s, h, then K"
+is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "rshKI" "aiosmtpd: 250, 450, 550 give r, s, h, then K, then the facts record (I)"
 has "$out" "s127.0.0.1 does not like recipient. Remote host said: 450 4.2.1 mailbox busy t450" "aiosmtpd: 450 quoted"
 has "$out" "h127.0.0.1 does not like recipient. Remote host said: 550 5.1.1 unknown user p550" "aiosmtpd: 550 quoted"
 got=$(ls -t "$T_DIR/ai"/*.env | head -n 1)
 is "$(grep '^to=' "$got" | tr '\n' ' ')" "to=u@x.test " "aiosmtpd: only the accepted recipient got it"
 out=$(remote x.test a@b.test t450@x.test < "$T_DIR/mr")
-is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "sD" "aiosmtpd: only 450: s, then D (given up on this host)"
+is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "sDI" "aiosmtpd: only 450: s, then D (given up on this host), then the facts record (I)"
 
 # no bare CR or LF on the wire, whatever the stored bytes
 to "$C"

@@ -10,6 +10,7 @@ t_start 90
 t_instance
 ctl timeoutconnect 5
 ctl timeoutremote 10
+ctl logdebug 1   # berth-rspawn's own line per recipient (doc/logging.md): these tests read it
 
 # queue MSG: prints the id of a message from a@b.test
 queue () {
@@ -25,7 +26,7 @@ K="K127.0.0.1 accepted message. Remote host said: 250 2.0.0 queued as sink"
 # run SINK-NAME STEP...: berth-rspawn driven one job at a time, routes to that sink; output in $T_DIR/out
 run () {
   _s=$1; shift
-  as_user /usr/bin/python3 "$BERTH_TOP/tests/spawn-drive.py" "$@" -- berth-rspawn > "$T_DIR/out" 2>>"$T_DIR/log"
+  as_user env SPAWN_DRIVE_FACTS="$T_DIR/facts" /usr/bin/python3 "$BERTH_TOP/tests/spawn-drive.py" "$@" -- berth-rspawn > "$T_DIR/out" 2>>"$T_DIR/log"
 }
 # trans SINK: the sink's "CONN VERB" lines since the last reset, connections renumbered from 1
 trans () { awk '{ if (!($1 in m)) m[$1] = ++n; printf "%s %s ", m[$1], $2 }' "$T_DIR/$1/trans" 2>/dev/null; }
@@ -37,9 +38,12 @@ wait_listen 127.0.0.1 "$P"
 printf ':[127.0.0.1]:%s\n' "$P" > "$BERTH_HOME/control/smtproutes"
 
 # three jobs, each after the result of the one before; input stays open 3 s after the last
+: > "$T_DIR/facts"; chmod 666 "$T_DIR/facts"   # written by spawn-drive.py as the test user
 run a "J:1:$id:a@b.test:u@x.test" "J:2:$id:a@b.test:v@x.test" "J:3:$id:a@b.test:w@X.TEST" "KIDS" "S:3" "KIDS"
 is "$(sed -n 1,3p "$T_DIR/out" | tr '\n' '/')" "1: $K/2: $K/3: $K/" "three jobs for one host: each accepted, the usual report"
 is "$(trans a)" "1 MAIL 1 MAIL 1 MAIL 1 QUIT " "one connection for the three (the host's case does not matter), QUIT at the end"
+[ "$(grep -Ec "^[123]: relay=127\.0\.0\.1\[127\.0\.0\.1\]:$P conn=[0-9]+ xfer=[0-9]+\$" "$T_DIR/facts")" = 3 ]
+ok $? "each job's facts name the relay, the reused connection's too"; diag "$(cat "$T_DIR/facts")"
 is "$(conns a)" 2 "the sink saw one connection (and the readiness probe)"
 is "$(sed -n 4p "$T_DIR/out")" "kids 1" "after the last result: one child, its connection kept"
 is "$(sed -n 5p "$T_DIR/out")" "kids 0" "3 s later: it quit (idle for more than 2 s)"

@@ -8,6 +8,7 @@ t_instance
 P=$(free_port)
 ctl timeoutconnect 5
 ctl timeoutremote 10
+ctl logdebug 1   # berth-rspawn's own line per recipient (doc/logging.md): these tests read it
 printf ':[127.0.0.1]:%s\n' "$P" > "$BERTH_HOME/control/smtproutes"
 sink s 127.0.0.1 "$P"
 wait_listen 127.0.0.1 "$P"
@@ -31,20 +32,25 @@ for j in sys.argv[1:]:
     out += b"\0"
 sys.stdout.buffer.write(out)' "$@"
 }
-# results FILE SLOT:N ...: one line per slot in output order, "slot: rec | rec"
+# results FILE SLOT:N ...: one line per slot in output order, "slot: rec | rec" (each record's
+# text; with RESULT_FACTS=1 in the environment, then a line "facts slot: FACTS" per set of facts)
 results () {
   /usr/bin/python3 -c '
-import sys
+import os, sys
 data = open(sys.argv[1], "rb").read()
 want = dict((int(a), int(b)) for a, b in (x.split(":") for x in sys.argv[2:]))
 pos = 0
 while pos < len(data):
     slot = data[pos]; pos += 1
-    recs = []
+    recs = []; facts = set()
     for i in range(want[slot]):
         z = data.index(b"\0", pos)
-        recs.append(data[pos:z].decode("utf-8", "replace")); pos = z + 1
-    print("%d: %s" % (slot, " | ".join(recs)))' "$@"
+        rec, _, f = data[pos:z].partition(b"\x1f")   # the facts of the spawn protocol follow \037
+        recs.append(rec.decode("utf-8", "replace")); pos = z + 1
+        if f: facts.add(f.decode())
+    print("%d: %s" % (slot, " | ".join(recs)))
+    if os.environ.get("RESULT_FACTS"):
+        for f in sorted(facts): print("facts %d: %s" % (slot, f))' "$@"
 }
 
 printf 'Subject: one\n\nhello\n' > "$T_DIR/m1"
@@ -55,10 +61,13 @@ id2=$(queue "$T_DIR/m2" '' v@y.test)
 [ -n "$id1" ] && [ -n "$id2" ]; ok $? "two messages queued ($id1, $id2)"
 jobs "3:$id1:a@b.test:u@x.test,t450@x.test,p550@x.test" "9:$id2::v@y.test" "4:1.2.3:a@b.test:w@x.test" > "$T_DIR/jobs"
 as_user berth-rspawn < "$T_DIR/jobs" > "$T_DIR/out" 2>>"$T_DIR/log"; ok $? "berth-rspawn exits 0 at the end of its input"
-r=$(results "$T_DIR/out" 3:3 9:1 4:1)
+r=$(RESULT_FACTS=1 results "$T_DIR/out" 3:3 9:1 4:1)
 has () { case $1 in *"$2"*) ok 0 "$3" ;; *) ok 1 "$3"; diag "$1" ;; esac; }
 has "$r" "3: K127.0.0.1 accepted message. Remote host said: 250 2.0.0 queued as sink | Z127.0.0.1 does not like recipient. Remote host said: 450 4.2.0 try later t450 | D127.0.0.1 does not like recipient. Remote host said: 550 5.1.1 no such user p550" "slot 3: K, Z (s), D (h) in job order"
 has "$r" "9: K127.0.0.1 accepted" "slot 9: bounce sender <> delivered"
+[ "$(printf '%s\n' "$r" | grep -c '^facts 3: ')" = 1 ]; ok $? "slot 3: one set of facts, the same after each recipient's record"
+printf '%s\n' "$r" | grep -Eq "^facts 3: relay=127\.0\.0\.1\[127\.0\.0\.1\]:$P conn=[0-9]+ xfer=[0-9]+\$"; ok $? "slot 3: the facts name the relay host[ip]:port and the connection and transfer times"
+printf '%s\n' "$r" | grep -q '^facts 4: '; [ $? = 1 ]; ok $? "slot 4 (no message, no session): no facts"
 has "$r" "4: ZUnable to open the message file." "slot 4: missing message file: Z"
 grep -q "^berth-rspawn: info: id=$id1 rcpt=p550@x.test delay=[0-9]*s status=bounced reply=\"127.0.0.1 does not like recipient" "$T_DIR/log"; ok $? "one log line per recipient"
 grep -q '^<> ' "$T_DIR/s/2.env" || grep -q '^<> ' "$T_DIR/s/1.env"; ok $? "null sender sent as <>"

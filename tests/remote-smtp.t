@@ -44,16 +44,17 @@ out=$(remote busy.test a@b.test u@busy.test < "$T_DIR/msg")
 has "$out" "Kmx2.busy.test [127.0.0.2] accepted message." "421 greeting: next MX took it"
 out=$(remote drop.test a@b.test u@drop.test < "$T_DIR/msg")
 has "$out" "Kmx2.drop.test [127.0.0.2] accepted message." "drop after EHLO: next MX took it"
+has "$out" "Irelay=mx2.drop.test[127.0.0.2]:$P conn=" "the facts record names the MX that took it, name[ip]:port"
 
 out=$(remote '[127.0.0.2]' a@b.test u@x.test t450@x.test p550@x.test v@x.test < "$T_DIR/msg")
-is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "rshrK" "per-recipient r/s/h and K"
+is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "rshrKI" "per-recipient r/s/h and K, then the facts record (I)"
 has "$out" "s127.0.0.2 does not like recipient. Remote host said: 450 4.2.0 try later t450" "450 quoted"
 has "$out" "h127.0.0.2 does not like recipient. Remote host said: 550 5.1.1 no such user p550" "550 quoted"
 n=$(ls "$T_DIR/good"/*.env | wc -l)
 is "$(tail -n +2 "$T_DIR/good/$n.env" | tr '\n' ' ')" "<u@x.test> <v@x.test> " "only accepted recipients got the message"
 
 out=$(remote '[127.0.0.2]' a@b.test t450@x.test p550@x.test < "$T_DIR/msg")
-is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "shD" "no recipient accepted: s, h, final D, no DATA"
+is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "shDI" "no recipient accepted: s, h, final D, no DATA, then the facts record (I)"
 is "$(ls "$T_DIR/good"/*.env | wc -l)" "$n" "no message stored"
 
 out=$(remote '[127.0.0.4]' a@b.test u@x.test < "$T_DIR/msg")
@@ -78,7 +79,7 @@ is "$(grep -c 'RCPT' "$T_DIR/nopipe/chunks")" 2 "no PIPELINING: each RCPT in its
 out=$(remote '[IPv6:::1]' a@b.test u@x.test < "$T_DIR/msg")
 has "$out" "K::1 accepted" "IPv6 literal"
 out=$(remote '[127.0.0.9]' a@b.test u@x.test < "$T_DIR/msg")
-has "$out" "ZSorry, I wasn't able to establish an SMTP connection: 127.0.0.9: Connection refused." "connect refused: Z"
+has "$out" "ZSorry, I wasn't able to establish an SMTP connection: 127.0.0.9:$P: Connection refused. (#4.4.1)" "connect refused: Z, the text names the address and the port"
 
 # a peer that never greets: timeoutremote bounds the wait
 ctl timeoutremote 1

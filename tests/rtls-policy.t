@@ -28,7 +28,7 @@ has "$out" " verified=0" "may: self-signed certificate reported as verified=0"
 diag "report: $(printf "%s\n" "$out" | tail -n 1)"
 grep -q 'MAIL tls=1' "$T_DIR/self/log"; ok $? "may: the sink saw MAIL over TLS"
 grep -q 'hello over tls' "$T_DIR/self/1.eml"; ok $? "may: the message arrived"
-grep -q '^berth-remote: info: tls host=127.0.0.1 TLS=TLSv1.2 cipher=.* verified=0 policy=may' "$T_DIR/err"; ok $? "may: one log line with the TLS facts"
+grep -q "^berth-remote: info: tls relay=127\.0\.0\.1\[127\.0\.0\.1\]:$P tls=TLSv1\.2 cipher=[A-Z0-9_]* verified=0 policy=may\$" "$T_DIR/err"; ok $? "may: one log line with the relay host[ip]:port and the TLS facts"
 grep -q 'reason=X509_NOT_TRUSTED' "$T_DIR/err"; ok $? "may: berth-tlsc logged why it is not verified"
 
 # may, a peer without STARTTLS: cleartext, no TLS facts
@@ -135,8 +135,10 @@ printf '%s\n' "e2e.test:[127.0.0.1]" > "$BERTH_HOME/control/smtproutes"
 t_bg as_user berth-start 2>"$T_DIR/send.log"
 printf 'To: u@e2e.test\nSubject: e2e\n\nthrough the queue\n' | as_user berth-inject -f a@b.test u@e2e.test
 n=0; while [ $n -lt 100 ] && ! grep -q 'status=' "$T_DIR/send.log"; do sleep 0.1; n=$((n + 1)); done
-grep -q 'rcpt=u@e2e.test .*status=sent reply="127.0.0.1 accepted message. .* TLS=TLSv1.2 cipher=.* verified=0"' "$T_DIR/send.log"; ok $? "the delivery log line carries TLS version, cipher and verified"
-grep -q 'berth-remote: info: tls host=127.0.0.1 ' "$T_DIR/send.log"; ok $? "berth-remote's TLS line is in the same log"
+n=0; while [ $n -lt 100 ] && ! grep -q 'event=delivery' "$T_DIR/send.log"; do sleep 0.1; n=$((n + 1)); done
+grep -q 'berth-send: event=delivery .*rcpt=u@e2e.test chan=remote relay=127\.0\.0\.1\[127\.0\.0\.1\]:[0-9]* try=1 .*dsn=2\.0\.0 status=sent tls=TLSv1\.2 cipher=[A-Z0-9_]* verified=0 text="127.0.0.1 accepted message. .* TLS=TLSv1.2 cipher=.* verified=0"' "$T_DIR/send.log"; ok $? "the delivery log line carries the relay, TLS version, cipher and verified"
+! grep -q '^berth-rspawn: info: id=' "$T_DIR/send.log"; ok $? "no second line for the delivery from berth-rspawn (control/logdebug is off)"
+grep -q 'berth-remote: info: tls relay=127.0.0.1\[127.0.0.1\]:' "$T_DIR/send.log"; ok $? "berth-remote's TLS line is in the same log"
 /bin/kill -TERM "$T_PID" 2>/dev/null
 rm "$BERTH_HOME/control/smtproutes"
 

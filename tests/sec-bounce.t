@@ -62,6 +62,7 @@ is "$(val "$L" to)" "<$S>" "and its to= field holds the whole address"
 P=$(free_port)
 ctl timeoutconnect 5
 ctl timeoutremote 10
+ctl logdebug 1   # berth-rspawn's own line per recipient (doc/logging.md)
 printf ':[127.0.0.1]:%s\n' "$P" > "$BERTH_HOME/control/smtproutes"
 sink s 127.0.0.1 "$P"
 wait_listen 127.0.0.1 "$P"

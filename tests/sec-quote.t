@@ -31,7 +31,7 @@ S='a b@x.test'
 for h in 1 2; do
   out=$(remote "[127.0.0.$h]" "$S" "$V" "$Q" "$PM" 'u@relay.test' < "$T_DIR/msg")
   name=$([ $h = 1 ] && echo raw || echo nopipe)
-  is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "rrrrK" "$name: accepted"
+  is "$(printf '%s\n' "$out" | cut -c1 | tr -d '\n')" "rrrrKI" "$name: accepted (then the facts record)"
   is "$(sed "s/ SIZE=[0-9]*//" "$T_DIR/$name/1.env")" '<"a b"@x.test>
 <"victim> ORCPT=rfc822;x"@relay.test>
 <"q\"t"@relay.test>
@@ -57,7 +57,7 @@ ctl smtpport "$P"
 CR=$(printf 'x\rRCPT TO:<evil@relay.test>@relay.test')
 rm -f "$T_DIR/raw/chunks"
 out=$(remote '[127.0.0.1]' s@x.test "$CR" 'good@relay.test' < "$T_DIR/msg")
-is "$(printf '%s' "$out" | tr '\r' '?' | cut -c1 | tr -d '\n')" "hrK" "CR in a recipient: h for it, K for the rest"
+is "$(printf '%s' "$out" | tr '\r' '?' | cut -c1 | tr -d '\n')" "hrKI" "CR in a recipient: h for it, K for the rest (then the facts record)"
 has "$out" "cannot be written in SMTP" "the reason names the address"
 has "$out" "#5.1.3" "with 5.1.3"
 is "$(sed "s/ SIZE=[0-9]*//" "$T_DIR/raw/2.env")" '<s@x.test>

@@ -44,8 +44,10 @@ ctl queuelifetime 1000
 hup
 inject a@x.example never@test.example perm@test.example
 B=$BERTH_HOME/queue/bounce
-bounced () { grep -q 'event=delivery.*rcpt=never@test.example.*status=bounced' "$SEND_LOG"; }
-wait_until 10 bounced; ok $? "queuelifetime: a deferral after the lifetime bounces"
+bounced () { grep -q 'event=delivery.*rcpt=never@test.example .*status=expired' "$SEND_LOG"; }
+wait_until 10 bounced; ok $? "queuelifetime: a deferral after the lifetime expires (status=expired, then a bounce)"
+grep -q 'event=delivery.*rcpt=perm@test.example .*dsn=5\.[0-9.]* status=bounced' "$SEND_LOG"; ok $? "a permanent failure within the lifetime is status=bounced with a 5.x.x dsn"
+! grep -q 'rcpt=never@test.example .*status=bounced' "$SEND_LOG"; ok $? "the expired recipient is never logged as bounced"
 f=$(ls "$B" | head -n 1)
 [ -n "$f" ] && tr '\000' '\n' < "$B/$f" > "$T_DIR/bounce.txt"
 grep -q '^Rperm@test.example$' "$T_DIR/bounce.txt"; ok $? "permanent failure recorded for the bouncer"
@@ -57,6 +59,10 @@ n=$(tries_of never@test.example)
 [ "$n" -ge 4 ] && [ "$n" -le 6 ]; ok $? "never@ tried $n times within the lifetime"
 [ -f "$BERTH_HOME/queue/mess/$f" ] && [ -f "$BERTH_HOME/queue/state/$f" ]; ok $? "message kept while its bounce is pending"
 grep -q "event=bounce-pending id=$f" "$SEND_LOG"; ok $? "bounce-pending logged"
+BERTH_HOME=$BERTH_HOME berth-qread > "$T_DIR/qread.txt" 2>&1
+grep -q "^$f .* expired$" "$T_DIR/qread.txt" && grep -q "next attempt: expired (queue lifetime over), waiting for the bouncer" "$T_DIR/qread.txt"
+ok $? "berth-qread shows the message as expired until the bounce removes it"
+BERTH_HOME=$BERTH_HOME berth-qread --json | grep -q '"status":"expired"'; ok $? "berth-qread --json: status expired"
 # a bouncer removes the record and triggers: the message leaves the queue
 rm -f "$B/$f"; printf x > "$BERTH_HOME/queue/lock/trigger"
 ended () { grep -q "event=end id=$f" "$SEND_LOG"; }

@@ -22,6 +22,7 @@ echo "$out" | grep -q '^smtpauth: (absent) ' ; ok $? "smtpauth listed when absen
 printf 'relay.example:relayuser:s3cret:pw\n' > "$c/smtpauth"; chmod 644 "$c/smtpauth"
 out=$(berth-showctl)
 echo "$out" | grep -q '^smtpauth: (present, 1 entry) ' ; ok $? "smtpauth: presence and entry count"
+echo "$out" | grep -q '^logdebug: (absent) default: 0 '; ok $? "logdebug shown, off by default"
 case $out in *s3cret*|*relayuser*) ok 1 "smtpauth's contents are never printed" ;; *) ok 0 "smtpauth's contents are never printed" ;; esac
 echo "$out" | grep -q 'warning: control/smtpauth is readable by others' ; ok $? "a smtpauth readable by others is a warning"
 chmod 600 "$c/smtpauth"

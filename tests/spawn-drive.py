@@ -9,9 +9,11 @@
 #        KIDS                        prints "kids N": the spawner's children now
 #        TIME                        prints "time T": seconds since the start, one decimal
 # Then closes the spawner's stdin and prints "exit RC after SECONDS". Every wait is bounded.
+# A record's facts (after \037) are not printed; with SPAWN_DRIVE_FACTS=FILE they go to FILE.
 import os, signal, subprocess, sys, time
 
 LIMIT = 20.0
+FACTS = os.environ.get("SPAWN_DRIVE_FACTS")   # a file: each record's facts, "SLOT: facts" a line
 i = sys.argv.index("--")
 steps, cmd = sys.argv[1:i], sys.argv[i + 1:]
 t0 = time.time()
@@ -43,7 +45,11 @@ def result(n):
             if not c:
                 sys.exit("spawn-drive: a short result")
             r += c
-        recs.append(r[:-1].decode("utf-8", "replace"))
+        text, _, facts = r[:-1].partition(b"\x1f")   # the spawn protocol's facts follow \037
+        recs.append(text.decode("utf-8", "replace"))
+        if FACTS:
+            with open(FACTS, "a") as f:
+                f.write("%d: %s\n" % (slot[0], facts.decode("utf-8", "replace")))
     return "%d: %s" % (slot[0], " | ".join(recs))
 
 signal.signal(signal.SIGALRM, lambda *_: sys.exit("spawn-drive: timed out"))

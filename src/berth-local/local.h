@@ -26,6 +26,9 @@ struct lines_s
 
 /* Prints the strings (NULL-terminated list) and a newline on stdout, exits with e. */
 extern void local_say_die (int e, ...) gccattr_noreturn ;
+/* the enhanced status code of a failed write or sync for its errno: a full file system #4.3.1
+   (mail system full), a quota #4.2.2 (mailbox full), anything else #4.3.0 (RFC 3463) */
+extern char const *local_errcode (int e) ;
 /* Prints the strings and a newline on stdout. */
 extern void local_say (char const *s, ...) ;
 

@@ -64,15 +64,26 @@ static void fail (char const *tmp, char const *text)
   local_say_die(LOCAL_TEMP, text, (char *)0) ;
 }
 
-/* Writes the delivery to fd: Return-Path, Delivered-To, the message; fsync. 0, or a failure text. */
-static char const *write_all (int fd, lines const *l)
+#define MD_TEMP "Temporary error on maildir delivery"
+
+/* A temporary failure that names the system's reason for e (the errno of the failed call):
+   "TEXT: No space left on device. (#4.3.1)" (local_errcode). tmp (when not 0) is removed first. */
+static void failsys (char const *tmp, int e, char const *text)
+{
+  if (tmp) unlink(tmp) ;
+  local_say_die(LOCAL_TEMP, text, ": ", strerror(e), ". ", local_errcode(e), (char *)0) ;
+}
+
+/* Writes the delivery to fd: Return-Path, Delivered-To, the message; fsync. 0, or a failure text
+   (*e: the failed call's errno). */
+static char const *write_all (int fd, lines const *l, int *e)
 {
   int r ;
   if (allwrite(fd, l->rp, l->rplen) < l->rplen || allwrite(fd, l->dt, l->dtlen) < l->dtlen)
-    return "Temporary error on maildir delivery. (#4.3.0)" ;
+    return (*e = errno, MD_TEMP) ;
   r = local_mess_copy(fd) ;
-  if (r == -1) return "Unable to read message. (#4.3.0)" ;
-  if (r < 0 || fd_sync(fd) < 0) return "Temporary error on maildir delivery. (#4.3.0)" ;
+  if (r == -1) return (*e = errno, "Unable to read message") ;
+  if (r < 0 || fd_sync(fd) < 0) return (*e = errno, MD_TEMP) ;
   return 0 ;
 }
 
@@ -83,7 +94,7 @@ static int deliver_unnamed (char const *dir, size_t dirlen, lines const *l, unsi
   char name[128 + HOST_MAX * 4] ;
   char new[dirlen + sizeof name + 5] ;
   char const *text ;
-  int fd ;
+  int fd, e = 0 ;
   memcpy(new, dir, dirlen) ; memcpy(new + dirlen, "new", 4) ;
   fd = open(new, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600) ;
   if (fd < 0)
@@ -91,8 +102,8 @@ static int deliver_unnamed (char const *dir, size_t dirlen, lines const *l, unsi
     if (errno == ENOENT || errno == ENOTDIR) fail(0, "Unable to chdir to maildir. (#4.2.1)") ;
     return 0 ;   /* EOPNOTSUPP, EISDIR, EINVAL: no O_TMPFILE on this file system or kernel */
   }
-  text = write_all(fd, l) ;
-  if (text) { fd_close(fd) ; fail(0, text) ; }
+  text = write_all(fd, l, &e) ;
+  if (text) { fd_close(fd) ; failsys(0, e, text) ; }
   new[dirlen + 3] = '/' ;
   for (unsigned int i = 0 ; i < MAILDIR_TRIES ; i++)
   {
@@ -103,9 +114,9 @@ static int deliver_unnamed (char const *dir, size_t dirlen, lines const *l, unsi
     new[dirlen + 4] = 0 ;
   }
   fd_close(fd) ;
-  if (!new[dirlen + 4]) fail(0, "Temporary error on maildir delivery. (#4.3.0)") ;
+  if (!new[dirlen + 4]) fail(0, MD_TEMP ". (#4.3.0)") ;
   new[dirlen + 3] = 0 ;
-  if (queue_syncdir(new) < 0) local_say_die(LOCAL_TEMP, "Unable to sync maildir new/ directory. (#4.3.0)", (char *)0) ;
+  if (queue_syncdir(new) < 0) failsys(0, errno, "Unable to sync maildir new/ directory") ;
   return 1 ;
 }
 
@@ -116,7 +127,7 @@ void local_deliver_maildir (char const *dir, lines const *l, unsigned int q)
   char tmp[dirlen + sizeof name + 5] ;
   char new[dirlen + sizeof name + 5] ;
   char const *text ;
-  int fd = -1 ;
+  int fd = -1, e = 0 ;
 
   if (deliver_unnamed(dir, dirlen, l, &q)) return ;
   for (unsigned int i = 0 ; i < MAILDIR_TRIES ; i++)
@@ -128,17 +139,17 @@ void local_deliver_maildir (char const *dir, lines const *l, unsigned int q)
     if (errno != EEXIST)
     {
       if (errno == ENOENT || errno == ENOTDIR) fail(0, "Unable to chdir to maildir. (#4.2.1)") ;
-      fail(0, "Temporary error on maildir delivery. (#4.3.0)") ;
+      failsys(0, errno, MD_TEMP) ;
     }
   }
-  if (fd < 0) fail(0, "Temporary error on maildir delivery. (#4.3.0)") ;
+  if (fd < 0) fail(0, MD_TEMP ". (#4.3.0)") ;
   memcpy(new, dir, dirlen) ; memcpy(new + dirlen, "new/", 4) ; strcpy(new + dirlen + 4, name) ;
 
-  text = write_all(fd, l) ;
-  if (text) { fd_close(fd) ; fail(tmp, text) ; }
-  if (close(fd) < 0) fail(tmp, "Temporary error on maildir delivery. (#4.3.0)") ;
-  if (link(tmp, new) < 0) fail(tmp, "Temporary error on maildir delivery. (#4.3.0)") ;
+  text = write_all(fd, l, &e) ;
+  if (text) { fd_close(fd) ; failsys(tmp, e, text) ; }
+  if (close(fd) < 0) failsys(tmp, errno, MD_TEMP) ;
+  if (link(tmp, new) < 0) failsys(tmp, errno, MD_TEMP) ;
   unlink(tmp) ;
   new[dirlen + 3] = 0 ;
-  if (queue_syncdir(new) < 0) local_say_die(LOCAL_TEMP, "Unable to sync maildir new/ directory. (#4.3.0)", (char *)0) ;
+  if (queue_syncdir(new) < 0) failsys(0, errno, "Unable to sync maildir new/ directory") ;
 }

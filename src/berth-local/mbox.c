@@ -82,7 +82,7 @@ void local_deliver_mbox (char const *fn, lines const *l)
     if (locked && pos >= 0 && ftruncate(fd, pos) < 0) {}
     close(fd) ;
     if (r == -1) local_say_die(LOCAL_TEMP, "Unable to read message: ", strerror(e), ". (#4.3.0)", (char *)0) ;
-    local_say_die(LOCAL_TEMP, "Unable to write ", fn, ": ", strerror(e), ". (#4.3.0)", (char *)0) ;
+    local_say_die(LOCAL_TEMP, "Unable to write ", fn, ": ", strerror(e), ". ", local_errcode(e), (char *)0) ;
   }
   close(fd) ;
 }

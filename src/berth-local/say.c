@@ -1,6 +1,7 @@
 /* ISC license. */
 /* qmail-local's reports: plain text on stdout, which the spawner relays. */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <unistd.h>
 #include <skalibs/buffer.h>
@@ -32,4 +33,9 @@ void local_say_die (int e, ...)
   vsay(s, ap) ;
   va_end(ap) ;
   _exit(e) ;
+}
+
+char const *local_errcode (int e)
+{
+  return e == EDQUOT ? "(#4.2.2)" : e == ENOSPC ? "(#4.3.1)" : "(#4.3.0)" ;
 }

@@ -26,6 +26,7 @@ static uint64_t pending (qtool_msg const *m)
 /* status words: [0] for text, [1] for JSON */
 static char const *const st_todo[2] = { "not yet preprocessed", "new" } ;
 static char const *const st_bounce[2] = { "done, waiting for the bouncer", "bounce_pending" } ;
+static char const *const st_expired[2] = { "expired (queue lifetime over), waiting for the bouncer", "expired" } ;
 static char const *const st_done[2] = { "done", "done" } ;
 static char const *const st_held[2] = { "held (not retried until released)", "held" } ;
 static char const *const st_sched[2] = { "scheduled", "scheduled" } ;
@@ -36,7 +37,7 @@ static uint64_t next_attempt (qtool_msg const *m, uint64_t now, char const *cons
 {
   if (m->where == QTOOL_WHERE_TODO) { *what = st_todo ; return 0 ; }
   if (m->where == QTOOL_WHERE_BAD) { *what = st_bad ; return 0 ; }
-  if (!pending(m)) { *what = m->bounce ? st_bounce : st_done ; return 0 ; }
+  if (!pending(m)) { *what = m->expired ? st_expired : m->bounce ? st_bounce : st_done ; return 0 ; }
   if (m->held) { *what = st_held ; return 0 ; }
   *what = st_sched ;
   if (m->hasinfo && m->next > now) return m->next ;
@@ -57,6 +58,7 @@ void qr_text (qtool_msg const *m, uint64_t now)
   qr_puts(" age=") ; qr_putu(now > m->birth ? (now - m->birth) / 1000 : 0) ;
   qr_puts("s from=<") ; qr_safe(m->data.s, strlen(m->data.s)) ; qr_puts(">") ;
   if (m->held) qr_puts(" held") ;
+  if (m->expired) qr_puts(" expired") ;
   if (m->where == QTOOL_WHERE_BAD) qr_puts(" quarantined") ;
   qr_puts("\n") ;
   if (m->where == QTOOL_WHERE_BAD)

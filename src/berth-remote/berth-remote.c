@@ -202,7 +202,15 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
   c->host = name ;
   c->literal = literal ;
   c->notls = 0 ;
+  c->port = port ;
+  c->tlstext.len = 0 ;   /* no TLS facts of an earlier connection in this one's */
   if (remote_tcpto_dead(ip, is6)) { (*skipped)++ ; return 0 ; }
+  {
+    char const *rn = name[0] == '[' ? fmt : name ;
+    size_t rl = strlen(rn) ;
+    if (rl >= sizeof c->relay) rl = sizeof c->relay - 1 ;
+    memcpy(c->relay, rn, rl) ; c->relay[rl] = 0 ;
+  }
   if (name[0] == '[' || !strcmp(name, fmt)) memcpy(c->label, fmt, strlen(fmt) + 1) ;
   else
   {
@@ -214,10 +222,15 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
     memcpy(c->label + nl + 2 + strlen(fmt), "]", 2) ;
   }
  again:
+  if (!remote_report_relay(rep, c, 0)) return 0 ;
   if (!remote_conn_open(c, cfg, ip, is6, port, &timedout))
   {
+    char pfmt[UINT16_FMT] ;
+    pfmt[uint16_fmt(pfmt, port)] = 0 ;
     connerr->len = 0 ;
-    stralloc_cats(connerr, c->label) ;
+    stralloc_cats(connerr, c->label) ;   /* "name [ip]:port: reason" */
+    stralloc_cats(connerr, ":") ;
+    stralloc_cats(connerr, pfmt) ;
     stralloc_cats(connerr, ": ") ;
     stralloc_cats(connerr, strerror(errno)) ;
     stralloc_0(connerr) ;
@@ -238,7 +251,7 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
 static void job (rsess *s, char const *host, char const *sender, char const *const *rcpts, unsigned int n)
 {
   rmsg m = { .fd = 0, .wirelen = 0 } ;
-  rreport rep = { .final = 0, .ftext = STRALLOC_ZERO } ;
+  rreport rep = { .final = 0, .ftext = STRALLOC_ZERO, .facts = STRALLOC_ZERO, .start = TAIN_ZERO, .mail = TAIN_ZERO } ;
   rconn *c = &s->c ;
   rcfg *cfg = &s->cfg ;
   stralloc connerr = STRALLOC_ZERO ;
@@ -266,6 +279,8 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     cfg->tlsc = remote_tlsc_path() ;
     s->ready = 1 ;
   }
+  tain_now_g() ;
+  rep.start = STAMP ;
   readcfg(s, host, &rep, n) ;
   if (c->reusable)
   {  /* a kept connection: only with the configuration it was made with */
@@ -345,6 +360,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
   free(wrcpts) ;
   for (unsigned int i = 0 ; i < n ; i++) stralloc_free(&rep.texts[i]) ;
   stralloc_free(&rep.ftext) ;
+  stralloc_free(&rep.facts) ;
   free(rep.texts) ;
   free(rep.stat) ;
 }

@@ -89,9 +89,12 @@ struct rconn_s
   char const *host ;             /* the target's name: MX, relay, or "[192.0.2.1]" */
   int literal ;                  /* host is an address literal (no SNI, no name to verify) */
   char ip[IP6_FMT] ;             /* the address, text form */
+  uint16_t port ;                /* the port connected to */
   stralloc tlstext ;             /* " TLS=TLSv1.2 cipher=... verified=0", or empty */
   buffer in ;
   char label[1100] ;             /* "name [ip]", for reports */
+  char relay[1100] ;             /* the relay's name (the address without one), for the facts:
+                                    kept with a reused connection when host is gone */
   stralloc lines ;               /* last reply: lines, each NUL-terminated, CRLF removed */
   smtpc_caps caps ;              /* the last EHLO reply's extensions */
   int loopcheck ;                /* found by MX or address: a peer greeting with our name is us */
@@ -108,7 +111,12 @@ struct rreport_s
   stralloc *texts ;              /* n texts for h and s */
   char final ;                   /* 'K', 'Z' or 'D'; 0: not decided */
   stralloc ftext ;
+  stralloc facts ;               /* the facts record's relay and TLS fields, or empty */
+  tain start ;                   /* the job's start */
+  tain mail ;                    /* when MAIL was sent on the session that decided; 0: never */
 } ;
+#define REPORT_FACTS 'I'          /* the facts record's letter, after the final record */
+#define REPORT_FACTS_MAX 400
 
 /* berth-remote.c: remote_main and remote_serve, declared in berth/guests.h (shared with berth-rspawn) */
 
@@ -165,6 +173,11 @@ extern int remote_report_final (rreport *rep, char what, char const *const *part
 extern int remote_report_rcpt (rreport *rep, unsigned int i, char what, char const *const *parts, unsigned int n) ;
 extern void remote_report_write (rreport const *rep, unsigned int n) ;
 extern int remote_report_but (rreport *rep, rconn *c, char const *why, int said) ;
+/* "relay=NAME[IP]:PORT", then " tls=V cipher=C verified=N" when TLS is up, appended to sa: words
+   that need no quoting in a log line (every other byte '?'). remote_report_relay: the same into
+   rep->facts; with mail, MAIL is being sent now (the transfer's start). 1, or 0 out of memory. */
+extern int remote_facts_cat (stralloc *sa, rconn const *c) ;
+extern int remote_report_relay (rreport *rep, rconn const *c, int mail) ;
 
 #define TIMEOUT(cfg, dflt) ((cfg)->timeoutremote ? (cfg)->timeoutremote : (dflt))
 

@@ -200,6 +200,7 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
   if (m->needutf8 && !stralloc_cats(&params, " SMTPUTF8")) goto nomem ;
   if (!stralloc_0(&params)) goto nomem ;
 
+  if (!remote_report_relay(rep, c, 1)) goto nomem ;
   pipelined = !!(caps.flags & SMTPC_PIPELINING) ;
   if (pipelined)
   {  /* RFC 2920: MAIL, every RCPT and DATA in one write */

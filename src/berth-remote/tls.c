@@ -78,6 +78,10 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
   r = describe(c, &info) ;
   stralloc_free(&info) ;
   if (!r) return remote_report_but(rep, c, "I ran out of memory. (#4.3.0)", 0) ;
-  strerr_warni("tls host=", c->label, c->tlstext.s, " policy=", levelname[cfg->tlslevel]) ;
+  {  /* one line per TLS session, its words under berth's log quoting rule (remote_facts_cat) */
+    stralloc line = STRALLOC_ZERO ;
+    if (remote_facts_cat(&line, c) && stralloc_0(&line)) strerr_warni("tls ", line.s, " policy=", levelname[cfg->tlslevel]) ;
+    stralloc_free(&line) ;
+  }
   return STLS_UP ;
 }

@@ -18,6 +18,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
+#include <berth/control.h>
 #include <berth/home.h>
 #include <berth/logfield.h>
 #include <berth/queue.h>
@@ -120,10 +121,12 @@ static void start (spawner *sp, spawner_jobin const *jb)
   spawner_run(sp, slot, pid, p[0], ctl, host && host[1] && strlen(host + 1) <= HOST_MAX ? host + 1 : 0) ;
 }
 
-/* one log line per recipient: id, recipient, delay, status, the text, under berth's log quoting
-   rule (berth/logfield.h): a recipient's bytes or a server's reply cannot forge a field */
+/* with control/logdebug, one log line per recipient: id, recipient, delay, status, the text
+   (without the facts), under berth's log quoting rule (berth/logfield.h): a recipient's bytes or
+   a server's reply cannot forge a field. berth-send's line is the one that counts. */
 static void logresult (rjob const *j, char const *r)
 {
+  static char const facts_sep[2] = { RREPORT_FACTS_SEP, 0 } ;
   char const *s = j->job.s + 1 ;
   char const *id = s ;
   char fmt[UINT64_FMT] ;
@@ -142,7 +145,7 @@ static void logresult (rjob const *j, char const *r)
     if (!stralloc_cats(&line, PROG) || !stralloc_cats(&line, ": info:")
      || !logfield_cat(&line, "id", id, strlen(id)) || !logfield_cat(&line, "rcpt", s, strlen(s))
      || !logfield_cat(&line, "delay", fmt, n) || !logfield_cat(&line, "status", status, strlen(status))
-     || !logfield_catq(&line, "reply", r + 1, strlen(r + 1)) || !stralloc_catb(&line, "\n", 1))
+     || !logfield_catq(&line, "reply", r + 1, strcspn(r + 1, facts_sep)) || !stralloc_catb(&line, "\n", 1))
       strerr_diefu1sys(111, "build a log line") ;
     buffer_putflush(buffer_2, line.s, line.len) ;
     s += strlen(s) + 1 ;                 /* next id */
@@ -159,7 +162,7 @@ static void finish (spawner *sp, unsigned char slot, spawner_end how)
   stralloc r = STRALLOC_ZERO ;
   int ok = how != SPAWNER_END_TIMEOUT && WIFEXITED(sj->wstat) && !WEXITSTATUS(sj->wstat) ;
   if (!rreport_records(&r, sj->report.s, sj->report.len, ok, st->jobs[slot].n)) strerr_diefu1sys(111, "build a result") ;
-  logresult(st->jobs + slot, r.s) ;
+  if (st->debug) logresult(st->jobs + slot, r.s) ;
   spawner_result(sp, slot, r.s, r.len) ;
   stralloc_free(&r) ;
 }
@@ -194,6 +197,7 @@ int main (int argc, char const *const *argv)
   st.nprog = argc > 1 ? (unsigned int)argc - 1 : 1 ;
   for (unsigned int i = 0 ; i < SPAWNER_SLOTS ; i++) st.jobs[i].job = stralloc_zero ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
+  if (control_readulong(&st.debug, LOGFIELD_DEBUG_FILE, 0) < 0) strerr_diefu2sys(111, "read ", LOGFIELD_DEBUG_FILE) ;
   if (ndelay_on(0) < 0 || ndelay_on(1) < 0) strerr_diefu1sys(111, "set non-blocking mode") ;
   spawner_init(&sp, &hooks, &st) ;
   spawner_loop(&sp) ;

@@ -28,6 +28,7 @@ struct state_s
   char const *const *prog ;
   unsigned int nprog ;
   int inproc ;         /* the default berth-remote: its code in a forked child (spawn.c) */
+  unsigned long debug ; /* control/logdebug: one line per recipient besides berth-send's */
 } ;
 
 /* spawn.c: runs argv (argc words) with messfd as its fd 0 and outfd as its fd 1. inproc:

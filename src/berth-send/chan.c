@@ -94,15 +94,6 @@ int chan_flush (ctx *c, unsigned int ch)
   return 1 ;
 }
 
-static void logres (ctx *c, unsigned int ch, uint32_t m, uint32_t r, char const *status, char const *text, size_t len)
-{
-  msg *x = MSG(c, m) ;
-  rcpt *rc = RCPT(c, m, r) ;
-  log_start() ; log_key("event", "delivery") ; log_key("id", x->id) ; log_key("rcpt", x->data.s + rc->addr) ;
-  log_key("chan", c->ch[ch].name) ; log_keyu("try", rc->tries) ; log_keydelay("delay", c->now - x->birth) ;
-  log_key("status", status) ; log_keyb("text", text, len) ; log_end() ;
-}
-
 /* records[i] is the i-th recipient's record; returns after recording everything */
 static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
 {
@@ -119,9 +110,9 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
   for (size_t i = 0 ; i < n ; i++)
   {
     char code ;
-    char const *text ;
-    size_t tlen ;
-    result_record(&p, &code, &text, &tlen) ;
+    char const *text, *facts ;
+    size_t tlen, flen ;
+    result_record(&p, &code, &text, &tlen, &facts, &flen) ;
     if (code == RES_FAIL) bounce_append(c, m, rs[i], BOUNCE_PERM, text, tlen) ;
     else if (code != RES_OK && over)
     {
@@ -140,18 +131,17 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
   for (size_t i = 0 ; i < n ; i++)
   {
     char code ;
-    char const *text ;
-    size_t tlen ;
+    logres lr ;
     rcpt *rc = RCPT(c, m, rs[i]) ;
-    result_record(&p, &code, &text, &tlen) ;
-    if (code == RES_OK) { rc->st = RC_DONE ; logres(c, ch, m, rs[i], "sent", text, tlen) ; }
-    else if (code == RES_FAIL || over) { rc->st = RC_DONE ; logres(c, ch, m, rs[i], "bounced", text, tlen) ; }
+    result_record(&p, &code, &lr.text, &lr.tlen, &lr.facts, &lr.flen) ;
+    lr.status = code == RES_OK ? "sent" : code == RES_FAIL ? "bounced" : over ? "expired" : "deferred" ;
+    log_delivery(c, ch, m, rs[i], sl->start, &lr) ;
+    if (code == RES_OK || code == RES_FAIL || over) rc->st = RC_DONE ;
     else
     {
       sched_rcpt(c, m, rs[i], chan_retry(c, MSG(c, m)->birth, c->now, ch)) ;
-      ndef++ ; lastdef = i ; lasttext = text ; lastlen = tlen ;
-      logres(c, ch, m, rs[i], "deferred", text, tlen) ;
-      delay_maybe(c, m, rs[i], text, tlen) ;
+      ndef++ ; lastdef = i ; lasttext = lr.text ; lastlen = lr.tlen ;
+      delay_maybe(c, m, rs[i], lr.text, lr.tlen) ;
     }
   }
   MSG(c, m)->ninflight -= n ;

@@ -99,7 +99,7 @@ static int plain (char const *id)
 static void logctl (char const *verb, char const *id, char const *word, char const *text)
 {
   log_start() ; log_key("event", "ctl") ; log_key("cmd", verb) ; log_key("id", id) ;
-  log_key("result", word) ; log_key("text", text) ; log_end() ;
+  log_key("result", word) ; log_keyq("text", text, strlen(text)) ; log_end() ;
 }
 
 /* pending recipients done now: bounce records first (bounce), then the marks, as for results */

@@ -1,10 +1,15 @@
 /* ISC license. */
-/* One log line per event on stderr: "berth-send: key=value ...". Values are sanitised: bytes
-   below 0x21 and from 0x7f up become '?'; spaces are kept only in the free-text field (text=),
-   which callers put last. */
+/* One log line per event on stderr: "berth-send: key=value ...", every value under berth's one
+   log quoting rule (berth/logfield.h, doc/logging.md); a free text (a deliverer's reply) is the
+   quoted form key="...", and comes last. Trust: values are anyone's (addresses, remote replies):
+   nothing in them can end the line or forge a field. */
 
+#include <string.h>
 #include <skalibs/buffer.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/logfield.h>
 #include "send.h"
 
 void log_start (void)
@@ -12,28 +17,27 @@ void log_start (void)
   buffer_puts(buffer_2, "berth-send:") ;
 }
 
+static void put (char const *key, char const *val, size_t len, int quoted)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  if (!(quoted ? logfield_catq : logfield_cat)(&sa, key, val, len)) strerr_diefu1sys(111, "build a log line") ;
+  buffer_put(buffer_2, sa.s, sa.len) ;
+  stralloc_free(&sa) ;
+}
+
 void log_keyb (char const *key, char const *val, size_t len)
 {
-  char buf[256] ;
-  size_t n = 0 ;
-  unsigned char lo = key[0] == 't' && key[1] == 'e' && key[2] == 'x' && key[3] == 't' && !key[4] ? 0x20 : 0x21 ;
-  buffer_puts(buffer_2, " ") ;
-  buffer_puts(buffer_2, key) ;
-  buffer_puts(buffer_2, "=") ;
-  for (size_t i = 0 ; i < len ; i++)
-  {
-    unsigned char ch = val[i] ;
-    buf[n++] = (ch < lo || ch >= 0x7f) ? '?' : ch ;
-    if (n == sizeof buf) { buffer_put(buffer_2, buf, n) ; n = 0 ; }
-  }
-  buffer_put(buffer_2, buf, n) ;
+  put(key, val, len, 0) ;
+}
+
+void log_keyq (char const *key, char const *val, size_t len)
+{
+  put(key, val, len, 1) ;
 }
 
 void log_key (char const *key, char const *val)
 {
-  size_t len = 0 ;
-  while (val[len]) len++ ;
-  log_keyb(key, val, len) ;
+  log_keyb(key, val, strlen(val)) ;
 }
 
 void log_keyu (char const *key, uint64_t u)
@@ -43,14 +47,20 @@ void log_keyu (char const *key, uint64_t u)
   log_keyb(key, fmt, n) ;
 }
 
-void log_keydelay (char const *key, uint64_t ms)
+size_t log_fmtdelay (char *fmt, uint64_t ms)
 {
-  char fmt[UINT64_FMT + 4] ;
   size_t n = uint64_fmt(fmt, ms / 1000) ;
   fmt[n++] = '.' ;
   fmt[n++] = '0' + (ms / 100) % 10 ;
   fmt[n++] = '0' + (ms / 10) % 10 ;
   fmt[n++] = '0' + ms % 10 ;
+  return n ;
+}
+
+void log_keydelay (char const *key, uint64_t ms)
+{
+  char fmt[LOG_DELAY_FMT] ;
+  size_t n = log_fmtdelay(fmt, ms) ;
   log_keyb(key, fmt, n) ;
 }
 

@@ -53,7 +53,7 @@ void quarantine (ctx *c, char const *dir, char const *id, char const *reason, ch
   }
   /* not fsynced: a crash may bring the entry back, and it is quarantined again */
   log_start() ; log_key("event", "quarantine") ; log_key("id", id) ;
-  log_key("reason", reason) ; log_key("text", text) ; log_end() ;
+  log_key("reason", reason) ; log_keyq("text", text, strlen(text)) ; log_end() ;
 }
 
 int quarantined (char const *id)

@@ -1,7 +1,8 @@
 /* ISC license. */
 /* The spawn protocol's results, as berth-send reads them from a spawner: a slot byte, then one
-   record (code, text, NUL) per recipient of the job. Trust: the spawners are ours, but a result
-   is only read within the bytes received and its records' NULs. */
+   record (code, text, optionally RES_FACTS_SEP and facts, NUL) per recipient of the job.
+   Trust: the spawners are ours, but a result is only read within the bytes received and its
+   records' NULs; facts that are not printable ASCII within RES_FACTS_MAX are ignored. */
 
 #include <string.h>
 #include "send.h"
@@ -13,12 +14,23 @@ size_t result_len (char const *s, size_t len, size_t need)
   return n < need ? 0 : i ;
 }
 
-void result_record (char const **p, char *code, char const **text, size_t *tlen)
+static int facts_ok (char const *s, size_t len)
+{
+  if (len > RES_FACTS_MAX) return 0 ;
+  for (size_t i = 0 ; i < len ; i++) if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) return 0 ;
+  return 1 ;
+}
+
+void result_record (char const **p, char *code, char const **text, size_t *tlen, char const **facts, size_t *flen)
 {
   size_t len = strlen(*p) ;
+  char const *sep = len ? memchr(*p + 1, RES_FACTS_SEP, len - 1) : 0 ;
+  size_t end = sep ? (size_t)(sep - *p) : len ;
   *code = len ? (*p)[0] : RES_DEFER ;
   *text = len ? *p + 1 : "" ;
-  *tlen = len ? len - 1 : 0 ;
+  *tlen = end ? end - 1 : 0 ;
   if (*tlen > TEXT_MAX) *tlen = TEXT_MAX ;
+  *facts = sep && facts_ok(sep + 1, len - end - 1) ? sep + 1 : "" ;
+  *flen = **facts ? len - end - 1 : 0 ;
   *p += len + 1 ;
 }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
+#include <berth/dsn.h>
 #include <berth/qq.h>
 #include <berth/queue.h>
 #include <berth/rewrite.h>
@@ -41,8 +42,8 @@
 #define CHANBYTE_REMOTE 'R'
 
 /* bounce record status */
-#define BOUNCE_PERM 'D'       /* the deliverer said D */
-#define BOUNCE_LIFETIME 'L'   /* Z after queuelifetime */
+#define BOUNCE_PERM DSN_REC_PERM           /* the deliverer said D */
+#define BOUNCE_LIFETIME DSN_REC_LIFETIME   /* Z after queuelifetime */
 
 #define RC_PENDING 0
 #define RC_INFLIGHT 1
@@ -233,9 +234,24 @@ extern void scan_clean (ctx *) ;
 
 /* result.c. result_len: the length of the result at s[0..len) (slot byte, then need records)
    when complete, else 0. result_record: the record at *p (NUL-terminated): its code (RES_DEFER
-   when empty) and text (capped at TEXT_MAX); *p moves past it. */
+   when empty), text (capped at TEXT_MAX) and facts (after RES_FACTS_SEP, "" when none or when
+   not of the form); *p moves past it. */
+#define RES_FACTS_SEP '\037'
+#define RES_FACTS_MAX 512
 extern size_t result_len (char const *s, size_t len, size_t need) ;
-extern void result_record (char const **p, char *code, char const **text, size_t *tlen) ;
+extern void result_record (char const **p, char *code, char const **text, size_t *tlen, char const **facts, size_t *flen) ;
+
+/* logdel.c: the line for one recipient's result of the job dispatched at start (ms) */
+typedef struct logres_s logres ;
+struct logres_s
+{
+  char const *status ;   /* sent, deferred, bounced, expired */
+  char const *text ;
+  size_t tlen ;
+  char const *facts ;    /* the result's facts: "key=value ..." (spawn protocol), or "" */
+  size_t flen ;
+} ;
+extern void log_delivery (ctx *, unsigned int ch, uint32_t m, uint32_t r, uint64_t start, logres const *) ;
 
 /* chan.c */
 extern void chan_dispatch (ctx *, unsigned int ch) ;
@@ -257,8 +273,11 @@ extern void info_clean (void) ;
 extern void log_start (void) ;
 extern void log_key (char const *key, char const *val) ;
 extern void log_keyb (char const *key, char const *val, size_t len) ;
+extern void log_keyq (char const *key, char const *val, size_t len) ;   /* key="text" */
 extern void log_keyu (char const *key, uint64_t u) ;
 extern void log_keydelay (char const *key, uint64_t ms) ;
+#define LOG_DELAY_FMT (UINT64_FMT + 4)
+extern size_t log_fmtdelay (char *fmt, uint64_t ms) ;   /* "s.mmm" */
 extern void log_end (void) ;
 
 #endif

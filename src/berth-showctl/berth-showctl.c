@@ -82,6 +82,7 @@ static ctl const table[] =
   { "tlsanchors", K_LINE, "/etc/ssl/certs", "trust anchors for TLS verify" },
   { "smtpauth", K_SECRET, 0, "berth-remote's smarthost credentials (never shown)" },
   { "retryscale", K_NUM, "1", "divides retry delays: tests only" },
+  { "logdebug", K_NUM, "0", "not 0: berth-rspawn logs its own line per recipient too (debug)" },
   { "uidsmtpd", K_NUM, 0, "uid of berth-smtpd (multi-user)" },
   { "uidsend", K_NUM, 0, "uid of berth-send (multi-user)" },
   { "uidalias", K_NUM, 0, "uid of alias deliveries (multi-user)" },

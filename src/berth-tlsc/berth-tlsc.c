@@ -17,6 +17,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
+#include <berth/logfield.h>
 #include <berth/tls.h>
 
 #define USAGE "berth-tlsc [ -v | -n ] [ -k servername ] [ -a trustanchors ] [ -K handshake_timeout_ms ] [ -d ctlfd ] sockfd fdr fdw"
@@ -54,9 +55,20 @@ static int on_handshake (br_ssl_engine_context *eng, void *data)
     if (n > sizeof reason - 9) n = sizeof reason - 9 ;
     memcpy(reason, " reason=", 8) ; memcpy(reason + 8, e, n) ; reason[8 + n] = 0 ;
   }
-  strerr_warni("tls peer=", r->name ? r->name : "-", " protocol=", field(&sa, "SSL_PROTOCOL"),
-    " cipher=", field(&sa, "SSL_CIPHER"), " verified=", field(&sa, "SSL_VERIFIED"),
-    " cert=", field(&sa, "SSL_PEER_CERT_HASH"), reason) ;
+  {  /* the fields under berth's log quoting rule (berth/logfield.h): the peer's name is the caller's */
+    static char const *const vars[4] = { "SSL_PROTOCOL", "SSL_CIPHER", "SSL_VERIFIED", "SSL_PEER_CERT_HASH" } ;
+    static char const *const keys[4] = { "protocol", "cipher", "verified", "cert" } ;
+    char const *peer = r->name ? r->name : "-" ;
+    stralloc line = STRALLOC_ZERO ;
+    int ok = logfield_cat(&line, "peer", peer, strlen(peer)) ;
+    for (unsigned int k = 0 ; ok && k < 4 ; k++)
+    {
+      char const *v = field(&sa, vars[k]) ;
+      ok = logfield_cat(&line, keys[k], v, strlen(v)) ;
+    }
+    if (ok && stralloc_cats(&line, reason) && stralloc_0(&line)) strerr_warni("tls", line.s) ;
+    stralloc_free(&line) ;
+  }
   if (r->ctl >= 0)
   {
     if (allwrite(r->ctl, sa.s, sa.len) < sa.len) strerr_warnwu1sys("write handshake info") ;

@@ -12,6 +12,9 @@
 #include <unistd.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/types.h>
+#include <skalibs/genalloc.h>
+#include <skalibs/stralloc.h>
+#include <berth/dsn.h>
 #include <berth/sendqueue.h>
 #include <berth/qtool.h>
 
@@ -25,6 +28,22 @@ static int exists (char const *dir, char const *id)
   char fn[QUEUE_PATH_MAX] ;
   queue_path(fn, dir, id) ;
   return access(fn, F_OK) == 0 ;
+}
+
+/* bounce/<id> holds a record of a recipient whose queue lifetime ended */
+static int expired (char const *id)
+{
+  char fn[QUEUE_PATH_MAX] ;
+  stralloc sa = STRALLOC_ZERO ;
+  genalloc ga = GENALLOC_ZERO ;   /* dsn_rcpt */
+  int r = 0 ;
+  queue_path(fn, QUEUE_BOUNCE, id) ;
+  if (openslurpclose(&sa, fn) && dsn_records_parse(&ga, sa.s, sa.len) > 0)
+    for (size_t i = 0 ; i < genalloc_len(dsn_rcpt, &ga) ; i++)
+      if (genalloc_s(dsn_rcpt, &ga)[i].status == DSN_REC_LIFETIME) r = 1 ;
+  genalloc_free(dsn_rcpt, &ga) ;
+  stralloc_free(&sa) ;
+  return r ;
 }
 
 static int addrcpt (qtool_msg *m, char const *s, size_t n, char mark, char chan)
@@ -114,7 +133,7 @@ int qtool_read (qtool_msg *m, char const *id)
   m->data.len = 0 ;
   genalloc_setlen(qtool_rcpt, &m->rcpts, 0) ;
   m->where = 0 ; m->birth = m->size = m->hint = 0 ;
-  m->held = m->bounce = m->hasinfo = 0 ;
+  m->held = m->bounce = m->expired = m->hasinfo = 0 ;
   m->tries = m->last = m->next = 0 ;
   m->inforcpt = m->infotext = 0 ;
   queue_path(fn, QUEUE_MESS, id) ;
@@ -160,6 +179,7 @@ int qtool_read (qtool_msg *m, char const *id)
   if (!r) return (errno = EPROTO, -1) ;
   m->held = exists(QUEUE_HOLD, id) ;
   m->bounce = exists(QUEUE_BOUNCE, id) ;
+  m->expired = m->bounce && expired(id) ;
   if (m->where == QTOOL_WHERE_STATE) parse_info(m, id) ;
   return 1 ;
 }

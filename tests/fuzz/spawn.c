@@ -31,10 +31,11 @@ static void results (char const *s, size_t len, size_t const *need, unsigned int
     for (size_t i = 0 ; i < need[slot] ; i++)
     {
       char code ;
-      char const *text ;
-      size_t tlen ;
-      result_record(&p, &code, &text, &tlen) ;
+      char const *text, *facts ;
+      size_t tlen, flen ;
+      result_record(&p, &code, &text, &tlen, &facts, &flen) ;
       if (p > s + pos + n || tlen > TEXT_MAX || (tlen && (text < s || text + tlen > s + pos + n))) abort() ;
+      if (flen > RES_FACTS_MAX || (flen && (facts < s || facts + flen > s + pos + n))) abort() ;
     }
     if (p != s + pos + n) abort() ;
     pos += n ;

@@ -104,6 +104,11 @@ static struct pcase const pcases[] =
   P("empty", "", 1, 1, "Z" RREPORT_UNABLE "\0"),
   P("exit not 0", "r\0Kyes\0", 0, 1, "Z" RREPORT_UNABLE "\0"),
   P("newlines sanitised", "r\0Ka\nb\r\0", 1, 1, "Ka b \0"),
+  P("facts after the final record", "r\0sno\0Kyes\0Irelay=mx[192.0.2.1]:25 xfer=5\0", 1, 2,
+    "Kyes\037relay=mx[192.0.2.1]:25 xfer=5\0Zno\037relay=mx[192.0.2.1]:25 xfer=5\0"),
+  P("facts sanitised", "r\0Kyes\0Ia\nb\0", 1, 1, "Kyes\037a?b\0"),
+  P("facts without their NUL ignored", "r\0Kyes\0Ia", 1, 1, "Kyes\0"),
+  P("a record after the final is not facts", "r\0Kyes\0rx\0", 1, 1, "Kyes\0"),
 } ;
 
 struct jcase { char const *name ; char const *s ; size_t len ; long r ; unsigned int n ; } ;

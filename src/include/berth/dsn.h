@@ -45,7 +45,11 @@ struct dsn_diag_s
    "host HOST said: ...", and "Remote host said: REPLY". */
 extern void dsn_diag_parse (dsn_diag *d, char const *text, size_t len) ;
 
-/* One record of queue/bounce/<id>: R<rcpt>\0 S<c>\0 T<secs>\0 X<text>\0, then \0. */
+/* One record of queue/bounce/<id>: R<rcpt>\0 S<c>\0 T<secs>\0 X<text>\0, then \0. S is
+   DSN_REC_PERM (the deliverer said D) or DSN_REC_LIFETIME (still deferred when the queue lifetime
+   ended: expired). */
+#define DSN_REC_PERM 'D'
+#define DSN_REC_LIFETIME 'L'
 typedef struct dsn_rcpt_s dsn_rcpt, *dsn_rcpt_ref ;
 struct dsn_rcpt_s
 {

@@ -55,6 +55,7 @@ struct qtool_msg_s
   uint64_t hint ;      /* unix ms: state file mtime (earliest next attempt after a deferral) */
   unsigned int held : 1 ;
   unsigned int bounce : 1 ;   /* bounce/<id> exists */
+  unsigned int expired : 1 ;  /* ... and holds a queue lifetime record (DSN_REC_LIFETIME) */
   unsigned int hasinfo : 1 ;
   uint64_t tries ;
   uint64_t last ;      /* unix ms */
