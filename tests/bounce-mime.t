@@ -142,7 +142,7 @@ id=$(queue_orig '#@[]' "$T_DIR/msg7")
 records "$id"
 as_user berth-bounce "$id" '#@[]' 1 2> "$T_DIR/log"
 is "$?" 0 "triple bounce: exit 0"
-grep -q "bounce id=$id discarded: triple bounce" "$T_DIR/log"; ok $? "triple bounce: logged as discarded"
+grep -q "bounce id=$id status=discarded reason=triple-bounce" "$T_DIR/log"; ok $? "triple bounce: logged as discarded"
 is "$(ls "$Q/todo" | grep -c "^${id}B")/$(ls "$Q/bounce" | grep -c .)" "0/0" "triple bounce: nothing queued, records removed"
 
 # 5. An original over control/bouncemaxbytes: only its headers come back.

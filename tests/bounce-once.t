@@ -25,7 +25,7 @@ cp "$Q/mess/${id}B" "$T_DIR/first"
 restore
 as_user berth-bounce "$id" send@sender.example 1 2> "$T_DIR/log"
 is "$?/$(bounces)/$(others)" "0/1/0" "rerun on the same records: still one bounce, none under another id"
-grep -q "bounce id=$id already queued as ${id}B" "$T_DIR/log"; ok $? "rerun: logged as already queued"
+grep -q "bounce id=$id status=queued reason=already-queued qid=${id}B" "$T_DIR/log"; ok $? "rerun: logged as already queued"
 [ ! -e "$Q/bounce/$id" ]; ok $? "rerun: the records are removed"
 cmp -s "$T_DIR/first" "$Q/mess/${id}B"; ok $? "rerun: the committed bounce is untouched"
 
@@ -49,7 +49,7 @@ sleep 0.4
 kill -KILL "$killme" 2>/dev/null; wait "$killme" 2>/dev/null
 as_user berth-bounce "$id" send@sender.example 1 2> "$T_DIR/log"
 is "$?/$(bounces)/$(others)" "0/1/0" "a run killed with its queue child alive, then a rerun: one bounce"
-grep -q "already queued as ${id}B" "$T_DIR/log"; ok $? "the rerun waited for the child and found its commit"
+grep -q "reason=already-queued qid=${id}B" "$T_DIR/log"; ok $? "the rerun waited for the child and found its commit"
 rm -f "$Q/todo/${id}B" "$Q/mess/${id}B"
 
 # 4. SIGKILL at random moments, then a run to completion.

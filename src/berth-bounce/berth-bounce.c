@@ -142,27 +142,27 @@ int main (int argc, char const *const *argv)
   if (fd < 0)
   {
     if (errno != ENOENT) strerr_diefu2sys(111, "open ", bfile.s) ;
-    strerr_warni3x("bounce id=", x.id, " nothing to do: no records") ;
+    strerr_warni3x("bounce id=", x.id, " status=none reason=no-records") ;
     _exit(0) ;
   }
   if (!lock_wait(fd)) strerr_diefu2sys(111, "lock ", bfile.s) ;
   if (fstat(fd, &st) < 0) strerr_diefu2sys(111, "stat ", bfile.s) ;
   if (!st.st_nlink)
   {
-    strerr_warni3x("bounce id=", x.id, " already done by a concurrent run") ;
+    strerr_warni3x("bounce id=", x.id, " status=none reason=done-by-a-concurrent-run") ;
     _exit(0) ;
   }
   if (x.delayed && (!st.st_size || !*x.sender || !strcmp(x.sender, TRIPLE_SENDER)))
   {
     /* already warned, or a bounce (never warned about): nothing to send */
     if (st.st_size) finish(bfile.s) ;
-    strerr_warni3x("delay id=", x.id, " no warning to send") ;
+    strerr_warni3x("delay id=", x.id, " status=none reason=no-warning-to-send") ;
     _exit(0) ;
   }
   if (committed(qid.s))
   {
     finish(bfile.s) ;
-    strerr_warni4x("bounce id=", x.id, " already queued as ", qid.s) ;
+    strerr_warni4x("bounce id=", x.id, " status=queued reason=already-queued qid=", qid.s) ;
     _exit(0) ;
   }
   if (!slurp(&recs, fd)) strerr_diefu2sys(111, "read ", bfile.s) ;
@@ -175,7 +175,7 @@ int main (int argc, char const *const *argv)
   if (!strcmp(x.sender, TRIPLE_SENDER))
   {
     finish(bfile.s) ;
-    strerr_warni5x("bounce id=", x.id, " discarded: triple bounce recipients=", num, " from=<#@[]>") ;
+    strerr_warni5x("bounce id=", x.id, " status=discarded reason=triple-bounce recipients=", num, " from=<#@[]>") ;
     _exit(0) ;
   }
   readctls(&c) ;
@@ -184,7 +184,7 @@ int main (int argc, char const *const *argv)
     if (c.dbto_set > 0 && !c.dbto.len)
     {
       finish(bfile.s) ;
-      strerr_warni4x("bounce id=", x.id, " discarded: double bounce and control/doublebounceto is empty recipients=", num) ;
+      strerr_warni4x("bounce id=", x.id, " status=discarded reason=doublebounceto-empty recipients=", num) ;
       _exit(0) ;
     }
     if (!stralloc_copy(&c.rcpt, &c.dbto) || !stralloc_catb(&c.rcpt, "@", 1) || !stralloc_cat(&c.rcpt, &c.dbhost)
