@@ -22,6 +22,20 @@ is "$(cat "$h/control/me")" edited.example "re-run keeps an edited control file"
 is "$(ls "$h/queue/todo" | wc -l)" 1 "re-run keeps queued mail"
 [ -d "$h/queue/intd" ] && [ -p "$h/queue/lock/trigger" ]; ok $? "re-run repairs what was missing"
 
+# what it says it made, and what to do next; a re-run names only what it changed
+berth-setup -u "$TESTUSER" -n say.example -a 127.0.0.1 "$T_DIR/say" > "$T_DIR/said"; ok $? "a new instance"
+for l in "created control/me" "created control/rcpthosts" "created queue/" "created service/smtpd" "created service/send" \
+         "made the instance $T_DIR/say" "next: edit $T_DIR/say/control" "start it:  s6-svscan $T_DIR/say/service"; do
+  grep -q "^berth-setup: $l" "$T_DIR/said"; ok $? "it says: $l"
+done
+berth-setup -u "$TESTUSER" -n say.example -a 127.0.0.1 "$T_DIR/say" > "$T_DIR/said2"
+is "$(grep -c ' created ' "$T_DIR/said2")" 0 "a re-run creates nothing and says so"
+grep -q "^berth-setup: brought up to date the instance $T_DIR/say" "$T_DIR/said2"; ok $? "and says it brought the instance up to date"
+echo '#!/bin/sh' > "$T_DIR/say/service/smtpd/run"
+berth-setup -u "$TESTUSER" -n say.example -a 127.0.0.1 "$T_DIR/say" > "$T_DIR/said3"
+grep -q "^berth-setup: updated service/smtpd/run (restart the service to use it)" "$T_DIR/said3"; ok $? "a run script not as berth-setup writes it is brought up to date, and said"
+grep -q 'berth-listen' "$T_DIR/say/service/smtpd/run"; ok $? "the run script is whole again"
+
 berth-setup 2>/dev/null; is $? 100 "no home: usage error 100"
 berth-setup -u no-such-user-here "$T_DIR/x" 2>/dev/null; is $? 100 "unknown user: 100"
 if [ "$(id -u)" = 0 ]; then

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <skalibs/buffer.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
@@ -37,31 +38,43 @@ void own (char const *path, owner const *o)
     strerr_diefu2sys(111, "chown ", path) ;
 }
 
-void mkdir_own (char const *path, mode_t mode, owner const *o)
+/* What this run made or changed, one line each on stdout: "berth-setup: created user berthq". */
+void setup_say (char const *verb, char const *what, char const *note)
+{
+  if (buffer_puts(buffer_1, "berth-setup: ") < 0 || buffer_puts(buffer_1, verb) < 0 || buffer_put(buffer_1, " ", 1) < 0
+   || buffer_puts(buffer_1, what) < 0 || (note && buffer_puts(buffer_1, note) < 0) || buffer_putflush(buffer_1, "\n", 1) < 0)
+    strerr_diefu1sys(111, "write to stdout") ;
+}
+
+int mkdir_own (char const *path, mode_t mode, owner const *o)
 {
   if (mkdir(path, mode) < 0)
   {
     struct stat st ;
     if (errno != EEXIST) strerr_diefu2sys(111, "mkdir ", path) ;
     if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) strerr_dief2x(111, path, " exists and is not a directory") ;
-    return ;
+    return 0 ;
   }
   if (chmod(path, mode) < 0) strerr_diefu2sys(111, "chmod ", path) ;
   own(path, o) ;
+  return 1 ;
 }
 
-/* Creates path with the given contents only if it does not exist yet. */
-void file_default (char const *path, char const *s, mode_t mode, owner const *o)
+/* Creates path with the given contents only if it does not exist yet (1: made now; said, but
+   for a service's files: service_dir says the service). */
+int file_default (char const *path, char const *s, mode_t mode, owner const *o)
 {
   size_t len = strlen(path) ;
   char tmp[len + 5] ;
-  if (access(path, F_OK) == 0) return ;
+  if (access(path, F_OK) == 0) return 0 ;
   if (errno != ENOENT) strerr_diefu2sys(111, "access ", path) ;
   memcpy(tmp, path, len) ; memcpy(tmp + len, ".new", 5) ;
   if (!openwritenclose_unsafe_sync(tmp, s, strlen(s))) strerr_diefu2sys(111, "write ", tmp) ;
   if (chmod(tmp, mode) < 0) strerr_diefu2sys(111, "chmod ", tmp) ;
   own(tmp, o) ;
   if (rename(tmp, path) < 0) strerr_diefu4sys(111, "rename ", tmp, " to ", path) ;
+  if (strncmp(path, "service/", 8)) setup_say("created", path, 0) ;
+  return 1 ;
 }
 
 static void fifo_default (char const *path, mode_t mode, owner const *o)
@@ -132,7 +145,7 @@ static void local_defaults (char const *user, roles const *r)
 static void setup_queue (roles const *r)
 {
   owner const *q = &r->queue ;
-  mkdir_own(QUEUE_DIR, 0750, q) ;
+  if (mkdir_own(QUEUE_DIR, 0750, q)) setup_say("created", QUEUE_DIR "/", " (the queue: its directories and fifos)") ;
   mkdir_own(QUEUE_MESS, r->multi ? 02750 : 0700, q) ;
   mkdir_own(QUEUE_INTD, 0700, q) ;
   mkdir_own(QUEUE_TODO, 0700, q) ;
@@ -170,6 +183,22 @@ static void single_roles (roles *r, owner const *o, char *namebuf)
   if (!o->name) r->admin.name = namebuf ;
   r->queue = r->remote = r->smtpd = r->log = r->alias = r->admin ;
   r->multi = 0 ;
+}
+
+/* What to do next, after the lines saying what this run made. */
+static void next_steps (char const *home, int fresh)
+{
+  char const *lines[] =
+  {
+    fresh ? "berth-setup: made the instance " : "berth-setup: brought up to date the instance ", home, "\n",
+    "berth-setup: next: edit ", home, "/control (doc/control.md: rcpthosts, locals, tcp.smtp), check it with berth-showctl, then\n",
+    "berth-setup: start it:  s6-svscan ", home, "/service\n",
+    "berth-setup: or at boot: systemctl enable --now berth@$(systemd-escape --path ", home, ").service\n",
+    "berth-setup: after an edit: berth-reload; after a re-run of berth-setup: s6-svc -r the services it updated\n",
+  } ;
+  for (size_t i = 0 ; i < sizeof lines / sizeof *lines ; i++)
+    if (buffer_puts(buffer_1, lines[i]) < 0) strerr_diefu1sys(111, "write to stdout") ;
+  if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
 }
 
 int main (int argc, char const *const *argv)
@@ -284,5 +313,6 @@ int main (int argc, char const *const *argv)
     own(RCPTMAP_FILE, &r.admin) ;
   }
   setup_services(&sv, &r) ;
+  next_steps(home, fresh) ;
   return 0 ;
 }

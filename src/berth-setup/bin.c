@@ -39,18 +39,20 @@ static int same (char const *path, char const *s, size_t len, mode_t mode, owner
   return r ;
 }
 
-/* Makes path hold s with mode and owner, by an atomic rename, unless it already does. */
-void file_sync (char const *path, char const *s, size_t len, mode_t mode, owner const *o)
+/* Makes path hold s with mode and owner, by an atomic rename, unless it already does: 1 when
+   it wrote. */
+int file_sync (char const *path, char const *s, size_t len, mode_t mode, owner const *o)
 {
   size_t plen = strlen(path) ;
   char tmp[plen + 5] ;
-  if (same(path, s, len, mode, o)) return ;
+  if (same(path, s, len, mode, o)) return 0 ;
   memcpy(tmp, path, plen) ; memcpy(tmp + plen, ".new", 5) ;
   unlink(tmp) ;
   if (!openwritenclose_unsafe_sync(tmp, s, len)) strerr_diefu2sys(111, "write ", tmp) ;
   own(tmp, o) ;   /* before the chmod: chown clears the set-uid bit */
   if (chmod(tmp, mode) < 0) strerr_diefu2sys(111, "chmod ", tmp) ;
   if (rename(tmp, path) < 0) strerr_diefu4sys(111, "rename ", tmp, " to ", path) ;
+  return 1 ;
 }
 
 static int wanted (char const *name)

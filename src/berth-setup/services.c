@@ -174,20 +174,24 @@ void service_dir (char const *name, char const *run, services const *sv, roles c
   owner const *o = &r->admin ;
   stralloc path = STRALLOC_ZERO, text = STRALLOC_ZERO ;
   size_t base ;
+  int made ;
   if (!stralloc_copys(&path, "service/") || !stralloc_cats(&path, name) || !stralloc_0(&path)) goto err ;
-  mkdir_own(path.s, 0755, o) ;
+  made = mkdir_own(path.s, 0755, o) ;
+  if (made) setup_say("created", path.s, " (an s6 service: run, finish, log/, conf/)") ;
   base = path.len - 1 ;
 #define SUB(sfx) (path.len = base, stralloc_cats(&path, sfx) && stralloc_0(&path) ? path.s : (strerr_diefu1sys(111, "allocate"), (char *)0))
   mkdir_own(SUB("/conf"), 0755, o) ;
   mkdir_own(SUB("/log"), 0755, o) ;
   if (run == smtpd_run) mkdir_own(SUB("/slots"), 0755, &r->smtpd) ;  /* berth-smtpd's session locks, taken as its own user */
+  /* the scripts are berth-setup's (their settings live in conf/): a re-run brings them up to
+     date, as it does bin/ (an upgrade's new run script takes effect at the service's restart) */
   expand(&text, run, sv, ownername, name) ;
-  file_default(SUB("/run"), text.s, 0755, o) ;
+  if (file_sync(SUB("/run"), text.s, text.len - 1, 0755, o) && !made) setup_say("updated", path.s, " (restart the service to use it)") ;
   file_default(SUB("/notification-fd"), NOTIFICATION_FD, 0644, o) ;
   expand(&text, finish_script, sv, ownername, name) ;
-  file_default(SUB("/finish"), text.s, 0755, o) ;
+  if (file_sync(SUB("/finish"), text.s, text.len - 1, 0755, o) && !made) setup_say("updated", path.s, 0) ;
   expand(&text, log_run, sv, r->log.name, name) ;
-  file_default(SUB("/log/run"), text.s, 0755, o) ;
+  if (file_sync(SUB("/log/run"), text.s, text.len - 1, 0755, o) && !made) setup_say("updated", path.s, 0) ;
   file_default(SUB("/log/notification-fd"), NOTIFICATION_FD, 0644, o) ;
   path.len = 0 ;
   if (!stralloc_copys(&path, "log/") || !stralloc_cats(&path, name) || !stralloc_0(&path)) goto err ;

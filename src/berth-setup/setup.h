@@ -44,10 +44,11 @@ struct services_s
   int qmtpd ;                /* -t: the qmtpd service */
 } ;
 
+extern void setup_say (char const *, char const *, char const *) ;
 extern void own (char const *, owner const *) ;
-extern void mkdir_own (char const *, mode_t, owner const *) ;
-extern void file_default (char const *, char const *, mode_t, owner const *) ;
-extern void file_sync (char const *, char const *, size_t, mode_t, owner const *) ;
+extern int mkdir_own (char const *, mode_t, owner const *) ;      /* 1: made now */
+extern int file_default (char const *, char const *, mode_t, owner const *) ;   /* 1: made now */
+extern int file_sync (char const *, char const *, size_t, mode_t, owner const *) ;   /* 1: written */
 extern void setup_services (services const *, roles const *) ;
 /* services.c, for netsvc.c: a service directory, and one of its conf/ values */
 extern void service_dir (char const *name, char const *run, services const *sv, roles const *r, char const *ownername) ;

@@ -46,6 +46,7 @@ static gid_t group_get (char const *name)
     char const *argv[4] = { GROUPADD, "--system", name, 0 } ;
     if (errno && errno != ENOENT && errno != ESRCH) strerr_diefu2sys(111, "look up group ", name) ;
     run_tool(argv, name) ;
+    setup_say("created group", name, 0) ;
     gr = getgrnam(name) ;
     if (!gr) strerr_dief3x(111, "group ", name, " still missing after groupadd") ;
   }
@@ -65,6 +66,7 @@ static void user_get (owner *o, char const *name, char const *group, char const 
       "--shell", nologin(), "--gid", group, name, 0 } ;
     if (errno && errno != ENOENT && errno != ESRCH) strerr_diefu2sys(111, "look up user ", name) ;
     run_tool(argv, name) ;
+    setup_say("created user", name, 0) ;
     pw = getpwnam(name) ;
     if (!pw) strerr_dief3x(111, "user ", name, " still missing after useradd") ;
   }
