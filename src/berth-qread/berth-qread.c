@@ -12,9 +12,11 @@
 #include <berth/clock.h>
 #include <berth/home.h>
 #include <berth/qtool.h>
+#include <berth/stdopts.h>
 #include "qread.h"
 
 #define USAGE "berth-qread [ --json ]"
+#define SYNOPSIS "berth-qread            # text\nberth-qread --json     # one JSON document (also -j)"
 
 static void put (char const *s, size_t len)
 {
@@ -72,6 +74,7 @@ int main (int argc, char const *const *argv)
 {
   listing l = { .tot = { .msgs = 0 }, .json = 0 } ;
   PROG = "berth-qread" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   if (argc > 2) strerr_dieusage(100, USAGE) ;
   if (argc == 2)
   {

@@ -26,7 +26,10 @@
 #include <berth/qcommit.h>
 #include <berth/qq.h>
 #include <berth/queue.h>
+#include <berth/stdopts.h>
 #include "qq_chdir.h"
+
+#define SYNOPSIS "berth-queue < message 1< envelope"
 
 #define COPY_BUFSIZE 65536
 #define DEADLINE_SECONDS 86400
@@ -140,7 +143,7 @@ static int fixed_id (char *id, uid_t uid)
   return 1 ;
 }
 
-int main (void)
+int main (int argc, char const *const *argv)
 {
   char fixed[QUEUE_ID_MAX] ;
   qcommit q = QCOMMIT_ZERO ;
@@ -148,6 +151,7 @@ int main (void)
   uid_t uid = getuid() ;
   int r ;
   PROG = "berth-queue" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;   /* --help, --version as argv[1] only: qmail-queue takes no arguments */
 
   sig_blocknone() ;   /* a mask inherited from the caller must not stop the deadline */
   if (!sig_catch(SIGALRM, &on_alarm)) _exit(QQ_BUG) ;

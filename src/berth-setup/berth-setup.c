@@ -24,6 +24,7 @@
 #include <berth/sendqueue.h>
 #include <berth/sibling.h>
 #include <berth/qtool.h>
+#include <berth/stdopts.h>
 #include "setup.h"
 
 #define USAGE "berth-setup [ -u user | -m [ -P prefix ] ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] [ -Q ip,ip... ] [ -q ] [ -t ] home"
@@ -185,6 +186,7 @@ int main (int argc, char const *const *argv)
   char hostbuf[256] ;
   int multi = 0 ;
   PROG = "berth-setup" ;
+  berth_stdopts(argc, argv, USAGE) ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)

@@ -9,9 +9,11 @@
 #include <skalibs/types.h>
 #include <skalibs/tai.h>
 #include <berth/tls.h>
+#include <berth/stdopts.h>
 #include "tlsd.h"
 
 #define USAGE "berth-tlsd [ -i ] [ -K handshake_timeout_ms ] prog... | berth-tlsd -t"
+#define SYNOPSIS "berth-tlsd [ -i ] [ -K ms ] prog...\nberth-tlsd -t"
 #define DEFAULT_HSTIMEOUT_MS 60000
 
 int main (int argc, char const *const *argv)
@@ -22,6 +24,7 @@ int main (int argc, char const *const *argv)
   int implicit = 0 ;
   int checkonly = 0 ;
   PROG = "berth-tlsd" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)

@@ -11,9 +11,11 @@
 #include <skalibs/strerr.h>
 #include <berth/home.h>
 #include <berth/queue.h>
+#include <berth/stdopts.h>
 #include "sendmail.h"
 
-#define USAGE "sendmail [ -t ] [ -f sender ] [ -F name ] [ -bm | -bp | -bs ] [ -q ] [ recipient ... ]"
+#define USAGE "sendmail [ -t ] [ -f sender | -r sender ] [ -F name ] [ -bm | -bp | -bs | -bi ] [ -q[time] ] [ -- ] [ recipient ... ]"
+#define SYNOPSIS USAGE "\nmailq\nnewaliases"
 
 #define MODE_DELIVER 'm'
 #define MODE_LIST 'p'
@@ -159,6 +161,7 @@ int main (int argc, char const *const *argv)
   char const *base ;
   int first ;
   PROG = "sendmail" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   if (argc < 1) die_usage() ;
   base = strrchr(argv[0], '/') ;
   base = base ? base + 1 : argv[0] ;
