@@ -9,7 +9,7 @@ for p in $(sed -e 's/#.*//' package/targets | awk 'NF { print $1 }'); do
 done
 names=$( { grep -rhoE '"control/[a-z0-9.]+' src | sed 's|"control/||'
            grep -hoE 'read[a-z]*\(s, [^"]*"[a-z0-9.]+"' src/berth-smtpd/*.c | grep -oE '"[a-z0-9.]+"' | tr -d '"'
-           sed -n 's/^  { "\([a-z0-9.]*\)", K_.*/\1/p' src/berth-showctl/berth-showctl.c ; } | sort -u)
+           sed -n 's/^  { "\([a-z0-9.]*\)", K_.*/\1/p' src/berth-showctl/*.c ; } | sort -u)
 for n in $names; do
   grep -q "\`$n\`" doc/control.md; ok $? "control file $n is documented in doc/control.md"
 done
