@@ -71,6 +71,16 @@ t_instance () {
   berth-setup -u "$TESTUSER" -n test.example "$BERTH_HOME" || { echo "Bail out! berth-setup failed"; exit 1; }
 }
 
+# t_users_gone PREFIX [USER...]: delete a multi-user instance's users (berth-setup -P PREFIX),
+# then USER..., then the groups PREFIX and PREFIXnofiles (root tests, at their end).
+t_users_gone () {
+  tug_p=$1; shift
+  for u in "${tug_p}q" "${tug_p}r" "${tug_p}d" "${tug_p}l" "${tug_p}alias" "$@"; do
+    getent passwd "$u" >/dev/null && /usr/sbin/userdel -f "$u" 2>/dev/null
+  done
+  for g in "$tug_p" "${tug_p}nofiles"; do getent group "$g" >/dev/null && /usr/sbin/groupdel "$g" 2>/dev/null; done
+}
+
 # t_bg [as_user] CMD...: start CMD in the background, remember its pid for cleanup; sets T_PID.
 # (as_user is expanded here so that the pid is the command's own, not a subshell's.)
 t_bg () {

@@ -20,10 +20,7 @@ users_gone () {
     s6-svscanctl -t "$svc" 2>/dev/null
     n=0; while [ $n -lt 50 ] && kill -0 "$SCAN_PID" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
   fi
-  for u in "${P}q" "${P}r" "${P}d" "${P}l" "${P}alias" "$U"; do
-    getent passwd "$u" >/dev/null && /usr/sbin/userdel -f "$u" 2>/dev/null
-  done
-  for g in "$P" "${P}nofiles"; do getent group "$g" >/dev/null && /usr/sbin/groupdel "$g" 2>/dev/null; done
+  t_users_gone "$P" "$U"
   t_cleanup
 }
 trap users_gone EXIT
@@ -166,6 +163,7 @@ if [ ! -d /var/berth ]; then is "$r" 61 "and falls back to conf-home (/var/berth
 s6-setuidgid "$U" ls "$H/queue/mess" >/dev/null 2>&1; is $? 2 "an ordinary user cannot read the queue"
 s6-setuidgid "${P}d" ls "$H/queue/mess" >/dev/null 2>&1; is $? 2 "nor can the smtpd user"
 
+berth-setup -c "$H" > "$T_DIR/check" 2>&1; is $? 0 "berth-setup -c: the running instance is clean" || sed 's/^/# /' "$T_DIR/check"
 # mailq for everyone: HOME/bin/berth-qread is set-uid to the queue user and shows an ordinary
 # user only the messages that user queued; sendmail -q retries now for root, tells the user how.
 is "$(perm bin/berth-qread)" "${P}q:$P 4711" "bin/berth-qread set-uid to the queue user"
