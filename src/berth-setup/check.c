@@ -81,11 +81,12 @@ static int want (inst *x, char const *path, mode_t type, uid_t uid, gid_t gid, m
   if (uid != (uid_t)ANY_ID && st.st_uid != uid)
   {
     char was[UID_FMT] ;
+    size_t wasl = uid_fmt(was, st.st_uid) ;
     char const *w = who(x, uid) ;
     size_t wl = strlen(w) ;
     char msg[wl + UID_FMT + 24] ;
     memcpy(msg, w, wl) ; memcpy(msg + wl, ", not uid ", 10) ;
-    memcpy(msg + wl + 10, was, uid_fmt(was, st.st_uid)) ; msg[wl + 10 + uid_fmt(was, st.st_uid)] = 0 ;
+    memcpy(msg + wl + 10, was, wasl) ; msg[wl + 10 + wasl] = 0 ;
     check_problem(x, path, "should be owned by ", msg) ;
   }
   if (gid != (gid_t)ANY_ID && st.st_gid != gid)

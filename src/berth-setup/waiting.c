@@ -23,6 +23,9 @@
 #include "check.h"
 
 #define DEFAULT_DELIVERY "./Maildir/"
+#ifndef BERTH_CONF_BREAK
+#define BERTH_CONF_BREAK '-'   /* conf-break, as berth-lspawn has it */
+#endif
 
 typedef struct wait_s waitctx ;
 struct wait_s
@@ -96,7 +99,7 @@ static void rcpt (waitctx *w, char const *addr)
     if (assign_lookup(&w->assign, local, &a, &w->sa) > 0)
     {
       size_t len = w->sa.len ;
-      char buf[len] ;   /* problem() reuses sa */
+      char buf[len + 1] ;   /* problem() reuses sa */
       memcpy(buf, w->sa.s, len) ;
       if (!seen(w, buf + a.user)) maildir(w, buf + a.user, a.uid, buf + a.home) ;
       return ;
