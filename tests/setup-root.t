@@ -168,6 +168,29 @@ if [ ! -d /var/berth ]; then is "$r" 61 "and falls back to conf-home (/var/berth
 s6-setuidgid "$U" ls "$H/queue/mess" >/dev/null 2>&1; is $? 2 "an ordinary user cannot read the queue"
 s6-setuidgid "${P}d" ls "$H/queue/mess" >/dev/null 2>&1; is $? 2 "nor can the smtpd user"
 
+berth-setup -c "$H" > "$T_DIR/check" 2>&1; is $? 0 "berth-setup -c: the running instance is clean" || sed 's/^/# /' "$T_DIR/check"
+# mailq for everyone: HOME/bin/berth-qread is set-uid to the queue user and shows an ordinary
+# user only the messages that user queued; sendmail -q retries now for root, tells the user how.
+is "$(perm bin/berth-qread)" "${P}q:$P 4711" "bin/berth-qread set-uid to the queue user"
+printf 'To: t450mine@remote.example\nSubject: mine\n\nx\n' | s6-setuidgid "$U" env BERTH_HOME="$H" "$H/bin/sendmail" -t; ok $? "the user queues a message (deferred at the sink)"
+printf 'To: t450root@remote.example\nSubject: root\n\nx\n' | env BERTH_HOME="$H" "$H/bin/sendmail" -t; ok $? "root queues another"
+tried () { grep -qs 'RCPT TO:<t450mine@remote.example>' "$T_DIR/sink/chunks" && grep -qs 'RCPT TO:<t450root@remote.example>' "$T_DIR/sink/chunks"; }
+n=0; while [ $n -lt 100 ] && ! tried; do sleep 0.1; n=$((n + 1)); done
+tried; ok $? "both tried and deferred"
+s6-setuidgid "$U" env BERTH_HOME="$H" "$H/bin/sendmail" -bp > "$T_DIR/mq" 2>&1; is $? 0 "the user's mailq (sendmail -bp): exit 0"
+grep -q '^  to=<t450mine@remote.example> pending remote$' "$T_DIR/mq"; ok $? "it shows the user's own message"
+grep -q 't450root\|far@remote' "$T_DIR/mq"; is $? 1 "and no one else's"
+tail -n 1 "$T_DIR/mq" | grep -q "^1 message of yours (others' are not shown)\$"; ok $? "the summary says so" || sed 's/^/# /' "$T_DIR/mq"
+s6-setuidgid "$U" env BERTH_HOME="$T_DIR/fake" "$H/bin/berth-qread" --json > "$T_DIR/mq" 2>&1
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [r["address"] for m in d for r in m["recipients"]] == ["t450mine@remote.example"], d' "$T_DIR/mq"
+ok $? "--json too, in its own instance whatever \$BERTH_HOME says"
+env BERTH_HOME="$H" "$H/bin/sendmail" -bp > "$T_DIR/mq" 2>&1
+grep -q 't450mine@remote.example' "$T_DIR/mq" && grep -q 't450root@remote.example' "$T_DIR/mq"; ok $? "root's mailq shows every message"
+s6-setuidgid "$U" env BERTH_HOME="$H" "$H/bin/sendmail" -q 2>"$T_DIR/err"; is $? 100 "the user's sendmail -q: 100"
+grep -q 'berth-qctl retry -a' "$T_DIR/err"; ok $? "saying how"
+env BERTH_HOME="$H" "$H/bin/sendmail" -q > "$T_DIR/out" 2>&1; is $? 0 "root's sendmail -q: exit 0"
+grep -q 'ok 1 recipients scheduled now' "$T_DIR/out"; ok $? "deferred mail scheduled now"
+
 s6-svscanctl -t "$svc"
 n=0; while [ $n -lt 100 ] && kill -0 "$SCAN_PID" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 ! kill -0 "$SCAN_PID" 2>/dev/null; ok $? "everything stops"

@@ -24,6 +24,7 @@
 #include <berth/logfield.h>
 #include <berth/qq.h>
 #include <berth/queue.h>
+#include <berth/stdopts.h>
 #include "bounce.h"
 
 #define USAGE "berth-bounce [ -d ] id sender arrival-seconds"
@@ -120,6 +121,7 @@ int main (int argc, char const *const *argv)
   uint64_t bytes = 0 ;
   int fd, n, code ;
   PROG = "berth-bounce" ;
+  berth_stdopts(argc, argv, USAGE) ;
 
   if (argc == 5 && !strcmp(argv[1], "-d")) { x.delayed = 1 ; argc-- ; argv++ ; }
   if (argc != 4) strerr_dieusage(100, USAGE) ;

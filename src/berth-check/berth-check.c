@@ -20,8 +20,10 @@
 #include <skalibs/unix-timed.h>
 #include <berth/home.h>
 #include <berth/queue.h>
+#include <berth/stdopts.h>
 
 #define USAGE "berth-check [ -q ] smtp ip port | berth-check [ -q ] tcp ip port | berth-check [ -q ] send"
+#define SYNOPSIS "berth-check [ -q ] smtp IP PORT\nberth-check [ -q ] tcp IP PORT\nberth-check [ -q ] send"
 #define CHECK_TIMEOUT_SECONDS 5
 #define SMTP_READY "220"
 #define SMTP_QUIT "QUIT\r\n"
@@ -81,6 +83,7 @@ static int check_send (void)
 int main (int argc, char const *const *argv)
 {
   PROG = "berth-check" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   if (argc > 1 && !strcmp(argv[1], "-q"))
   {  /* quiet: nothing on stderr, only the exit code */
     int fd = open("/dev/null", O_WRONLY | O_CLOEXEC) ;

@@ -17,6 +17,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/stdopts.h>
 
 #define USAGE "berth-getpw"
 #define NAME_MAX_LEN 256
@@ -47,6 +48,7 @@ int main (int argc, char const *const *argv)
 {
   stralloc req = STRALLOC_ZERO, out = STRALLOC_ZERO ;
   PROG = "berth-getpw" ;
+  berth_stdopts(argc, argv, USAGE) ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   for (;;)
   {

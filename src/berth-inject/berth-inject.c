@@ -17,6 +17,7 @@
 #include <berth/clock.h>
 #include <berth/control.h>
 #include <berth/home.h>
+#include <berth/stdopts.h>
 #include "inject.h"
 
 #define USAGE "berth-inject [ -a | -A | -h | -H ] [ -n | -N ] [ -f sender ] [ recipient ... ]"
@@ -86,6 +87,7 @@ int main (int argc, char const *const *argv)
   char const *fopt = 0 ;
   struct timespec ts ;
   PROG = "berth-inject" ;
+  berth_stdopts(argc, argv, USAGE) ;
 
   sig_ignore(SIGPIPE) ;
   berth_clock_read(&ts) ;

@@ -30,6 +30,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <berth/smtpd.h>
+#include <berth/stdopts.h>
 #include "listen.h"
 
 #define USAGE "berth-listen [ -HRUv ] [ -d notif ] [ -c limit ] [ -b backlog ] [ -x rules.cdb ] [ -l localname ] host port"
@@ -177,6 +178,7 @@ int main (int argc, char const *const *argv)
   int lfd, sfd ;
   tain backoff = TAIN_ZERO ;
   PROG = "berth-listen" ;
+  berth_stdopts(argc, argv, USAGE) ;
   /* no fastbins: the first large malloc of a forked child would consolidate the parent's, writing
      to (so copying) every heap page holding one (doc/performance.md, "Fastbins and fork") */
   mallopt(M_MXFAST, 0) ;

@@ -26,7 +26,6 @@
 #include "local.h"
 #include "qme.h"
 
-#define USAGE "berth-local [ -nN ] -- user homedir local dash ext domain sender defaultdelivery"
 #define HEADER_BUFSIZE 8192
 #define CTIME_FMT 64
 
@@ -43,7 +42,7 @@ static void nomem (void)
 
 static void usage (void)
 {
-  local_say_die(LOCAL_PERM, "berth-local: usage: ", USAGE, (char *)0) ;
+  local_say_die(LOCAL_PERM, "berth-local: usage: ", LOCAL_USAGE, (char *)0) ;
 }
 
 /* A program's environment is built here, NAME=value\0 after another (prog.c adds PATH): never

@@ -11,6 +11,7 @@
 
 /* local_main, local_serve (serve.c) and LOCAL_ARGS: berth/guests.h, shared with berth-lspawn */
 
+#define LOCAL_USAGE "berth-local [ -nN ] -- user homedir local dash ext domain sender defaultdelivery"
 #define LOCAL_OK 0
 #define LOCAL_PERM 100
 #define LOCAL_TEMP 111

@@ -5,9 +5,13 @@
    a job; cwd, umask, environment, signals and fds as an exec would give them), and
    tests/sec-local-kept.t proves it. */
 
+#include <skalibs/strerr.h>
+#include <berth/stdopts.h>
 #include "local.h"
 
 int main (int argc, char const *const *argv)
 {
+  PROG = "berth-local" ;
+  berth_stdopts(argc, argv, LOCAL_USAGE) ;
   return local_main(argc, argv) ;
 }

@@ -15,6 +15,7 @@
 #include <skalibs/skamisc.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
+#include <berth/stdopts.h>
 #include <skalibs/types.h>
 #include <berth/logfield.h>
 
@@ -220,6 +221,7 @@ int main (int argc, char const *const *argv)
 {
   stats st = { .doms = 0, .domlist = GENALLOC_ZERO, .msgs_by_id = 0 } ;
   PROG = "berth-logstat" ;
+  berth_stdopts(argc, argv, USAGE) ;
   if (argc > 1 && argv[1][0] == '-' && argv[1][1]) strerr_dieusage(100, USAGE) ;
   if (argc < 2) readall(&st, 0, "stdin") ;
   for (int i = 1 ; i < argc ; i++)

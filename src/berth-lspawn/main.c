@@ -18,6 +18,7 @@
 #include <berth/queue.h>
 #include <berth/sibling.h>
 #include <berth/spawner.h>
+#include <berth/stdopts.h>
 #include "lspawn.h"
 #include "state.h"
 
@@ -94,6 +95,7 @@ int main (int argc, char const *const *argv)
   state st = { .pw = GETPW_ZERO } ;
   spawner sp ;
   PROG = "berth-lspawn" ;
+  berth_stdopts(argc, argv, USAGE) ;
   /* no fastbins: the first large malloc of a forked child would consolidate the parent's, writing
      to (so copying) every heap page holding one (doc/performance.md, "Fastbins and fork") */
   mallopt(M_MXFAST, 0) ;

@@ -19,6 +19,7 @@
 #include <berth/home.h>
 #include <berth/queue.h>
 #include <berth/rcptmap.h>
+#include <berth/stdopts.h>
 
 #define USAGE "berth-newu"
 #define ASSIGN_TMP "users/assign.cdb.tmp"
@@ -42,6 +43,7 @@ int main (int argc, char const *const *argv)
   unsigned long n = 0 ;
   int fdin, fd ;
   PROG = "berth-newu" ;
+  berth_stdopts(argc, argv, USAGE) ;
   (void)argv ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;

@@ -1,6 +1,6 @@
 /* ISC license. */
 /* berth-qctl: acts on queued messages through berth-send's control fifo (retry, hold, release,
-   delete, bounce), by id or by sender/recipient/domain (selected by reading the queue).
+   delete, bounce, requeue), by id or by sender/recipient/domain (selected by reading the queue).
    Never changes a queue file itself: berth-send applies every command.
    Trust: run by the queue owner or root; berth-send's replies. */
 
@@ -17,9 +17,11 @@
 #include <skalibs/types.h>
 #include <berth/home.h>
 #include <berth/qtool.h>
+#include <berth/stdopts.h>
 #include "qctl.h"
 
-#define USAGE "berth-qctl retry|hold|release|delete|bounce [ -n ] [ -o ] [ -t secs ] { id... | -a | [ -f sender ] [ -r rcpt ] [ -d domain ] }"
+#define USAGE "berth-qctl retry|hold|release|delete|bounce|requeue [ -n ] [ -o ] [ -t secs ] { id... | -a | [ -f sender ] [ -r rcpt ] [ -d domain ] }"
+#define SYNOPSIS "berth-qctl VERB [ -n ] [ -o ] [ -t secs ] id...\nberth-qctl VERB [ -n ] [ -o ] [ -t secs ] -a\nberth-qctl VERB [ -n ] [ -o ] [ -t secs ] [ -f sender ] [ -r recipient ] [ -d domain ]\nVERB: retry | hold | release | delete | bounce | requeue"
 #define dieusage() strerr_dieusage(100, USAGE)
 #define REPLY_SECS 10      /* for one reply */
 #define BUSY_PAUSE_MS 250  /* between two tries of a busy delete/bounce */
@@ -48,10 +50,12 @@ int main (int argc, char const *const *argv)
   int dry = 0, off = 0, e = 0 ;
   char const *verb ;
   PROG = "berth-qctl" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   tain_now_set_stopwatch_g() ;   /* the one clock of deadlines (berth/clock.h) */
   if (argc < 2) dieusage() ;
   verb = argv[1] ;
-  if (strcmp(verb, "retry") && strcmp(verb, "hold") && strcmp(verb, "release") && strcmp(verb, "delete") && strcmp(verb, "bounce"))
+  if (strcmp(verb, "retry") && strcmp(verb, "hold") && strcmp(verb, "release") && strcmp(verb, "delete") && strcmp(verb, "bounce")
+   && strcmp(verb, "requeue"))
     dieusage() ;
   {
     subgetopt l = SUBGETOPT_ZERO ;

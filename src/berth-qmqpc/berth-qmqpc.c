@@ -25,6 +25,7 @@
 #include <berth/qmqp.h>
 #include <berth/qq.h>
 #include <berth/qqrun.h>
+#include <berth/stdopts.h>
 #include "qmqpc.h"
 
 /* The server's text goes to fd 6 only when that is qmail's error pipe, as berth-queue decides. */
@@ -50,7 +51,9 @@ static void answered (stralloc const *ans)
   _exit(c == QMQP_PERM ? QQ_PERM_REFUSED : QQ_TEMP_REFUSED) ;
 }
 
-int main (void)
+#define SYNOPSIS "QMAILQUEUE=/var/berth/bin/berth-qmqpc berth-inject < message"
+
+int main (int argc, char const *const *argv)
 {
   stralloc servers = STRALLOC_ZERO, msg = STRALLOC_ZERO, head = STRALLOC_ZERO, tail = STRALLOC_ZERO ;
   stralloc ans = STRALLOC_ZERO ;
@@ -58,6 +61,7 @@ int main (void)
   size_t i = 0 ;
   int r ;
   PROG = "berth-qmqpc" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   sig_ignore(SIGPIPE) ;
   if (chdir(berth_home()) < 0) _exit(QQ_HOME) ;
   if (control_readlines(&servers, QMQPC_SERVERS) <= 0 || !servers.len) _exit(QQ_CONFIG) ;

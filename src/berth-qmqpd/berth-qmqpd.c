@@ -11,13 +11,17 @@
 #include <unistd.h>
 #include <skalibs/strerr.h>
 #include <berth/nsrv.h>
+#include <berth/stdopts.h>
 #include "qmqpd.h"
 
-int main (void)
+#define SYNOPSIS "tcpserver -HR -x tcp.qmqp.cdb -u UID -g GID 0 628 berth-qmqpd"
+
+int main (int argc, char const *const *argv)
 {
   qmqpd q ;
   char const *what ;
   PROG = QMQPD_PROG ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   if (!getuid() || !geteuid()) strerr_dief1x(111, "refusing to run as root: run me as an unprivileged user (tcpserver -u/-g or s6-setuidgid)") ;
   memset(&q, 0, sizeof q) ;   /* every stralloc's _ZERO is all-zero bytes */
   q.qq.msgfd = q.qq.envfd = q.qq.errfd = q.qq.idfd = -1 ;

@@ -16,6 +16,7 @@
 #include <berth/control.h>
 #include <berth/envelope.h>
 #include <berth/nsrv.h>
+#include <berth/stdopts.h>
 #include "qmtpd.h"
 
 static void config (qmtpd *q)
@@ -38,10 +39,13 @@ static void config (qmtpd *q)
   _exit(0) ;
 }
 
-int main (void)
+#define SYNOPSIS "tcpserver -HR -x tcp.qmtp.cdb -u UID -g GID 0 209 berth-qmtpd"
+
+int main (int argc, char const *const *argv)
 {
   qmtpd q ;
   PROG = QMTPD_PROG ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   if (!getuid() || !geteuid()) strerr_dief1x(111, "refusing to run as root: run me as an unprivileged user (tcpserver -u/-g or s6-setuidgid)") ;
   memset(&q, 0, sizeof q) ;   /* every stralloc's _ZERO is all-zero bytes */
   q.qq.msgfd = q.qq.envfd = q.qq.errfd = q.qq.idfd = -1 ;

@@ -2,7 +2,11 @@
 /* berth-qread: lists the queue (mailq, sendmail -bp): per message its id, age, size, sender,
    recipients and their state, hold, last error and next attempt; --json for scripts.
    Read-only, safe while berth-send runs. Trust: queue files (queue owner); every byte taken
-   from them is masked (text) or escaped (JSON) before it reaches the terminal. */
+   from them is masked (text) or escaped (JSON) before it reaches the terminal.
+   In a multi-user instance it is set-uid to the queue's owner (berth-setup, as berth-queue), so
+   that mailq works for everyone: run by another user than root or the queue's owner, it lists
+   only the messages that user queued (the envelope's u record: qtool_uid), never another's.
+   Set-uid, the instance is berth_home_chdir's (never $BERTH_HOME), and argv is --json at most. */
 
 #include <string.h>
 #include <unistd.h>
@@ -12,9 +16,11 @@
 #include <berth/clock.h>
 #include <berth/home.h>
 #include <berth/qtool.h>
+#include <berth/stdopts.h>
 #include "qread.h"
 
 #define USAGE "berth-qread [ --json ]"
+#define SYNOPSIS "berth-qread            # text\nberth-qread --json     # one JSON document (also -j)"
 
 static void put (char const *s, size_t len)
 {
@@ -58,11 +64,18 @@ struct listing_s
   qr_totals tot ;
   uint64_t now ;
   int json ;
+  int only ;      /* set-uid, run by an ordinary user: only the messages of uid */
+  uint64_t uid ;
 } ;
 
 static void one (qtool_msg const *m, void *data)
 {
   listing *l = data ;
+  if (l->only)
+  {
+    uint64_t u ;
+    if (!qtool_uid(m->id, &u) || u != l->uid) return ;
+  }
   if (l->json) qr_json(m, l->now, !l->tot.msgs) ;
   else qr_text(m, l->now) ;
   qr_count(m, &l->tot) ;
@@ -70,23 +83,27 @@ static void one (qtool_msg const *m, void *data)
 
 int main (int argc, char const *const *argv)
 {
-  listing l = { .tot = { .msgs = 0 }, .json = 0 } ;
+  listing l = { .tot = { .msgs = 0 }, .json = 0, .only = 0, .uid = 0 } ;
+  uid_t r = getuid() ;
   PROG = "berth-qread" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   if (argc > 2) strerr_dieusage(100, USAGE) ;
   if (argc == 2)
   {
     if (!strcmp(argv[1], "--json") || !strcmp(argv[1], "-j")) l.json = 1 ;
     else strerr_dieusage(100, USAGE) ;
   }
-  if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
+  if (berth_home_chdir() < 0) strerr_diefu1sys(111, "chdir to the instance home") ;
+  if (r != geteuid() && r) { l.only = 1 ; l.uid = r ; }
   l.now = berth_clock_ms() ;
   if (l.json) qr_puts("[") ;
   qtool_walk(&one, &l) ;
   if (l.json) qr_puts("]\n") ;
-  else if (!l.tot.msgs) qr_puts("queue empty\n") ;
+  else if (!l.tot.msgs) qr_puts(l.only ? "no message of yours in the queue\n" : "queue empty\n") ;
   else
   {
-    qr_putu(l.tot.msgs) ; qr_puts(l.tot.msgs == 1 ? " message\n" : " messages\n") ;
+    qr_putu(l.tot.msgs) ; qr_puts(l.tot.msgs == 1 ? " message" : " messages") ;
+    qr_puts(l.only ? " of yours (others' are not shown)\n" : "\n") ;
   }
   if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
   return 0 ;

@@ -10,6 +10,7 @@
 #include <berth/clock.h>
 #include <berth/home.h>
 #include <berth/qtool.h>
+#include <berth/stdopts.h>
 
 #define USAGE "berth-qstat"
 
@@ -52,6 +53,7 @@ int main (int argc, char const *const *argv)
   counts k = { .msgs = 0 } ;
   uint64_t now ;
   PROG = "berth-qstat" ;
+  berth_stdopts(argc, argv, USAGE) ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
   now = berth_clock_ms() ;

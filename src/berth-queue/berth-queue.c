@@ -2,7 +2,7 @@
 /* berth-queue: qmail-queue(8). Reads a message on fd 0 and an envelope on fd 1, commits both
    to the queue, exits 0 only once the commit is durable.
    Trust: any local user may run it (set-uid to the queue owner in multi-user mode); every input
-   byte is untrusted, $BERTH_HOME is ignored when set-uid (qq_chdir.c), the caller's umask is
+   byte is untrusted, $BERTH_HOME is ignored when set-uid (libberth/berth_home_chdir.c), the caller's umask is
    replaced, and once the caller's uid is recorded the real uid becomes the queue owner's.
    On a null client (the instance has control/qmqpservers) it execs berth-qmqpc instead, with
    the caller's own ids (qq_qmqp.c).
@@ -23,10 +23,14 @@
 #include <berth/control.h>
 #include <berth/dsn.h>
 #include <berth/envelope.h>
+#include <berth/home.h>
 #include <berth/qcommit.h>
 #include <berth/qq.h>
 #include <berth/queue.h>
-#include "qq_chdir.h"
+#include <berth/stdopts.h>
+#include "qq_qmqp.h"
+
+#define SYNOPSIS "berth-queue < message 1< envelope"
 
 #define COPY_BUFSIZE 65536
 #define DEADLINE_SECONDS 86400
@@ -140,7 +144,7 @@ static int fixed_id (char *id, uid_t uid)
   return 1 ;
 }
 
-int main (void)
+int main (int argc, char const *const *argv)
 {
   char fixed[QUEUE_ID_MAX] ;
   qcommit q = QCOMMIT_ZERO ;
@@ -148,13 +152,14 @@ int main (void)
   uid_t uid = getuid() ;
   int r ;
   PROG = "berth-queue" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;   /* --help, --version as argv[1] only: qmail-queue takes no arguments */
 
   sig_blocknone() ;   /* a mask inherited from the caller must not stop the deadline */
   if (!sig_catch(SIGALRM, &on_alarm)) _exit(QQ_BUG) ;
   alarm(DEADLINE_SECONDS) ;
   sig_ignore(SIGPIPE) ;
   umask(QUEUE_UMASK) ;
-  if (qq_chdir() < 0) _exit(QQ_HOME) ;   /* first: it tells set-uid from the real uid */
+  if (berth_home_chdir() < 0) _exit(QQ_HOME) ;   /* first: it tells set-uid from the real uid */
   r = qq_qmqp(uid, getgid()) ;   /* a null client: berth-qmqpc takes over, as the caller */
   if (r) _exit(r) ;
   if (uid != geteuid() && setreuid(geteuid(), geteuid()) < 0) _exit(QQ_BUG) ;

@@ -1,9 +1,9 @@
 /* ISC license. */
-/* A null client's berth-queue: when the instance qq_chdir chose has control/qmqpservers, the
+/* A null client's berth-queue: when the instance berth_home_chdir chose has control/qmqpservers, the
    message goes to its hubs instead of a local queue, so every injector (berth-inject, sendmail,
    berth-bounce, a filter ending in berth-queue) needs no $QMAILQUEUE there. berth-queue execs
    berth-qmqpc (its sibling) with the same fds; berth-qmqpc's exit codes are qmail-queue's.
-   Trust: the decision and the instance are berth-queue's own (qq_chdir.c), never the caller's:
+   Trust: the decision and the instance are berth-queue's own (libberth/berth_home_chdir.c), never the caller's:
    berth-qmqpc gets BERTH_HOME set to that instance. Set-uid, berth-queue first gives up the
    queue owner's ids for the caller's own (real, effective and saved), since berth-qmqpc needs
    no queue and reads the caller's environment: it runs as the caller would run it. */
@@ -16,7 +16,7 @@
 #include <skalibs/stralloc.h>
 #include <berth/qq.h>
 #include <berth/sibling.h>
-#include "qq_chdir.h"
+#include "qq_qmqp.h"
 
 #define QQ_QMQP_SERVERS "control/qmqpservers"
 #define QQ_QMQP_PROG "berth-qmqpc"

@@ -27,6 +27,8 @@
 #include <berth/rcptmap.h>
 #include <berth/sibling.h>
 #include <berth/spawn.h>
+#include <berth/stale.h>
+#include <berth/stdopts.h>
 
 #define USAGE "berth-reload"
 #define TCP_SRC "control/tcp.smtp"
@@ -44,19 +46,9 @@
 /* 1 when src exists and cdb is missing or older; 0 when cdb is up to date or src is absent */
 static int stale (char const *src, char const *cdb)
 {
-  struct stat s, c ;
-  if (stat(src, &s) < 0)
-  {
-    if (errno == ENOENT) return 0 ;
-    strerr_diefu2sys(111, "stat ", src) ;
-  }
-  if (stat(cdb, &c) < 0)
-  {
-    if (errno == ENOENT) return 1 ;
-    strerr_diefu2sys(111, "stat ", cdb) ;
-  }
-  return s.st_mtim.tv_sec > c.st_mtim.tv_sec
-      || (s.st_mtim.tv_sec == c.st_mtim.tv_sec && s.st_mtim.tv_nsec > c.st_mtim.tv_nsec) ;
+  int r = berth_stale(src, cdb) ;
+  if (r < 0) strerr_diefu4sys(111, "compare ", src, " with ", cdb) ;
+  return r != BERTH_STALE_NO ;
 }
 
 /* runs argv with fd 0 from infile (or ours): its exit code; 111 when it could not run or did not
@@ -145,6 +137,7 @@ int main (int argc, char const *const *argv)
 {
   int e = 0 ;
   PROG = "berth-reload" ;
+  berth_stdopts(argc, argv, USAGE) ;
   (void)argv ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;

@@ -29,7 +29,6 @@
 #include "remote.h"
 #include "targets.h"
 
-#define USAGE "berth-remote host sender rcpt..."
 #define DNS_TIMEOUT_DEFAULT 5
 #define DNS_TRIES 2
 
@@ -369,7 +368,7 @@ int remote_main (int argc, char const *const *argv)
 {
   rsess s = RSESS_ZERO ;
   PROG = "berth-remote" ;
-  if (argc < 4) strerr_dieusage(100, USAGE) ;
+  if (argc < 4) strerr_dieusage(100, REMOTE_USAGE) ;
   job(&s, argv[1], argv[2], argv + 3, argc - 3) ;
   return 0 ;
 }
@@ -384,7 +383,7 @@ int remote_serve (int argc, char const *const *argv, int ctl)
   genalloc args = GENALLOC_ZERO ;   /* char const *: the words of the job in store */
   char const *host ;
   PROG = "berth-remote" ;
-  if (argc < 4) strerr_dieusage(100, USAGE) ;
+  if (argc < 4) strerr_dieusage(100, REMOTE_USAGE) ;
   host = argv[1] ;
   s.c.keep = 1 ;
   job(&s, host, argv[2], argv + 3, argc - 3) ;

@@ -15,6 +15,8 @@
 #include <berth/guests.h>
 #include <berth/smtpc.h>
 
+#define REMOTE_USAGE "berth-remote host sender rcpt [rcpt ...]"
+
 /* RFC 5321 4.5.3.2 timeouts, seconds */
 #define TO_GREETING 300
 #define TO_EHLO 300

@@ -25,9 +25,10 @@
 #include <berth/rreport.h>
 #include <berth/sibling.h>
 #include <berth/spawner.h>
+#include <berth/stdopts.h>
 #include "rspawn.h"
 
-#define USAGE "berth-rspawn [ prog... ]"
+#define USAGE "berth-rspawn [ prog ... ]"
 #define REMOTE_NAME "berth-remote"
 
 static void fail_all (spawner *sp, unsigned char slot, unsigned int n, char const *text)
@@ -182,6 +183,7 @@ int main (int argc, char const *const *argv)
   state st ;
   spawner sp ;
   PROG = "berth-rspawn" ;
+  berth_stdopts(argc, argv, USAGE) ;
   /* no fastbins: the first large malloc of a forked child would consolidate the parent's, writing
      to (so copying) every heap page holding one (doc/performance.md, "Fastbins and fork") */
   mallopt(M_MXFAST, 0) ;

@@ -19,9 +19,11 @@
 #include <skalibs/tai.h>
 #include <berth/clock.h>
 #include <berth/home.h>
+#include <berth/stdopts.h>
 #include "send.h"
 
 #define USAGE "berth-send (run by berth-start)"
+#define SYNOPSIS "berth-send             # no arguments: run by berth-start, with the spawners on fds 3-6"
 
 typedef struct loop_s loop ;
 struct loop_s
@@ -115,6 +117,7 @@ int main (int argc, char const *const *argv)
   ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .gone = STRALLOC_ZERO, .poolnext = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .states = STRALLOC_ZERO, .statepos = 0, .memused = 0, .memfull = 0, .todoscan = 0, .byid = 0 } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   if (!getuid() || !geteuid()) strerr_dief1x(100, "refusing to run as root") ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;

@@ -2,7 +2,8 @@
 /* The control fifo queue/lock/ctl (mode 0600, queue owner): berth-qctl writes one command a
    line, "<verb> <id> <replyname>\n"; berth-send applies it to its memory and its durable state
    the way it records delivery results, then writes "<word> <text>\n" into the fifo
-   queue/lock/<replyname> (never blocking). Verbs: hold, release, retry, delete, bounce.
+   queue/lock/<replyname> (never blocking). Verbs: hold, release, retry, delete, bounce, requeue
+   (requeue.c).
    Trust: whoever can write the fifo is the queue owner or root; lines are still length-checked
    and reply names restricted to queue/lock/qctl.* fifos. */
 
@@ -123,7 +124,7 @@ static size_t finish_pending (ctx *c, uint32_t m, int bounce)
 
 static void apply (ctx *c, char const *verb, char const *id, char const *rname)
 {
-  char text[80] ;
+  char text[128] ;
   char const *word = QTOOL_REPLY_OK ;
   int m ;
   msg *x ;
@@ -165,6 +166,19 @@ static void apply (ctx *c, char const *verb, char const *id, char const *rname)
       if (RCPT(c, m, r)->st == RC_PENDING) { sched_rcpt(c, m, r, c->now) ; n++ ; x = MSG(c, m) ; }
     text[uint64_fmt(text, n)] = 0 ;
     strcat(text, " recipients scheduled now") ;
+  }
+  else if (!strcmp(verb, "requeue"))
+  {
+    size_t kept ;
+    n = requeue_msg(c, m, &kept) ;
+    text[uint64_fmt(text, n)] = 0 ;
+    strcat(text, " recipients reclassified") ;
+    if (kept)
+    {
+      strcat(text, ", ") ;
+      text[strlen(text) + uint64_fmt(text + strlen(text), kept)] = 0 ;
+      strcat(text, " local ones kept (no original envelope)") ;
+    }
   }
   else if (!strcmp(verb, "delete") || !strcmp(verb, "bounce"))
   {

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -176,30 +177,38 @@ static size_t readin (ctx *c, char const *names, size_t len)
   return done ;
 }
 
-/* S4d -> S5: the state file of lazy message m, every recipient T except those done and the n
-   recipients r[] (D: their outcome is already durable, as for state_mark); fsynced as a new file
-   (and state/ where that does not cover the name), then todo/<id> unlinked and todo/ fsynced.
-   A crash before that last fsync leaves todo/<id>: the message is read from it again. */
-void state_materialize (ctx *c, uint32_t m, uint32_t const *r, size_t n)
+/* The state file of message m as memory holds it: every recipient T except those done and the
+   n recipients r[] (D: their outcome is already durable, as for state_mark); each recipient's
+   markoff is set to its place in it. */
+static void state_text (ctx *c, uint32_t m, uint32_t const *r, size_t n, stralloc *st)
 {
   msg *x = MSG(c, m) ;
   size_t nr = genalloc_len(rcpt, &x->rcpts) ;
-  stralloc st = STRALLOC_ZERO ;
-  char fn[QUEUE_PATH_MAX] ;
   char fmt[UINT64_FMT] ;
-  if (!stralloc_catb(&st, "B", 1) || !stralloc_catb(&st, fmt, uint64_fmt(fmt, x->birth)) || !stralloc_0(&st)
-   || !stralloc_catb(&st, "F", 1) || !stralloc_catb(&st, x->data.s, strlen(x->data.s) + 1))
+  if (!stralloc_catb(st, "B", 1) || !stralloc_catb(st, fmt, uint64_fmt(fmt, x->birth)) || !stralloc_0(st)
+   || !stralloc_catb(st, "F", 1) || !stralloc_catb(st, x->data.s, strlen(x->data.s) + 1))
     strerr_diefu1sys(111, "allocate") ;
   for (uint32_t i = 0 ; i < nr ; i++)
   {
     rcpt *rc = RCPT(c, m, i) ;
     char rec[2] = { rc->st == RC_DONE ? MARK_DONE : MARK_TODO, rc->chan == CHAN_LOCAL ? CHANBYTE_LOCAL : CHANBYTE_REMOTE } ;
     for (size_t j = 0 ; j < n ; j++) if (r[j] == i) rec[0] = MARK_DONE ;
-    rc->markoff = st.len ;
-    if (!stralloc_catb(&st, rec, 2) || !stralloc_catb(&st, x->data.s + rc->addr, strlen(x->data.s + rc->addr) + 1))
+    rc->markoff = st->len ;
+    if (!stralloc_catb(st, rec, 2) || !stralloc_catb(st, x->data.s + rc->addr, strlen(x->data.s + rc->addr) + 1))
       strerr_diefu1sys(111, "allocate") ;
   }
-  if (!stralloc_0(&st)) strerr_diefu1sys(111, "allocate") ;
+  if (!stralloc_0(st)) strerr_diefu1sys(111, "allocate") ;
+}
+
+/* S4d -> S5: the state file of lazy message m (state_text), fsynced as a new file (and state/
+   where that does not cover the name), then todo/<id> unlinked and todo/ fsynced.
+   A crash before that last fsync leaves todo/<id>: the message is read from it again. */
+void state_materialize (ctx *c, uint32_t m, uint32_t const *r, size_t n)
+{
+  msg *x = MSG(c, m) ;
+  stralloc st = STRALLOC_ZERO ;
+  char fn[QUEUE_PATH_MAX] ;
+  state_text(c, m, r, n, &st) ;
   queue_path(fn, QUEUE_STATE, x->id) ;
   if (!writesync(fn, st.s, st.len)) strerr_diefu2sys(111, "write ", fn) ;
   stralloc_free(&st) ;
@@ -208,6 +217,28 @@ void state_materialize (ctx *c, uint32_t m, uint32_t const *r, size_t n)
   if (unlink(fn) < 0 && errno != ENOENT) strerr_diefu2sys(111, "unlink ", fn) ;
   if (queue_syncdir(QUEUE_TODO) < 0) strerr_diefu2sys(111, "sync ", QUEUE_TODO) ;
   x->lazy = 0 ;
+}
+
+/* After a requeue changed recipients' channels or addresses: the state file as memory now holds
+   it. A lazy message is materialized; otherwise the new file is written aside as state/.<id>
+   (state_load skips dot names: a leftover after a crash is never read), fsynced, renamed over
+   state/<id>, state/ fsynced: a crash leaves the old file or the new one, each whole. On failure
+   berth-send exits (111): memory already has the new record offsets, the file must match. */
+void state_rewrite (ctx *c, uint32_t m)
+{
+  msg *x = MSG(c, m) ;
+  stralloc st = STRALLOC_ZERO ;
+  char fn[QUEUE_PATH_MAX], tmp[QUEUE_PATH_MAX + 1] ;
+  if (x->lazy) { state_materialize(c, m, 0, 0) ; return ; }
+  state_text(c, m, 0, 0, &st) ;
+  queue_path(fn, QUEUE_STATE, x->id) ;
+  memcpy(tmp, QUEUE_STATE "/.", sizeof(QUEUE_STATE) + 1) ;
+  strcpy(tmp + sizeof(QUEUE_STATE) + 1, x->id) ;
+  if (!writesync(tmp, st.s, st.len)) strerr_diefu2sys(111, "write ", tmp) ;
+  stralloc_free(&st) ;
+  if (rename(tmp, fn) < 0) strerr_diefu4sys(111, "rename ", tmp, " to ", fn) ;
+  if (queue_syncdir(QUEUE_STATE) < 0) strerr_diefu2sys(111, "sync ", QUEUE_STATE) ;
+  state_hint(c, m) ;
 }
 
 void state_preprocess_list (ctx *c, char const *names, size_t len)

@@ -215,6 +215,11 @@ extern void state_hint (ctx *, uint32_t m) ;
 extern void state_preprocess_list (ctx *, char const *names, size_t len) ;
 extern int state_preprocess (ctx *, char const *id) ;
 extern void state_materialize (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
+extern void state_rewrite (ctx *, uint32_t m) ;
+
+/* requeue.c: the classification of m's pending recipients run again (berth-qctl requeue); how
+   many changed, *kept set to how many local ones had to keep theirs (no original envelope) */
+extern size_t requeue_msg (ctx *, uint32_t m, size_t *kept) ;
 
 /* quarantine.c: a bad entry of dir (todo/ or state/) goes to bad/<id>, logged once */
 extern void quarantine (ctx *, char const *dir, char const *id, char const *reason, char const *text) ;

@@ -26,9 +26,12 @@
 #include <berth/sendqueue.h>
 #include <berth/sibling.h>
 #include <berth/qtool.h>
+#include <berth/stdopts.h>
+#include "check.h"
 #include "setup.h"
 
-#define USAGE "berth-setup [ -u user | -m [ -P prefix ] ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] [ -Q ip,ip... ] [ -q ] [ -t ] home"
+#define USAGE "berth-setup [ -u user | -m [ -P prefix ] ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] [ -Q ip,ip... ] [ -q ] [ -t ] home" " | berth-setup -c home"
+#define SYNOPSIS "berth-setup [ -u user | -m [ -P prefix ] ] [ -n hostname ] [ -a addr,addr... ] [ -p port ] [ -b bindir ] [ -Q ip,ip... ] [ -q ] [ -t ] home" "\nberth-setup -c home                    # the install check: changes nothing"
 #define PREFIX_DEFAULT "berth"
 #define dieusage() strerr_dieusage(100, USAGE)
 
@@ -213,17 +216,19 @@ int main (int argc, char const *const *argv)
   char const *prefix = 0 ;
   char const *hostname = 0 ;
   char hostbuf[256] ;
-  int multi = 0 ;
+  int multi = 0, check = 0 ;
   int fresh ;
   PROG = "berth-setup" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "u:mP:n:a:p:b:Q:qt", &l) ;
+      int opt = subgetopt_r(argc, argv, "cu:mP:n:a:p:b:Q:qt", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
+        case 'c' : check = 1 ; break ;
         case 'u' : user = l.arg ; break ;
         case 'm' : multi = 1 ; break ;
         case 'P' : prefix = l.arg ; multi = 1 ; break ;
@@ -240,6 +245,7 @@ int main (int argc, char const *const *argv)
     argc -= l.ind ; argv += l.ind ;
   }
   if (argc != 1 || !argv[0][0] || (user && multi)) dieusage() ;
+  if (check) return setup_check(argv[0]) ;   /* changes nothing */
 
   if (user)
   {

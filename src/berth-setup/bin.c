@@ -1,6 +1,7 @@
 /* ISC license. */
 /* berth-setup, multi-user mode: HOME/bin/, a copy of the programs (berth-* and sendmail) with
-   berth-queue set-uid to the queue's owner, as qmail's /var/qmail/bin. Every program finds
+   berth-queue set-uid to the queue's owner, as qmail's /var/qmail/bin, and berth-qread too (so
+   that mailq lists an ordinary user's own messages: doc/berth-qread.md). Every program finds
    berth-queue next to itself, so mail injected through HOME/bin reaches the set-uid copy.
    A copy is rewritten only when its bytes, mode or owner differ (an upgrade, or a repair).
    Trust: run by root; the source directory is the administrator's. */
@@ -18,7 +19,8 @@
 #include "setup.h"
 
 #define QUEUE_PROG "berth-queue"
-#define QUEUE_PROG_MODE 04711
+#define QREAD_PROG "berth-qread"
+#define QUEUE_PROG_MODE 04711   /* both, set-uid to the queue's owner */
 #define PROG_MODE 0755
 
 static int same (char const *path, char const *s, size_t len, mode_t mode, owner const *o)
@@ -86,10 +88,11 @@ void setup_bin (char const *srcdir, owner const *admin, owner const *queue)
     if (!openslurpclose(&data, path.s)) strerr_diefu2sys(111, "read ", path.s) ;
     {
       int isq = !strcmp(d->d_name, QUEUE_PROG) ;
+      int suid = isq || !strcmp(d->d_name, QREAD_PROG) ;
       size_t n = strlen(d->d_name) ;
       char dst[5 + n] ;
       memcpy(dst, "bin/", 4) ; memcpy(dst + 4, d->d_name, n + 1) ;
-      file_sync(dst, data.s, data.len, isq ? QUEUE_PROG_MODE : PROG_MODE, isq ? queue : admin) ;
+      file_sync(dst, data.s, data.len, suid ? QUEUE_PROG_MODE : PROG_MODE, suid ? queue : admin) ;
       found |= isq ;
     }
   }

@@ -19,6 +19,7 @@
 #include <berth/home.h>
 #include <berth/queue.h>
 #include <berth/sibling.h>
+#include <berth/stdopts.h>
 
 #define USAGE "berth-start"
 #define FD_FIRST 3    /* berth-send: 3 local jobs, 4 local results, 5 remote jobs, 6 remote results */
@@ -79,6 +80,7 @@ int main (int argc, char const *const *argv)
   int hi[4] ;
   struct stat st ;
   PROG = "berth-start" ;
+  berth_stdopts(argc, argv, USAGE) ;
   if (argc > 1) strerr_dieusage(100, USAGE) ;
   for (int fd = 0 ; fd < 3 ; fd++)   /* a pipe must never land on 0-2 */
     if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)

@@ -19,8 +19,10 @@
 #include <skalibs/types.h>
 #include <berth/logfield.h>
 #include <berth/tls.h>
+#include <berth/stdopts.h>
 
 #define USAGE "berth-tlsc [ -v | -n ] [ -k servername ] [ -a trustanchors ] [ -K handshake_timeout_ms ] [ -d ctlfd ] sockfd fdr fdw"
+#define SYNOPSIS "berth-tlsc [ -v | -n ] [ -k servername ] [ -a trustanchors ] [ -K ms ] [ -d ctlfd ] [ -- ] sockfd fdr fdw"
 #define DEFAULT_HSTIMEOUT_MS 60000
 #define DEFAULT_TRUSTANCHORS "/etc/ssl/certs"
 
@@ -105,6 +107,7 @@ int main (int argc, char const *const *argv)
   tain deadline ;
   int e ;
   PROG = "berth-tlsc" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)

@@ -10,9 +10,11 @@
 #include <skalibs/types.h>
 #include <skalibs/tai.h>
 #include <berth/tls.h>
+#include <berth/stdopts.h>
 #include "tlsd.h"
 
 #define USAGE "berth-tlsd [ -i | -P ] [ -K handshake_timeout_ms ] prog... | berth-tlsd -t"
+#define SYNOPSIS "berth-tlsd [ -i ] [ -K ms ] prog...\nberth-tlsd -P [ -K ms ] berth-listen ...\nberth-tlsd -t"
 #define DEFAULT_HSTIMEOUT_MS 60000
 
 int main (int argc, char const *const *argv)
@@ -24,6 +26,7 @@ int main (int argc, char const *const *argv)
   int proxy = 0 ;
   int checkonly = 0 ;
   PROG = "berth-tlsd" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)

@@ -1,6 +1,6 @@
 /* ISC license. */
 /* berth_binhome (berth/sibling.h): HOME for a binary in HOME/bin/. The callers decide whether to
-   trust it (berth_home.c: a readable control/me; berth-queue's qq_chdir.c: owners).
+   trust it (berth_home.c: a readable control/me; berth-queue's libberth/berth_home_chdir.c: owners).
    Trust: as berth_sibling, the kernel's /proc/self/exe only. */
 
 #include <string.h>

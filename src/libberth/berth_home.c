@@ -2,7 +2,7 @@
 /* The instance a program serves: $BERTH_HOME; else, for a program installed in an instance's
    own bin/ (berth-setup's multi-user HOME/bin, qmail's /var/qmail/bin model), that instance when
    it has control/me; else the compiled conf-home. Set-uid or set-gid: always conf-home (the
-   caller controls the environment; berth-queue has its own rule, qq_chdir.c).
+   caller controls the environment; berth-queue has its own rule, libberth/berth_home_chdir.c).
    Trust: the environment and /proc/self/exe are the caller's; nothing is opened, only stat()ed. */
 
 #include <stdlib.h>

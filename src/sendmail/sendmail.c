@@ -3,17 +3,23 @@
    sendmail does for qmail-inject; also mailq and newaliases (chosen by argv[0]).
    Trust: run by any local user with that user's rights; it only execs berth's own programs. */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <skalibs/djbunix.h>
 #include <skalibs/exec.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <berth/home.h>
+#include <berth/qtool.h>
 #include <berth/queue.h>
+#include <berth/stdopts.h>
 #include "sendmail.h"
 
-#define USAGE "sendmail [ -t ] [ -f sender ] [ -F name ] [ -bm | -bp | -bs ] [ -q ] [ recipient ... ]"
+#define USAGE "sendmail [ -t ] [ -f sender | -r sender ] [ -F name ] [ -bm | -bp | -bs | -bi ] [ -q[time] ] [ -- ] [ recipient ... ]"
+#define SYNOPSIS USAGE "\nmailq\nnewaliases"
 
 #define MODE_DELIVER 'm'
 #define MODE_LIST 'p'
@@ -60,6 +66,39 @@ static void mailq (void)
   }
   home() ;
   _exit(mailq_list()) ;
+}
+
+/* -q: wakes berth-send for new mail (the trigger fifo, anyone may), then retries the deferred
+   mail now as berth-qctl retry -a does, when the caller may talk to berth-send (root or the
+   queue's owner: the control fifo is theirs, mode 0600). Anyone else is told how: 100. */
+static void flush (void) gccattr_noreturn ;
+static void flush (void)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  char const *argv[4] = { 0, "retry", "-a", 0 } ;
+  int fd ;
+  home() ;
+  queue_trigger() ;
+  fd = open(QUEUE_CTL, O_WRONLY | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd < 0)
+  {
+    if (errno == ENXIO)
+    {
+      strerr_warnw1x("berth-send is not running: deferred mail is retried when it starts") ;
+      _exit(0) ;
+    }
+    if (errno == EACCES || errno == EPERM)
+      strerr_dief1x(100, "only root or the queue's owner may retry deferred mail now: berth-send retries it on its own schedule; an administrator runs sendmail -q or berth-qctl retry -a") ;
+    strerr_diefu2sys(111, "open ", QUEUE_CTL) ;
+  }
+  fd_close(fd) ;
+  if (!selfdir_find(&sa, "berth-qctl"))
+  {
+    sa.len = 0 ;
+    if (!stralloc_cats(&sa, "berth-qctl") || !stralloc_0(&sa)) strerr_diefu1sys(111, "stralloc_cats") ;
+  }
+  argv[0] = sa.s ;
+  xexec(argv) ;
 }
 
 static void smtpd (void) gccattr_noreturn ;
@@ -159,6 +198,7 @@ int main (int argc, char const *const *argv)
   char const *base ;
   int first ;
   PROG = "sendmail" ;
+  berth_stdopts(argc, argv, SYNOPSIS) ;
   if (argc < 1) die_usage() ;
   base = strrchr(argv[0], '/') ;
   base = base ? base + 1 : argv[0] ;
@@ -170,10 +210,7 @@ int main (int argc, char const *const *argv)
     case MODE_LIST : mailq() ;
     case MODE_SMTP : smtpd() ;
     case MODE_ALIASES : newaliases() ;
-    case MODE_QUEUE :
-      home() ;
-      queue_trigger() ;
-      return 0 ;
+    case MODE_QUEUE : flush() ;
     default : break ;
   }
   {

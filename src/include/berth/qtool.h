@@ -69,6 +69,9 @@ struct qtool_msg_s
    into list (size_t). 0 ok, -1 error (errno). */
 extern int qtool_ids (stralloc *sa, genalloc *list) ;
 
+/* who queued message id (its envelope's u record, cwd = HOME): 1 and *uid set, or 0 unknown */
+extern int qtool_uid (char const *id, uint64_t *uid) ;
+
 /* reads one message (cwd = HOME): 1 found, 0 gone meanwhile, -1 error (errno) */
 extern int qtool_read (qtool_msg *m, char const *id) ;
 extern void qtool_msg_free (qtool_msg *m) ;

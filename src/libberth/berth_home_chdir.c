@@ -1,6 +1,7 @@
 /* ISC license. */
-/* berth-queue's instance. Run by its owner: $BERTH_HOME or the compiled default (berth_home).
-   Set-uid (berth-setup's multi-user HOME/bin/berth-queue): the HOME whose bin/ holds this very
+/* berth_home_chdir (berth/home.h): the instance of a program that may be set-uid to the queue's
+   owner (berth-queue, berth-qread). Run by its owner: $BERTH_HOME or the compiled default
+   (berth_home). Set-uid (berth-setup's multi-user HOME/bin): the HOME whose bin/ holds this very
    binary, if HOME is owned by root or the effective uid and HOME/queue by the effective uid;
    else the compiled default. Trust: the caller controls the environment, argv[0] and its own
    directories, not /proc/self/exe nor a directory owned by root or the queue's user. */
@@ -11,9 +12,8 @@
 #include <berth/home.h>
 #include <berth/queue.h>
 #include <berth/sibling.h>
-#include "qq_chdir.h"
 
-int qq_chdir (void)
+int berth_home_chdir (void)
 {
   stralloc home = STRALLOC_ZERO ;
   int r ;

@@ -1,13 +1,9 @@
 /* ISC license. */
-/* berth-queue's choice of instance directory (qq_chdir.c), and what a null client's does
-   (qq_qmqp.c). */
-#ifndef BERTH_QQ_CHDIR_H
-#define BERTH_QQ_CHDIR_H
+/* What a null client's berth-queue does (qq_qmqp.c), in the instance berth_home_chdir chose. */
+#ifndef BERTH_QQ_QMQP_H
+#define BERTH_QQ_QMQP_H
 
 #include <sys/types.h>
-
-/* chdir to the instance berth-queue serves; 0 or -1 (errno set). */
-extern int qq_chdir (void) ;
 
 /* In that instance: without control/qmqpservers, 0 (queue here). With it, gives up set-uid for
    the caller's uid and gid, execs berth-qmqpc beside this binary with BERTH_HOME set to this
