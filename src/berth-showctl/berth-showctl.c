@@ -72,6 +72,7 @@ static ctl const table[] =
   { "tlscert", K_LINE, 0, "certificate chain of the submission and smtps services" },
   { "tlskey", K_LINE, 0, "private key of the submission and smtps services" },
   { "dnsserver", K_LINE, "resolv.conf's", "berth-remote's nameserver" },
+  { "dnssec", K_NUM, "0", "1: that nameserver validates DNSSEC (loopback only): DANE, tlspolicy default dane" },
   { "timeoutdns", K_NUM, "5", "berth-remote's DNS timeout, seconds" },
   { "smtpport", K_NUM, "25", "berth-remote's destination port" },
   { "outgoingip", K_LINE, 0, "berth-remote's IPv4 source address" },
