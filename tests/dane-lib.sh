@@ -1,11 +1,12 @@
 # A DNSSEC-signed zone "test." for the DANE tests: keys by ldns-keygen, signed by ldns-signzone,
-# served by NSD on 127.0.0.1:$NSD_PORT, validated by unbound on 127.0.0.1:$UNB_PORT with a trust
+# served by NSD on 127.0.0.1:$NSD_PORT, validated by unbound on $UNB_IP:$UNB_PORT with a trust
 # anchor for "test." (no root: every other name is insecure). A second zone, "insec.test.",
 # is delegated without DS: unsigned, provably insecure.
 # Usage: . "$BERTH_TOP/tests/dane-lib.sh"; dane_zone DIR RECORDS INSEC_RECORDS [BOGUS_OWNER]
 #   RECORDS and INSEC_RECORDS: zone file lines (owner names relative to the zone);
 #   BOGUS_OWNER: an owner name (absolute) whose RRSIGs are broken after signing.
-# Needs lib.sh (t_bg, free_port, wait_port). Sets NSD_PORT, UNB_PORT.
+# UNB_IP (default 127.0.0.1) and UNB_PORT (default a free port) may be set before.
+# Needs lib.sh (t_bg, free_port) and remote-lib.sh (wait_listen). Sets NSD_PORT, UNB_IP, UNB_PORT.
 
 # tlsa_hash SELECTOR MTYPE PEMFILE: the association data of a TLSA record for a certificate
 tlsa_hash () {
@@ -22,8 +23,11 @@ dane_zone () {
   _d=$1
   mkdir -p "$_d"
   NSD_PORT=$(free_port)
-  UNB_PORT=$(free_port)
-  while [ "$UNB_PORT" = "$NSD_PORT" ]; do UNB_PORT=$(free_port); done
+  UNB_IP=${UNB_IP:-127.0.0.1}
+  if [ -z "${UNB_PORT:-}" ]; then
+    UNB_PORT=$(free_port)
+    while [ "$UNB_PORT" = "$NSD_PORT" ]; do UNB_PORT=$(free_port); done
+  fi
   (
     cd "$_d" || exit 1
     cat > test.zone <<ZONE
@@ -46,9 +50,9 @@ $3
 ZONE
     k=$(ldns-keygen -a ECDSAP256SHA256 -k test) &&
     ldns-signzone -f test.zone.signed test.zone "$k" &&
-    if [ -n "$4" ]; then
+    if [ -n "${4:-}" ]; then
       # break the signature of every RRSIG at BOGUS_OWNER: its first base64 character changes
-      awk -v o="$4" '$1 == o && $4 == "RRSIG" { s = $NF; c = substr(s, 1, 1); $NF = (c == "A" ? "B" : "A") substr(s, 2) } { print }' \
+      awk -v o="${4:-}" '$1 == o && $4 == "RRSIG" { s = $NF; c = substr(s, 1, 1); $NF = (c == "A" ? "B" : "A") substr(s, 2) } { print }' \
         test.zone.signed > bogus && mv bogus test.zone.signed
     fi &&
     cp "$k.key" anchor.key &&
@@ -78,7 +82,7 @@ zone:
 CONF
     cat > unbound.conf <<CONF
 server:
-  interface: 127.0.0.1
+  interface: $UNB_IP
   port: $UNB_PORT
   do-ip6: no
   username: ""
@@ -109,9 +113,9 @@ stub-zone:
 remote-control:
   control-enable: no
 CONF
-  ) > "$_d/setup.log" 2>&1 || { echo "Bail out! cannot make the signed test zone"; cat "$_d/setup.log"; exit 1; }
+  ) > "$_d/setup.log" 2>&1 || { sed "s/^/# /" "$_d/setup.log"; echo "Bail out! cannot make the signed test zone"; exit 1; }
   t_bg nsd -d -c "$_d/nsd.conf" 2>"$_d/nsd.stderr"
   t_bg unbound -d -c "$_d/unbound.conf" 2>"$_d/unbound.stderr"
-  wait_port "$NSD_PORT" || diag "nsd did not start: $(cat "$_d/nsd.stderr" "$_d/nsd.log" 2>/dev/null)"
-  wait_port "$UNB_PORT" || diag "unbound did not start: $(cat "$_d/unbound.stderr" "$_d/unbound.log" 2>/dev/null)"
+  wait_listen 127.0.0.1 "$NSD_PORT" || diag "nsd did not start: $(cat "$_d/nsd.stderr" "$_d/nsd.log" 2>/dev/null)"
+  wait_listen "$UNB_IP" "$UNB_PORT" || diag "unbound did not start: $(cat "$_d/unbound.stderr" "$_d/unbound.log" 2>/dev/null)"
 }
