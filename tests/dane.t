@@ -113,6 +113,14 @@ printf '%s\n' "bad.test:may" > "$BERTH_HOME/control/tlspolicy"
 run bad.test
 has "$out" "Kmxbad.test [127.0.0.1] accepted message." "bad.test:may: the TLSA records are not used"
 rm "$BERTH_HOME/control/tlspolicy"
+# through the queue: the deferral's reason is in berth-send's log and in berth-qread's last error
+t_bg as_user berth-start 2>"$T_DIR/send.log"
+printf 'To: u@bad.test\nSubject: queued\n\nthrough the queue\n' | as_user berth-inject -f a@b.test u@bad.test
+n=0; while [ $n -lt 100 ] && ! grep -q 'status=' "$T_DIR/send.log"; do sleep 0.1; n=$((n + 1)); done
+grep -q 'rcpt=u@bad.test .*TLSA_MISMATCH' "$T_DIR/send.log"; ok $? "queued: berth-send's log line names TLSA_MISMATCH"
+q=$(as_user berth-qread 2>&1)
+has "$q" "last error: Connected to mxbad.test [127.0.0.1] but TLS failed: berth-tlsc status 98: TLSA_MISMATCH" "queued: berth-qread's last error names TLSA_MISMATCH"
+/bin/kill -TERM "$T_PID" 2>/dev/null
 # control/dnssec with a nameserver off loopback is ignored (its AD bit would cross a network)
 out=$(BERTH_DNSSERVER=192.0.2.1 as_user berth-remote ee.test a@b.test u@x.test < "$T_DIR/msg" 2>"$T_DIR/err" | tr '\0' '\n')
 grep -q 'control/dnssec ignored' "$T_DIR/err"; ok $? "control/dnssec and a nameserver off loopback: warned, not trusted"
