@@ -14,6 +14,7 @@ fi
 . "$BERTH_TOP/tests/remote-lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
 . "$BERTH_TOP/tests/postfix-lib.sh"
+. "$BERTH_TOP/tests/tls25-lib.sh"
 . "$BERTH_TOP/tests/dane-lib.sh"
 command -v postfix >/dev/null 2>&1 || skip_all "postfix is not installed"
 for p in berth-smtpd berth-listen berth-tlsd berth-start; do
@@ -23,14 +24,6 @@ t_start 150
 tls_certs
 C=$T_DIR/certs
 port=$(free_port)
-BERTH_HOME=$T_DIR/home; export BERTH_HOME
-# berth on 127.0.0.2: an address that is not Postfix's own (else "loops back to myself")
-berth-setup -u "$TESTUSER" -n mx.test -a 127.0.0.2 -p "$port" "$BERTH_HOME" >/dev/null || { echo "Bail out! setup"; exit 1; }
-svc=$BERTH_HOME/service
-cp "$C/chain.crt" "$C/leaf.key" "$T_DIR/"; chown "$TESTUSER" "$T_DIR/leaf.key"; chmod 600 "$T_DIR/leaf.key"
-echo "$T_DIR/chain.crt" > "$BERTH_HOME/control/tlscert"; echo "$T_DIR/leaf.key" > "$BERTH_HOME/control/tlskey"
-rm -rf "$svc/submission" "$svc/smtps"
-[ "${BERTH_SAN:-}" = 1 ] && for f in "$svc"/*/conf/datalimit; do echo 100000000000000 > "$f"; done
 
 UNB_IP=127.0.0.153 UNB_PORT=53
 dane_zone "$T_DIR/dns" "
@@ -44,9 +37,8 @@ _$port._tcp.mxbad TLSA 3 1 1 $(tlsa_hash 1 1 "$C/rsa.crt")
 printf 'nameserver %s\noptions trust-ad\n' "$UNB_IP" > "$T_DIR/resolv.conf"
 mount --bind "$T_DIR/resolv.conf" /etc/resolv.conf || { echo "Bail out! cannot mount a private resolv.conf"; exit 1; }
 
-t_bg s6-svscan "$svc"
-n=0; while [ $n -lt 200 ] && ! { s6-svstat "$svc/smtpd" && s6-svstat "$svc/send"; } >/dev/null 2>&1; do sleep 0.1; n=$((n + 1)); done
-s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send"; ok $? "berth's port-25 service (with a certificate) and send are ready"
+# berth on 127.0.0.2: an address that is not Postfix's own (else "loops back to myself")
+berth25_start 127.0.0.2 "$port" mx.test "$C/chain.crt" "$C/leaf.key" "berth's port-25 service (with a certificate) and send are ready"
 
 P=$T_DIR/pf
 pfport=$(free_port)
