@@ -9,6 +9,7 @@
 rtls_setup 120
 rsink self 127.0.0.1 --cert "$C/rsa.crt" --key "$C/rsa.key"
 rsink ca 127.0.0.3 --cert "$C/chain.crt" --key "$C/leaf.key"
+rsink plain 127.0.0.2
 EE=$(tlsa_hash 1 1 "$C/rsa.crt")
 EE02=$(tlsa_hash 0 2 "$C/rsa.crt")
 TA=$(tlsa_hash 0 1 "$C/ca.crt")
@@ -36,6 +37,9 @@ _$P._tcp.mxun TLSA 1 1 1 $EE
 bogus MX 10 mxbogus
 mxbogus A 127.0.0.1
 _$P._tcp.mxbogus TLSA 3 1 1 $EE
+plain MX 10 mxplain
+mxplain A 127.0.0.2
+_$P._tcp.mxplain TLSA 3 1 1 $EE
 notlsa MX 10 mxnotlsa
 mxnotlsa A 127.0.0.1
 " "
@@ -45,7 +49,7 @@ _$P._tcp.mx TLSA 3 1 1 $LEAF
 " "_$P._tcp.mxbogus.test."
 BERTH_DNSSERVER=127.0.0.1:$UNB_PORT
 export BERTH_DNSSERVER
-for i in 1 3; do wait_listen 127.0.0.$i "$P" || diag "sink 127.0.0.$i did not start"; done
+for i in 1 2 3; do wait_listen 127.0.0.$i "$P" || diag "sink 127.0.0.$i did not start"; done
 printf 'Subject: dane\n\nhello over dane\n' > "$T_DIR/msg"
 run () { out=$(as_user berth-remote "$1" a@b.test u@x.test < "$T_DIR/msg" 2>"$T_DIR/err" | tr '\0' '\n'); }
 count () { grep -c "$2" "$T_DIR/$1/log" 2>/dev/null; }
@@ -81,12 +85,17 @@ has "$out" "ZConnected to mxbad.test [127.0.0.1] but TLS failed: berth-tlsc stat
 is "$(count self MAIL)" "$n" "TLSA mismatch: nothing sent, not even in cleartext"
 grep -q 'reason\|TLSA_MISMATCH' "$T_DIR/err"; ok $? "TLSA mismatch: logged"
 # bogus signature on the TLSA records: the lookup fails, the MX is deferred (RFC 7672 2.1.1)
-n=$(count self EHLO)
+n=$(count self STARTTLS)
 run bogus.test
 has "$out" "ZTLSA lookup for mxbogus.test failed (a DNS error, or DNSSEC validation failed)" "bogus TLSA signature: deferred"
 has "$out" "(#4.7.5)" "bogus TLSA signature: 4.7.5"
-is "$(count self EHLO)" "$n" "bogus TLSA signature: no connection made"
+is "$(count self STARTTLS)" "$n" "bogus TLSA signature: no connection made"
 diag "$(grep -i "validation failure" "$T_DIR/dns/unbound.log" | head -2)"
+# usable TLSA records and a server without STARTTLS: deferred, nothing sent in cleartext
+run plain.test
+has "$out" "ZConnected to mxplain.test [127.0.0.2] but it does not offer STARTTLS: TLS required but not offered" "usable TLSA, no STARTTLS: deferred"
+has "$out" "(#4.7.4)" "usable TLSA, no STARTTLS: 4.7.4"
+[ ! -s "$T_DIR/plain/log" ]; ok $? "usable TLSA, no STARTTLS: no MAIL in cleartext"
 # only unusable records (PKIX-EE): TLS required, not authenticated
 run unusable.test
 has "$out" "Kmxun.test [127.0.0.1] accepted message." "unusable TLSA only: delivered"
