@@ -91,7 +91,7 @@ $(foreach p,$(DYNAMIC_PROGS),$(eval $(call prog_rule,$(p),)))
 
 build/tests/%: tests/unit/%.c build/unit-deps/%.d build/libberth.a conf-cc
 	@mkdir -p $(@D) build/unit-deps
-	$(CC_CMD) $(DEPFLAGS) -MF build/unit-deps/$*.d -Itests/unit -o $@ $< build/libberth.a $(SKARNET)
+	$(CC_CMD) $(DEPFLAGS) -MF build/unit-deps/$*.d -Itests/unit -o $@ $< build/libberth.a $(SKARNET) -lresolv
 
 DEPFILES := $(patsubst src/%.c,build/%.d,$(wildcard src/*/*.c)) $(UNIT_SRC:tests/unit/%.c=build/unit-deps/%.d)
 $(DEPFILES):

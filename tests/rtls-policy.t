@@ -94,6 +94,7 @@ n=$(count ca MAIL)
 run wrong.test
 has "$out" "ZConnected to other.test [127.0.0.3] but TLS failed: berth-tlsc status 98" "verify: wrong name (MX other.test): Z"
 grep -q 'X509_BAD_SERVER_NAME' "$T_DIR/err"; ok $? "verify: berth-tlsc logged the bad name"
+has "$out" "but TLS failed: berth-tlsc status 98: X509_BAD_SERVER_NAME. (#4.7.5)" "verify: the report names the reason (so bounces and berth-qread do)"
 is "$(count ca MAIL)" "$n" "verify: nothing sent after a wrong name"
 run '[127.0.0.3]'
 has "$out" "K127.0.0.3 accepted message." "verify: name= on an address literal: delivered"
@@ -101,6 +102,7 @@ has "$out" "verified=1" "verify: name= verified=1"
 run '[127.0.0.1]'
 has "$out" "ZConnected to 127.0.0.1 but TLS failed" "verify: self-signed, not in the default anchors: Z"
 grep -q 'X509_NOT_TRUSTED' "$T_DIR/err"; ok $? "verify: berth-tlsc logged the untrusted chain"
+has "$out" "berth-tlsc status 98: X509_NOT_TRUSTED" "verify: the report names the untrusted chain"
 
 # control/tlsanchors replaces the default; .suffix lines match; "*" is the default line
 printf '%s\n' "[127.0.0.3]:verify:name=mx.test" "*:may" > "$BERTH_HOME/control/tlspolicy"

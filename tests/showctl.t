@@ -18,6 +18,7 @@ echo 'not-a-number' > "$c/databytes"
 berth-showctl | grep -q 'warning: control/databytes is not a number'; ok $? "a bad number is reported"
 out=$(berth-showctl)
 echo "$out" | grep -q '^tlspolicy: (absent) default: \*:may ' ; ok $? "berth's own files are listed (tlspolicy)"
+echo "$out" | grep -q '^dnssec: (absent) default: 0 ' ; ok $? "control/dnssec is listed, default 0"
 echo "$out" | grep -q '^smtpauth: (absent) ' ; ok $? "smtpauth listed when absent"
 printf 'relay.example:relayuser:s3cret:pw\n' > "$c/smtpauth"; chmod 644 "$c/smtpauth"
 out=$(berth-showctl)

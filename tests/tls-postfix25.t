@@ -5,6 +5,7 @@
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
 . "$BERTH_TOP/tests/postfix-lib.sh"
+. "$BERTH_TOP/tests/tls25-lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "a private Postfix needs root"
 command -v postfix >/dev/null 2>&1 || skip_all "postfix is not installed"
 for p in berth-smtpd berth-listen berth-tlsd berth-start; do
@@ -14,16 +15,7 @@ t_start 240
 tls_certs
 C=$T_DIR/certs
 port=$(free_port)
-BERTH_HOME=$T_DIR/home; export BERTH_HOME
-berth-setup -u "$TESTUSER" -n mx.test -a 127.0.0.1 -p "$port" "$BERTH_HOME" >/dev/null || { echo "Bail out! setup"; exit 1; }
-svc=$BERTH_HOME/service
-cp "$C/chain.crt" "$C/leaf.key" "$T_DIR/"; chown "$TESTUSER" "$T_DIR/leaf.key"; chmod 600 "$T_DIR/leaf.key"
-echo "$T_DIR/chain.crt" > "$BERTH_HOME/control/tlscert"; echo "$T_DIR/leaf.key" > "$BERTH_HOME/control/tlskey"
-rm -rf "$svc/submission" "$svc/smtps"
-[ "${BERTH_SAN:-}" = 1 ] && for f in "$svc"/*/conf/datalimit; do echo 100000000000000 > "$f"; done
-t_bg s6-svscan "$svc"
-n=0; while [ $n -lt 200 ] && ! { s6-svstat "$svc/smtpd" && s6-svstat "$svc/send"; } >/dev/null 2>&1; do sleep 0.1; n=$((n + 1)); done
-s6-svwait -U -t 20000 "$svc/smtpd" "$svc/send"; ok $? "berth's smtpd (port 25 service, with a certificate) and send are ready"
+berth25_start 127.0.0.1 "$port" mx.test "$C/chain.crt" "$C/leaf.key" "berth's smtpd (port 25 service, with a certificate) and send are ready"
 
 P=$T_DIR/pf
 pfport=$(free_port)

@@ -113,6 +113,8 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
     if (!dns_server_scan(x, ip, &is6, &port)) finish(rep, n, 'Z', "Bad nameserver in BERTH_DNSSERVER or control/dnsserver. (#4.3.5)", 0, 0) ;
   }
   stralloc_free(&sa) ;
+  if (control_readulong(&u, "control/dnssec", 0) <= 0) u = 0 ;   /* the nameserver validates: DANE */
+  cfg->dnssec = d->dnssec = !!u ;
   {
     char const *bad ;
     if (!remote_tlspolicy_read(cfg, host, &s->tlsp, &bad)) finish(rep, n, 'Z', "control/tlspolicy: ", bad, ". (#4.3.5)") ;
@@ -126,13 +128,14 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
 static int fingerprint (rsess const *s, stralloc *fp)
 {
   rcfg const *cfg = &s->cfg ;
-  char num[4 * UINT_FMT] ;
+  char num[5 * UINT_FMT] ;
   size_t k = 0 ;
   fp->len = 0 ;
   k += uint_fmt(num + k, cfg->port) ; num[k++] = ' ' ;
   k += uint_fmt(num + k, cfg->tlslevel) ; num[k++] = ' ' ;
   k += uint_fmt(num + k, cfg->timeoutconnect) ; num[k++] = ' ' ;
-  k += uint_fmt(num + k, cfg->timeoutremote) ;
+  k += uint_fmt(num + k, cfg->timeoutremote) ; num[k++] = ' ' ;
+  k += uint_fmt(num + k, cfg->dnssec) ;
   return stralloc_catb(fp, num, k) && stralloc_0(fp)
       && stralloc_catb(fp, s->routes.s, s->routes.len) && stralloc_0(fp)
       && stralloc_cats(fp, cfg->helohost) && stralloc_0(fp)
@@ -329,6 +332,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     target const *x = genalloc_s(target, &t.list) + a->target ;
     anyaddr = 1 ;
     c->loopcheck = !x->routed ;
+    if (!remote_dane(c, cfg, &s->d, t.names.s + x->name, x->literal, x->secure && a->secure, port, &rep)) continue ;
     if (try(c, cfg, &m, &rep, t.names.s + x->name, x->literal, a->ip, a->is6, port, &connerr, &skipped)) goto opened ;
   }
   /* nothing decided: the last session's reason, or why no session happened */

@@ -40,6 +40,9 @@
 #define TLS_MAY 1
 #define TLS_ENCRYPT 2
 #define TLS_VERIFY 3
+#define TLS_DANE 4                /* DANE when the MX, its addresses and TLSA are DNSSEC-secure, else may */
+#define TLS_DANE_ONLY 5           /* DANE or nothing */
+#define TLSA_ARGS_MAX 16          /* TLSA records passed to berth-tlsc at most */
 
 /* remote_session() results */
 #define SESSION_NEXT 0            /* try the next address; the reason is in rep->final */
@@ -59,7 +62,8 @@ struct rcfg_s
   int have_out6 ;
   char out4[4] ;
   char out6[16] ;
-  int tlslevel ;                 /* TLS_NONE .. TLS_VERIFY, from control/tlspolicy */
+  int tlslevel ;                 /* TLS_NONE .. TLS_DANE_ONLY, from control/tlspolicy */
+  int dnssec ;                   /* control/dnssec: the nameserver validates (default level dane) */
   char const *tlsname ;          /* name= : the name to verify instead of the MX name; 0 none */
   char const *tlsanchors ;       /* anchors= , else control/tlsanchors, else /etc/ssl/certs */
   char const *tlsc ;             /* the berth-tlsc to run */
@@ -88,6 +92,8 @@ struct rconn_s
   int wfd ;                      /* commands go here: the socket, or the pipe to berth-tlsc */
   pid_t tlspid ;                 /* berth-tlsc, 0 when none */
   int notls ;                    /* do not STARTTLS (the cleartext retry under "may") */
+  int tlslevel ;                 /* this connection's level: the policy's, DANE's outcome applied */
+  stralloc tlsa ;                /* DANE: usable TLSA records, "u:s:m:hex\0" each; empty: none */
   char const *host ;             /* the target's name: MX, relay, or "[192.0.2.1]" */
   int literal ;                  /* host is an address literal (no SNI, no name to verify) */
   char ip[IP6_FMT] ;             /* the address, text form */
@@ -154,10 +160,12 @@ extern int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep) ;
 /* tlsc.c: run berth-tlsc on c's socket; 1: TLS up, c now talks over its pipes, info holds
    the handshake's VAR=value\0 list; 0: failed (socket closed), *wstat berth-tlsc's status. */
 extern int remote_tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat) ;
+#define TLSC_FAILED "SSL_FAILED="   /* berth-tlsc's info after a failed handshake: the reason */
 extern char const *remote_tlsc_path (void) ;
 extern void remote_tlsc_end (rconn *c) ;
 
-/* tlspolicy.c: control/tlspolicy's line for host into cfg. 1 ok, 0 a bad line (*bad set) */
+/* tlspolicy.c: control/tlspolicy's line for host into cfg (default: dane when cfg->dnssec,
+   else may). 1 ok, 0 a bad line (*bad set) */
 extern int remote_tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char const **bad) ;
 
 /* auth.c: control/smtpauth (auth_read: 1 ok or absent, 0 unreadable or readable by others),

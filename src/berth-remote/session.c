@@ -99,10 +99,10 @@ static int hello (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
 static int tls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
 {
   int r ;
-  if (c->notls || cfg->tlslevel == TLS_NONE) return SESSION_GO ;
+  if (c->notls || c->tlslevel == TLS_NONE) return SESSION_GO ;
   if (!(caps->flags & SMTPC_STARTTLS))
   {
-    if (cfg->tlslevel == TLS_MAY) return SESSION_GO ;
+    if (c->tlslevel == TLS_MAY) return SESSION_GO ;
     quit(c, cfg) ;
     return remote_report_but(rep, c, "it does not offer STARTTLS: TLS required but not offered (control/tlspolicy). (#4.7.4)", 0) ;
   }

@@ -7,14 +7,15 @@
 #include <stdlib.h>
 #include <skalibs/genalloc.h>
 #include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
 #include <berth/control.h>
 #include <berth/dns.h>
 #include <berth/route.h>
 #include "targets.h"
 
-static int add (targets *t, char const *name, unsigned int pref, int literal, char const *ip, int is6)
+static int add (targets *t, char const *name, unsigned int pref, int literal, char const *ip, int is6, int secure)
 {
-  target x = { .name = t->names.len, .pref = pref, .literal = literal, .routed = 0, .is6 = is6 } ;
+  target x = { .name = t->names.len, .pref = pref, .literal = literal, .routed = 0, .secure = secure, .is6 = is6 } ;
   if (literal) memcpy(x.ip, ip, 16) ;
   if (!stralloc_cats(&t->names, name) || !stralloc_0(&t->names)) return 0 ;
   return genalloc_append(target, &t->list, &x) ;
@@ -35,29 +36,30 @@ int remote_targets_find (targets *t, char const *host, stralloc const *routes, s
   genalloc mxs = GENALLOC_ZERO ;
   stralloc mxnames = STRALLOC_ZERO ;
   char ip[16] ;
-  int is6, r ;
+  int is6, r, ad = 0 ;
   uint16_t rport = 0 ;
   *port = 0 ;
-  if (route_literal(host, 0, ip, &is6)) { r = add(t, host, 0, 1, ip, is6) ? TARGETS_OK : TARGETS_NOMEM ; goto end ; }
+  if (route_literal(host, 0, ip, &is6)) { r = add(t, host, 0, 1, ip, is6, 0) ? TARGETS_OK : TARGETS_NOMEM ; goto end ; }
   r = route_find(routes->s, routes->len, host, &relay, &rport) ;
   if (r < 0) { r = TARGETS_NOMEM ; goto end ; }
   if (r && rport) *port = rport ;
   if (r && relay.len)
   {  /* a relay is used as it is: an address, or a name looked up without MX */
     int lit = route_literal(relay.s, 1, ip, &is6) ;
-    r = add(t, relay.s, 0, lit, ip, is6) ? TARGETS_OK : TARGETS_NOMEM ;
+    r = add(t, relay.s, 0, lit, ip, is6, !lit) ? TARGETS_OK : TARGETS_NOMEM ;
     if (r == TARGETS_OK) genalloc_s(target, &t->list)[0].routed = 1 ;
     goto end ;
   }
   if (!remote_dnsctx_ready(d)) { r = TARGETS_DNSCONF ; goto end ; }
-  r = dns_mx(&d->rs, host, &mxnames, &mxs) ;
+  r = dns_mx(&d->rs, host, &mxnames, &mxs, &ad) ;
+  ad &= d->trusted ;
   switch (r)
   {
     case DNS_NXDOMAIN : r = TARGETS_NXDOMAIN ; goto end ;
     case DNS_NULLMX : r = TARGETS_NULLMX ; goto end ;
     case DNS_TEMP : r = TARGETS_TEMP ; goto end ;
     case DNS_NODATA :  /* RFC 5321 5.1: the domain itself, as an implicit MX 0 */
-      r = add(t, host, 0, 0, ip, 0) ? TARGETS_OK : TARGETS_NOMEM ;
+      r = add(t, host, 0, 0, ip, 0, ad) ? TARGETS_OK : TARGETS_NOMEM ;
       goto end ;
   }
   {
@@ -69,7 +71,7 @@ int remote_targets_find (targets *t, char const *host, stralloc const *routes, s
       if (isme(me, mxnames.s + s[i].name) && s[i].pref < mypref) mypref = s[i].pref ;
     r = TARGETS_OK ;
     for (size_t i = 0 ; i < n ; i++)
-      if (s[i].pref < mypref && !add(t, mxnames.s + s[i].name, s[i].pref, 0, ip, 0)) { r = TARGETS_NOMEM ; break ; }
+      if (s[i].pref < mypref && !add(t, mxnames.s + s[i].name, s[i].pref, 0, ip, 0, ad)) { r = TARGETS_NOMEM ; break ; }
     if (r == TARGETS_OK && !genalloc_len(target, &t->list)) r = TARGETS_AMBIGMX ;
   }
  end:
@@ -80,15 +82,16 @@ int remote_targets_find (targets *t, char const *host, stralloc const *routes, s
 }
 
 /* DNS_OK if any address was found; else DNS_TEMP if a lookup failed temporarily */
-int remote_targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs)
+int remote_targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs, int *ad)
 {
-  int r[2] ;
+  int r[2], a[2] ;
   if (!remote_dnsctx_ready(d)) return DNS_TEMP ;
   for (int i = 0 ; i < 2 ; i++)
   {
     int is6 = prefer4 ? i : !i ;
-    r[i] = dns_ip(&d->rs, name, is6, addrs) ;
+    r[i] = dns_ip(&d->rs, name, is6, addrs, &a[i]) ;
   }
+  *ad = d->trusted && a[0] && a[1] ;
   if (genalloc_len(dns_addr, addrs)) return DNS_OK ;
   if (r[0] == DNS_TEMP || r[1] == DNS_TEMP) return DNS_TEMP ;
   if (r[0] == DNS_NXDOMAIN || r[1] == DNS_NXDOMAIN) return DNS_NXDOMAIN ;
@@ -106,17 +109,18 @@ int remote_targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, 
   {
     target const *x = genalloc_s(target, &t->list) + i ;
     genalloc a = GENALLOC_ZERO ;
+    int secure = 0 ;
     if (x->literal)
     {
       dns_addr l = { .is6 = x->is6 } ;
       memcpy(l.ip, x->ip, 16) ;
       if (!genalloc_append(dns_addr, &a, &l)) return TARGETS_NOMEM ;
     }
-    else if (remote_targets_addrs(d, t->names.s + x->name, prefer4, &a) == DNS_TEMP) *dnstemp = 1 ;
+    else if (remote_targets_addrs(d, t->names.s + x->name, prefer4, &a, &secure) == DNS_TEMP) *dnstemp = 1 ;
     for (size_t j = 0 ; j < genalloc_len(dns_addr, &a) ; j++)
     {
       dns_addr const *y = genalloc_s(dns_addr, &a) + j ;
-      taddr z = { .target = i, .is6 = y->is6 } ;
+      taddr z = { .target = i, .secure = secure, .is6 = y->is6 } ;
       memcpy(z.ip, y->ip, 16) ;
       if (!x->routed && remote_ipme_is(me, y->ip, y->is6) && x->pref < mypref) { mypref = x->pref ; mine = 1 ; }
       if (!genalloc_append(taddr, &t->addrs, &z)) { genalloc_free(dns_addr, &a) ; return TARGETS_NOMEM ; }
@@ -137,7 +141,12 @@ int remote_targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, 
 int remote_dnsctx_ready (dnsctx *d)
 {
   if (d->state == DNSCTX_NEW)
+  {
     d->state = dns_setup(&d->rs, d->server, d->timeout, d->tries) ? DNSCTX_OK : DNSCTX_BAD ;
+    d->trusted = d->state == DNSCTX_OK && d->dnssec && dns_trustad(&d->rs) ;
+    if (d->state == DNSCTX_OK && d->dnssec && !d->trusted)
+      strerr_warnw1x("control/dnssec ignored: a nameserver is not on a loopback address, its AD bit is not trusted") ;
+  }
   return d->state == DNSCTX_OK ;
 }
 

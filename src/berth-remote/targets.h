@@ -24,6 +24,7 @@ struct target_s
   unsigned int pref ;
   int literal ;          /* ip is the address; no DNS */
   int routed ;           /* from smtproutes: may be this host (a filter on another port) */
+  int secure ;           /* DNSSEC: the MX answer that named it was validated (a route: its name is ours) */
   int is6 ;
   char ip[16] ;
 } ;
@@ -41,6 +42,7 @@ typedef struct taddr_s taddr, *taddr_ref ;
 struct taddr_s
 {
   size_t target ;        /* index in list */
+  int secure ;           /* DNSSEC: the target's address answers were validated */
   int is6 ;
   char ip[16] ;
 } ;
@@ -66,13 +68,24 @@ struct dnsctx_s
   char const *server ;   /* 0: resolv.conf's */
   unsigned int timeout ;
   unsigned int tries ;
+  int dnssec ;           /* control/dnssec: the nameserver is declared validating */
+  int trusted ;          /* ... and it is on loopback: the AD bit counts (set up by ready) */
   int state ;
 } ;
 
 extern int remote_dnsctx_ready (dnsctx *d) ;
+
+/* dane.c: this address's TLS level (c->tlslevel) and TLSA records (c->tlsa) under the dane and
+   dane-only levels (any other level is taken as it is). secure: the MX and address answers were
+   validated. 1: go on; 0: give up on this address, the reason in rep (TLSA lookup failed,
+   dane-only without usable records). */
+struct rconn_s ;
+struct rreport_s ;
+struct rcfg_s ;
+extern int remote_dane (struct rconn_s *c, struct rcfg_s const *cfg, dnsctx *d, char const *name, int literal, int secure, uint16_t port, struct rreport_s *rep) ;
 extern void remote_dnsctx_reset (dnsctx *d) ;   /* forget the resolver: set up again at the next use */
 extern int remote_targets_find (targets *t, char const *host, stralloc const *routes, stralloc const *me, dnsctx *d, uint16_t *port) ;
-extern int remote_targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs) ;
+extern int remote_targets_addrs (dnsctx *d, char const *name, int prefer4, genalloc *addrs, int *ad) ;
 
 /* Every target's addresses into t->addrs, in order. As qmail-remote: when an address of an MX
    (or of the domain without MX) is this host's, that MX and every one at its preference or

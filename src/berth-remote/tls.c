@@ -13,21 +13,29 @@
 
 #define STARTTLS_GO 220
 
-static char const *const levelname[] = { "none", "may", "encrypt", "verify" } ;
+static char const *const levelname[] = { "none", "may", "encrypt", "verify", "dane", "dane-only" } ;
 
-/* VAR=value\0...\0 -> " TLS=... cipher=... verified=N" in c->tlstext */
+/* the value of VAR= in a VAR=value\0...\0 list, or 0 */
+static char const *infovar (stralloc const *info, char const *var)
+{
+  size_t vl = strlen(var) ;
+  for (size_t i = 0 ; i < info->len ; i += strlen(info->s + i) + 1)
+    if (!strncmp(info->s + i, var, vl)) return info->s + i + vl ;
+  return 0 ;
+}
+
+/* VAR=value\0...\0 -> " TLS=... cipher=... verified=N[ dane=DANE-EE]" in c->tlstext */
 static int describe (rconn *c, stralloc const *info)
 {
-  static char const *const vars[3] = { "SSL_PROTOCOL=", "SSL_CIPHER=", "SSL_VERIFIED=" } ;
-  static char const *const keys[3] = { " TLS=", " cipher=", " verified=" } ;
+  static char const *const vars[4] = { "SSL_PROTOCOL=", "SSL_CIPHER=", "SSL_VERIFIED=", "SSL_DANE=" } ;
+  static char const *const keys[4] = { " TLS=", " cipher=", " verified=", " dane=" } ;
   c->tlstext.len = 0 ;
-  for (unsigned int k = 0 ; k < 3 ; k++)
+  for (unsigned int k = 0 ; k < 4 ; k++)
   {
-    char const *v = "?" ;
-    size_t vl = strlen(vars[k]) ;
-    for (size_t i = 0 ; i < info->len ; i += strlen(info->s + i) + 1)
-      if (!strncmp(info->s + i, vars[k], vl)) { v = info->s + i + vl ; break ; }
-    if (!stralloc_cats(&c->tlstext, keys[k]) || !stralloc_cats(&c->tlstext, *v ? v : "?")) return 0 ;
+    char const *v = infovar(info, vars[k]) ;
+    if (!v && k == 3) break ;   /* DANE: only when it authenticated the server */
+    if (!v || !*v) v = "?" ;
+    if (!stralloc_cats(&c->tlstext, keys[k]) || !stralloc_cats(&c->tlstext, v)) return 0 ;
   }
   return stralloc_0(&c->tlstext) ? (c->tlstext.len--, 1) : 0 ;
 }
@@ -36,8 +44,8 @@ static int describe (rconn *c, stralloc const *info)
 static int handshake_failed (rconn *c, rcfg const *cfg, rreport *rep, char const *why)
 {
   strerr_warnw("TLS with ", c->label, " failed: ", why,
-    cfg->tlslevel == TLS_MAY ? "; policy may: retrying in cleartext" : "") ;
-  if (cfg->tlslevel == TLS_MAY) return STLS_RETRY ;
+    c->tlslevel == TLS_MAY ? "; policy may: retrying in cleartext" : "") ;
+  if (c->tlslevel == TLS_MAY) return STLS_RETRY ;
   {
     char const *parts[5] = { "Connected to ", c->label, " but TLS failed: ", why, ". (#4.7.5)" } ;
     remote_report_final(rep, 'Z', parts, 5) ;
@@ -50,13 +58,13 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
   stralloc info = STRALLOC_ZERO ;
   unsigned int code = 0 ;
   int wstat = 0, r ;
-  if (cfg->tlslevel == TLS_VERIFY && !cfg->tlsname && c->literal)
+  if (c->tlslevel == TLS_VERIFY && !cfg->tlsname && c->literal)
     return remote_report_but(rep, c, "TLS verify needs a host name to check (name= in control/tlspolicy). (#4.7.5)", 0) ;
   if (remote_conn_write(c, "STARTTLS\r\n", 10, TIMEOUT(cfg, TO_EHLO))) code = remote_conn_reply(c, TIMEOUT(cfg, TO_EHLO)) ;
   if (!code) return handshake_failed(c, cfg, rep, "the connection died during STARTTLS") ;
   if (code != STARTTLS_GO)
   {
-    if (cfg->tlslevel != TLS_MAY) return remote_report_but(rep, c, "it refused STARTTLS, which control/tlspolicy requires. (#4.7.4)", 1) ;
+    if (c->tlslevel != TLS_MAY) return remote_report_but(rep, c, "it refused STARTTLS, which control/tlspolicy requires. (#4.7.4)", 1) ;
     strerr_warnw("STARTTLS refused by ", c->label, ": going on in cleartext (policy may)") ;
     return STLS_CLEAR ;
   }
@@ -68,10 +76,14 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
   r = remote_tlsc_start(c, cfg, &info, &wstat) ;
   if (!r)
   {
-    char fmt[UINT_FMT + 48] = "berth-tlsc status " ;
+    /* berth-tlsc names a verification failure (X509_BAD_SERVER_NAME, TLSA_MISMATCH): the
+       report carries it, so bounces and berth-qread show it, not only the log */
+    char fmt[UINT_FMT + 80] = "berth-tlsc status " ;
+    char const *why = infovar(&info, TLSC_FAILED) ;
     size_t l = strlen(fmt) ;
     l += uint_fmt(fmt + l, WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 128 + WTERMSIG(wstat)) ;
-    memcpy(fmt + l, ", its log line says why", 24) ;
+    if (why && *why && strlen(why) < sizeof fmt - l - 3) { memcpy(fmt + l, ": ", 2) ; memcpy(fmt + l + 2, why, strlen(why) + 1) ; }
+    else memcpy(fmt + l, ", its log line says why", 24) ;
     stralloc_free(&info) ;
     return handshake_failed(c, cfg, rep, fmt) ;
   }
@@ -80,7 +92,7 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
   if (!r) return remote_report_but(rep, c, "I ran out of memory. (#4.3.0)", 0) ;
   {  /* one line per TLS session, its words under berth's log quoting rule (remote_facts_cat) */
     stralloc line = STRALLOC_ZERO ;
-    if (remote_facts_cat(&line, c) && stralloc_0(&line)) strerr_warni("tls ", line.s, " policy=", levelname[cfg->tlslevel]) ;
+    if (remote_facts_cat(&line, c) && stralloc_0(&line)) strerr_warni("tls ", line.s, " policy=", levelname[c->tlslevel]) ;
     stralloc_free(&line) ;
   }
   return STLS_UP ;

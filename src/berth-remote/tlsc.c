@@ -25,7 +25,7 @@
 
 #define TLSC_NAME "berth-tlsc"
 #define TLSC_GRACE 5              /* seconds for the info on top of the handshake deadline */
-#define TLSC_ARGS 16
+#define TLSC_ARGS (18 + 2 * TLSA_ARGS_MAX)
 
 /* $BERTH_TLSC (ignored when set-uid), else berth-tlsc next to our binary, else berth-tlsc
    through PATH. The result lives as long as the process. */
@@ -79,6 +79,7 @@ int remote_tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat)
   char const *argv[TLSC_ARGS] ;
   unsigned int n = 0 ;
   char const *name = cfg->tlsname ? cfg->tlsname : c->literal ? 0 : c->host ;
+  int failed ;
   pid_t pid ;
   if (pipecoe(to) < 0) return (*wstat = 111 << 8, 0) ;
   if (pipecoe(from) < 0) { fd_close(to[0]) ; fd_close(to[1]) ; return (*wstat = 111 << 8, 0) ; }
@@ -93,11 +94,15 @@ int remote_tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat)
   fctl[int_fmt(fctl, ctl[1])] = 0 ;
   fms[uint_fmt(fms, TIMEOUT(cfg, TO_TLS) * 1000)] = 0 ;
   argv[n++] = cfg->tlsc ;
-  argv[n++] = cfg->tlslevel >= TLS_VERIFY ? "-v" : "-n" ;
+  argv[n++] = c->tlslevel == TLS_VERIFY ? "-v" : "-n" ;
   if (name) { argv[n++] = "-k" ; argv[n++] = name ; }
   if (cfg->tlsanchors) { argv[n++] = "-a" ; argv[n++] = cfg->tlsanchors ; }
+  for (size_t i = 0, k = 0 ; i < c->tlsa.len && k < TLSA_ARGS_MAX ; i += strlen(c->tlsa.s + i) + 1, k++)
+  {  /* DANE: berth-tlsc matches these instead of the anchors */
+    argv[n++] = "-t" ; argv[n++] = c->tlsa.s + i ;
+  }
   argv[n++] = "-K" ; argv[n++] = fms ;
-  argv[n++] = "-d" ; argv[n++] = fctl ;
+  argv[n++] = "-d" ; argv[n++] = fctl ; argv[n++] = "-r" ;
   argv[n++] = "--" ; argv[n++] = fsock ; argv[n++] = fto ; argv[n++] = ffrom ;
   argv[n++] = 0 ;
   pid = fork() ;
@@ -118,10 +123,11 @@ int remote_tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat)
   if (ndelay_on(ctl[0]) < 0) info->len = 0 ;
   else readinfo(ctl[0], info, TIMEOUT(cfg, TO_TLS) + TLSC_GRACE) ;
   fd_close(ctl[0]) ;
-  if (!info->len || ndelay_on(to[1]) < 0 || ndelay_on(from[0]) < 0)
-  {
+  failed = info->len && !strncmp(info->s, TLSC_FAILED, sizeof TLSC_FAILED - 1) ;
+  if (!info->len || failed || ndelay_on(to[1]) < 0 || ndelay_on(from[0]) < 0)
+  {  /* failed: berth-tlsc said why and is exiting with its status; info keeps the reason */
     fd_close(to[1]) ; fd_close(from[0]) ;
-    kill(pid, SIGTERM) ;
+    if (!failed) kill(pid, SIGTERM) ;
     if (wait_pid(pid, wstat) < 0) *wstat = 111 << 8 ;
     return 0 ;
   }

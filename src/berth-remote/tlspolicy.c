@@ -1,7 +1,8 @@
 /* ISC license. */
 /* berth-remote: control/tlspolicy, one line per destination (doc/berth-remote.md):
-     domain:level[:name=HOST][:anchors=PATH]      level: none, may, encrypt, verify
-   looked up as smtproutes is (domain, .suffix, then "*" or the empty domain); default may.
+     domain:level[:name=HOST][:anchors=PATH]      level: none, may, encrypt, verify, dane, dane-only
+   looked up as smtproutes is (domain, .suffix, then "*" or the empty domain); default dane
+   when control/dnssec declares the nameserver validating, else may.
    Trust: the file is the administrator's; the domain comes from the queue. */
 
 #include <string.h>
@@ -13,14 +14,14 @@
 #define ANCHORS_FILE "control/tlsanchors"
 #define ANCHORS_DEFAULT "/etc/ssl/certs"
 
-static char const *const levels[] = { "none", "may", "encrypt", "verify" } ;
+static char const *const levels[] = { "none", "may", "encrypt", "verify", "dane", "dane-only" } ;
 
 int remote_tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char const **bad)
 {
   stralloc lines = STRALLOC_ZERO ;
   char const *v ;
   int r = 1 ;
-  cfg->tlslevel = TLS_MAY ;
+  cfg->tlslevel = cfg->dnssec ? TLS_DANE : TLS_MAY ;
   cfg->tlsname = 0 ;
   cfg->tlsanchors = access(ANCHORS_FILE, F_OK) ? ANCHORS_DEFAULT : ANCHORS_FILE ;
   *bad = 0 ;

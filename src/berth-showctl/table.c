@@ -52,6 +52,7 @@ ctl const showctl_table[] =
   { "tlskey", K_LINE, 0, "private key of the TLS services" },
   { "tlssuites", K_LINE, 0, "the TLS services' cipher suites (default: forward-secret AEAD only; compat)" },
   { "dnsserver", K_LINE, "resolv.conf's", "berth-remote's nameserver" },
+  { "dnssec", K_NUM, "0", "1: that nameserver validates DNSSEC (loopback only): DANE, tlspolicy default dane" },
   { "timeoutdns", K_NUM, "5", "berth-remote's DNS timeout, seconds" },
   { "smtpport", K_NUM, "25", "berth-remote's destination port" },
   { "outgoingip", K_LINE, 0, "berth-remote's IPv4 source address" },

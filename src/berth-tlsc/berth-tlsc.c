@@ -2,7 +2,8 @@
 
 /* berth-tlsc: TLS client helper for berth-remote. Takes an established socket (after
    EHLO/STARTTLS/220 in cleartext), does the handshake with BearSSL (the server is untrusted:
-   verified against trust anchors unless -n), then relays cleartext over two fds. */
+   verified against trust anchors unless -n, or against TLSA records with -t), then relays
+   cleartext over two fds. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,8 @@
 #include <berth/tls.h>
 #include <berth/stdopts.h>
 
-#define USAGE "berth-tlsc [ -v | -n ] [ -k servername ] [ -a trustanchors ] [ -K handshake_timeout_ms ] [ -d ctlfd ] sockfd fdr fdw"
-#define SYNOPSIS "berth-tlsc [ -v | -n ] [ -k servername ] [ -a trustanchors ] [ -K ms ] [ -d ctlfd ] [ -- ] sockfd fdr fdw"
+#define USAGE "berth-tlsc [ -v | -n ] [ -k servername ] [ -a trustanchors ] [ -t usage:selector:mtype:hex ... ] [ -K handshake_timeout_ms ] [ -d ctlfd [ -r ] ] sockfd fdr fdw"
+#define SYNOPSIS "berth-tlsc [ -v | -n ] [ -k servername ] [ -a trustanchors ] [ -t usage:selector:mtype:hex ... ] [ -K ms ] [ -d ctlfd [ -r ] ] [ -- ] sockfd fdr fdw"
 #define DEFAULT_HSTIMEOUT_MS 60000
 #define DEFAULT_TRUSTANCHORS "/etc/ssl/certs"
 
@@ -32,6 +33,7 @@ struct report_s
   berthtls_x509 const *x ;
   char const *name ;
   int ctl ;
+  int why ;    /* -r: a failed handshake's reason goes to ctl */
   int done ;
 } ;
 
@@ -81,6 +83,21 @@ static int on_handshake (br_ssl_engine_context *eng, void *data)
   return 1 ;
 }
 
+/* a failed handshake: the reason's code name (X509_BAD_SERVER_NAME, TLSA_MISMATCH) on ctlfd */
+static void tell_failure (report *r, int e)
+{
+  char buf[80] = "SSL_FAILED=" ;
+  char const *s = berthtls_error_str(e) ;
+  size_t n = strcspn(s, ": "), l = strlen(buf) ;
+  if (r->ctl < 0 || r->done || !r->why) return ;
+  if (n > sizeof buf - l - 2) n = sizeof buf - l - 2 ;
+  memcpy(buf + l, s, n) ;
+  buf[l + n] = 0 ; buf[l + n + 1] = 0 ;
+  if (allwrite(r->ctl, buf, l + n + 2) < l + n + 2) strerr_warnwu1sys("write handshake failure") ;
+  fd_close(r->ctl) ;
+  r->ctl = -1 ;
+}
+
 static void load_tas (genalloc *tas, char const *path, int required)
 {
   int e = berthtls_ta_load(tas, path) ;
@@ -97,6 +114,9 @@ int main (int argc, char const *const *argv)
   berthtls_x509 x ;
   unsigned char iobuf[BR_SSL_BUFSIZE_BIDI] ;
   genalloc tas = GENALLOC_ZERO ;
+  berthtls_dane dane = BERTHTLS_DANE_ZERO ;
+  int usedane = 0 ;
+  int why = 0 ;
   char const *name = 0 ;
   char const *tapath = 0 ;
   unsigned int ms = DEFAULT_HSTIMEOUT_MS ;
@@ -112,7 +132,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "vnk:a:K:d:", &l) ;
+      int opt = subgetopt_r(argc, argv, "vnk:a:t:K:d:r", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -120,6 +140,11 @@ int main (int argc, char const *const *argv)
         case 'n' : noverify = 1 ; break ;
         case 'k' : name = l.arg ; break ;
         case 'a' : tapath = l.arg ; break ;
+        case 'r' : why = 1 ; break ;
+        case 't' :
+          if (!berthtls_tlsa_scan(&dane, l.arg)) strerr_dief2x(BERTHTLS_EXIT_USAGE, "bad TLSA record: ", l.arg) ;
+          usedane = 1 ;
+          break ;
         case 'K' : if (!uint0_scan(l.arg, &ms)) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ; break ;
         case 'd' : if (!int0_scan(l.arg, &ctl) || ctl < 0) strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ; break ;
         default : strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
@@ -132,6 +157,7 @@ int main (int argc, char const *const *argv)
     strerr_dieusage(BERTHTLS_EXIT_USAGE, USAGE) ;
   fds[3] = fds[2] ;
   if (name && !name[0]) name = 0 ;
+  if (usedane) noverify = 1 ;   /* the TLSA records decide; the anchors only inform SSL_VERIFIED's log */
   if (!noverify && !name) strerr_dief1x(BERTHTLS_EXIT_USAGE, "verifying needs -k servername (or use -n)") ;
   if (!tapath) tapath = getenv("CAFILE") ;
   if (!tapath) tapath = getenv("CADIR") ;
@@ -143,6 +169,11 @@ int main (int argc, char const *const *argv)
 
   br_ssl_client_init_full(&cc, &xc, genalloc_s(br_x509_trust_anchor, &tas), genalloc_len(br_x509_trust_anchor, &tas)) ;
   berthtls_x509_init(&x, &xc, noverify) ;
+  if (usedane)
+  {  /* only unusable records: as none at all, TLS without authentication (RFC 7672 2.2) */
+    dane.name = name ;
+    if (genalloc_len(berthtls_tlsa, &dane.recs)) x.dane = &dane ;
+  }
   br_ssl_engine_set_x509(&cc.eng, &x.vtable) ;
   br_ssl_engine_add_flags(&cc.eng, BR_OPT_NO_RENEGOTIATION) ;
   br_ssl_engine_set_buffer(&cc.eng, iobuf, sizeof iobuf, 1) ;
@@ -150,7 +181,7 @@ int main (int argc, char const *const *argv)
   if (!br_ssl_client_reset(&cc, name, 0))
     strerr_diefu2x(BERTHTLS_EXIT_SETUP, "reset the TLS engine: ", berthtls_error_str(br_ssl_engine_last_error(&cc.eng))) ;
 
-  rep.x = &x ; rep.name = name ; rep.ctl = ctl ; rep.done = 0 ;
+  rep.x = &x ; rep.name = name ; rep.ctl = ctl ; rep.why = why ; rep.done = 0 ;
   tain_now_set_stopwatch_g() ;
   if (ms)
   {
@@ -160,12 +191,13 @@ int main (int argc, char const *const *argv)
   }
   else tain_add_g(&deadline, &tain_infinite_relative) ;
   e = berthtls_run(&cc.eng, fds, &deadline, &on_handshake, &rep) ;
+  if (e > 0) tell_failure(&rep, e) ;
   if (e < 0) strerr_diefu1sys(BERTHTLS_EXIT_TLS, !rep.done ? "complete the TLS handshake" : "run the TLS session") ;
   if (e)
   {
     char fmt[UINT_FMT] ;
     fmt[uint_fmt(fmt, (unsigned int)e)] = 0 ;
-    if (e >= BR_ERR_X509_OK && e < BR_ERR_RECV_FATAL_ALERT)
+    if ((e >= BR_ERR_X509_OK && e < BR_ERR_RECV_FATAL_ALERT) || e == BERTHTLS_ERR_TLSA_MISMATCH)
       strerr_dief6x(BERTHTLS_EXIT_TLS, "certificate verification failed for ", name ? name : "(no name)", ": error ", fmt, ": ", berthtls_error_str(e)) ;
     strerr_dief4x(BERTHTLS_EXIT_TLS, "TLS error ", fmt, ": ", berthtls_error_str(e)) ;
   }

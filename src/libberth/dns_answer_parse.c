@@ -1,14 +1,31 @@
 /* ISC license. */
-/* The answer section of one DNS reply: records of the asked type (MX, A or AAAA) and the CNAME
+/* The answer section of one DNS reply: records of the asked type (MX, A, AAAA or TLSA) and the CNAME
    of the name. Trust: the reply is the network's (through the resolver); glibc's ns_* parser
    bounds every record and name inside the buffer, lengths are checked before copies. */
 
 #include <string.h>
 #include <arpa/nameser.h>
 #include <resolv.h>
+#include <skalibs/fmtscan.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
+#include <skalibs/types.h>
 #include <berth/dns.h>
+
+#define TLSA_FIXED 3             /* usage, selector, matching type */
+
+/* "usage:selector:mtype:hex\0" */
+static int tlsa (ns_rr const *rr, stralloc *sa)
+{
+  unsigned char const *d = ns_rr_rdata(*rr) ;
+  size_t len = ns_rr_rdlen(*rr) ;
+  char fmt[UINT_FMT] ;
+  for (unsigned int i = 0 ; i < TLSA_FIXED ; i++)
+    if (!stralloc_catb(sa, fmt, uint_fmt(fmt, d[i])) || !stralloc_catb(sa, ":", 1)) return 0 ;
+  if (!stralloc_readyplus(sa, 2 * (len - TLSA_FIXED) + 1)) return 0 ;
+  sa->len += ucharn_fmt(sa->s + sa->len, (char const *)d + TLSA_FIXED, len - TLSA_FIXED) ;
+  return stralloc_0(sa) ;
+}
 
 static int unpack (ns_msg *m, unsigned char const *p, char *name)
 {
@@ -36,7 +53,12 @@ int dns_answer_parse (unsigned char const *buf, int n, int type, stralloc *sa, g
       continue ;
     }
     if ((int)ns_rr_type(rr) != type) continue ;
-    if (type == ns_t_mx)
+    if (type == ns_t_tlsa)
+    {
+      if (ns_rr_rdlen(rr) <= TLSA_FIXED) continue ;   /* no data: unusable */
+      if (!tlsa(&rr, sa)) return DNS_TEMP ;
+    }
+    else if (type == ns_t_mx)
     {
       dns_mxrec mx ;
       if (ns_rr_rdlen(rr) < 3) return DNS_TEMP ;

@@ -4,13 +4,13 @@
 #include <skalibs/genalloc.h>
 #include <berth/dns.h>
 
-int dns_mx (struct __res_state *rs, char const *name, stralloc *sa, genalloc *mxs)
+int dns_mx (struct __res_state *rs, char const *name, stralloc *sa, genalloc *mxs, int *ad)
 {
   size_t first = genalloc_len(dns_mxrec, mxs) ;
   size_t n, w ;
   int nulls = 0 ;
   dns_mxrec *s ;
-  int r = dns_query(rs, name, ns_t_mx, sa, mxs) ;
+  int r = dns_query(rs, name, ns_t_mx, sa, mxs, ad) ;
   if (r != DNS_OK) return r ;
   s = genalloc_s(dns_mxrec, mxs) ;
   n = genalloc_len(dns_mxrec, mxs) ;

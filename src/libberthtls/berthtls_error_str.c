@@ -83,6 +83,7 @@ static errname const table[] =
   { BERTHTLS_ERR_TOOLARGE, "file too large" },
   { BERTHTLS_ERR_NOTA, "no trust anchor found" },
   { BERTHTLS_ERR_STALLED, "TLS engine stalled" },
+  { BERTHTLS_ERR_TLSA_MISMATCH, "TLSA_MISMATCH: no TLSA record matches the server's certificates" },
 } ;
 
 char const *berthtls_error_str (int e)

@@ -55,5 +55,7 @@ int berthtls_info_client (br_ssl_engine_context const *eng, berthtls_x509 const 
    && stralloc_cats(sa, x->err ? "SSL_VERIFIED=0" : "SSL_VERIFIED=1")
    && catlit(sa, "\0SSL_PEER_CERT_HASH=SHA256:")
    && stralloc_catb(sa, hex, 64)
+   && (!x->dane || !x->dane->matched
+       || (x->dane->matched == BERTHTLS_DANE_EE ? catlit(sa, "\0SSL_DANE=DANE-EE") : catlit(sa, "\0SSL_DANE=DANE-TA")))
    && catlit(sa, "\0\0") ;
 }

@@ -31,6 +31,7 @@
 #define BERTHTLS_ERR_TOOLARGE 1031
 #define BERTHTLS_ERR_NOTA 1032
 #define BERTHTLS_ERR_STALLED 1033
+#define BERTHTLS_ERR_TLSA_MISMATCH 1034
 
 #define BERTHTLS_MAXCREDS 32
 #define BERTHTLS_MAXFILE (1 << 20)
@@ -75,6 +76,35 @@ struct berthtls_sni_s
   br_ssl_server_policy_class const **chosen ;
 } ;
 
+/* DANE (RFC 6698, RFC 7672): the TLSA records to match, and the chain the server sent */
+#define BERTHTLS_DANE_EE 3
+#define BERTHTLS_DANE_TA 2
+#define BERTHTLS_DANE_MAXCERTS 16
+
+typedef struct berthtls_tlsa_s berthtls_tlsa, *berthtls_tlsa_ref ;
+struct berthtls_tlsa_s
+{
+  unsigned char usage ;
+  unsigned char selector ;
+  unsigned char mtype ;
+  size_t data ;        /* offset of the association data in the berthtls_dane's data */
+  size_t len ;
+} ;
+
+typedef struct berthtls_dane_s berthtls_dane, *berthtls_dane_ref ;
+struct berthtls_dane_s
+{
+  stralloc data ;      /* every record's association data */
+  genalloc recs ;      /* berthtls_tlsa, usable ones only */
+  char const *name ;   /* the MX host: DANE-TA checks it */
+  stralloc chain ;     /* the server's certificates, DER, one after the other */
+  size_t cert[BERTHTLS_DANE_MAXCERTS + 1] ;   /* where each one starts; cert[n] = chain.len */
+  unsigned int n ;
+  int stop ;           /* the chain was too long: certificates from n on are not kept */
+  unsigned int matched ;   /* BERTHTLS_DANE_EE or _TA once verified, else 0 */
+} ;
+#define BERTHTLS_DANE_ZERO { .data = STRALLOC_ZERO, .recs = GENALLOC_ZERO, .name = 0, .chain = STRALLOC_ZERO, .n = 0, .stop = 0, .matched = 0 }
+
 typedef struct berthtls_x509_s berthtls_x509, *berthtls_x509_ref ;
 struct berthtls_x509_s
 {
@@ -84,7 +114,9 @@ struct berthtls_x509_s
   br_sha256_context h ;
   unsigned int n ;
   unsigned int noverify ;
-  unsigned int err ;   /* the minimal engine's verdict, 0 = verified */
+  unsigned int innererr ;   /* the minimal engine's verdict against the trust anchors */
+  unsigned int err ;   /* the verdict: the minimal engine's, or DANE's when dane is set; 0 = verified */
+  berthtls_dane *dane ;   /* 0: no TLSA records */
   unsigned char eehash[32] ;
 } ;
 
@@ -104,6 +136,10 @@ extern int berthtls_key_match (br_x509_certificate const *, br_skey_decoder_cont
 extern void berthtls_server_init (br_ssl_server_context *, berthtls_sni *, berthtls_cred const *, size_t, uint16_t const *, size_t) ;
 extern int berthtls_ta_load (genalloc *, char const *) ;   /* genalloc of br_x509_trust_anchor */
 extern void berthtls_x509_init (berthtls_x509 *, br_x509_minimal_context *, unsigned int) ;
+/* "usage:selector:mtype:hex" into d; 1 ok (an unusable record is skipped), 0 bad syntax or no memory */
+extern int berthtls_tlsa_scan (berthtls_dane *d, char const *s) ;
+/* 0 when a record matches the captured chain (d->matched says how), else an error code */
+extern unsigned int berthtls_dane_verify (berthtls_dane *d) ;
 extern void berthtls_entropy (br_ssl_engine_context *) ;
 extern int berthtls_drop (void) ;
 
