@@ -103,6 +103,7 @@ struct smtpd_s
   int hasmail ;
   stralloc mailfrom ;
   smtpparam mparam ;
+  stralloc mailparams ;        /* MAIL's ESMTP parameters as the peer wrote them (BERTH_MAIL_PARAMS) */
   stralloc rcpts ;             /* NUL-separated, RELAYCLIENT already appended */
   unsigned int nrcpt ;
 } ;
