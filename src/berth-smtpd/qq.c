@@ -22,6 +22,7 @@ static int facts (smtpd const *s)
 {
   return export("BERTH_HELO", s->helo.s, s->helo.len)
     && export("BERTH_AUTH_USER", s->authuser.s, s->authed && s->authuser.len)
+    && export("BERTH_AUTH_TYPE", s->authtype, s->authed && s->authtype)
     && export("SSL_PROTOCOL", s->tlsproto, s->tls) && export("SSL_CIPHER", s->tlscipher, s->tls)
     && export("BERTH_MAIL_PARAMS", s->mailparams.s, s->mailparams.len > 1) ;
 }

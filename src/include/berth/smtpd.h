@@ -88,6 +88,7 @@ struct smtpd_s
   int authed ;
   unsigned int authfails ;
   stralloc authuser ;
+  char const *authtype ;       /* the mechanism that succeeded (a string constant: PLAIN, LOGIN) */
 
   /* session */
   stralloc helo ;
