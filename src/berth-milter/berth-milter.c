@@ -41,15 +41,18 @@
 #define DEFAULT_TEMPFAIL "451 4.7.1 Service unavailable - try again later"
 #define MILTER_DOWN "451 4.7.1 Service unavailable - try again later"
 
-static char const *const verdicts[] = { "continue", "reject", "tempfail", "discard", "failed" } ;
+static char const *const verdicts[] = { "accept", "reject", "tempfail", "discard", "failed" } ;
 
+/* event=milter: milter= verdict= [reply=]; event=next: exit= [qid=] */
 static void logline (char const *txid, char const *event, char const *milter, char const *what, char const *text, size_t tlen)
 {
   stralloc sa = STRALLOC_ZERO ;
+  int isnext = !milter ;
   if (logfield_cat(&sa, "event", event, strlen(event)) && logfield_cat(&sa, "tx", txid, strlen(txid))
-   && (!milter || logfield_catq(&sa, "milter", milter, strlen(milter)))
-   && logfield_cat(&sa, "verdict", what, strlen(what))
-   && (!tlen || logfield_catq(&sa, "reply", text, tlen)) && stralloc_catb(&sa, "\n", 1))
+   && (isnext || logfield_catq(&sa, "milter", milter, strlen(milter)))
+   && logfield_cat(&sa, isnext ? "exit" : "verdict", what, strlen(what))
+   && (!tlen || (isnext ? logfield_cat(&sa, "qid", text, tlen) : logfield_catq(&sa, "reply", text, tlen)))
+   && stralloc_catb(&sa, "\n", 1))
   {
     buffer_puts(buffer_2, PROG) ;
     buffer_puts(buffer_2, ":") ;
@@ -76,8 +79,8 @@ static void refuse (int perm, stralloc const *reply)
 }
 
 /* the next program, with the (possibly changed) message and envelope; its answer is ours */
-static void next (bm_msg const *m, int idfd) gccattr_noreturn ;
-static void next (bm_msg const *m, int idfd)
+static void next (bm_msg const *m, int idfd, char const *txid) gccattr_noreturn ;
+static void next (bm_msg const *m, int idfd, char const *txid)
 {
   stralloc sa = STRALLOC_ZERO ;
   qqrun q = QQRUN_ZERO ;
@@ -99,6 +102,12 @@ static void next (bm_msg const *m, int idfd)
   if (!qqrun_start(&q, prog)) _exit(QQ_EXEC_FAILED) ;
   if (!bm_msg_write(m, q.msgfd)) { qqrun_abort(&q) ; _exit(QQ_WRITE) ; }
   code = qqrun_finish(&q, m->from.s, m->rcpts.s, m->rcpts.len, text, id, sizeof id) ;
+  {
+    char fmt[UINT_FMT] ;
+    fmt[uint_fmt(fmt, code)] = 0 ;
+    /* joins the transaction id to the queue id; local mail's stderr is a user's terminal */
+    if (getenv("TCPREMOTEIP") || code) logline(txid, "next", 0, fmt, id, strlen(id)) ;
+  }
   if (id[0] && idfd > 2)
   {
     size_t n = strlen(id) ;
@@ -179,7 +188,7 @@ int main (void)
       if (!a) _exit(QQ_NOMEM) ;
       if (a < 0) r = BM_FAILED ;
     }
-    logline(txid, "milter", c.line, verdicts[r], reply.s, reply.len) ;
+    if (getenv("TCPREMOTEIP") || r != BM_CONTINUE) logline(txid, "milter", c.line, verdicts[r], reply.s, reply.len) ;
     if (r == BM_FAILED)
     {
       if (c.dflt == BM_DEFAULT_ACCEPT) continue ;
@@ -190,5 +199,5 @@ int main (void)
     if (r == BM_REJECT || r == BM_TEMPFAIL) refuse(r == BM_REJECT, &reply) ;
     if (r == BM_DISCARD || !m.rcpts.len) _exit(QQ_OK) ;   /* accepted and dropped, as Postfix */
   }
-  next(&m, idfd > 2 ? (int)idfd : -1) ;
+  next(&m, idfd > 2 ? (int)idfd : -1, txid) ;
 }
