@@ -66,7 +66,7 @@ int bm_connect_info (stralloc *sa)
 /* "host" of "local@host", or nothing */
 static char const *hostof (char const *addr)
 {
-  char const *at = strrchr(addr, '@') ;
+  char const *at = addr ? strrchr(addr, '@') : 0 ;
   return at && at[1] ? at + 1 : 0 ;
 }
 

@@ -153,7 +153,7 @@ static int hold (char const *id)
   size_t n = 0 ;
   int fd ;
   if (!x) return 0 ;
-  for (; x[n] && n < HOLD_TEXT_MAX ; n++) t[n] = (unsigned char)x[n] < 32 || (unsigned char)x[n] > 126 ? '?' : x[n] ;
+  for (; n < HOLD_TEXT_MAX && x[n] ; n++) t[n] = (unsigned char)x[n] < 32 || (unsigned char)x[n] > 126 ? '?' : x[n] ;
   t[n++] = '\n' ;
   queue_path(fn, QUEUE_HOLD, id) ;
   fd = open(fn, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
