@@ -92,6 +92,9 @@ struct bm_conn_s
 #define BM_CONN_ZERO { .fd = -1, .conf = 0, .actions = 0, .protocol = 0, .in = STRALLOC_ZERO, .out = STRALLOC_ZERO }
 extern int bm_connect (bm_conn *c, bm_conf const *conf) ;
 extern int bm_send (bm_conn *c, char cmd, char const *s, size_t len, unsigned int secs) ;
+/* bm_queuev: a packet added to what the next send writes; bm_sendv: that, then all of it
+   written within secs (one write for a step's macros and command: no wait between them) */
+extern int bm_queuev (bm_conn *c, char cmd, char const *const *v, size_t const *len, unsigned int n) ;
 extern int bm_sendv (bm_conn *c, char cmd, char const *const *v, size_t const *len, unsigned int n, unsigned int secs) ;
 extern int bm_recv (bm_conn *c, unsigned int secs) ;   /* 1: a packet in c->in; 0: EOF, timeout, garbage */
 extern void bm_close (bm_conn *c) ;

@@ -5,6 +5,9 @@
    caller checks every packet with milter_reply_scan. */
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/error.h>
@@ -31,8 +34,10 @@ int bm_connect (bm_conn *c, bm_conf const *conf)
   deadline(&d, conf->tconnect) ;
   ok = conf->isunix ? ipc_timed_connect_g(c->fd, conf->path, &d)
     : socket_deadlineconnstamp46_g(c->fd, &conf->ip, conf->port, &d) ;
-  if (!ok) { fd_close(c->fd) ; c->fd = -1 ; }
-  return ok ;
+  if (!ok) { fd_close(c->fd) ; c->fd = -1 ; return 0 ; }
+  /* a step is a few small packets, then a wait for the answer: no Nagle delay on them */
+  if (!conf->isunix) socket_tcpnodelay(c->fd) ;
+  return 1 ;
 }
 
 /* writes all of s within the deadline */
@@ -52,10 +57,24 @@ static int put (int fd, char const *s, size_t len, tain const *d)
   return 1 ;
 }
 
-static int get (int fd, char *s, size_t len, tain const *d)
+/* The milter's changes come as many small packets, often one write each: with Nagle on its
+   side, its second write waits for our ACK, which Linux would delay (40 ms) while we only read.
+   Quick ACKs, asked again before each read (the kernel drops the mode by itself). */
+static void quickack (int fd, int tcp)
+{
+#ifdef TCP_QUICKACK
+  int one = 1 ;
+  if (tcp) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one) ;
+#else
+  (void)fd ; (void)tcp ;
+#endif
+}
+
+static int get (int fd, int tcp, char *s, size_t len, tain const *d)
 {
   while (len)
   {
+    quickack(fd, tcp) ;
     ssize_t r = fd_read(fd, s, len) ;
     if (r > 0) { s += r ; len -= r ; continue ; }
     if (!r || !error_isagain(errno)) return 0 ;
@@ -68,9 +87,8 @@ static int get (int fd, char *s, size_t len, tain const *d)
   return 1 ;
 }
 
-int bm_sendv (bm_conn *c, char cmd, char const *const *v, size_t const *len, unsigned int n, unsigned int secs)
+int bm_queuev (bm_conn *c, char cmd, char const *const *v, size_t const *len, unsigned int n)
 {
-  tain d ;
   size_t total = 1 ;
   unsigned int i = 0 ;
   char head[5] ;
@@ -78,11 +96,20 @@ int bm_sendv (bm_conn *c, char cmd, char const *const *v, size_t const *len, uns
   if (total > 0xffffffffU) return 0 ;
   uint32_pack_big(head, (uint32_t)total) ;
   head[4] = cmd ;
-  c->out.len = 0 ;
   if (!stralloc_catb(&c->out, head, 5)) return 0 ;
   for (i = 0 ; i < n ; i++) if (!stralloc_catb(&c->out, v[i], len[i])) return 0 ;
+  return 1 ;
+}
+
+int bm_sendv (bm_conn *c, char cmd, char const *const *v, size_t const *len, unsigned int n, unsigned int secs)
+{
+  tain d ;
+  int ok ;
+  if (!bm_queuev(c, cmd, v, len, n)) return 0 ;
   deadline(&d, secs) ;
-  return put(c->fd, c->out.s, c->out.len, &d) ;
+  ok = put(c->fd, c->out.s, c->out.len, &d) ;
+  c->out.len = 0 ;
+  return ok ;
 }
 
 int bm_send (bm_conn *c, char cmd, char const *s, size_t len, unsigned int secs)
@@ -96,11 +123,11 @@ int bm_recv (bm_conn *c, unsigned int secs)
   char head[4] ;
   uint32_t len ;
   deadline(&d, secs) ;
-  if (!get(c->fd, head, 4, &d)) return 0 ;
+  if (!get(c->fd, !c->conf->isunix, head, 4, &d)) return 0 ;
   uint32_unpack_big(head, &len) ;
   if (!len || len > MILTER_PACKET_MAX) return (errno = EPROTO, 0) ;
   if (!stralloc_ready(&c->in, len)) return 0 ;
-  if (!get(c->fd, c->in.s, len, &d)) return 0 ;
+  if (!get(c->fd, !c->conf->isunix, c->in.s, len, &d)) return 0 ;
   c->in.len = len ;
   return 1 ;
 }
@@ -109,4 +136,6 @@ void bm_close (bm_conn *c)
 {
   if (c->fd >= 0) fd_close(c->fd) ;
   c->fd = -1 ;
+  stralloc_free(&c->in) ;
+  stralloc_free(&c->out) ;
 }

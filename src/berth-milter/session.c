@@ -43,18 +43,24 @@ static int answer (bm_conn *c, unsigned int secs, int body, stralloc *reply)
   }
 }
 
-/* macros (if any), then the command; its reply unless the milter said it needs none */
+/* macros (if any), then the command, in one write; its reply unless the milter said it needs
+   none */
 static int step (bm_conn *c, bm_tx const *t, unsigned int stage, char const *rcpt, char cmd, char const *const *v, size_t const *len, unsigned int n, uint32_t nr, unsigned int secs, int body, stralloc *reply)
 {
   if (stage != (unsigned int)-1)
   {
     stralloc mac = STRALLOC_ZERO ;
-    int ok = bm_macros(&mac, stage, t, rcpt) && (mac.len == 1 || bm_send(c, SMFIC_MACRO, mac.s, mac.len, secs)) ;
+    char const *mv[1] ;
+    size_t ml[1] ;
+    int ok = bm_macros(&mac, stage, t, rcpt) ;
+    mv[0] = mac.s ; ml[0] = mac.len ;
+    ok = ok && (mac.len == 1 || bm_queuev(c, SMFIC_MACRO, mv, ml, 1)) ;
     stralloc_free(&mac) ;
     if (!ok) return BM_FAILED ;
   }
+  /* no answer awaited: the packet waits for the next step that needs one, and goes with it */
+  if (c->protocol & nr) return bm_queuev(c, cmd, v, len, n) ? BM_CONTINUE : BM_FAILED ;
   if (!bm_sendv(c, cmd, v, len, n, secs)) return BM_FAILED ;
-  if (c->protocol & nr) return BM_CONTINUE ;
   return answer(c, secs, body, reply) ;
 }
 
@@ -189,7 +195,11 @@ static uint32_t needs (char cmd)
 static int eom (bm_conn *c, bm_tx const *t, stralloc *reply, stralloc *mods)
 {
   stralloc mac = STRALLOC_ZERO ;
-  int ok = bm_macros(&mac, SMFIM_EOM, t, 0) && bm_send(c, SMFIC_MACRO, mac.s, mac.len, c->conf->tcommand) ;
+  char const *mv[1] ;
+  size_t ml[1] ;
+  int ok = bm_macros(&mac, SMFIM_EOM, t, 0) ;
+  mv[0] = mac.s ; ml[0] = mac.len ;
+  ok = ok && bm_queuev(c, SMFIC_MACRO, mv, ml, 1) ;
   stralloc_free(&mac) ;
   if (!ok || !bm_send(c, SMFIC_BODYEOB, "", 0, c->conf->tcontent)) return BM_FAILED ;
   for (;;)
