@@ -1,6 +1,6 @@
 #!/bin/sh
 # berth-milter with a scripted milter (tests/milter-peer.py): what a milter is told (the SMTP
-# facts berth-smtpd exports, macros, headers, body), every change applied byte for byte (headers
+# facts berth-smtpd exports, AUTH and TLS among them, macros, headers, body), every change applied byte for byte (headers
 # added, inserted, changed, deleted; body replaced; recipients added and deleted; sender
 # changed), the verdicts (reject and tempfail with the milter's own code and text reaching the
 # SMTP client at the end of DATA, a RCPT-stage reject too, discard, quarantine shown by
@@ -10,6 +10,7 @@
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/smtpd-glue.sh"
 . "$BERTH_TOP/tests/milter-lib.sh"
+. "$BERTH_TOP/tests/tls-certs.sh"
 command -v tcpserver >/dev/null || skip_all "tcpserver (ucspi-tcp-ipv6) not installed"
 t_start 240
 unset QMAILINJECT BERTH_MILTERS BERTH_MILTER_NEXT
@@ -47,6 +48,55 @@ is "$(seen A 'bool(r["macros"]["M"]["i"])')" True "... the transaction id as mac
 is "$(seen A '[h[0] for h in r["headers"]][1:]')" "['From', 'To', 'Subject', 'X-Fold']" "... the header fields after berth-smtpd's Received, in order"
 is "$(seen A 'r["headers"][4][1]')" "$(printf 'one\n two')" "... a folded value with its fold, one leading space off"
 is "$(seen A 'r["body"]')" "$(printf 'line 1\r\n.line 2\r')" "... the body in CRLF, dot-unstuffed"
+
+# 1b. after AUTH: the user and the mechanism as Sendmail's {auth_authen} and {auth_type}
+cat > "$T_DIR/checkpw" <<'SH'
+#!/bin/sh
+data=$(dd bs=1024 count=1 <&3 2>/dev/null | tr '\0' '\n')
+[ "$(printf '%s\n' "$data" | sed -n 1p)" = joe ] && [ "$(printf '%s\n' "$data" | sed -n 2p)" = pw ] || exit 1
+exec "$@"
+SH
+chmod 755 "$T_DIR/checkpw"
+echo "$T_DIR/checkpw" > "$BERTH_HOME/control/checkpassword"
+: > "$BERTH_HOME/control/authloopback"
+"$PY" - "$port" "$M" <<'PY' > "$T_DIR/auth.out"
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=60)
+s.ehlo("client.example")
+s.login("joe", "pw")
+print(s.sendmail("a@client.example", ["u@test.example"], open(sys.argv[2], "rb").read().replace(b"\n", b"\r\n")))
+s.quit()
+PY
+is "$(cat "$T_DIR/auth.out")" "{}" "an authenticated client: accepted"
+is "$(seen A 'r["macros"]["M"]["{auth_authen}"] + " " + r["macros"]["M"]["{auth_type}"]')" "joe PLAIN" "... {auth_authen} and {auth_type}"
+is "$(seen A 'r["macros"]["M"]["{mail_mailer}"]')" esmtp "... {mail_mailer} esmtp"
+smtp_send a@client.example u@test.example "$M" > /dev/null
+is "$(seen A '"{auth_authen}" in r["macros"]["M"]')" False "the next session, without AUTH: no {auth_authen}"
+rm "$BERTH_HOME/control/checkpassword" "$BERTH_HOME/control/authloopback"
+
+# 1c. under TLS (implicit, berth-tlsd -i): the protocol and cipher as {tls_version} and {cipher}
+tls_certs
+chmod 644 "$T_DIR/certs/rsa.key"
+tport=$(free_port)
+if [ "$(id -u)" = 0 ]; then _su="s6-setuidgid $TESTUSER"; else _su=; fi
+t_bg $_su env CERTFILE="$T_DIR/certs/rsa.crt" KEYFILE="$T_DIR/certs/rsa.key" tcpserver -HRl0 127.0.0.1 "$tport" \
+  berth-tlsd -i berth-smtpd 2>> "$T_DIR/smtpd.log"
+wait_port "$tport" || echo "Bail out! the TLS service did not start"
+"$PY" - "$tport" "$M" <<'PY' > "$T_DIR/tls.out"
+import smtplib, ssl, sys
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s = smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), context=ctx, timeout=60)
+s.ehlo("client.example")
+print(s.sendmail("a@client.example", ["u@test.example"], open(sys.argv[2], "rb").read().replace(b"\n", b"\r\n")))
+s.quit()
+PY
+is "$(cat "$T_DIR/tls.out")" "{}" "a client over implicit TLS: accepted"
+v=$(seen A 'r["macros"]["H"]["{tls_version}"]')
+case $v in TLSv1.[23]) ok 0 "... {tls_version} $v" ;; *) ok 1 "... {tls_version} ($v)" ;; esac
+grep -q " tls=$v " "$T_DIR/smtpd.log"; ok $? "... as berth-smtpd logged it"
+is "$(seen A 'r["macros"]["H"]["{cipher}"]' | cut -c1-4)" "TLS_" "... {cipher}"
 
 # 2. every change, applied exactly
 script A '{"mods":[["h","X-Added","  two  spaces"],["i",1,"X-Inserted","at 1"],["m",1,"Subject","changed"],["m",1,"X-Fold",""],["m",3,"To","third To: appended"],["b","new body\r\nline 2\r\n"],["+","<added@test.example>"],["-","<u@test.example>"],["e","<bounce@client.example>"]]}'
