@@ -24,6 +24,7 @@ smtpd_listen
 M=$T_DIR/msg
 printf 'From: Alice <a@client.example>\nTo: u@test.example\nSubject: hello\nX-Fold: one\n two\n\nline 1\n.line 2\n' > "$M"
 
+berth-showctl 2>&1 | grep -q "^milters: inet:127.0.0.1:$A_port "; ok $? "berth-showctl shows control/milters"
 # 1. a milter that only looks: the message queued exactly; what it was told
 script A '{}'
 n0=$(qcount)

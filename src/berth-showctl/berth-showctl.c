@@ -69,6 +69,8 @@ static ctl const table[] =
   { "requiretls", K_LINE, 0, "present: berth-smtpd refuses MAIL before STARTTLS" },
   { "requireauth", K_LINE, 0, "present: berth-smtpd refuses MAIL before AUTH" },
   { "authloopback", K_LINE, 0, "present: AUTH offered without TLS to loopback clients" },
+  { "milters", K_LIST, 0, "milters for mail from the network, in order (berth-milter)" },
+  { "milters-local", K_LIST, 0, "milters for local mail: berth-inject, sendmail (berth-milter)" },
   { "tlscert", K_LINE, 0, "certificate chain of the submission and smtps services" },
   { "tlskey", K_LINE, 0, "private key of the submission and smtps services" },
   { "dnsserver", K_LINE, "resolv.conf's", "berth-remote's nameserver" },
