@@ -3,7 +3,9 @@
 # from the protocol's description). usage: milter-peer.py PORT SCRIPT LOG
 # For each connection it rereads SCRIPT (JSON), so a test changes the milter's behaviour without
 # restarting it, and appends one JSON line to LOG with all it was told: the negotiation, the
-# macros per stage, connect, HELO, MAIL and RCPT arguments, the header fields, the body.
+# macros per stage, connect, HELO, MAIL and RCPT arguments, the header fields, the body. The line
+# is written before the milter gives its verdict (so a test that has the SMTP reply finds it),
+# or when the connection ends without one.
 # SCRIPT keys (all optional):
 #   actions, protocol: the option negotiation's answer (default: all actions, no steps left out)
 #   at: a command code ("C", "H", "M", "R", "T", "L", "N", "B") answered with "final" instead of
@@ -52,6 +54,16 @@ def final(f):
 
 
 class H(socketserver.BaseRequestHandler):
+    done = False
+
+    def record(self, log):
+        if self.done:
+            return
+        self.done = True
+        with lock:
+            with open(LOG, "a") as f:
+                f.write(json.dumps(log) + "\n")
+
     def recv(self, n):
         b = b""
         while len(b) < n:
@@ -101,6 +113,7 @@ class H(socketserver.BaseRequestHandler):
                     self.eom(sc, log)
                     continue
                 if sc.get("at") == cmd:
+                    self.record(log)
                     self.request.sendall(final(sc.get("final", "r")))
                     continue
                 noreply = {"C": 0x1000, "H": 0x2000, "M": 0x4000, "R": 0x8000, "T": 0x10000, "L": 0x80, "N": 0x40000, "B": 0x80000}
@@ -108,11 +121,10 @@ class H(socketserver.BaseRequestHandler):
                     self.request.sendall(pkt("c"))
         except (EOFError, ConnectionError):
             pass
-        with lock:
-            with open(LOG, "a") as f:
-                f.write(json.dumps(log) + "\n")
+        self.record(log)
 
     def eom(self, sc, log):
+        self.record(log)
         mode = sc.get("mode", "")
         out = b"".join(mod(m) for m in sc.get("mods", []))
         if mode == "garbage":

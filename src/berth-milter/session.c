@@ -18,6 +18,7 @@
 
 #define OTHER_STEP 0
 #define BODY_STEP 1   /* SKIP allowed */
+#define NO_MACROS ((unsigned int)-1)   /* a step without a macro stage (header fields, body) */
 
 /* one reply to a step: BM_CONTINUE, a verdict, BM_FAILED; -1 for SKIP (body only), -2 ACCEPT */
 static int answer (bm_conn *c, unsigned int secs, int body, stralloc *reply)
@@ -47,7 +48,7 @@ static int answer (bm_conn *c, unsigned int secs, int body, stralloc *reply)
    none */
 static int step (bm_conn *c, bm_tx const *t, unsigned int stage, char const *rcpt, char cmd, char const *const *v, size_t const *len, unsigned int n, uint32_t nr, unsigned int secs, int body, stralloc *reply)
 {
-  if (stage != (unsigned int)-1)
+  if (stage != NO_MACROS)
   {
     stralloc mac = STRALLOC_ZERO ;
     char const *mv[1] ;
@@ -137,7 +138,7 @@ static int headers (bm_conn *c, bm_tx const *t, stralloc *reply)
     if (!(c->protocol & SMFIP_HDR_LEADSPC) && vs < ve && f->s[vs] == ' ') vs++ ;
     v[0] = f->s ; len[0] = nl ; v[1] = "" ; len[1] = 1 ;
     v[2] = f->s + vs ; len[2] = ve - vs ; v[3] = "" ; len[3] = 1 ;
-    r = step(c, t, (unsigned int)-1, 0, SMFIC_HEADER, v, len, 4, SMFIP_NR_HDR, c->conf->tcommand, OTHER_STEP, reply) ;
+    r = step(c, t, NO_MACROS, 0, SMFIC_HEADER, v, len, 4, SMFIP_NR_HDR, c->conf->tcommand, OTHER_STEP, reply) ;
     if (r) return r ;
   }
   return BM_CONTINUE ;
@@ -163,7 +164,7 @@ static int body (bm_conn *c, bm_tx const *t, stralloc *reply)
     {
       char const *v[1] = { chunk.s } ;
       size_t l[1] = { chunk.len } ;
-      r = step(c, t, (unsigned int)-1, 0, SMFIC_BODY, v, l, 1, SMFIP_NR_BODY, c->conf->tcontent, BODY_STEP, reply) ;
+      r = step(c, t, NO_MACROS, 0, SMFIC_BODY, v, l, 1, SMFIP_NR_BODY, c->conf->tcontent, BODY_STEP, reply) ;
     }
     if (r == -1) { r = BM_CONTINUE ; break ; }   /* SKIP: the milter has seen enough */
     if (r) break ;
