@@ -1,5 +1,6 @@
 /* ISC license. */
-/* berth-inject: running berth-queue (or $QMAILQUEUE) as qmail_open() does: message pipe on its
+/* berth-inject: running berth-queue (or $QMAILQUEUE, or berth-milter when control/milters-local
+   is not empty) as qmail_open() does: message pipe on its
    fd 0, envelope pipe on its fd 1, error pipe on its fd 6; then reporting its exit with qq_text().
    Trust: $QMAILQUEUE is the caller's choice of program; its error text is sanitised before printing. */
 
@@ -7,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
@@ -19,6 +21,7 @@
 #include "inject.h"
 
 #define QQ_ERRFD 6
+#define MILTERS_LOCAL "control/milters-local"   /* relative to the home, berth-inject's cwd */
 #define FD_HIGH 10
 #define QQ_ERRTEXT_MAX 1024
 
@@ -38,7 +41,10 @@ static void child (int msg, int env, int err)
   if (x && *x) argv[0] = x ;
   else
   {
-    selfdir_prog(&prog, "berth-queue") ;
+    struct stat st ;
+    /* local mail's milters (Postfix's non_smtpd_milters): berth-milter, which runs berth-queue */
+    int milters = stat(MILTERS_LOCAL, &st) == 0 && st.st_size > 0 ;
+    selfdir_prog(&prog, milters ? "berth-milter" : "berth-queue") ;
     argv[0] = prog.s ;
   }
   sig_restore(SIGPIPE) ;

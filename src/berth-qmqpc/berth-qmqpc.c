@@ -28,20 +28,12 @@
 #include <berth/stdopts.h>
 #include "qmqpc.h"
 
-/* The server's text goes to fd 6 only when that is qmail's error pipe, as berth-queue decides. */
-static int errpipe (void)
-{
-  struct stat st ;
-  int fl = fcntl(QQRUN_ERRFD, F_GETFL) ;
-  return fl >= 0 && (fl & O_ACCMODE) != O_RDONLY && fstat(QQRUN_ERRFD, &st) == 0 && S_ISFIFO(st.st_mode) ;
-}
-
 static void answered (stralloc const *ans)
 {
   char c = ans->len ? ans->s[0] : 0 ;
   if (c == QMQP_OK) _exit(QQ_OK) ;
   if (c != QMQP_PERM && c != QMQP_TEMP) _exit(QQ_CONN_FAILED) ;   /* not QMQP's answer */
-  if (ans->len >= 2 && errpipe())
+  if (ans->len >= 2 && qq_errpipe(QQRUN_ERRFD))   /* only qmail's error pipe, as berth-queue decides */
   {
     char t[ans->len] ;
     size_t i = 0 ;

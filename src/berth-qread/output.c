@@ -61,6 +61,7 @@ void qr_text (qtool_msg const *m, uint64_t now)
   if (m->expired) qr_puts(" expired") ;
   if (m->where == QTOOL_WHERE_BAD) qr_puts(" quarantined") ;
   qr_puts("\n") ;
+  if (m->held && m->hold.len) { qr_puts("  held: ") ; qr_safe(m->hold.s, m->hold.len) ; qr_puts("\n") ; }
   if (m->where == QTOOL_WHERE_BAD)
   {
     qr_puts("  quarantined: ") ;
@@ -120,6 +121,7 @@ void qr_json (qtool_msg const *m, uint64_t now, int first)
   jkey("sender") ; js(m->data.s, strlen(m->data.s)) ;
   jkey("preprocessed") ; qr_puts(m->where == QTOOL_WHERE_STATE ? "true" : "false") ;
   jkey("held") ; qr_puts(m->held ? "true" : "false") ;
+  jkey("hold_reason") ; if (m->hold.len) js(m->hold.s, m->hold.len) ; else qr_puts("null") ;
   jkey("bounce_pending") ; qr_puts(m->bounce ? "true" : "false") ;
   jkey("recipients") ; qr_puts("[") ;
   for (size_t i = 0 ; i < n ; i++)

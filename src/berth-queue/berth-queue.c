@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
 #include <skalibs/sig.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
@@ -26,6 +27,7 @@
 #include <berth/home.h>
 #include <berth/qcommit.h>
 #include <berth/qq.h>
+#include <berth/qtool.h>
 #include <berth/queue.h>
 #include <berth/stdopts.h>
 #include "qq_qmqp.h"
@@ -35,6 +37,7 @@
 #define COPY_BUFSIZE 65536
 #define DEADLINE_SECONDS 86400
 #define QQ_ERRFD 6         /* qmail's error pipe: a custom text for exit 82 */
+#define HOLD_TEXT_MAX 1000   /* bytes of a quarantine's reason kept in hold/<id> */
 #define QUEUE_UMASK 027   /* files 0640: the queue's group reads mess/ (multi-user berth-rspawn) */
 
 static void die (int code, qcommit *q) gccattr_noreturn ;
@@ -108,9 +111,7 @@ static int copy_envelope (qcommit *q)
 static void die_over (qcommit *q) gccattr_noreturn ;
 static void die_over (qcommit *q)
 {
-  struct stat st ;
-  int fl = fcntl(QQ_ERRFD, F_GETFL) ;
-  if (fl >= 0 && (fl & O_ACCMODE) != O_RDONLY && fstat(QQ_ERRFD, &st) == 0 && S_ISFIFO(st.st_mode))
+  if (qq_errpipe(QQ_ERRFD))
   {
     char const *t = envscan_text(&q->e) ;
     size_t n = strlen(t) ;
@@ -144,6 +145,28 @@ static int fixed_id (char *id, uid_t uid)
   return 1 ;
 }
 
+/* $BERTH_HOLD (berth-milter's quarantine): hold/<id> holding the reason, fsynced with its
+   directory before the commit, so berth-send never dispatches the message before it is held.
+   Any caller may hold its own message; the text is cut to one line of printable ASCII. A crash
+   before the commit leaves a hold/<id> that names no message: nothing reads it. 0 or an exit code. */
+static int hold (char const *id)
+{
+  char fn[QUEUE_PATH_MAX] ;
+  char t[HOLD_TEXT_MAX + 1] ;
+  char const *x = getenv("BERTH_HOLD") ;
+  size_t n = 0 ;
+  int fd ;
+  if (!x) return 0 ;
+  for (; n < HOLD_TEXT_MAX && x[n] ; n++) t[n] = (unsigned char)x[n] < 32 || (unsigned char)x[n] > 126 ? '?' : x[n] ;
+  t[n++] = '\n' ;
+  queue_path(fn, QUEUE_HOLD, id) ;
+  fd = open(fn, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) ;
+  if (fd < 0) return QQ_QUEUE ;
+  if (allwrite(fd, t, n) < n || fsync(fd) < 0) { fd_close(fd) ; unlink(fn) ; return QQ_WRITE ; }
+  fd_close(fd) ;
+  return queue_syncdir(QUEUE_HOLD) < 0 ? QQ_WRITE : 0 ;
+}
+
 int main (int argc, char const *const *argv)
 {
   char fixed[QUEUE_ID_MAX] ;
@@ -175,6 +198,7 @@ int main (int argc, char const *const *argv)
   /* S2 -> S3 -> S4: the envelope, then the commit (qcommit_finish, doc/queue.md's crash argument). */
   r = copy_envelope(&q) ;
   if (r == QQ_PERM_REFUSED) die_over(&q) ;
+  if (!r) r = hold(q.id) ;
   if (r) die(r, &q) ;
   r = qcommit_finish(&q, &names) ;
   if (r) _exit(r) ;

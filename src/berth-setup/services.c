@@ -55,6 +55,8 @@ static char const smtpd_run[] =
   "SMTPDSLOTS=$max SMTPDSLOTDIR=$PWD/slots ; export SMTPDSLOTS SMTPDSLOTDIR\n"
   "# a null client (control/qmqpservers, doc/cluster.md): its hubs queue, through berth-qmqpc\n"
   "if [ -f \"$H/control/qmqpservers\" ] ; then QMAILQUEUE=$B/berth-qmqpc ; export QMAILQUEUE ; fi\n"
+  "# milters (control/milters, doc/berth-milter.md): berth-milter runs first, then the queue program\n"
+  "if [ -s \"$H/control/milters\" ] ; then BERTH_MILTER_NEXT=${QMAILQUEUE:-} QMAILQUEUE=$B/berth-milter ; export QMAILQUEUE BERTH_MILTER_NEXT ; fi\n"
   "# readiness: berth-listen itself says when it listens (-d 3, notification-fd): no probe session\n"
   "exec s6-softlimit -d \"$mem\" \"$@\" -d 3 -v -c \"$((max * 2))\" -b 1024 -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\"\n" ;
 
@@ -72,7 +74,9 @@ static char const tls_run_head[] =
   "max=$(head -n 1 conf/maxconn) mem=$(head -n 1 conf/datalimit) me=$(head -n 1 \"$H/control/me\")\n"
   "CERTFILE=$(head -n 1 \"$H/control/tlscert\") KEYFILE=$(head -n 1 \"$H/control/tlskey\")\n"
   "export CERTFILE KEYFILE\n"
-  "if [ -s \"$H/control/tlssuites\" ] ; then TLS_SUITES=$(cat \"$H/control/tlssuites\") ; export TLS_SUITES ; fi\n" ;
+  "if [ -s \"$H/control/tlssuites\" ] ; then TLS_SUITES=$(cat \"$H/control/tlssuites\") ; export TLS_SUITES ; fi\n"
+  "# milters (control/milters, doc/berth-milter.md): berth-milter runs first, then the queue program\n"
+  "if [ -s \"$H/control/milters\" ] ; then BERTH_MILTER_NEXT=${QMAILQUEUE:-} QMAILQUEUE=$B/berth-milter ; export QMAILQUEUE BERTH_MILTER_NEXT ; fi\n" ;
 
 /* Between the head and the tail: how berth-smtpd drops root. Single-user: it does not need to
    ($drop empty: tcpserver -U dropped already). Multi-user: tcpserver stays root so that berth-tlsd

@@ -96,6 +96,7 @@ static void verify (smtpd *s, char const *mech, char const *user, size_t ulen, c
   if (!stralloc_copyb(&s->authuser, user, ulen) || !stralloc_0(&s->authuser)) smtpd_drop(s, RP_NOMEM, "nomem") ;
   s->authuser.len-- ;
   s->authed = 1 ;
+  s->authtype = mech ;
   smtpd_log_auth(s, mech, user, ulen, "ok") ;
   smtpd_reply(s, RP_AUTH_OK) ;
 }

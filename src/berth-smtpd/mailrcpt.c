@@ -41,6 +41,8 @@ static int path_params (smtpd *s, stralloc *sa, smtpaddr *a, smtpparam *p, char 
     smtpd_reply(s, RP_PARAM_UNKNOWN) ;
     return 0 ;
   }
+  if (verb == SMTPPARAM_MAIL && (!stralloc_copyb(&s->mailparams, arg + r, len - r) || !stralloc_0(&s->mailparams)))
+    smtpd_drop(s, RP_NOMEM, "nomem") ;
   return 1 ;
 }
 

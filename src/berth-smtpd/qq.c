@@ -4,11 +4,28 @@
    commits in process (qdirect.c); then turns the exit code into the SMTP reply.
    Trust: the queue program is trusted; its fd 6 text is sanitised before it reaches the peer. */
 
+#include <stdlib.h>
 #include <string.h>
 #include <skalibs/stralloc.h>
 #include <berth/qq.h>
 #include <berth/smtpd.h>
 #include <berth/smtpd_replies.h>
+
+static int export (char const *key, char const *val, int on)
+{
+  return on ? setenv(key, val, 1) == 0 : unsetenv(key) == 0 ;
+}
+
+/* What a filter such as berth-milter needs to know of the session, beside tcpserver's TCP*
+   variables; set in this process only once a queue program is to run (doc/berth-smtpd.md). */
+static int facts (smtpd const *s)
+{
+  return export("BERTH_HELO", s->helo.s, s->helo.len)
+    && export("BERTH_AUTH_USER", s->authuser.s, s->authed && s->authuser.len)
+    && export("BERTH_AUTH_TYPE", s->authtype, s->authed && s->authtype)
+    && export("SSL_PROTOCOL", s->tlsproto, s->tls) && export("SSL_CIPHER", s->tlscipher, s->tls)
+    && export("BERTH_MAIL_PARAMS", s->mailparams.s, s->mailparams.len > 1) ;
+}
 
 int smtpd_qq_start (smtpd const *s, smtpd_qq *q)
 {
@@ -16,6 +33,7 @@ int smtpd_qq_start (smtpd const *s, smtpd_qq *q)
   if (s->qdirect) return smtpd_qd_start(q) ;
   q->direct = q->failed = 0 ;
   q->r = zero ;
+  if (!facts(s)) return 0 ;
   /* berth-smtpd runs nothing else that reads BERTH_IDFD (qqrun_start sets it) */
   if (!qqrun_start(&q->r, s->queueprog)) return 0 ;
   q->msgfd = q->r.msgfd ;
@@ -45,12 +63,32 @@ static void escfind (char const *t, size_t len, char const *dflt, char *esc)
   memcpy(esc, dflt, strlen(dflt) + 1) ;
 }
 
+/* A filter's own reply code at the start of its text ("D550 5.7.1 text", "Z451 4.7.1 text"):
+   three digits of the text's class (5 for D, 4 for Z) and a space; then its enhanced code when
+   one of that class follows. *n is what they take of t. 1, or 0 (qmail's plain text). */
+static int codefind (char const *t, size_t len, char kind, char *code, char *esc, size_t *n)
+{
+  size_t i = 4 ;
+  if (len < 5 || t[0] != (kind == 'D' ? '5' : '4') || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9' || t[3] != ' ')
+    return 0 ;
+  memcpy(code, t, 3) ; code[3] = 0 ;
+  while (i < len && i < 4 + 15 && ((t[i] >= '0' && t[i] <= '9') || t[i] == '.')) i++ ;
+  if (i - 4 >= 5 && t[4] == t[0] && t[5] == '.' && (i == len || t[i] == ' '))
+  {
+    memcpy(esc, t + 4, i - 4) ; esc[i - 4] = 0 ;
+    *n = i < len ? i + 1 : i ;
+  }
+  else *n = 4 ;
+  return 1 ;
+}
+
 int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t qidmax)
 {
   char text[QQRUN_TEXT_MAX] = "" ;   /* the queue program's own D/Z text, else qmail's */
   char esc[16] ;
+  char rcode[4] ;
   char const *t ;
-  size_t tlen ;
+  size_t tlen, skip ;
   int code ;
   if (q->direct)
   {
@@ -72,7 +110,9 @@ int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t q
   }
   t = text ; tlen = strlen(text) ;
   escfind(t + 1, tlen - 1, t[0] == 'D' ? RP_QQ_PERM_ESC : RP_QQ_TEMP_ESC, esc) ;
-  if (!stralloc_cats(reply, t[0] == 'D' ? RP_QQ_PERM : RP_QQ_TEMP)
+  memcpy(rcode, t[0] == 'D' ? RP_QQ_PERM : RP_QQ_TEMP, 4) ;
+  if (codefind(t + 1, tlen - 1, t[0], rcode, esc, &skip)) { t += skip ; tlen -= skip ; }
+  if (!stralloc_cats(reply, rcode)
    || !stralloc_catb(reply, " ", 1) || !stralloc_cats(reply, esc)
    || !stralloc_catb(reply, " ", 1) || !stralloc_catb(reply, t + 1, tlen - 1)
    || !stralloc_0(reply)) return -1 ;

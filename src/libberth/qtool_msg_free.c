@@ -7,5 +7,6 @@ void qtool_msg_free (qtool_msg *m)
 {
   stralloc_free(&m->data) ;
   stralloc_free(&m->tmp) ;
+  stralloc_free(&m->hold) ;
   genalloc_free(qtool_rcpt, &m->rcpts) ;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <skalibs/bytestr.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/types.h>
 #include <skalibs/genalloc.h>
@@ -177,7 +178,13 @@ int qtool_read (qtool_msg *m, char const *id)
   }
   if (r < 0) return -1 ;
   if (!r) return (errno = EPROTO, -1) ;
-  m->held = exists(QUEUE_HOLD, id) ;
+  m->hold.len = 0 ;
+  queue_path(fn, QUEUE_HOLD, id) ;
+  if (openslurpclose(&m->hold, fn)) m->held = 1 ;
+  else if (errno != ENOENT) m->held = 1 ;   /* there, unreadable: held all the same */
+  m->hold.len = byte_chr(m->hold.s, m->hold.len, '\n') ;
+  if (!stralloc_0(&m->hold)) return -1 ;
+  m->hold.len-- ;
   m->bounce = exists(QUEUE_BOUNCE, id) ;
   m->expired = m->bounce && expired(id) ;
   if (m->where == QTOOL_WHERE_STATE) parse_info(m, id) ;

@@ -200,7 +200,7 @@ void deepsleepuntil (tain const *deadline, tain *stamp) { (void)deadline ; (void
 static void session_free (void)
 {
   stralloc *all[] = { &s.me, &s.greeting, &s.localiphost, &s.rcpthosts, &s.badmailfrom, &s.qqpath,
-    &s.checkpw, &s.authuser, &s.helo, &s.line, &s.tmp, &s.mailfrom, &s.rcpts } ;
+    &s.checkpw, &s.authuser, &s.helo, &s.line, &s.tmp, &s.mailfrom, &s.mailparams, &s.rcpts } ;
   for (size_t i = 0 ; i < sizeof all / sizeof *all ; i++) stralloc_free(all[i]) ;
 }
 
@@ -229,7 +229,7 @@ static void setup (unsigned int flags)
   s.requiretls = !!(flags & F_REQUIRETLS) ;
   s.requireauth = !!(flags & F_REQUIREAUTH) ;
   s.authloopback = 1 ;
-  s.ctlfd = s.sslrfd = s.sslwfd = -1 ;
+  s.ctlfd = s.sslrfd = s.sslwfd = s.tlsproxy = -1 ;
   if (flags & F_TLS)
   {
     s.tls = 1 ;

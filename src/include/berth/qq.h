@@ -38,4 +38,8 @@ extern char const *qq_text (int code) ;
 /* Text read from fd 6 after exit 82 (notqmail): valid when it starts with D or Z. */
 extern int qq_custom_ok (char const *s, size_t len) ;
 
+/* fd is qmail's error pipe (a pipe open for writing, as qmail's callers give fd 6): a filter
+   writes its own text there only then, with exit 82; anything else on fd 6 is not its own. */
+extern int qq_errpipe (int fd) ;
+
 #endif

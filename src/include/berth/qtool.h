@@ -14,7 +14,7 @@
 #include <berth/queue.h>
 
 #define QUEUE_INFO "queue/info"   /* info/<id>: last deferral, rewritten by berth-send (no fsync) */
-#define QUEUE_HOLD "queue/hold"   /* hold/<id>: empty file, the message is held (berth-send) */
+#define QUEUE_HOLD "queue/hold"   /* hold/<id>: the message is held (berth-send); empty, or why (a milter's quarantine, berth-queue) */
 #define QUEUE_CTL "queue/lock/ctl" /* fifo 0600: one command a line, read by berth-send */
 #define QUEUE_CTL_REPLYDIR "queue/lock/"
 #define QUEUE_SENDLOCK "queue/lock/send" /* flock'ed by berth-send while it runs; berth-qctl -o takes it */
@@ -62,8 +62,9 @@ struct qtool_msg_s
   uint64_t next ;      /* unix ms */
   size_t inforcpt ;    /* offset in tmp */
   size_t infotext ;    /* offset in tmp */
+  stralloc hold ;      /* hold/<id>'s text, NUL-terminated: why it is held; empty: no reason given */
 } ;
-#define QTOOL_MSG_ZERO { .data = STRALLOC_ZERO, .rcpts = GENALLOC_ZERO, .tmp = STRALLOC_ZERO }
+#define QTOOL_MSG_ZERO { .data = STRALLOC_ZERO, .rcpts = GENALLOC_ZERO, .tmp = STRALLOC_ZERO, .hold = STRALLOC_ZERO }
 
 /* ids in queue/todo, queue/state and queue/bad, deduplicated, oldest first: NUL-terminated into sa, offsets
    into list (size_t). 0 ok, -1 error (errno). */

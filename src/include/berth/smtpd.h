@@ -95,6 +95,7 @@ struct smtpd_s
   int authed ;
   unsigned int authfails ;
   stralloc authuser ;
+  char const *authtype ;       /* the mechanism that succeeded (a string constant: PLAIN, LOGIN) */
 
   /* session */
   stralloc helo ;
@@ -110,6 +111,7 @@ struct smtpd_s
   int hasmail ;
   stralloc mailfrom ;
   smtpparam mparam ;
+  stralloc mailparams ;        /* MAIL's ESMTP parameters as the peer wrote them (BERTH_MAIL_PARAMS) */
   stralloc rcpts ;             /* NUL-separated, RELAYCLIENT already appended */
   unsigned int nrcpt ;
 } ;
