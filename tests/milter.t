@@ -34,6 +34,8 @@ is "$(qcount)" $((n0 + 1)) "... queued"
 id=$(qlast)
 qmsg "$id" | norcvd > "$T_DIR/got"   # without berth-smtpd's Received line
 cmp -s "$M" "$T_DIR/got"; ok $? "... the message byte for byte as sent"
+qbody "$BERTH_HOME/queue/mess/$id" | head -n 1 | grep -q '^Received: (berth [0-9]* invoked from network);'
+ok $? "... committed by berth-milter itself, as the queue's owner (no berth-queue exec: its own Received line)"
 grep -q "berth-milter: event=milter tx=[0-9.]* milter=\"inet:127.0.0.1:$A_port\" verdict=accept" "$T_DIR/smtpd.log"; ok $? "... berth-milter's log line for the milter"
 grep -q "berth-milter: event=next tx=[0-9.]* exit=0 qid=$id\$" "$T_DIR/smtpd.log"; ok $? "... and for the queue program, with the queue id"
 is "$(seen A 'r["optneg"][0]')" 6 "the milter is offered protocol version 6"

@@ -4,7 +4,8 @@
    qmail-queue does, talks to each milter of control/milters (mail from the network: the caller
    has TCPREMOTEIP) or control/milters-local (berth-inject's), or of the file $BERTH_MILTERS
    names, in the file's order, applies each one's changes before the next sees the message, then
-   runs $BERTH_MILTER_NEXT (else berth-queue) the same way and passes on its exit code, its
+   runs $BERTH_MILTER_NEXT (else berth-queue, or commits in process as its owner: direct.c) the
+   same way and passes on its exit code, its
    fd 6 text and its queue id. A milter's reject or tempfail: exit 82 with "D550 5.7.1 text" or
    "Z451 4.7.1 text" on fd 6 (the milter's own code and text; berth-smtpd replies with them), or
    31/71 when fd 6 is not the error pipe. Discard: exit 0, nothing queued. Quarantine: queued
@@ -100,9 +101,13 @@ static void next (bm_msg const *m, int idfd, char const *txid)
     stralloc_free(&h) ;
   }
   else unsetenv("BERTH_HOLD") ;
-  if (!qqrun_start(&q, prog)) _exit(QQ_EXEC_FAILED) ;
-  if (!bm_msg_write(m, q.msgfd)) { qqrun_abort(&q) ; _exit(QQ_WRITE) ; }
-  code = qqrun_finish(&q, m->from.s, m->rcpts.s, m->rcpts.len, text, id, sizeof id) ;
+  if (bm_direct_usable(m)) code = bm_direct(m, id, sizeof id, text, sizeof text) ;   /* no exec */
+  else
+  {
+    if (!qqrun_start(&q, prog)) _exit(QQ_EXEC_FAILED) ;
+    if (!bm_msg_write(m, q.msgfd)) { qqrun_abort(&q) ; _exit(QQ_WRITE) ; }
+    code = qqrun_finish(&q, m->from.s, m->rcpts.s, m->rcpts.len, text, id, sizeof id) ;
+  }
   {
     char fmt[UINT_FMT] ;
     fmt[uint_fmt(fmt, code)] = 0 ;

@@ -119,4 +119,8 @@ extern int bm_connect_info (stralloc *sa) ;
    the milter's own reply line ("550 5.7.1 text") or is empty; mods its changes. */
 extern int bm_session (bm_conf const *conf, bm_tx const *t, stralloc *reply, stralloc *mods, int *leadspc) ;
 
+/* direct.c: the commit in process, when berth-queue would cross no privilege boundary */
+extern int bm_direct_usable (bm_msg const *) ;
+extern int bm_direct (bm_msg const *, char *, size_t, char *, size_t) ;
+
 #endif
