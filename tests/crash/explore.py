@@ -17,7 +17,6 @@ from workload import ASUSER, USER, env_for, fstype, messages, record, sh
 
 RCV = re.compile(rb'^(?:Received: [^\n]*\n(?:[ \t][^\n]*\n)*)+')
 LOCALHEAD = re.compile(rb'^Return-Path: <[^\n]*>\nDelivered-To: [^\n]*\n')
-OPEN = '[open finding: quarantined after a crash during its first delivery] '
 QDIRS = ('todo', 'state', 'bad')   # intd/ and unsealed mess/ files are swept after 36 h
 # which trace each model reads: ext4 skips the fsync of mess/ (queue_fsync_names), so the strict
 # POSIX model reads the trace where berth takes the other branch; --full also runs it on ext4's
@@ -125,12 +124,6 @@ def check(dst, acked, msgs):
     for n in os.listdir(os.path.join(q, 'pool')):
         if not n.startswith('s'):
             bad.append('left over: queue/pool/%s' % n)
-    if os.listdir(os.path.join(q, 'bad')):
-        # the open finding (doc/reliability.md, "Crash states"): an acknowledged message that a
-        # crash during its first delivery leaves quarantined in bad/; named so that it is told
-        # apart from any other violation, which stays a plain failure
-        bad = [OPEN + b if b.startswith('left over: queue/bad/') or
-               ('(acknowledged)' in b and 'delivered 0 times' in b) else b for b in bad]
     return bad
 
 
@@ -215,13 +208,6 @@ def main(argv):
                 nst, nex, ran, viol = r.result()
                 todo = ' # TODO ext4\'s branch (no fsync of mess/) is not for a POSIX-only file system' \
                     if (m, t) in FULL_ONLY else ''
-                if viol and not todo and all(OPEN in v for v in viol):
-                    todo = ' # TODO the open finding of doc/reliability.md (Crash states): fix in berth-send pending'
-                elif viol and not todo and m == 'posix':
-                    # open: under strict POSIX rules some crash states during berth-send's first
-                    # delivery lose an acknowledged message (doc/reliability.md, "Crash states");
-                    # berth's claim is narrowed to ext4 and xfs until it is settled
-                    todo = ' # TODO open under strict POSIX (doc/reliability.md, Crash states): claim narrowed to ext4 and xfs'
                 print('%s %d - %s on the %s trace: %d states (%d explored, %d recoveries run), %d violations%s' %
                       ('ok' if not viol else 'not ok', n, m, t, nst, nex, ran, len(viol), todo))
                 for v in viol[:20]:
