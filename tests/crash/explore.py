@@ -7,7 +7,9 @@
 # recipient; nothing is delivered partial, corrupt or with another message's bytes; no todo/,
 # state/, bad/ or pool/<id> entry is left; every file in berth-local's Maildir is whole, and each
 # delivery acknowledged by its exit 0 is there.
-#   explore.py [--full] [--max N] [--model M] [--variant V] [--seed S]   prints TAP
+#   explore.py [--full] [--max N] [--model M] [--variant V] [--seed S] [--point K]   prints TAP
+# --point K: only the states of a crash before event K. BERTH_KEEP=1 keeps every tree (each
+# violation names its own) and the recordings.
 # Trust: runs berth's programs in scratch directories as the calling user (TESTUSER as root).
 import hashlib, os, random, re, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ProcessPoolExecutor
@@ -146,11 +148,12 @@ def rec(base, where):
     return rep, events, os.path.join(root, 'rec'), syncdir
 
 
-def explore(base, tr, m, full, cap, seed, msgs):
-    """Every state of one model on one trace, a sample of them (or all) recovered and checked."""
+def explore(base, tr, m, full, cap, seed, msgs, point=None):
+    """Every state of one model on one trace (or of one crash point), a sample of them (or all)
+    recovered and checked."""
     rep, events, src, _ = tr
     st = model.states(rep, events, m, 8 if full else 2, 1)
-    keys = sorted(st)
+    keys = sorted(h for h in st if point is None or any(u[0] == point for u in st[h][2]))
     if cap and len(keys) > cap:
         keys = random.Random(seed).sample(keys, cap)
     viol, ran = [], 0
@@ -160,9 +163,10 @@ def explore(base, tr, m, full, cap, seed, msgs):
         os.rmdir(dst)
         materialize(rep, dirs, data, src, dst)
         ran += recover(dst) == 'ran'
+        kept = ' [%s]' % dst if os.environ.get('BERTH_KEEP') == '1' else ''
         for (k, label, ack) in uses:
             for b in check(dst, ack, msgs):
-                viol.append('crash after event %d (%s): %s' % (k, label, b))
+                viol.append('crash after event %d (%s)%s: %s' % (k, label, kept, b))
         if os.environ.get("BERTH_KEEP") != "1":
             shutil.rmtree(dst, ignore_errors=True)
     return len(st), len(keys), ran, viol
@@ -173,6 +177,7 @@ def main(argv):
     opt = lambda k, d: argv[argv.index(k) + 1] if k in argv else d
     cap = int(opt('--max', '0' if full else '6'))
     seed = int(opt('--seed', str(os.getpid())))
+    point = int(opt('--point', '-1'))
     want = opt('--model', ','.join(model.MODELS)).split(',')
     runs = [r for r in RUNS + (FULL_ONLY if full else ()) if r[0] in want]
     base = tempfile.mkdtemp(prefix='berth-crash.')
@@ -199,7 +204,8 @@ def main(argv):
                 print('%s %d - %s trace %s: %d events, acknowledged: %s; writers fsync mess/: %s' %
                       ('ok' if good else 'not ok', n + 1, name, what, len(events), ' '.join(acks),
                        'yes' if syncdir else 'no'))
-            res = [px.submit(explore, base, traces[t], m, full, cap, seed, msgs) if t in traces else None
+            res = [px.submit(explore, base, traces[t], m, full, cap, seed, msgs,
+                                 None if point < 0 else point) if t in traces else None
                    for m, t in runs]
             for n, ((m, t), r) in enumerate(zip(runs, res), 3):
                 if r is None:
