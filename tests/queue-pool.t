@@ -4,7 +4,8 @@
 # take one instead of a new inode and overwrite it: the new message is byte for byte what was
 # sent, with no byte of the old one left after it, and its seal names its own id. Bigger files,
 # and files when the slots are full, are unlinked; a pool/<id> left by a crash is moved to a
-# slot, its removal finished.
+# slot, its removal finished. A slot whose file has another name (a crash's half rename) is not
+# taken: it may be a live message's.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/send-lib.sh"
 t_start 60

@@ -2,9 +2,10 @@
 # The seal (doc/queue.md): berth-queue commits a message with one fsync of its sealed file, and
 # its todo/ link is not fsynced; a reboot may lose that link. berth-send, at its first start in
 # a boot (queue/lock/boot holds another boot id, or none), links back into todo/ every sealed,
-# whole message file that has no todo/ or state/ name, and only those: a torn file, a file never
-# sealed (an older berth's, an envelope in its own file), and a message with a state file stay
-# as they are. A restart in the same boot does not walk mess/. Removals leave nothing behind.
+# whole message file that has no todo/ name and no whole state file, and only those: a torn file,
+# a file never sealed (an older berth's, an envelope in its own file), and a message with a whole
+# state file stay as they are; a partial state file (empty, zeros, cut short) or more names of
+# the file (a pool slot, an old todo/ name) do not stop the relink. A restart in the same boot does not walk mess/. Removals leave nothing behind.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/send-lib.sh"
 t_start 60
