@@ -4,7 +4,8 @@
 # take one instead of a new inode and overwrite it: the new message is byte for byte what was
 # sent, with no byte of the old one left after it, and its seal names its own id. Bigger files,
 # and files when the slots are full, are unlinked; a pool/<id> left by a crash is moved to a
-# slot, its removal finished.
+# slot, its removal finished. A slot whose file has another name (a crash's half rename) is not
+# taken: it may be a live message's.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/send-lib.sh"
 t_start 60
@@ -89,6 +90,24 @@ wait_until 10 delivered 74
 wait_until 10 queue_empty
 is "$(slots)" 1024 "1024 slots full: the pool does not grow"
 ls -i "$Q/pool" | awk '{ print $1 }' | grep -qx "$oino"; is "$?" 1 "and the removed file is unlinked"
+
+# a crash can leave a slot as a second name of a live message's file (the writer's rename of the
+# slot into mess/ half on disk, pool/ never fsynced): a writer must not take it and write over
+# that message
+kill -STOP "$SEND_PID"
+wait_until 10 queue_empty
+inject a@x.example live@test.example || echo "Bail out! inject live"
+live=$(ls "$Q/todo"); cp "$Q/mess/$live" "$T_DIR/live.copy"
+rm -f "$Q"/pool/s*
+as_user ln "$Q/mess/$live" "$Q/pool/s0"
+printf 'Subject: after\n\nafter body\n' > "$T_DIR/after"
+as_user berth-queue < "$T_DIR/after" 1<"$T_DIR/env.small"; ok $? "a message queued while the only slot names a live message's file"
+cmp -s "$Q/mess/$live" "$T_DIR/live.copy"; ok $? "the live message's file is unchanged"
+after=$(ls "$Q/todo" | grep -vx "$live")
+[ -n "$after" ] && [ "$(stat -c %i "$Q/mess/$after")" != "$(stat -c %i "$Q/mess/$live")" ]; ok $? "the new message has a file of its own"
+[ ! -e "$Q/pool/s0" ] && [ "$(stat -c %h "$Q/mess/$live")" = 2 ]; ok $? "the slot name is gone, the live file keeps its two names"
+kill -CONT "$SEND_PID"
+wait_until 10 queue_empty; ok $? "both delivered and removed"
 
 # a crash between a removal and the move to a slot: pool/<id> with its todo/<id> still there
 kill -TERM "$SEND_PID"; wait "$SEND_PID"

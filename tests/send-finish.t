@@ -1,7 +1,8 @@
 #!/bin/sh
 # berth-send's removal without marks (doc/send-state.md): a message whose last job ends it is
 # removed with no done mark written; a state file left without its mess/ file (a removal cut
-# between its two unlinks) is finished at start, never delivered; a state file with its mess/
+# between its two unlinks) is finished at start, never delivered, and so is a todo/ file with a
+# partial state file beside it; a state file with its mess/
 # file and pending recipients is still delivered; preprocessing works through a large todo/
 # in batches; a backlog read from todo/ while berth-send was stopped, a third of it deferred
 # (state files written then), the rest removed from memory as it goes.
@@ -17,7 +18,10 @@ printf 'B1000\0Fa@x.example\0TLcut@test.example\0\0' > "$Q/state/1.1.1"
 # a live preprocessed message: all T, mess present -> delivered
 printf 'B1000\0Fa@x.example\0TLlive@test.example\0\0' > "$Q/state/1.1.2"
 printf 'Subject: live\n\nbody for live@test.example\n' > "$Q/mess/1.1.2"
-[ "$(id -u)" = 0 ] && chown -R "$TESTUSER" "$Q/state" "$Q/mess"
+# the same cut with todo/ still there and a state file being written when the crash came: both go
+printf 'Fa@x.example\0Tcut3@test.example\0\0' > "$Q/todo/1.1.3"
+: > "$Q/state/1.1.3"
+[ "$(id -u)" = 0 ] && chown -R "$TESTUSER" "$Q/state" "$Q/mess" "$Q/todo"
 send_start
 delivered_ge () { [ "$(count_lines "$FAKE_DIR/deliveries")" -ge "$1" ]; }
 wait_until 10 delivered_ge 1
@@ -25,6 +29,7 @@ wait_until 5 queue_empty; ok $? "queue empty: the cut removal finished, the live
 grep -q 'event=end id=1.1.1' "$SEND_LOG"; ok $? "the state file without mess/ ended with a log line"
 grep -q 'cut@test.example' "$FAKE_DIR/deliveries"; is "$?" 1 "and was not delivered"
 grep -q 'live@test.example' "$FAKE_DIR/deliveries"; ok $? "the state file with mess/ was delivered"
+[ ! -e "$Q/todo/1.1.3" ] && [ ! -e "$Q/state/1.1.3" ] && ! grep -q 'cut3@test.example' "$FAKE_DIR/deliveries"; ok $? "a todo/ and a partial state file without mess/: both removed, nothing delivered"
 
 # 300 messages queued at once: preprocessed in batches, every one delivered once
 before=$(count_lines "$FAKE_DIR/deliveries")

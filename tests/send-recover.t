@@ -2,9 +2,10 @@
 # The seal (doc/queue.md): berth-queue commits a message with one fsync of its sealed file, and
 # its todo/ link is not fsynced; a reboot may lose that link. berth-send, at its first start in
 # a boot (queue/lock/boot holds another boot id, or none), links back into todo/ every sealed,
-# whole message file that has no todo/ or state/ name, and only those: a torn file, a file never
-# sealed (an older berth's, an envelope in its own file), and a message with a state file stay
-# as they are. A restart in the same boot does not walk mess/. Removals leave nothing behind.
+# whole message file that has no todo/ name and no whole state file, and only those: a torn file,
+# a file never sealed (an older berth's, an envelope in its own file), and a message with a whole
+# state file stay as they are; a partial state file (empty, zeros, cut short) or more names of
+# the file (a pool slot, an old todo/ name) do not stop the relink. A restart in the same boot does not walk mess/. Removals leave nothing behind.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/send-lib.sh"
 t_start 60
@@ -82,4 +83,32 @@ send_start
 wait_until 10 started
 onen () { [ "$(delivered none@test.example)" = 1 ]; }
 wait_until 10 onen; ok $? "no note of a boot: the walk runs, it is delivered"
+kill -TERM "$SEND_PID"; wait "$SEND_PID"
+
+# what a power cut during berth-send's first delivery of a message can leave beside its sealed
+# file, with the todo/ link lost: a state file whose name reached the disk before its bytes
+# (zeros, or empty), or one cut short by a block of zeros; such a file was never fsynced, so
+# berth-send never unlinked todo/<id>: the walk relinks the message and it is delivered, not
+# quarantined. And a file that a crash left other names (a pool slot, the todo/ name of the id it
+# had before it was pooled) is still an orphan.
+for r in zst est alias; do inject a@x.example "$r@test.example" || echo "Bail out! inject $r"; done
+inject a@x.example tz1@test.example tz2@test.example || echo "Bail out! inject tz"
+zst=$(idof zst@test.example) est=$(idof est@test.example) alias=$(idof alias@test.example)
+tz=$(grep -l 'body for tz1@test.example tz2@test.example$' "$Q"/mess/* | sed 's|.*/||')
+rm -f "$Q/todo/$zst" "$Q/todo/$est" "$Q/todo/$alias" "$Q/todo/$tz"
+head -c 64 /dev/zero > "$Q/state/$zst"
+: > "$Q/state/$est"
+{ printf 'B1000\0Fa@x.example\0TLtz1@test.example\0'; head -c 40 /dev/zero; } > "$Q/state/$tz"
+ln "$Q/mess/$alias" "$Q/pool/s77"; ln "$Q/mess/$alias" "$Q/todo/1.2.9"
+[ "$(id -u)" = 0 ] && chown -R "$TESTUSER" "$Q/state" "$Q/pool" "$Q/todo"
+echo "another-boot" > "$Q/lock/boot"
+: > "$SEND_LOG"
+send_start
+five () { for r in zst est alias tz1 tz2; do [ "$(delivered $r@test.example)" = 1 ] || return 1; done; }
+wait_until 20 five; ok $? "a zero-filled, an empty and a cut-short state file without todo/: relinked and delivered to every recipient, once; so is a file with two more names"
+for i in "$zst" "$est" "$tz" "$alias"; do grep -q "event=recover id=$i" "$SEND_LOG" || echo "# no recover line for $i"; done
+is "$(grep -c 'event=recover' "$SEND_LOG")" 4 "four recover lines"
+is "$(ls "$Q/bad" | wc -l)" 0 "nothing quarantined"
+gone4b () { gone "$zst" && gone "$est" && gone "$tz" && gone "$alias" && [ ! -e "$Q/todo/1.2.9" ]; }
+wait_until 10 gone4b; ok $? "all removed, the stale todo/ name too"
 t_done

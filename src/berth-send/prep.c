@@ -68,8 +68,10 @@ static int build (ctx *c, prep *p)
   if (stat(messfn, &sm) < 0)
   {
     if (errno != ENOENT) { strerr_warnwu2sys("stat ", messfn) ; return 0 ; }
-    /* berth-queue writes mess/<id> before todo/<id>: this is a removal (msgs.c) cut short */
+    /* berth-queue writes mess/<id> before todo/<id>: this is a removal (msgs.c) cut short;
+       a state file it left beside todo/<id> (one being written when a crash came) goes too */
     if (unlink(todofn) < 0 && errno != ENOENT) strerr_warnwu2sys("unlink ", todofn) ;
+    unlink_in(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, p->id) ;
     log_start() ; log_key("event", "end") ; log_key("id", p->id) ; log_end() ;
     return 0 ;
   }

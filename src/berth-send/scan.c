@@ -185,15 +185,19 @@ void scan_clean (ctx *c)
 #define BOOT_ID "/proc/sys/kernel/random/boot_id"
 #define BOOT_NOTELEN 128
 
-/* 1 when mess/<id> is a sealed, whole message file with no other name: a commit whose link into
-   todo/ a reboot lost (doc/queue.md, "The seal"). */
-static int orphan (char const *fn, char const *id)
+/* 1 when mess/<id> is a sealed, whole message file with no todo/, intd/ or bad/ name and no
+   whole state/<id>: a commit whose link into todo/ a reboot lost (doc/queue.md, "The seal"). A
+   state file that a crash cut short does not count: its fsync never ended, so berth-send never
+   unlinked todo/<id>; the link alone was lost. The link count is not looked at: a crash can leave
+   the file other names (a pool slot or pool/<id> whose rename into or out of mess/ half reached
+   the disk, a todo/ name of the id it had before it was pooled), which the cleanup removes. */
+static int orphan (ctx *c, char const *fn, char const *id)
 {
   struct stat st ;
   int fd, r ;
-  if (lstat(fn, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) return 0 ;
-  if (exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) || exists(QUEUE_STATE, sizeof(QUEUE_STATE) - 1, id)
-   || exists(QUEUE_INTD, sizeof(QUEUE_INTD) - 1, id) || exists(QUEUE_BAD, sizeof(QUEUE_BAD) - 1, id)) return 0 ;
+  if (lstat(fn, &st) < 0 || !S_ISREG(st.st_mode)) return 0 ;
+  if (exists(QUEUE_TODO, sizeof(QUEUE_TODO) - 1, id) || exists(QUEUE_INTD, sizeof(QUEUE_INTD) - 1, id)
+   || exists(QUEUE_BAD, sizeof(QUEUE_BAD) - 1, id) || state_file_whole(c, id)) return 0 ;
   fd = open(fn, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) ;
   if (fd < 0) { strerr_warnwu2sys("open ", fn) ; return 0 ; }
   r = queue_head_check(fd, id) ;
@@ -229,7 +233,6 @@ void scan_recover (ctx *c)
   ssize_t nlen = openreadnclose(QUEUE_BOOT, noted, sizeof noted) ;
   stralloc names = STRALLOC_ZERO ;
   size_t n = 0 ;
-  (void)c ;
   if (blen && nlen == (ssize_t)blen && !memcmp(boot, noted, blen)) return ;
   if (listdir(QUEUE_MESS, &names))
     for (size_t i = 0 ; i < names.len ; i += strlen(names.s + i) + 1)
@@ -239,7 +242,7 @@ void scan_recover (ctx *c)
       char fn[sizeof(QUEUE_TODO) + len + 1], todo[sizeof(QUEUE_TODO) + len + 1] ;
       queue_path(fn, QUEUE_MESS, id) ;
       queue_path(todo, QUEUE_TODO, id) ;
-      if (id[0] == '.' || !orphan(fn, id)) continue ;
+      if (id[0] == '.' || !orphan(c, fn, id)) continue ;
       if (queue_link(fn, todo) < 0) { strerr_warnwu4sys("link ", fn, " to ", todo) ; continue ; }
       log_start() ; log_key("event", "recover") ; log_key("id", id) ; log_end() ;
       n++ ;

@@ -204,7 +204,9 @@ extern int delay_blocks (char const *) ;
 extern void retry_all (ctx *) ;
 
 /* state.c */
+extern int state_whole (char const *s, size_t len) ;
 extern int state_parse (ctx *, char const *id, char const *s, size_t len, uint64_t when) ;
+extern int state_file_whole (ctx *, char const *id) ;
 extern int state_load (ctx *, char const *id) ;
 extern void state_mark (ctx *, uint32_t m, uint32_t const *r, size_t n) ;
 extern void state_hint (ctx *, uint32_t m) ;

@@ -13,33 +13,49 @@
 #include <skalibs/types.h>
 #include "send.h"
 
-/* Parses a state file into a new message; pending recipients are scheduled at when. */
-int state_parse (ctx *c, char const *id, char const *s, size_t len, uint64_t when)
+/* 1 when s is a whole state file: B, F, then records, and its end exactly where the last empty
+   record says. A state file a crash cut short (empty, its size without its blocks, a block of
+   zeros) never passes: a zero byte where a record should go ends the list early. */
+int state_whole (char const *s, size_t len)
 {
-  uint32_t m ;
-  msg *x ;
-  size_t i = 0, n ;
+  size_t i, n ;
   uint64_t birth ;
   if (len < 2 || s[len-1] || s[len-2] || s[0] != 'B') return 0 ;
   n = uint64_scan(s + 1, &birth) ;
   if (!n || s[1 + n]) return 0 ;
   i = n + 2 ;
   if (i >= len || s[i] != 'F') return 0 ;
+  i += strlen(s + i) + 1 ;
+  while (i < len && s[i])
+  {
+    n = strlen(s + i) ;
+    if (n < 2 || (s[i] != MARK_TODO && s[i] != MARK_DONE) || (s[i+1] != CHANBYTE_LOCAL && s[i+1] != CHANBYTE_REMOTE))
+      return 0 ;
+    i += n + 1 ;
+  }
+  return i == len - 1 ;
+}
+
+/* Parses a state file into a new message; pending recipients are scheduled at when. */
+int state_parse (ctx *c, char const *id, char const *s, size_t len, uint64_t when)
+{
+  uint32_t m ;
+  msg *x ;
+  size_t i, n ;
+  uint64_t birth ;
+  if (!state_whole(s, len)) return 0 ;
+  n = uint64_scan(s + 1, &birth) ;
+  i = n + 2 ;
   m = msg_new(c, id) ;
   x = MSG(c, m) ;
   x->birth = birth ;
   n = strlen(s + i + 1) ;
   if (!stralloc_catb(&x->data, s + i + 1, n + 1)) strerr_diefu1sys(111, "allocate") ;
   i += n + 2 ;
-  while (i < len && s[i])
+  while (s[i])
   {
     rcpt r = { .markoff = i, .st = RC_DONE, .tries = 0, .next = 0, .gen = 0 } ;
     n = strlen(s + i) ;
-    if (n < 2 || (s[i] != MARK_TODO && s[i] != MARK_DONE) || (s[i+1] != CHANBYTE_LOCAL && s[i+1] != CHANBYTE_REMOTE))
-    {
-      msg_free(c, m) ;
-      return 0 ;
-    }
     r.chan = s[i+1] == CHANBYTE_LOCAL ? CHAN_LOCAL : CHAN_REMOTE ;
     r.addr = x->data.len ;
     if (!stralloc_catb(&x->data, s + i + 2, n - 1)) strerr_diefu1sys(111, "allocate") ;
@@ -55,6 +71,22 @@ int state_parse (ctx *c, char const *id, char const *s, size_t len, uint64_t whe
   x->cost = sizeof(msg) + x->data.len + genalloc_len(rcpt, &x->rcpts) * (sizeof(rcpt) + sizeof(hent)) ;
   c->memused += x->cost ;
   return 1 + (int)m ;
+}
+
+/* For the recovery walk after a reboot: 1 when state/<id> is a whole state file (the message's
+   record: it was fsynced before todo/<id> went), 0 when there is none or a crash cut it short
+   (its fsync never ended, so todo/<id> was never unlinked: only the link's write was lost), -1
+   when it cannot be told (read error, not a regular file, too big): the caller leaves it be. */
+int state_file_whole (ctx *c, char const *id)
+{
+  char fn[QUEUE_PATH_MAX] ;
+  struct stat st ;
+  queue_path(fn, QUEUE_STATE, id) ;
+  if (lstat(fn, &st) < 0) return errno == ENOENT ? 0 : -1 ;
+  if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > STATE_MAX(c)) return -1 ;
+  c->tmp.len = 0 ;
+  if (!openslurpclose(&c->tmp, fn)) return errno == ENOENT ? 0 : -1 ;
+  return state_whole(c->tmp.s, c->tmp.len) ;
 }
 
 int state_load (ctx *c, char const *id)

@@ -6,7 +6,9 @@
      is allocated or freed: on ext4 without a journal each allocation scans past every inode freed
      in the last seconds to minutes, most of the CPU a message cost there. Its old bytes are still
      in it; the writer overwrites them and cuts the rest (ftruncate) before it seals the header,
-     whose digest covers the id, so the old content never passes for a message of this name;
+     whose digest covers the id, so the old content never passes for a message of this name.
+     A slot whose file has another name (a crash's half rename: it may be a live message's) is
+     left alone;
    - else a new inode, made unnamed first where the kernel allows it (O_TMPFILE) and then named
      (linkat through /proc/self/fd), so that its allocation happens without the lock of mess/
      that every concurrent session and berth-send's removals take;
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <skalibs/djbunix.h>
 #include <berth/queue.h>
 
@@ -52,6 +55,7 @@ static int from_pool (char const *fn)
   }
   for (unsigned int t = 0 ; t < n ; t++)
   {
+    struct stat st ;
     int fd ;
     queue_path(slot, QUEUE_POOL, names[(seed + t) % n]) ;
     if (renameat2(AT_FDCWD, slot, AT_FDCWD, fn, RENAME_NOREPLACE) < 0)
@@ -60,9 +64,12 @@ static int from_pool (char const *fn)
       continue ;   /* ENOENT: another writer took it */
     }
     fd = open(fn, O_RDWR | O_NOFOLLOW | O_CLOEXEC) ;
-    if (fd >= 0) return fd ;
+    if (fd < 0) { unlink(fn) ; return -2 ; }
+    if (fstat(fd, &st) == 0 && st.st_nlink == 1) return fd ;
+    /* another name too: a crash left a rename into or out of pool/ half on disk, and the file
+       may be a live message's; it is not ours to write over. Our name goes, its others stay. */
+    fd_close(fd) ;
     unlink(fn) ;
-    return -2 ;
   }
   return -2 ;
 }

@@ -7,7 +7,9 @@
 # recipient; nothing is delivered partial, corrupt or with another message's bytes; no todo/,
 # state/, bad/ or pool/<id> entry is left; every file in berth-local's Maildir is whole, and each
 # delivery acknowledged by its exit 0 is there.
-#   explore.py [--full] [--max N] [--model M] [--variant V] [--seed S]   prints TAP
+#   explore.py [--full] [--max N] [--model M] [--variant V] [--seed S] [--point K]   prints TAP
+# --point K: only the states of a crash before event K. BERTH_KEEP=1 keeps every tree (each
+# violation names its own) and the recordings.
 # Trust: runs berth's programs in scratch directories as the calling user (TESTUSER as root).
 import hashlib, os, random, re, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ProcessPoolExecutor
@@ -17,7 +19,6 @@ from workload import ASUSER, USER, env_for, fstype, messages, record, sh
 
 RCV = re.compile(rb'^(?:Received: [^\n]*\n(?:[ \t][^\n]*\n)*)+')
 LOCALHEAD = re.compile(rb'^Return-Path: <[^\n]*>\nDelivered-To: [^\n]*\n')
-OPEN = '[open finding: quarantined after a crash during its first delivery] '
 QDIRS = ('todo', 'state', 'bad')   # intd/ and unsealed mess/ files are swept after 36 h
 # which trace each model reads: ext4 skips the fsync of mess/ (queue_fsync_names), so the strict
 # POSIX model reads the trace where berth takes the other branch; --full also runs it on ext4's
@@ -125,12 +126,6 @@ def check(dst, acked, msgs):
     for n in os.listdir(os.path.join(q, 'pool')):
         if not n.startswith('s'):
             bad.append('left over: queue/pool/%s' % n)
-    if os.listdir(os.path.join(q, 'bad')):
-        # the open finding (doc/reliability.md, "Crash states"): an acknowledged message that a
-        # crash during its first delivery leaves quarantined in bad/; named so that it is told
-        # apart from any other violation, which stays a plain failure
-        bad = [OPEN + b if b.startswith('left over: queue/bad/') or
-               ('(acknowledged)' in b and 'delivered 0 times' in b) else b for b in bad]
     return bad
 
 
@@ -153,11 +148,12 @@ def rec(base, where):
     return rep, events, os.path.join(root, 'rec'), syncdir
 
 
-def explore(base, tr, m, full, cap, seed, msgs):
-    """Every state of one model on one trace, a sample of them (or all) recovered and checked."""
+def explore(base, tr, m, full, cap, seed, msgs, point=None):
+    """Every state of one model on one trace (or of one crash point), a sample of them (or all)
+    recovered and checked."""
     rep, events, src, _ = tr
     st = model.states(rep, events, m, 8 if full else 2, 1)
-    keys = sorted(st)
+    keys = sorted(h for h in st if point is None or any(u[0] == point for u in st[h][2]))
     if cap and len(keys) > cap:
         keys = random.Random(seed).sample(keys, cap)
     viol, ran = [], 0
@@ -167,9 +163,10 @@ def explore(base, tr, m, full, cap, seed, msgs):
         os.rmdir(dst)
         materialize(rep, dirs, data, src, dst)
         ran += recover(dst) == 'ran'
+        kept = ' [%s]' % dst if os.environ.get('BERTH_KEEP') == '1' else ''
         for (k, label, ack) in uses:
             for b in check(dst, ack, msgs):
-                viol.append('crash after event %d (%s): %s' % (k, label, b))
+                viol.append('crash after event %d (%s)%s: %s' % (k, label, kept, b))
         if os.environ.get("BERTH_KEEP") != "1":
             shutil.rmtree(dst, ignore_errors=True)
     return len(st), len(keys), ran, viol
@@ -180,6 +177,7 @@ def main(argv):
     opt = lambda k, d: argv[argv.index(k) + 1] if k in argv else d
     cap = int(opt('--max', '0' if full else '6'))
     seed = int(opt('--seed', str(os.getpid())))
+    point = int(opt('--point', '-1'))
     want = opt('--model', ','.join(model.MODELS)).split(',')
     runs = [r for r in RUNS + (FULL_ONLY if full else ()) if r[0] in want]
     base = tempfile.mkdtemp(prefix='berth-crash.')
@@ -206,7 +204,8 @@ def main(argv):
                 print('%s %d - %s trace %s: %d events, acknowledged: %s; writers fsync mess/: %s' %
                       ('ok' if good else 'not ok', n + 1, name, what, len(events), ' '.join(acks),
                        'yes' if syncdir else 'no'))
-            res = [px.submit(explore, base, traces[t], m, full, cap, seed, msgs) if t in traces else None
+            res = [px.submit(explore, base, traces[t], m, full, cap, seed, msgs,
+                                 None if point < 0 else point) if t in traces else None
                    for m, t in runs]
             for n, ((m, t), r) in enumerate(zip(runs, res), 3):
                 if r is None:
@@ -215,13 +214,6 @@ def main(argv):
                 nst, nex, ran, viol = r.result()
                 todo = ' # TODO ext4\'s branch (no fsync of mess/) is not for a POSIX-only file system' \
                     if (m, t) in FULL_ONLY else ''
-                if viol and not todo and all(OPEN in v for v in viol):
-                    todo = ' # TODO the open finding of doc/reliability.md (Crash states): fix in berth-send pending'
-                elif viol and not todo and m == 'posix':
-                    # open: under strict POSIX rules some crash states during berth-send's first
-                    # delivery lose an acknowledged message (doc/reliability.md, "Crash states");
-                    # berth's claim is narrowed to ext4 and xfs until it is settled
-                    todo = ' # TODO open under strict POSIX (doc/reliability.md, Crash states): claim narrowed to ext4 and xfs'
                 print('%s %d - %s on the %s trace: %d states (%d explored, %d recoveries run), %d violations%s' %
                       ('ok' if not viol else 'not ok', n, m, t, nst, nex, ran, len(viol), todo))
                 for v in viol[:20]:
