@@ -56,6 +56,8 @@ def setup(root):
     home = os.path.join(root, 'home')
     os.makedirs(root, exist_ok=True)
     sh('berth-setup -u "%s" -n test.example "%s" >/dev/null' % (USER or subprocess.getoutput('id -un'), home))
+    # the recipients are the stand-in spawner's (spawn.py), no mailbox's: no recipient check
+    os.unlink(os.path.join(home, 'control', 'rcptcheck'))
     for d in ('box', 'msgs', 'lhome/Maildir/tmp', 'lhome/Maildir/new', 'lhome/Maildir/cur'):
         os.makedirs(os.path.join(root, d))
     os.chmod(os.path.join(root, 'lhome'), 0o755)
