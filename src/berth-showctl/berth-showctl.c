@@ -78,6 +78,7 @@ static ctl const table[] =
   { "outgoingip", K_LINE, 0, "berth-remote's IPv4 source address" },
   { "outgoingip6", K_LINE, 0, "berth-remote's IPv6 source address" },
   { "preferipv4", K_LINE, 0, "present: IPv4 addresses are tried first" },
+  { "nochunking", K_LINE, 0, "present: berth-remote sends DATA, never BDAT (CHUNKING)" },
   { "tlspolicy", K_LIST, "*:may", "berth-remote's STARTTLS policy per destination" },
   { "tlsanchors", K_LINE, "/etc/ssl/certs", "trust anchors for TLS verify" },
   { "smtpauth", K_SECRET, 0, "berth-remote's smarthost credentials (never shown)" },
