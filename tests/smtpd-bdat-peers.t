@@ -13,13 +13,9 @@ command -v postfix >/dev/null 2>&1 || skip_all "postfix is not installed"
 t_start 180
 t_instance
 smtpd_listen -HR -l test.example
-pf_up "$T_DIR/pf"
-{
-  echo "relayhost = [127.0.0.1]:$port"
-  echo "relay_transport = smtp"
-  echo "default_transport = smtp"
-} >> "$P/etc/main.cf"
-pf "$P" reload >/dev/null 2>&1
+pf_up "$T_DIR/pf" "relayhost = [127.0.0.1]:$port
+relay_transport = smtp
+default_transport = smtp"
 
 /usr/bin/python3 - "$T_DIR" <<'PY'
 import sys
