@@ -11,3 +11,17 @@ pf_setup () {
   chown postfix "$1/data" && chown "$4" "$1/mail"
 }
 pf () { script -qc "postfix -c '$1/etc' $2" /dev/null; }
+# pf_up DIR [LINES]: a private Postfix for pf.test in DIR, delivering as $TESTUSER,
+# smuggling-safe (smtpd_forbid_bare_newline), LINES added to its main.cf, on a free port
+# ($pfport), started now and stopped at exit; one test line says whether it listens. Sets P=DIR.
+# (Give settings here rather than reloading at once: a reload while the master still starts
+# can hang it.)
+pf_up () {
+  P=$1
+  pfport=$(free_port)
+  pf_setup "$P" pf.test "$pfport" "$TESTUSER" || { echo "Bail out! cannot write the Postfix instance"; exit 1; }
+  printf 'smtpd_forbid_bare_newline = yes\n%s\n' "${2:-}" >> "$P/etc/main.cf"
+  trap 'pf "$P" stop >/dev/null 2>&1; t_cleanup' EXIT
+  pf "$P" start >"$T_DIR/pf.start" 2>&1
+  wait_port "$pfport" 20; ok $? "a private Postfix listens on 127.0.0.1:$pfport"
+}

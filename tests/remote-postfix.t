@@ -8,13 +8,7 @@
 command -v postfix >/dev/null 2>&1 || skip_all "postfix is not installed"
 t_start 90
 t_instance
-P=$T_DIR/pf
-pfport=$(free_port)
-pf_setup "$P" pf.test "$pfport" "$TESTUSER" || { echo "Bail out! cannot write the Postfix instance"; exit 1; }
-echo "smtpd_forbid_bare_newline = yes" >> "$P/etc/main.cf"
-trap 'pf "$P" stop >/dev/null 2>&1; t_cleanup' EXIT
-pf "$P" start >"$T_DIR/pf.start" 2>&1
-wait_port "$pfport" 20; ok $? "a private Postfix listens on 127.0.0.1:$pfport"
+pf_up "$T_DIR/pf"
 
 c=$BERTH_HOME/control
 echo "pf.test:127.0.0.1" > "$c/smtproutes"

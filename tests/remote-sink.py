@@ -3,8 +3,11 @@
 # Records every received chunk (to see pipelining) and every message (dot-unstuffed, CRLF kept).
 #   remote-sink.py PORT DIR [--host 127.0.0.1|::1] [--greet 'CODE text'] [--caps 'PIPELINING,8BITMIME,...']
 #       [--no-ehlo] [--drop-after-ehlo] [--drop-after-dot] [--final 'CODE text']
-#       [--close-after-final] [--mails-per-conn N]
-# The file "trans" gets "CONN MAIL" and "CONN QUIT" lines, CONN counting connections from 1.
+#       [--close-after-final] [--mails-per-conn N] [--bdat-refuse 'N CODE text']
+# The file "trans" gets "CONN MAIL" and "CONN QUIT" lines, the file "cmds" "CONN DATA" and
+# "CONN BDAT n [LAST]" lines, CONN counting connections from 1. With CHUNKING in --caps, BDAT (RFC 3030) is taken: exactly n
+# bytes after the command, the message stored as received; --bdat-refuse answers the Nth chunk
+# of a transaction with CODE text (the transaction fails).
 # Recipients: a local part starting with t450 gets "450", p550 gets "550", others "250".
 import argparse, os, socket, threading, time
 
@@ -21,6 +24,7 @@ ap.add_argument("--final", default="250 2.0.0 queued as sink")
 ap.add_argument("--stall", type=float, default=0, help="seconds to wait before the greeting")
 ap.add_argument("--close-after-final", action="store_true", help="close the connection after the reply to the dot")
 ap.add_argument("--mails-per-conn", type=int, default=0, help="421 and close on the MAIL after N in one connection")
+ap.add_argument("--bdat-refuse", default="", help="'N CODE text': the reply to the Nth BDAT of a transaction")
 a = ap.parse_args()
 lock = threading.Lock()
 count = [0]
@@ -48,6 +52,24 @@ def session(c):
         i = buf.index(b"\n") + 1
         line, buf = buf[:i], buf[i:]
         return line
+    def readn(n):
+        nonlocal buf
+        while len(buf) < n:
+            d = c.recv(65536)
+            if not d:
+                raise EOFError
+            log("chunks", repr(d).encode() + b"\n")
+            buf += d
+        data, buf = buf[:n], buf[n:]
+        return data
+    def store(data):
+        with lock:
+            count[0] += 1
+            n = count[0]
+        with open(os.path.join(a.dir, "%d.eml" % n), "wb") as f:
+            f.write(data)
+        with open(os.path.join(a.dir, "%d.env" % n), "wb") as f:
+            f.write(mail + b"\n" + b"\n".join(rcpts) + b"\n")
     def say(s):
         c.sendall(s.encode() + b"\r\n")
     if a.stall:
@@ -60,6 +82,7 @@ def session(c):
             pass
         return
     mail, rcpts, opts = None, [], b""
+    bdat, nbdat, failed = b"", 0, False
     while True:
         line = readline()
         cmd = line.strip().upper()
@@ -82,6 +105,7 @@ def session(c):
             if a.mails_per_conn and mails > a.mails_per_conn:
                 say("421 4.7.0 too many transactions, closing"); return
             mail, rcpts = line.strip()[10:], []
+            bdat, nbdat, failed = b"", 0, False
             say("250 2.1.0 ok")
         elif cmd.startswith(b"RCPT TO:"):
             r = line.strip()[8:]
@@ -92,7 +116,27 @@ def session(c):
                 say("550 5.1.1 no such user " + local.decode("utf-8", "replace"))
             else:
                 rcpts.append(r); say("250 2.1.5 ok")
+        elif cmd.startswith(b"BDAT ") and "CHUNKING" in a.caps:
+            w = cmd.split()
+            n, last = int(w[1]), len(w) > 2 and w[2] == b"LAST"
+            log("cmds", b"%d %s\n" % (conn, b" ".join(w)))
+            chunk = readn(n)
+            nbdat += 1
+            if not rcpts or failed:
+                say("503 5.5.1 no transaction"); continue
+            bdat += chunk
+            if a.bdat_refuse and nbdat == int(a.bdat_refuse.split()[0]):
+                failed = True
+                say(a.bdat_refuse.split(None, 1)[1]); continue
+            if not last:
+                say("250 2.0.0 %d octets received" % n); continue
+            store(bdat)
+            bdat, nbdat, rcpts = b"", 0, []
+            say(a.final)
+            if a.close_after_final:
+                return
         elif cmd == b"DATA":
+            log("cmds", b"%d DATA\n" % conn)
             if not rcpts:
                 say("503 5.5.1 no valid recipients"); continue
             say("354 go ahead")
@@ -104,13 +148,7 @@ def session(c):
                 if l.startswith(b"."):
                     l = l[1:]
                 data += l
-            with lock:
-                count[0] += 1
-                n = count[0]
-            with open(os.path.join(a.dir, "%d.eml" % n), "wb") as f:
-                f.write(data)
-            with open(os.path.join(a.dir, "%d.env" % n), "wb") as f:
-                f.write(mail + b"\n" + b"\n".join(rcpts) + b"\n")
+            store(data)
             if a.drop_after_dot:
                 return
             say(a.final)

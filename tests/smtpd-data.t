@@ -135,11 +135,7 @@ chunk = (b"x" * 998 + b"\r\n") * 1024
 s.send(b"Subject: huge\r\n\r\n")
 for i in range(24):
     s.send(chunk)
-hwm = 0
-with open("/proc/%d/status" % s.proc.pid) as f:
-    for line in f:
-        if line.startswith("VmHWM:"):
-            hwm = int(line.split()[1])
+hwm = vmhwm(s.proc.pid)
 s.send(b".\r\n")
 is_(s.reply()[0], 250, "24 MiB message accepted")
 check(0 < hwm < 8192, "peak RSS stays small (%d kB)" % hwm)

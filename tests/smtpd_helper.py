@@ -123,6 +123,14 @@ class Session:
 def tcp(port, timeout=10):
     return Session(sock=socket.create_connection(("127.0.0.1", port), timeout), timeout=timeout)
 
+def vmhwm(pid):
+    """a process's peak resident size in kB (0 when unknown)"""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
 def queue_ids():
     return sorted(os.listdir(os.path.join(HOME, "queue", "todo")))
 

@@ -79,6 +79,7 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
   cfg->port = u ;
   if (control_readulong(&u, "control/preferipv4", 0) <= 0) u = 0 ;
   cfg->prefer4 = !!u ;
+  cfg->nochunking = !access("control/nochunking", F_OK) ;
   if (control_readline(&sa, "control/outgoingip", 0) > 0 && sa.len)
   {
     if (ip4_scan(sa.s, cfg->out4) != sa.len) finish(rep, n, 'Z', "control/outgoingip is not an IPv4 address. (#4.3.5)", 0, 0) ;

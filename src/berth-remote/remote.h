@@ -68,6 +68,7 @@ struct rcfg_s
   char const *tlsanchors ;       /* anchors= , else control/tlsanchors, else /etc/ssl/certs */
   char const *tlsc ;             /* the berth-tlsc to run */
   stralloc auth ;                /* control/smtpauth lines (secret: never logged) */
+  int nochunking ;               /* control/nochunking: DATA even when the peer offers CHUNKING */
 } ;
 
 typedef struct rmsg_s rmsg, *rmsg_ref ;
@@ -200,6 +201,11 @@ extern unsigned int remote_envelope_mark (rmsg const *m, rreport *rep) ;
 /* Streams the encoded message (CRLF, dot-stuffed, ending in ".\r\n") from m->fd's start to c.
    1 ok, 0 write failure or timeout, -1 read failure (errno set). */
 extern int remote_message_send (rconn *c, rmsg const *m, unsigned int secs) ;
+/* The same message in BDAT chunks (CRLF, no dot-stuffing), each chunk's reply read before the
+   next (secs for each write and reply). 1: the last chunk ("BDAT n LAST") is sent, its reply
+   not read yet, *code 0; or 1 with *code the non-2xx reply of an earlier chunk (in c->lines),
+   nothing more sent; 0 write failure, timeout or no reply; -1 read failure (errno set). */
+extern int remote_message_bdat (rconn *c, rmsg const *m, unsigned int secs, unsigned int *code) ;
 
 #define MESSAGE_CHUNK 65536
 

@@ -123,6 +123,57 @@ static int refuse (rreport *rep, rconn *c, char const *why)
 
 static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, int again) ;
 
+/* No recipient was accepted: nothing to send. */
+static void nobody (rreport *rep, rconn *c)
+{
+  char const *parts[2] = { "Giving up on ", c->label } ;
+  remote_report_final(rep, 'D', parts, 2) ;
+}
+
+/* DATA (already in the pipeline when pipelined), its 354, the dot-stuffed message.
+   1: sent, the final reply is next; 0: the report is decided. */
+static int send_data (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, int pipelined, unsigned int accepted)
+{
+  unsigned int code ;
+  if (!pipelined && accepted && !remote_conn_write(c, "DATA\r\n", 6, TIMEOUT(cfg, TO_DATA))) code = 0 ;
+  else if (!pipelined && !accepted) code = 1 ;
+  else code = remote_conn_reply(c, TIMEOUT(cfg, TO_DATA)) ;
+  if (!accepted)
+  {
+    if (code == DATA_GO && remote_conn_write(c, ".\r\n", 3, TIMEOUT(cfg, TO_DATA))) remote_conn_reply(c, TIMEOUT(cfg, TO_DOT)) ;
+    if (code) quit(c, cfg) ;
+    nobody(rep, c) ;
+    return 0 ;
+  }
+  if (!code) { died(rep, c, "after DATA. (#4.4.2)") ; return 0 ; }
+  if (code != DATA_GO)
+  {
+    said(rep, -1, PERM(code) ? 'D' : 'Z', c, "", c->label, " failed on DATA command.") ;
+    quit(c, cfg) ;
+    return 0 ;
+  }
+  if (remote_message_send(c, m, TIMEOUT(cfg, TO_BLOCK)) <= 0) { died(rep, c, "while sending the message. (#4.4.2)") ; return 0 ; }
+  return 1 ;
+}
+
+/* RFC 3030: the message in BDAT chunks, no DATA. 1: the last chunk is sent, its reply is
+   next; 0: the report is decided. */
+static int send_bdat (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, unsigned int accepted)
+{
+  unsigned int code ;
+  int r ;
+  if (!accepted) { quit(c, cfg) ; nobody(rep, c) ; return 0 ; }
+  r = remote_message_bdat(c, m, TIMEOUT(cfg, TO_BLOCK), &code) ;
+  if (r <= 0) { died(rep, c, "while sending the message. (#4.4.2)") ; return 0 ; }
+  if (code)
+  {
+    said(rep, -1, PERM(code) ? 'D' : 'Z', c, "", c->label, " failed on BDAT command.") ;
+    quit(c, cfg) ;
+    return 0 ;
+  }
+  return 1 ;
+}
+
 /* Postfix's second loop check: the last reply's first line names the peer ("220 NAME ...",
    "250 NAME"); our own helohost or me there means this host, reached by another address. */
 static int greeted_me (rconn const *c, rcfg const *cfg)
@@ -172,7 +223,7 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
   stralloc params = STRALLOC_ZERO ;
   stralloc batch = STRALLOC_ZERO ;
   unsigned int code, accepted = 0 ;
-  int r, pipelined ;
+  int r, pipelined, chunking ;
   c->reusable = 0 ;
   if (m->needutf8 && !(caps.flags & SMTPC_SMTPUTF8))
   {
@@ -202,13 +253,14 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
 
   if (!remote_report_relay(rep, c, 1)) goto nomem ;
   pipelined = !!(caps.flags & SMTPC_PIPELINING) ;
+  chunking = caps.flags & SMTPC_CHUNKING && !cfg->nochunking ;
   if (pipelined)
-  {  /* RFC 2920: MAIL, every RCPT and DATA in one write */
+  {  /* RFC 2920: MAIL, every RCPT and DATA (not with BDAT) in one write */
     if (!stralloc_cats(&batch, "MAIL FROM:<") || !stralloc_cats(&batch, m->wsender)
      || !stralloc_cats(&batch, ">") || !stralloc_cats(&batch, params.s) || !stralloc_catb(&batch, "\r\n", 2)) goto nomem ;
     for (unsigned int i = 0 ; i < m->n ; i++)
       if (m->wrcpts[i] && (!stralloc_cats(&batch, "RCPT TO:<") || !stralloc_cats(&batch, m->wrcpts[i]) || !stralloc_catb(&batch, ">\r\n", 3))) goto nomem ;
-    if (!stralloc_catb(&batch, "DATA\r\n", 6)) goto nomem ;
+    if (!chunking && !stralloc_catb(&batch, "DATA\r\n", 6)) goto nomem ;
     if (!remote_conn_write(c, batch.s, batch.len, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
   }
   else if (!cmd(c, "MAIL FROM:<", m->wsender, params.s, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
@@ -233,29 +285,7 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
     else said(rep, i, PERM(code) ? 'h' : 's', c, "", c->label, " does not like recipient.") ;
   }
 
-  if (!pipelined && accepted && !remote_conn_write(c, "DATA\r\n", 6, TIMEOUT(cfg, TO_DATA))) code = 0 ;
-  else if (!pipelined && !accepted) code = 1 ;
-  else code = remote_conn_reply(c, TIMEOUT(cfg, TO_DATA)) ;
-  if (!accepted)
-  {
-    char const *parts[2] = { "Giving up on ", c->label } ;
-    if (code == DATA_GO && remote_conn_write(c, ".\r\n", 3, TIMEOUT(cfg, TO_DATA))) remote_conn_reply(c, TIMEOUT(cfg, TO_DOT)) ;
-    if (code) quit(c, cfg) ;
-    remote_report_final(rep, 'D', parts, 2) ;
-    r = 1 ; goto end ;
-  }
-  if (!code) { died(rep, c, "after DATA. (#4.4.2)") ; r = 1 ; goto end ; }
-  if (code != DATA_GO)
-  {
-    said(rep, -1, PERM(code) ? 'D' : 'Z', c, "", c->label, " failed on DATA command.") ;
-    quit(c, cfg) ;
-    r = 1 ; goto end ;
-  }
-  if (remote_message_send(c, m, TIMEOUT(cfg, TO_BLOCK)) <= 0)
-  {
-    died(rep, c, "while sending the message. (#4.4.2)") ;
-    r = 1 ; goto end ;
-  }
+  if (!(chunking ? send_bdat(c, cfg, m, rep, accepted) : send_data(c, cfg, m, rep, pipelined, accepted))) { r = 1 ; goto end ; }
   code = remote_conn_reply(c, TIMEOUT(cfg, TO_DOT)) ;
   if (!code)
   {

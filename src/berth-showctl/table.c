@@ -54,6 +54,7 @@ ctl const showctl_table[] =
   { "dnsserver", K_LINE, "resolv.conf's", "berth-remote's nameserver" },
   { "milters", K_LIST, 0, "milters for mail from the network, in order (berth-milter)" },
   { "milters-local", K_LIST, 0, "milters for local mail: berth-inject, sendmail (berth-milter)" },
+  { "nochunking", K_LINE, 0, "present: berth-remote sends DATA, never BDAT (CHUNKING)" },
   { "dnssec", K_NUM, "0", "1: that nameserver validates DNSSEC (loopback only): DANE, tlspolicy default dane" },
   { "timeoutdns", K_NUM, "5", "berth-remote's DNS timeout, seconds" },
   { "smtpport", K_NUM, "25", "berth-remote's destination port" },

@@ -51,6 +51,7 @@ void smtpd_log_tx (smtpd *s, char const *status, char const *qid, uint64_t size,
   smtpd_log_cat(&sa, "from", s->mailfrom.s ? s->mailfrom.s : "", s->mailfrom.len) ;
   lognum(&sa, "rcpts", s->nrcpt) ;
   lognum(&sa, "size", size) ;
+  if (s->msg.chunks) lognum(&sa, "chunks", s->msg.chunks) ;
   logs(&sa, "proto", smtpd_proto(s)) ;
   if (s->tls) { logs(&sa, "tls", s->tlsproto) ; logs(&sa, "cipher", s->tlscipher) ; }
   if (s->authed) smtpd_log_cat(&sa, "user", s->authuser.s, s->authuser.len) ;

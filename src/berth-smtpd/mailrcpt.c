@@ -90,6 +90,7 @@ void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
   stralloc *addr = &s->tmp ;
   ssize_t n ;
   if (!s->hasmail) { smtpd_reply(s, RP_NEED_MAIL) ; return ; }
+  if (s->bdat) { smtpd_reply(s, RP_RCPT_AFTER_BDAT) ; return ; }
   n = prefix(arg, len, "TO:") ;
   if (n < 0) { smtpd_reply(s, RP_RCPT_SYNTAX) ; return ; }
   if (!path_params(s, addr, &a, &p, arg + n, len - n, SMTPPARAM_RCPT, RP_RCPT_ADDR_SYNTAX)) return ;

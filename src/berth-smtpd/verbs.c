@@ -43,6 +43,7 @@ static cap const caps[] =
   { "SIZE", &always, &cap_size },
   { "ENHANCEDSTATUSCODES", &always, 0 },
   { "SMTPUTF8", &always, 0 },
+  { "CHUNKING", &always, 0 },
   { "STARTTLS", &tls_offered, 0 },
   { "AUTH", &auth_offered, &cap_auth },
   { 0, 0, 0 }
@@ -51,6 +52,9 @@ static cap const caps[] =
 void smtpd_rset (smtpd *s)
 {
   smtpparam z = SMTPPARAM_ZERO ;
+  smtpd_bdat_abort(s) ;
+  s->bdatfail = 0 ;
+  s->msg.chunks = 0 ;
   s->hasmail = 0 ;
   s->mailfrom.len = 0 ;
   s->rcpts.len = 0 ;
@@ -101,6 +105,7 @@ static void v_ehlo (smtpd *s, char const *arg, size_t len)
 static void v_mail (smtpd *s, char const *arg, size_t len) { smtpd_mail(s, arg, len) ; }
 static void v_rcpt (smtpd *s, char const *arg, size_t len) { smtpd_rcpt(s, arg, len) ; }
 static void v_data (smtpd *s, char const *arg, size_t len) { smtpd_data(s, arg, len) ; }
+static void v_bdat (smtpd *s, char const *arg, size_t len) { smtpd_bdat(s, arg, len) ; }
 
 static void v_rset (smtpd *s, char const *arg, size_t len)
 {
@@ -140,6 +145,7 @@ static verb const verbs[] =
   { "MAIL", &v_mail },
   { "RCPT", &v_rcpt },
   { "DATA", &v_data },
+  { "BDAT", &v_bdat },
   { "RSET", &v_rset },
   { "NOOP", &v_noop },
   { "QUIT", &v_quit },

@@ -14,6 +14,7 @@ static struct kw const keywords[] =
   { "SMTPUTF8", SMTPC_SMTPUTF8 },
   { "SIZE", SMTPC_SIZE },
   { "STARTTLS", SMTPC_STARTTLS },
+  { "CHUNKING", SMTPC_CHUNKING },
   { "AUTH", 0 },
 } ;
 

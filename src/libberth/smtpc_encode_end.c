@@ -5,7 +5,5 @@
 
 int smtpc_encode_end (stralloc *out, unsigned int *state)
 {
-  if (*state != SMTPC_ENC_BOL && !stralloc_catb(out, "\r\n", 2)) return 0 ;
-  *state = SMTPC_ENC_BOL ;
-  return stralloc_catb(out, ".\r\n", 3) ;
+  return smtpc_encode_close(out, state) && stralloc_catb(out, ".\r\n", 3) ;
 }

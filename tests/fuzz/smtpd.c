@@ -1,7 +1,8 @@
 /* ISC license. */
 /* libFuzzer target: a whole berth-smtpd session. The real command reader (getcmd.c), verbs,
    MAIL/RCPT paths and parameters, AUTH (base64, PLAIN/LOGIN), STARTTLS refusal, the DATA state
-   machine and the Received line run on the input; only the edges are replaced here: the network
+   machine, BDAT's chunks (corpus bdat-chunks), the message store and the Received line run on
+   the input; only the edges are replaced here: the network
    (input from the fuzzer in chunks, replies kept in memory), the queue (a memory file), the
    checkpassword program and the AUTH failure pause. The first byte sets the session (databytes,
    RELAYCLIENT, requiretls, requireauth, TLS, authenticated), the second the read chunk size.

@@ -70,6 +70,7 @@ static struct ecase const ecases[] =
   { "8BITMIME", SMTPC_8BITMIME, 0 }, { "SMTPUTF8", SMTPC_SMTPUTF8, 0 },
   { "SIZE 10240000", SMTPC_SIZE, 10240000 }, { "SIZE", SMTPC_SIZE, 0 },
   { "STARTTLS", SMTPC_STARTTLS, 0 }, { "PIPELININGX", 0, 0 }, { "AUTH PLAIN LOGIN", SMTPC_AUTH_PLAIN | SMTPC_AUTH_LOGIN, 0 }, { "XAUTH PLAIN", 0, 0 },
+  { "CHUNKING", SMTPC_CHUNKING, 0 }, { "chunking", SMTPC_CHUNKING, 0 }, { "BINARYMIME", 0, 0 },
 } ;
 
 struct dcase { char const *name ; char const *in ; size_t inlen ; char const *out ; size_t outlen ; } ;
@@ -88,6 +89,18 @@ static struct dcase const dcases[] =
   D("final bare CR", "a\r", "a\r\n.\r\n"),
   D("8-bit unchanged", "caf\303\251\n", "caf\303\251\r\n.\r\n"),
   D("NUL unchanged", "a\0b\n", "a\0b\r\n.\r\n"),
+} ;
+
+/* BDAT's content: the same line ends, no dot-stuffing, no final dot (smtpc_encode_lines, 0) */
+static struct dcase const bcases[] =
+{
+  D("dots not stuffed", "a\n.\n..b\n", "a\r\n.\r\n..b\r\n"),
+  D("no final newline", "abc", "abc\r\n"),
+  D("empty", "", ""),
+  D("stored CRLF", "a\r\nb\r\n", "a\r\nb\r\n"),
+  D("bare CR ends a line", "a\r.\r\n", "a\r\n.\r\n"),
+  D("final bare CR", "a\r", "a\r\n"),
+  D("smuggling: LF.LF", "a\n.\nMAIL\n", "a\r\n.\r\nMAIL\r\n"),
 } ;
 
 struct pcase { char const *name ; char const *rep ; size_t len ; int ok ; unsigned int n ; char const *out ; size_t outlen ; } ;
@@ -128,9 +141,9 @@ static struct jcase const jcases[] =
 int main (void)
 {
   size_t nr = sizeof rcases / sizeof *rcases, nl = sizeof lcases / sizeof *lcases, nn = sizeof ncases / sizeof *ncases ;
-  size_t ny = sizeof ycases / sizeof *ycases, ne = sizeof ecases / sizeof *ecases, nd = sizeof dcases / sizeof *dcases ;
+  size_t ny = sizeof ycases / sizeof *ycases, ne = sizeof ecases / sizeof *ecases, nd = sizeof dcases / sizeof *dcases, nb = sizeof bcases / sizeof *bcases ;
   size_t np = sizeof pcases / sizeof *pcases, nj = sizeof jcases / sizeof *jcases ;
-  TAP_PLAN(nr + nl + nn + ny + ne + 2 * nd + np + nj + 2) ;
+  TAP_PLAN(nr + nl + nn + ny + ne + 2 * nd + 2 * nb + np + nj + 2) ;
   for (size_t i = 0 ; i < nr ; i++)
   {
     stralloc sa = STRALLOC_ZERO ;
@@ -176,6 +189,18 @@ int main (void)
     for (size_t j = 0 ; j < dcases[i].inlen ; j++) r = r && smtpc_encode(&sa, dcases[i].in + j, 1, &st) ;
     r = r && smtpc_encode_end(&sa, &st) ;
     TAP_OK(r && sa.len == dcases[i].outlen && !memcmp(sa.s, dcases[i].out, sa.len), "encode byte by byte: %s", dcases[i].name) ;
+    stralloc_free(&sa) ;
+  }
+  for (size_t i = 0 ; i < nb ; i++)
+  {
+    stralloc sa = STRALLOC_ZERO ;
+    unsigned int st = SMTPC_ENC_BOL ;
+    int r = smtpc_encode_lines(&sa, bcases[i].in, bcases[i].inlen, &st, 0) && smtpc_encode_close(&sa, &st) ;
+    TAP_OK(r && sa.len == bcases[i].outlen && !memcmp(sa.s, bcases[i].out, sa.len), "bdat encode: %s", bcases[i].name) ;
+    sa.len = 0 ; st = SMTPC_ENC_BOL ; r = 1 ;
+    for (size_t j = 0 ; j < bcases[i].inlen ; j++) r = r && smtpc_encode_lines(&sa, bcases[i].in + j, 1, &st, 0) ;
+    r = r && smtpc_encode_close(&sa, &st) ;
+    TAP_OK(r && sa.len == bcases[i].outlen && !memcmp(sa.s, bcases[i].out, sa.len), "bdat encode byte by byte: %s", bcases[i].name) ;
     stralloc_free(&sa) ;
   }
   for (size_t i = 0 ; i < np ; i++)

@@ -15,6 +15,7 @@
 #define SMTPC_STARTTLS 0x10U
 #define SMTPC_AUTH_PLAIN 0x20U     /* "AUTH ... PLAIN ..." (or the old "AUTH=...") */
 #define SMTPC_AUTH_LOGIN 0x40U
+#define SMTPC_CHUNKING 0x80U       /* RFC 3030: BDAT */
 
 typedef struct smtpc_caps_s smtpc_caps, *smtpc_caps_ref ;
 struct smtpc_caps_s
@@ -36,12 +37,16 @@ extern void smtpc_ehlo_reply (smtpc_caps *caps, char const *lines, size_t len) ;
 
 /* The DATA encoding. State starts at SMTPC_ENC_BOL. Every stored line end (LF, CRLF, or a bare
    CR) becomes CRLF, a line starting with '.' gets another '.'; other bytes unchanged.
-   smtpc_encode_end closes an unterminated last line and appends ".\r\n". 1 ok, 0 no memory. */
+   smtpc_encode_end closes an unterminated last line and appends ".\r\n". 1 ok, 0 no memory.
+   smtpc_encode_lines is the same with dot-stuffing only when stuff is nonzero (BDAT's
+   content has none), and smtpc_encode_close only closes an unterminated last line. */
 #define SMTPC_ENC_BOL 0U
 #define SMTPC_ENC_MID 1U
 #define SMTPC_ENC_CR 2U
 extern int smtpc_encode (stralloc *out, char const *s, size_t len, unsigned int *state) ;
 extern int smtpc_encode_end (stralloc *out, unsigned int *state) ;
+extern int smtpc_encode_lines (stralloc *out, char const *s, size_t len, unsigned int *state, int stuff) ;
+extern int smtpc_encode_close (stralloc *out, unsigned int *state) ;
 
 /* 1 if any byte has the high bit set. */
 extern int smtpc_is8bit (char const *s, size_t len) ;

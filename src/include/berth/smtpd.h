@@ -41,6 +41,44 @@
 #define HELO_HELO 1
 #define HELO_EHLO 2
 
+/* qq.c: the queue transaction of one message */
+typedef struct smtpd_qq_s smtpd_qq ;
+struct smtpd_qq_s
+{
+  qqrun r ;                     /* not direct: the queue program (libberth's qqrun) */
+  int msgfd ;                   /* where the message goes: r's pipe, or qc's file */
+  int direct ;                  /* qdirect.c writes the queue files itself */
+  int failed ;                  /* the message could not be written whole: do not commit */
+  qcommit qc ;                  /* direct: the commit, its id */
+} ;
+
+/* msg.c: the message being stored, for DATA and BDAT alike: the header scan (hop count,
+   submission fields), databytes, line length, streamed to the queue through buf. */
+#define SMTPD_QBUF_SIZE 16384   /* the peer's reads come 8 KiB at a time: a larger buffer only costs resident memory */
+typedef struct smtpd_msg_s smtpd_msg ;
+struct smtpd_msg_s
+{
+  smtpd_qq q ;
+  buffer b ;              /* to q.msgfd */
+  size_t linelen ;        /* wire bytes of the current line, CRLF included */
+  uint64_t size ;         /* bytes as stored, LF endings */
+  unsigned int hops ;
+  int inheader ;
+  unsigned int hs ;       /* where the header scanner is in the current line */
+  int prevfield ;         /* the previous header line was a field: WSP continues it */
+  int submit ;            /* authenticated: add Date:/Message-ID: if missing */
+  unsigned int have ;     /* SUBMIT_HAVE_* seen */
+  size_t holdlen ;
+  char hold[SMTPD_TEXTLINE_MAX] ;
+  int toolong ;
+  int toobig ;
+  int writeerr ;
+  int cr ;                /* BDAT: the last byte so far is a CR (a chunk may end between CR and LF) */
+  int bare ;              /* BDAT: a CR or LF outside CRLF was seen */
+  unsigned int chunks ;   /* BDAT: chunks taken; 0 for DATA */
+  char buf[SMTPD_QBUF_SIZE] ;
+} ;
+
 typedef struct smtpd_s smtpd, *smtpd_ref ;
 struct smtpd_s
 {
@@ -114,6 +152,9 @@ struct smtpd_s
   stralloc mailparams ;        /* MAIL's ESMTP parameters as the peer wrote them (BERTH_MAIL_PARAMS) */
   stralloc rcpts ;             /* NUL-separated, RELAYCLIENT already appended */
   unsigned int nrcpt ;
+  int bdat ;                   /* a BDAT message is open in msg (RFC 3030): DATA and RCPT refused */
+  int bdatfail ;               /* a BDAT chunk failed: pipelined chunks after it are discarded */
+  smtpd_msg msg ;              /* the message of DATA, or of BDAT across its chunks */
 } ;
 
 /* io.c, getcmd.c */
@@ -169,19 +210,25 @@ extern void smtpd_rset (smtpd *) ;
 extern void smtpd_mail (smtpd *, char const *arg, size_t len) ;
 extern void smtpd_rcpt (smtpd *, char const *arg, size_t len) ;
 
-/* data.c */
+/* data.c, bdat.c */
 extern void smtpd_data (smtpd *, char const *arg, size_t len) ;
+extern void smtpd_bdat (smtpd *, char const *arg, size_t len) ;
+extern void smtpd_bdat_abort (smtpd *) ;   /* an open BDAT message is withdrawn (RSET, EHLO...) */
+
+/* msg.c. start: a new transaction (ntx, sid), the queue opened, the Received line written;
+   0 when the queue cannot start (replied, logged, reset). emit: one byte as stored (LF line
+   ends) through the header scanner; run: the bytes of a body line up to the next CR or LF
+   (counted, stored), how many. check: 0 when the message broke a limit so far (the
+   transaction is refused: replied, logged, reset). finish: the end of the message: the
+   missing submission fields, the checks, the commit, the reply, the log, the reset. */
+extern int smtpd_msg_start (smtpd *, smtpd_msg *) ;
+extern void smtpd_msg_emit (smtpd *, smtpd_msg *, char) ;
+extern size_t smtpd_msg_run (smtpd const *, smtpd_msg *, char const *, size_t) ;
+extern int smtpd_msg_check (smtpd *, smtpd_msg *) ;
+extern void smtpd_msg_refuse (smtpd *, smtpd_msg *, char const *reply, char const *reason) ;
+extern void smtpd_msg_finish (smtpd *, smtpd_msg *) ;
 
 /* qq.c */
-typedef struct smtpd_qq_s smtpd_qq ;
-struct smtpd_qq_s
-{
-  qqrun r ;                     /* not direct: the queue program (libberth's qqrun) */
-  int msgfd ;                   /* where the message goes: r's pipe, or qc's file */
-  int direct ;                  /* qdirect.c writes the queue files itself */
-  int failed ;                  /* the message could not be written whole: do not commit */
-  qcommit qc ;                  /* direct: the commit, its id */
-} ;
 extern int smtpd_qq_start (smtpd const *, smtpd_qq *) ;
 extern void smtpd_qq_abort (smtpd_qq *) ;
 /* Writes the envelope, waits; fills reply (a full reply line) and qid. Returns 1 accepted. */

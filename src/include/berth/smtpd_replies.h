@@ -13,7 +13,7 @@
 #define RP_MAIL_OK "250 2.1.0 ok"
 #define RP_RCPT_OK "250 2.1.5 ok"
 #define RP_VRFY "252 2.5.2 send some mail, I'll try my best"
-#define RP_HELP "214 2.0.0 see RFC 5321: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP"
+#define RP_HELP "214 2.0.0 see RFC 5321: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP"
 #define RP_DATA_GO "354 2.0.0 go ahead, end with <CRLF>.<CRLF>"
 #define RP_QUIT_PREFIX "221 2.0.0 "
 
@@ -54,6 +54,15 @@
 #define RP_NEED_DOMAIN "553 5.1.3 address must be fully qualified (#5.1.3)"
 #define RP_LOOP "554 5.4.6 too many hops, this message is looping (#5.4.6)"
 #define RP_PARAM_UNKNOWN "555 5.5.4 unknown or unsupported parameter (#5.5.4)"
+
+/* BDAT (RFC 3030 CHUNKING) */
+#define RP_BDAT_OK "250 2.0.0 "
+#define RP_BDAT_OK_END " octets received"
+#define RP_BDAT_SYNTAX "501 5.5.4 syntax: BDAT size [LAST], closing connection (#5.5.4)"
+#define RP_BDAT_BARE "554 5.6.0 message refused: bare LF or bare CR in BDAT content, see RFC 5321 2.3.8 (#5.6.0)"
+#define RP_BDAT_DISCARDED "503 5.5.1 BDAT after a failed chunk: discarded (#5.5.1)"
+#define RP_DATA_AFTER_BDAT "503 5.5.1 DATA not allowed after BDAT (#5.5.1)"
+#define RP_RCPT_AFTER_BDAT "503 5.5.1 RCPT not allowed after BDAT (#5.5.1)"
 
 /* STARTTLS (RFC 3207) */
 #define RP_STARTTLS_GO "220 2.0.0 Ready to start TLS"
