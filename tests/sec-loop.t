@@ -39,7 +39,7 @@ echo 127.0.0.2 > "$BERTH_HOME/control/notipme"
 echo 127.0.0.3 >> "$BERTH_HOME/control/notipme"
 
 queued () { find "$BERTH_HOME/queue" -path '*todo*' -type f 2>/dev/null | wc -l; }
-last () { printf '%s\n' "$1" | tail -n 1; }
+last () { printf '%s\n' "$1" | grep -v '^I' | tail -n 1; }   # the final record (K, Z or D), not the facts record (I) after it
 loops () { # loops OUT DOMAIN DESCRIPTION
   case $(last "$1") in "DSorry, mail for $2 loops back to myself"*"(#5.4.6)") ok 0 "$3" ;; *) ok 1 "$3"; diag "$1" ;; esac
 }
