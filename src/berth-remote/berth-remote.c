@@ -27,6 +27,7 @@
 #include <berth/kept.h>
 #include <berth/smtpc.h>
 #include "remote.h"
+#include <berth/sibling.h>
 #include "targets.h"
 
 #define DNS_TIMEOUT_DEFAULT 5
@@ -278,7 +279,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* a dead peer or berth-tlsc is an error return */
     if (chdir(berth_home()) < 0) finish(&rep, n, 'Z', "Unable to switch to home directory. (#4.3.0)", 0, 0) ;
     tain_now_set_stopwatch_g() ;
-    cfg->tlsc = remote_tlsc_path() ;
+    cfg->tlsc = berth_tlsc_path() ;
     s->ready = 1 ;
   }
   tain_now_g() ;

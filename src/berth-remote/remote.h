@@ -161,7 +161,6 @@ extern int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep) ;
    the handshake's VAR=value\0 list; 0: failed (socket closed), *wstat berth-tlsc's status. */
 extern int remote_tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat) ;
 #define TLSC_FAILED "SSL_FAILED="   /* berth-tlsc's info after a failed handshake: the reason */
-extern char const *remote_tlsc_path (void) ;
 extern void remote_tlsc_end (rconn *c) ;
 
 /* tlspolicy.c: control/tlspolicy's line for host into cfg (default: dane when cfg->dnssec,
