@@ -25,6 +25,7 @@
 #include <berth/dns.h>
 #include <berth/home.h>
 #include <berth/kept.h>
+#include <berth/mtasts.h>
 #include <berth/smtpc.h>
 #include "remote.h"
 #include <berth/sibling.h>
@@ -116,6 +117,8 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
   stralloc_free(&sa) ;
   if (control_readulong(&u, "control/dnssec", 0) <= 0) u = 0 ;   /* the nameserver validates: DANE */
   cfg->dnssec = d->dnssec = !!u ;
+  if (control_readulong(&u, "control/mtasts", 1) <= 0) u = 1 ;   /* MTA-STS, on unless 0 */
+  cfg->mtasts = !!u ;
   {
     char const *bad ;
     if (!remote_tlspolicy_read(cfg, host, &s->tlsp, &bad)) finish(rep, n, 'Z', "control/tlspolicy: ", bad, ". (#4.3.5)") ;
@@ -261,6 +264,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
   stralloc wire = STRALLOC_ZERO ;   /* the envelope as written (envelope.c) */
   char const **wrcpts ;
   targets t = TARGETS_ZERO ;
+  mtasts_policy sts = MTASTS_POLICY_ZERO ;
   unsigned int skipped = 0, anyaddr = 0 ;
   int dnstemp ;
   uint16_t port ;
@@ -321,6 +325,8 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     default : finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   }
   if (!port) port = cfg->port ;
+  if (cfg->mtasts && !cfg->tlsexplicit && !genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal)
+    remote_mtasts_find(cfg, &s->d, host, &sts) ;   /* MX delivery only: a route is the administrator's */
   if (!genalloc_s(target, &t.list)[0].routed && !remote_ipme_read(&s->ipme))
     finish(&rep, n, 'Z', "Unable to read control/moreipme, control/notipme or the interface addresses. (#4.3.0)", 0, 0) ;
 
@@ -334,6 +340,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     anyaddr = 1 ;
     c->loopcheck = !x->routed ;
     if (!remote_dane(c, cfg, &s->d, t.names.s + x->name, x->literal, x->secure && a->secure, port, &rep)) continue ;
+    if (!remote_mtasts_apply(c, &sts, host, t.names.s + x->name, &rep)) continue ;
     if (try(c, cfg, &m, &rep, t.names.s + x->name, x->literal, a->ip, a->is6, port, &connerr, &skipped)) goto opened ;
   }
   /* nothing decided: the last session's reason, or why no session happened */
@@ -356,6 +363,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
  done:
   remote_report_write(&rep, n) ;
   if (m.fd > 0) fd_close(m.fd) ;   /* a pipe's memfd copy: a kept child runs more jobs */
+  stralloc_free(&sts.mx) ;
   stralloc_free(&t.names) ;
   genalloc_free(target, &t.list) ;
   genalloc_free(taddr, &t.addrs) ;

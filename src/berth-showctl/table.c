@@ -53,6 +53,7 @@ ctl const showctl_table[] =
   { "tlssuites", K_LINE, 0, "the TLS services' cipher suites (default: forward-secret AEAD only; compat)" },
   { "dnsserver", K_LINE, "resolv.conf's", "berth-remote's nameserver" },
   { "dnssec", K_NUM, "0", "1: that nameserver validates DNSSEC (loopback only): DANE, tlspolicy default dane" },
+  { "mtasts", K_NUM, "1", "0: MTA-STS (RFC 8461) off; on by default, berth-mtasts -l shows its cache" },
   { "timeoutdns", K_NUM, "5", "berth-remote's DNS timeout, seconds" },
   { "smtpport", K_NUM, "25", "berth-remote's destination port" },
   { "outgoingip", K_LINE, 0, "berth-remote's IPv4 source address" },
