@@ -3,8 +3,8 @@
 # _mta-sts TXT records, a python HTTPS policy server on 127.0.0.10:443 and TLS sinks, all with
 # certificates from one private CA (control/tlsanchors). enforce with a listed MX (delivered,
 # verified), an MX not listed (deferred), a certificate for another name (deferred); testing
-# (delivered, logged); the cache (server down: still enforced), max_age expiry (refetch), a new
-# id (refetch); berth-mtasts -l; control/tlspolicy's own line and control/mtasts 0 turn it off.
+# (delivered, logged); the cache (server down: still enforced; TXT lookup failed: used), max_age
+# expiry (refetch), a new id (refetch); berth-mtasts -l; control/tlspolicy's own line and control/mtasts 0 turn it off.
 . "$BERTH_TOP/tests/rtls-lib.sh"
 rtls_setup 120
 cp "$C/ca.crt" "$BERTH_HOME/control/tlsanchors"
@@ -45,7 +45,8 @@ zone () {
     --txt-record=_mta-sts.enf.test,"v=STSv1; id=$1;" \
     --txt-record=_mta-sts.bad.test,"v=STSv1; id=b1;" \
     --txt-record=_mta-sts.name.test,"v=STSv1; id=n1;" \
-    --txt-record=_mta-sts.tst.test,"v=STSv1; id=t1;"
+    --txt-record=_mta-sts.tst.test,"v=STSv1; id=t1;" \
+    --mx-host=cf.test,mx.enf.test,10 --server=/_mta-sts.cf.test/127.0.0.1#$(free_port)
   BERTH_DNSSERVER=127.0.0.1:$D
   export BERTH_DNSSERVER
 }
@@ -116,6 +117,13 @@ has "$out" "Kmx.enf.test [127.0.0.2] accepted message." "new id: delivered under
 is "$(fetches enf.test)" "$((n + 1))" "new id: refetched"
 has "$(as_user berth-mtasts -l)" "domain=enf.test id=e2 mode=testing max_age=600" "new id: the cache holds the new policy"
 grep -q "mtasts mode=testing domain=enf.test mx=mx.enf.test would defer: the MX host is not in the policy" "$T_DIR/err"; ok $? "testing: an unlisted MX is logged"
+
+# the TXT lookup fails (its nameserver is dead) and an unexpired policy is cached: the cache
+printf 'id c1\nmode enforce\nmax_age 600\nfetched %s\nmx nope.test\n' "$(date +%s)" > "$BERTH_HOME/queue/mtasts/cf.test"
+n=$(eml enf)
+run cf.test
+has "$out" "ZSorry, the MTA-STS policy of cf.test (enforce) does not list the MX host mx.enf.test" "TXT lookup failed: the cached policy is enforced"
+is "$(eml enf)" "$n" "TXT lookup failed, cached policy: nothing delivered"
 
 # an explicit control/tlspolicy line for the domain wins; control/mtasts 0 turns it off
 printf 'bad.test:may\n' > "$BERTH_HOME/control/tlspolicy"
