@@ -29,10 +29,8 @@ static int resolve (char const *host, genalloc *addrs, char const **why)
 {
   struct __res_state rs ;
   stralloc sa = STRALLOC_ZERO ;
-  char const *server = getenv("BERTH_DNSSERVER") ;
+  char const *server = dns_server_read(&sa) ;
   int r4, r6 ;
-  if ((!server || !*server) && control_readline(&sa, "control/dnsserver", 0) > 0 && sa.len) server = sa.s ;
-  else if (server && !*server) server = 0 ;
   if (!dns_setup(&rs, server, DNS_TIMEOUT, DNS_TRIES)) return (*why = "unable to set up the resolver", 0) ;
   r4 = dns_ip(&rs, host, 0, addrs, 0) ;
   r6 = dns_ip(&rs, host, 1, addrs, 0) ;

@@ -31,9 +31,6 @@
 #include <berth/sibling.h>
 #include "targets.h"
 
-#define DNS_TIMEOUT_DEFAULT 5
-#define DNS_TRIES 2
-
 static void finish (rreport *rep, unsigned int n, char what, char const *a, char const *b, char const *c) gccattr_noreturn ;
 static void finish (rreport *rep, unsigned int n, char what, char const *a, char const *b, char const *c)
 {
@@ -67,7 +64,6 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
   dnsctx *d = &s->d ;
   stralloc sa = STRALLOC_ZERO ;
   unsigned long u ;
-  char const *x ;
   cfg->have_out4 = cfg->have_out6 = 0 ;
   if (control_readline(me, "control/me", 0) <= 0 || !me->len)
     finish(rep, n, 'Z', "Unable to read control/me. (#4.3.0)", 0, 0) ;
@@ -99,24 +95,9 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
     stralloc_free(&l) ;
     cfg->me = me->s ;
   }
-  x = getenv("BERTH_DNSSERVER") ;
-  if (!x || !*x)
-  {
-    if (control_readline(&s->dnss, "control/dnsserver", 0) > 0 && s->dnss.len) x = s->dnss.s ;
-    else x = 0 ;
-  }
-  d->server = x ;
-  if (control_readulong(&u, "control/timeoutdns", DNS_TIMEOUT_DEFAULT) <= 0 || !u) u = DNS_TIMEOUT_DEFAULT ;
-  d->timeout = u ;
-  d->tries = DNS_TRIES ;
-  if (x)
-  {
-    char ip[16] ; int is6 ; uint16_t port ;
-    if (!dns_server_scan(x, ip, &is6, &port)) finish(rep, n, 'Z', "Bad nameserver in BERTH_DNSSERVER or control/dnsserver. (#4.3.5)", 0, 0) ;
-  }
   stralloc_free(&sa) ;
-  if (control_readulong(&u, "control/dnssec", 0) <= 0) u = 0 ;   /* the nameserver validates: DANE */
-  cfg->dnssec = d->dnssec = !!u ;
+  if (!remote_dnsctx_read(d, &s->dnss)) finish(rep, n, 'Z', "Bad nameserver in BERTH_DNSSERVER or control/dnsserver. (#4.3.5)", 0, 0) ;
+  cfg->dnssec = d->dnssec ;
   if (control_readulong(&u, "control/mtasts", 1) <= 0) u = 1 ;   /* MTA-STS, on unless 0 */
   cfg->mtasts = !!u ;
   {

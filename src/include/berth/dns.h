@@ -35,6 +35,9 @@ struct dns_addr_s
 /* "1.2.3.4", "1.2.3.4:5353", "::1", "[::1]:5353" -> ip, is6, port. 1 ok, 0 bad syntax. */
 extern int dns_server_scan (char const *s, char *ip, int *is6, uint16_t *port) ;
 
+/* The nameserver to ask: $BERTH_DNSSERVER, else control/dnsserver's line (read into sa), else 0 */
+extern char const *dns_server_read (stralloc *sa) ;
+
 /* res_ninit, then one nameserver (server 0: keep resolv.conf's), timeout seconds per try, tries. 1 ok, 0 error. */
 extern int dns_setup (struct __res_state *rs, char const *server, unsigned int timeout, unsigned int tries) ;
 
