@@ -3,7 +3,8 @@
 # unbound (control/dnssec), over a zone signed by ldns-signzone and served by NSD, and berth-tlsc
 # matches them. DANE-EE (3 1 1, 3 0 2) and DANE-TA (2 0 1, the CA of the chain) deliver; a TLSA
 # mismatch, a bogus signature and a dane-only host without TLSA defer with the reason in the
-# report; an insecure zone, and a resolver not declared validating, fall back to may.
+# report; an insecure zone, and a resolver not declared validating, fall back to may; DANE wins
+# over an MTA-STS policy for an MX with usable TLSA records.
 . "$BERTH_TOP/tests/rtls-lib.sh"
 . "$BERTH_TOP/tests/dane-lib.sh"
 rtls_setup 120
@@ -42,6 +43,10 @@ mxplain A 127.0.0.2
 _$P._tcp.mxplain TLSA 3 1 1 $EE
 notlsa MX 10 mxnotlsa
 mxnotlsa A 127.0.0.1
+stsdane MX 10 mxee
+_mta-sts.stsdane TXT \"v=STSv1; id=d1;\"
+stsnotlsa MX 10 mxnotlsa
+_mta-sts.stsnotlsa TXT \"v=STSv1; id=d2;\"
 " "
 @ MX 10 mx
 mx A 127.0.0.1
@@ -105,6 +110,16 @@ grep -q 'policy=encrypt$' "$T_DIR/err"; ok $? "unusable TLSA only: encrypt"
 run notlsa.test
 has "$out" "Kmxnotlsa.test [127.0.0.1] accepted message." "no TLSA: delivered"
 grep -q 'policy=may$' "$T_DIR/err"; ok $? "no TLSA: may"
+# MTA-STS beside DANE (RFC 8461 2): cached enforce policies that list no MX of theirs; DANE
+# decides for an MX with usable TLSA records, MTA-STS for one without
+for d in stsdane:d1 stsnotlsa:d2; do
+  printf 'id %s\nmode enforce\nmax_age 86400\nfetched %s\nmx elsewhere.test\n' "${d#*:}" "$(date +%s)" > "$BERTH_HOME/queue/mtasts/${d%:*}.test"
+done
+run stsdane.test
+has "$out" "Kmxee.test [127.0.0.1] accepted message." "DANE and an MTA-STS policy not listing the MX: DANE wins, delivered"
+has "$out" "dane=DANE-EE" "DANE and MTA-STS: authenticated by DANE-EE"
+run stsnotlsa.test
+has "$out" "ZSorry, the MTA-STS policy of stsnotlsa.test (enforce) does not list the MX host mxnotlsa.test. (#4.7.5)" "no TLSA: the MTA-STS policy decides"
 # an insecure zone (delegated without DS): its wrong TLSA record is not used, may
 run insec.test
 has "$out" "Kmx.insec.test [127.0.0.1] accepted message." "insecure zone: delivered despite its TLSA record"

@@ -25,12 +25,11 @@
 #include <berth/dns.h>
 #include <berth/home.h>
 #include <berth/kept.h>
+#include <berth/mtasts.h>
 #include <berth/smtpc.h>
 #include "remote.h"
+#include <berth/sibling.h>
 #include "targets.h"
-
-#define DNS_TIMEOUT_DEFAULT 5
-#define DNS_TRIES 2
 
 static void finish (rreport *rep, unsigned int n, char what, char const *a, char const *b, char const *c) gccattr_noreturn ;
 static void finish (rreport *rep, unsigned int n, char what, char const *a, char const *b, char const *c)
@@ -65,7 +64,6 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
   dnsctx *d = &s->d ;
   stralloc sa = STRALLOC_ZERO ;
   unsigned long u ;
-  char const *x ;
   cfg->have_out4 = cfg->have_out6 = 0 ;
   if (control_readline(me, "control/me", 0) <= 0 || !me->len)
     finish(rep, n, 'Z', "Unable to read control/me. (#4.3.0)", 0, 0) ;
@@ -98,24 +96,11 @@ static void readcfg (rsess *s, char const *host, rreport *rep, unsigned int n)
     stralloc_free(&l) ;
     cfg->me = me->s ;
   }
-  x = getenv("BERTH_DNSSERVER") ;
-  if (!x || !*x)
-  {
-    if (control_readline(&s->dnss, "control/dnsserver", 0) > 0 && s->dnss.len) x = s->dnss.s ;
-    else x = 0 ;
-  }
-  d->server = x ;
-  if (control_readulong(&u, "control/timeoutdns", DNS_TIMEOUT_DEFAULT) <= 0 || !u) u = DNS_TIMEOUT_DEFAULT ;
-  d->timeout = u ;
-  d->tries = DNS_TRIES ;
-  if (x)
-  {
-    char ip[16] ; int is6 ; uint16_t port ;
-    if (!dns_server_scan(x, ip, &is6, &port)) finish(rep, n, 'Z', "Bad nameserver in BERTH_DNSSERVER or control/dnsserver. (#4.3.5)", 0, 0) ;
-  }
   stralloc_free(&sa) ;
-  if (control_readulong(&u, "control/dnssec", 0) <= 0) u = 0 ;   /* the nameserver validates: DANE */
-  cfg->dnssec = d->dnssec = !!u ;
+  if (!remote_dnsctx_read(d, &s->dnss)) finish(rep, n, 'Z', "Bad nameserver in BERTH_DNSSERVER or control/dnsserver. (#4.3.5)", 0, 0) ;
+  cfg->dnssec = d->dnssec ;
+  if (control_readulong(&u, "control/mtasts", 1) <= 0) u = 1 ;   /* MTA-STS, on unless 0 */
+  cfg->mtasts = !!u ;
   {
     char const *bad ;
     if (!remote_tlspolicy_read(cfg, host, &s->tlsp, &bad)) finish(rep, n, 'Z', "control/tlspolicy: ", bad, ". (#4.3.5)") ;
@@ -261,6 +246,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
   stralloc wire = STRALLOC_ZERO ;   /* the envelope as written (envelope.c) */
   char const **wrcpts ;
   targets t = TARGETS_ZERO ;
+  mtasts_policy sts = MTASTS_POLICY_ZERO ;
   unsigned int skipped = 0, anyaddr = 0 ;
   int dnstemp ;
   uint16_t port ;
@@ -279,7 +265,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;   /* a dead peer or berth-tlsc is an error return */
     if (chdir(berth_home()) < 0) finish(&rep, n, 'Z', "Unable to switch to home directory. (#4.3.0)", 0, 0) ;
     tain_now_set_stopwatch_g() ;
-    cfg->tlsc = remote_tlsc_path() ;
+    cfg->tlsc = berth_tlsc_path() ;
     s->ready = 1 ;
   }
   tain_now_g() ;
@@ -321,6 +307,8 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     default : finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   }
   if (!port) port = cfg->port ;
+  if (cfg->mtasts && !cfg->tlsexplicit && !genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal)
+    remote_mtasts_find(cfg, &s->d, host, &sts) ;   /* MX delivery only: a route is the administrator's */
   if (!genalloc_s(target, &t.list)[0].routed && !remote_ipme_read(&s->ipme))
     finish(&rep, n, 'Z', "Unable to read control/moreipme, control/notipme or the interface addresses. (#4.3.0)", 0, 0) ;
 
@@ -334,6 +322,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     anyaddr = 1 ;
     c->loopcheck = !x->routed ;
     if (!remote_dane(c, cfg, &s->d, t.names.s + x->name, x->literal, x->secure && a->secure, port, &rep)) continue ;
+    if (!remote_mtasts_apply(c, &sts, host, t.names.s + x->name, &rep)) continue ;
     if (try(c, cfg, &m, &rep, t.names.s + x->name, x->literal, a->ip, a->is6, port, &connerr, &skipped)) goto opened ;
   }
   /* nothing decided: the last session's reason, or why no session happened */
@@ -356,6 +345,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
  done:
   remote_report_write(&rep, n) ;
   if (m.fd > 0) fd_close(m.fd) ;   /* a pipe's memfd copy: a kept child runs more jobs */
+  stralloc_free(&sts.mx) ;
   stralloc_free(&t.names) ;
   genalloc_free(target, &t.list) ;
   genalloc_free(taddr, &t.addrs) ;

@@ -64,6 +64,8 @@ struct rcfg_s
   char out6[16] ;
   int tlslevel ;                 /* TLS_NONE .. TLS_DANE_ONLY, from control/tlspolicy */
   int dnssec ;                   /* control/dnssec: the nameserver validates (default level dane) */
+  int tlsexplicit ;              /* control/tlspolicy has a line for this domain (not "*"): MTA-STS is not used */
+  int mtasts ;                   /* control/mtasts: MTA-STS on (the default) */
   char const *tlsname ;          /* name= : the name to verify instead of the MX name; 0 none */
   char const *tlsanchors ;       /* anchors= , else control/tlsanchors, else /etc/ssl/certs */
   char const *tlsc ;             /* the berth-tlsc to run */
@@ -95,6 +97,8 @@ struct rconn_s
   int notls ;                    /* do not STARTTLS (the cleartext retry under "may") */
   int tlslevel ;                 /* this connection's level: the policy's, DANE's outcome applied */
   stralloc tlsa ;                /* DANE: usable TLSA records, "u:s:m:hex\0" each; empty: none */
+  char const *sts ;              /* MTA-STS: the policy domain when its policy applies here, else 0 */
+  int ststest ;                  /* ... in testing mode: failures are logged, not enforced */
   char const *host ;             /* the target's name: MX, relay, or "[192.0.2.1]" */
   int literal ;                  /* host is an address literal (no SNI, no name to verify) */
   char ip[IP6_FMT] ;             /* the address, text form */
@@ -162,12 +166,21 @@ extern int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep) ;
    the handshake's VAR=value\0 list; 0: failed (socket closed), *wstat berth-tlsc's status. */
 extern int remote_tlsc_start (rconn *c, rcfg const *cfg, stralloc *info, int *wstat) ;
 #define TLSC_FAILED "SSL_FAILED="   /* berth-tlsc's info after a failed handshake: the reason */
-extern char const *remote_tlsc_path (void) ;
 extern void remote_tlsc_end (rconn *c) ;
 
 /* tlspolicy.c: control/tlspolicy's line for host into cfg (default: dane when cfg->dnssec,
    else may). 1 ok, 0 a bad line (*bad set) */
 extern int remote_tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char const **bad) ;
+
+/* mtasts.c: MTA-STS (RFC 8461). find: the policy of host into p (cache, TXT id, berth-mtasts),
+   its mode (MTASTS_NONE when there is none). apply: per MX host, before connecting: 1 go on
+   (c->sts, c->ststest, c->tlslevel set), 0 skip this MX (enforce: not in the policy; reason in
+   rep). observe: under testing, logs what enforce would have refused. */
+struct mtasts_policy_s ;
+struct dnsctx_s ;
+extern int remote_mtasts_find (rcfg const *cfg, struct dnsctx_s *d, char const *host, struct mtasts_policy_s *p) ;
+extern int remote_mtasts_apply (rconn *c, struct mtasts_policy_s const *p, char const *domain, char const *mx, rreport *rep) ;
+extern void remote_mtasts_observe (rconn const *c, char const *mx, char const *what) ;
 
 /* auth.c: control/smtpauth (auth_read: 1 ok or absent, 0 unreadable or readable by others),
    and AUTH PLAIN or LOGIN (RFC 4954) over TLS with the credentials for c's host:

@@ -102,9 +102,10 @@ static int tls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
   if (c->notls || c->tlslevel == TLS_NONE) return SESSION_GO ;
   if (!(caps->flags & SMTPC_STARTTLS))
   {
-    if (c->tlslevel == TLS_MAY) return SESSION_GO ;
+    if (c->tlslevel == TLS_MAY) return (remote_mtasts_observe(c, c->host, "no STARTTLS offered"), SESSION_GO) ;
     quit(c, cfg) ;
-    return remote_report_but(rep, c, "it does not offer STARTTLS: TLS required but not offered (control/tlspolicy). (#4.7.4)", 0) ;
+    return remote_report_but(rep, c, c->sts ? "it does not offer STARTTLS: TLS required but not offered (MTA-STS policy, enforce). (#4.7.4)"
+      : "it does not offer STARTTLS: TLS required but not offered (control/tlspolicy). (#4.7.4)", 0) ;
   }
   r = remote_starttls(c, cfg, rep) ;
   if (r == STLS_CLEAR) return SESSION_GO ;

@@ -13,6 +13,9 @@
 #include <berth/route.h>
 #include "targets.h"
 
+#define DNS_TIMEOUT_DEFAULT 5
+#define DNS_TRIES 2
+
 static int add (targets *t, char const *name, unsigned int pref, int literal, char const *ip, int is6, int secure)
 {
   target x = { .name = t->names.len, .pref = pref, .literal = literal, .routed = 0, .secure = secure, .is6 = is6 } ;
@@ -136,6 +139,23 @@ int remote_targets_resolve (targets *t, dnsctx *d, int prefer4, ipme const *me, 
     genalloc_setlen(taddr, &t->addrs, kept) ;
   }
   return kept ? TARGETS_OK : TARGETS_LOOP ;
+}
+
+int remote_dnsctx_read (dnsctx *d, stralloc *store)
+{
+  unsigned long u ;
+  d->server = dns_server_read(store) ;
+  if (control_readulong(&u, "control/timeoutdns", DNS_TIMEOUT_DEFAULT) <= 0 || !u) u = DNS_TIMEOUT_DEFAULT ;
+  d->timeout = u ;
+  d->tries = DNS_TRIES ;
+  if (control_readulong(&u, "control/dnssec", 0) <= 0) u = 0 ;   /* the nameserver validates: DANE */
+  d->dnssec = !!u ;
+  if (d->server)
+  {
+    char ip[16] ; int is6 ; uint16_t port ;
+    if (!dns_server_scan(d->server, ip, &is6, &port)) return 0 ;
+  }
+  return 1 ;
 }
 
 int remote_dnsctx_ready (dnsctx *d)

@@ -74,6 +74,9 @@ struct dnsctx_s
 } ;
 
 extern int remote_dnsctx_ready (dnsctx *d) ;
+/* the resolver's settings from $BERTH_DNSSERVER or control/dnsserver (into store),
+   control/timeoutdns, control/dnssec: 1, or 0 a nameserver of bad syntax */
+extern int remote_dnsctx_read (dnsctx *d, stralloc *store) ;
 
 /* dane.c: this address's TLS level (c->tlslevel) and TLSA records (c->tlsa) under the dane and
    dane-only levels (any other level is taken as it is). secure: the MX and address answers were

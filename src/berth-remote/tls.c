@@ -45,10 +45,11 @@ static int handshake_failed (rconn *c, rcfg const *cfg, rreport *rep, char const
 {
   strerr_warnw("TLS with ", c->label, " failed: ", why,
     c->tlslevel == TLS_MAY ? "; policy may: retrying in cleartext" : "") ;
-  if (c->tlslevel == TLS_MAY) return STLS_RETRY ;
+  if (c->tlslevel == TLS_MAY) return (remote_mtasts_observe(c, c->host, why), STLS_RETRY) ;
   {
-    char const *parts[5] = { "Connected to ", c->label, " but TLS failed: ", why, ". (#4.7.5)" } ;
-    remote_report_final(rep, 'Z', parts, 5) ;
+    char const *parts[7] = { "Connected to ", c->label, " but TLS failed: ", why,
+      c->sts ? " (required by the MTA-STS policy of " : "", c->sts ? c->sts : "", c->sts ? ", enforce). (#4.7.5)" : ". (#4.7.5)" } ;
+    remote_report_final(rep, 'Z', parts, 7) ;
   }
   return STLS_FAIL ;
 }
@@ -64,7 +65,8 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
   if (!code) return handshake_failed(c, cfg, rep, "the connection died during STARTTLS") ;
   if (code != STARTTLS_GO)
   {
-    if (c->tlslevel != TLS_MAY) return remote_report_but(rep, c, "it refused STARTTLS, which control/tlspolicy requires. (#4.7.4)", 1) ;
+    if (c->tlslevel != TLS_MAY) return remote_report_but(rep, c, c->sts ? "it refused STARTTLS, which its domain's MTA-STS policy requires. (#4.7.4)" : "it refused STARTTLS, which control/tlspolicy requires. (#4.7.4)", 1) ;
+    remote_mtasts_observe(c, c->host, "STARTTLS refused") ;
     strerr_warnw("STARTTLS refused by ", c->label, ": going on in cleartext (policy may)") ;
     return STLS_CLEAR ;
   }
@@ -88,6 +90,8 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
     return handshake_failed(c, cfg, rep, fmt) ;
   }
   r = describe(c, &info) ;
+  if (r && !infovar(&info, "SSL_DANE=") && (!infovar(&info, "SSL_VERIFIED=") || strcmp(infovar(&info, "SSL_VERIFIED="), "1")))
+    remote_mtasts_observe(c, c->host, "the certificate does not verify (chain or name)") ;
   stralloc_free(&info) ;
   if (!r) return remote_report_but(rep, c, "I ran out of memory. (#4.3.0)", 0) ;
   {  /* one line per TLS session, its words under berth's log quoting rule (remote_facts_cat) */

@@ -23,19 +23,8 @@
 #include <berth/sibling.h>
 #include "remote.h"
 
-#define TLSC_NAME "berth-tlsc"
 #define TLSC_GRACE 5              /* seconds for the info on top of the handshake deadline */
 #define TLSC_ARGS (18 + 2 * TLSA_ARGS_MAX)
-
-/* $BERTH_TLSC (ignored when set-uid), else berth-tlsc next to our binary, else berth-tlsc
-   through PATH. The result lives as long as the process. */
-char const *remote_tlsc_path (void)
-{
-  stralloc sa = STRALLOC_ZERO ;
-  char const *env = getuid() == geteuid() && getgid() == getegid() ? getenv("BERTH_TLSC") : 0 ;
-  if (env && *env) return env ;
-  return berth_sibling(&sa, TLSC_NAME) ? sa.s : TLSC_NAME ;
-}
 
 static void child (char const *const *argv, int const *keep, unsigned int n) gccattr_noreturn ;
 static void child (char const *const *argv, int const *keep, unsigned int n)

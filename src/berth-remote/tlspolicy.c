@@ -23,11 +23,17 @@ int remote_tlspolicy_read (rcfg *cfg, char const *host, stralloc *store, char co
   int r = 1 ;
   cfg->tlslevel = cfg->dnssec ? TLS_DANE : TLS_MAY ;
   cfg->tlsname = 0 ;
+  cfg->tlsexplicit = 0 ;
   cfg->tlsanchors = access(ANCHORS_FILE, F_OK) ? ANCHORS_DEFAULT : ANCHORS_FILE ;
   *bad = 0 ;
   if (control_readlines(&lines, "control/tlspolicy") < 0) { *bad = "unreadable" ; return 0 ; }
   v = control_mapfind(lines.s, lines.len, host, 1) ;
   if (!v) goto end ;
+  {  /* a line for the domain itself or a .suffix of it is the administrator's choice for it */
+    char const *k = v - 1 ;
+    while (k > lines.s && k[-1]) k-- ;
+    cfg->tlsexplicit = v - 1 > k && !(v - 2 == k && *k == '*') ;
+  }
   /* store: the line's fields, each NUL-terminated; cfg points into it */
   store->len = 0 ;
   if (!stralloc_cats(store, v) || !stralloc_0(store)) { *bad = "out of memory" ; r = 0 ; goto end ; }

@@ -20,6 +20,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
+#include <berth/mtasts.h>
 #include <berth/queue.h>
 #include <berth/rcptmap.h>
 #include <berth/safeext.h>
@@ -144,7 +145,8 @@ static void local_defaults (char const *user, roles const *r)
 
 /* The queue: owned by the queue's user. Multi-user: queue/ and queue/mess/ readable by the
    queue's group (berth-rspawn reads messages as the remote user), mess/ set-gid so that every
-   message file gets that group whoever runs berth-queue; queue/lock/tcpto is berth-remote's. */
+   message file gets that group whoever runs berth-queue; queue/lock/tcpto and queue/mtasts/
+   (the MTA-STS policy cache, berth-mtasts) are berth-remote's. */
 static void setup_queue (roles const *r)
 {
   owner const *q = &r->queue ;
@@ -162,6 +164,7 @@ static void setup_queue (roles const *r)
   fifo_default(QUEUE_TRIGGER, 0622, q) ;
   fifo_default(QUEUE_CTL, 0600, q) ;   /* berth-qctl -> berth-send, owner only */
   if (r->multi) file_default(QUEUE_LOCK "/tcpto", "", 0644, &r->remote) ;
+  mkdir_own(MTASTS_DIR, 0755, &r->remote) ;
 }
 
 /* Multi-user: control/uidsmtpd, uidsend, uidalias (berth-queue's Received wording), kept current. */

@@ -56,6 +56,7 @@ ctl const showctl_table[] =
   { "milters-local", K_LIST, 0, "milters for local mail: berth-inject, sendmail (berth-milter)" },
   { "nochunking", K_LINE, 0, "present: berth-remote sends DATA, never BDAT (CHUNKING)" },
   { "dnssec", K_NUM, "0", "1: that nameserver validates DNSSEC (loopback only): DANE, tlspolicy default dane" },
+  { "mtasts", K_NUM, "1", "0: MTA-STS (RFC 8461) off; on by default, berth-mtasts -l shows its cache" },
   { "timeoutdns", K_NUM, "5", "berth-remote's DNS timeout, seconds" },
   { "smtpport", K_NUM, "25", "berth-remote's destination port" },
   { "outgoingip", K_LINE, 0, "berth-remote's IPv4 source address" },

@@ -1,5 +1,5 @@
 /* ISC license. */
-/* The answer section of one DNS reply: records of the asked type (MX, A, AAAA or TLSA) and the CNAME
+/* The answer section of one DNS reply: records of the asked type (MX, A, AAAA, TLSA or TXT) and the CNAME
    of the name. Trust: the reply is the network's (through the resolver); glibc's ns_* parser
    bounds every record and name inside the buffer, lengths are checked before copies. */
 
@@ -24,6 +24,22 @@ static int tlsa (ns_rr const *rr, stralloc *sa)
     if (!stralloc_catb(sa, fmt, uint_fmt(fmt, d[i])) || !stralloc_catb(sa, ":", 1)) return 0 ;
   if (!stralloc_readyplus(sa, 2 * (len - TLSA_FIXED) + 1)) return 0 ;
   sa->len += ucharn_fmt(sa->s + sa->len, (char const *)d + TLSA_FIXED, len - TLSA_FIXED) ;
+  return stralloc_0(sa) ;
+}
+
+/* a TXT record's character-strings, joined (RFC 7208 3.3, RFC 8461 3.1), then "\0"; a
+   string running past the record, or a NUL byte in it, makes the record unusable (1, nothing added) */
+static int txt (ns_rr const *rr, stralloc *sa)
+{
+  unsigned char const *d = ns_rr_rdata(*rr) ;
+  size_t len = ns_rr_rdlen(*rr), at = sa->len ;
+  for (size_t i = 0 ; i < len ; )
+  {
+    size_t l = d[i++] ;
+    if (l > len - i || memchr(d + i, 0, l)) { sa->len = at ; return 1 ; }
+    if (!stralloc_catb(sa, (char const *)d + i, l)) return 0 ;
+    i += l ;
+  }
   return stralloc_0(sa) ;
 }
 
@@ -53,7 +69,11 @@ int dns_answer_parse (unsigned char const *buf, int n, int type, stralloc *sa, g
       continue ;
     }
     if ((int)ns_rr_type(rr) != type) continue ;
-    if (type == ns_t_tlsa)
+    if (type == ns_t_txt)
+    {
+      if (!txt(&rr, sa)) return DNS_TEMP ;
+    }
+    else if (type == ns_t_tlsa)
     {
       if (ns_rr_rdlen(rr) <= TLSA_FIXED) continue ;   /* no data: unusable */
       if (!tlsa(&rr, sa)) return DNS_TEMP ;

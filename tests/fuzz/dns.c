@@ -1,9 +1,9 @@
 /* ISC license. */
-/* libFuzzer target: DNS replies as berth-remote reads them (dns_answer_parse: MX, A, AAAA and
-   TLSA records, CNAMEs). The first byte picks the query type, the rest is the reply. Checks: every MX
+/* libFuzzer target: DNS replies as berth-remote reads them (dns_answer_parse: MX, A, AAAA,
+   TLSA and TXT records, CNAMEs). The first byte picks the query type, the rest is the reply. Checks: every MX
    name is NUL-terminated inside the names, the CNAME is a string of less than NS_MAXDNAME, only
    DNS_OK/NODATA/TEMP come back, DNS_NODATA appends nothing, addresses have the asked family,
-   TLSA records are whole NUL-terminated texts. */
+   TLSA and TXT records are whole NUL-terminated texts. */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,15 +15,15 @@
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 {
-  static int const types[4] = { ns_t_mx, ns_t_a, ns_t_aaaa, ns_t_tlsa } ;
+  static int const types[5] = { ns_t_mx, ns_t_a, ns_t_aaaa, ns_t_tlsa, ns_t_txt } ;
   stralloc sa = STRALLOC_ZERO ;
   genalloc out = GENALLOC_ZERO ;
   char cname[NS_MAXDNAME] ;
   int type, r ;
   if (!size || size > 65536) return 0 ;
-  type = types[data[0] % 4] ;
-  r = dns_answer_parse(data + 1, size - 1, type, type == ns_t_mx || type == ns_t_tlsa ? &sa : 0, &out, cname) ;
-  if (type == ns_t_tlsa && sa.len && sa.s[sa.len - 1]) abort() ;
+  type = types[data[0] % 5] ;
+  r = dns_answer_parse(data + 1, size - 1, type, type == ns_t_mx || type == ns_t_tlsa || type == ns_t_txt ? &sa : 0, &out, cname) ;
+  if ((type == ns_t_tlsa || type == ns_t_txt) && sa.len && sa.s[sa.len - 1]) abort() ;
   if (r != DNS_OK && r != DNS_NODATA && r != DNS_TEMP) abort() ;
   if (!memchr(cname, 0, sizeof cname)) abort() ;
   if (r == DNS_NODATA && genalloc_len(char, &out)) abort() ;

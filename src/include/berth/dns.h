@@ -35,6 +35,9 @@ struct dns_addr_s
 /* "1.2.3.4", "1.2.3.4:5353", "::1", "[::1]:5353" -> ip, is6, port. 1 ok, 0 bad syntax. */
 extern int dns_server_scan (char const *s, char *ip, int *is6, uint16_t *port) ;
 
+/* The nameserver to ask: $BERTH_DNSSERVER, else control/dnsserver's line (read into sa), else 0 */
+extern char const *dns_server_read (stralloc *sa) ;
+
 /* res_ninit, then one nameserver (server 0: keep resolv.conf's), timeout seconds per try, tries. 1 ok, 0 error. */
 extern int dns_setup (struct __res_state *rs, char const *server, unsigned int timeout, unsigned int tries) ;
 
@@ -51,7 +54,7 @@ extern int dns_query (struct __res_state *rs, char const *name, int type, strall
 
 /* Parses one reply buf[0..n) to a query of type: its records appended as dns_query does, *cname
    (NS_MAXDNAME bytes) set to a CNAME target, or "". A TLSA record is appended to sa as
-   "usage:selector:mtype:hex\0" (out is not used). DNS_OK, DNS_NODATA or DNS_TEMP (garbled). */
+   "usage:selector:mtype:hex\0", a TXT record as its strings joined, then "\0" (out is not used). DNS_OK, DNS_NODATA or DNS_TEMP (garbled). */
 extern int dns_answer_parse (unsigned char const *buf, int n, int type, stralloc *sa, genalloc *out, char *cname) ;
 /* MX records of name (CNAMEs followed), appended to mxs; names appended to sa.
    A lone "MX 0 ." gives DNS_NULLMX; a "." among other MXes is dropped. */
@@ -62,6 +65,9 @@ extern int dns_ip (struct __res_state *rs, char const *name, int is6, genalloc *
 
 /* TLSA records of _port._tcp.name (RFC 6698 3), appended to sa as dns_answer_parse says */
 extern int dns_tlsa (struct __res_state *rs, char const *name, uint16_t port, stralloc *sa, int *ad) ;
+
+/* TXT records of name, each appended to sa as its strings joined, NUL-terminated */
+extern int dns_txt (struct __res_state *rs, char const *name, stralloc *sa) ;
 
 /* Sorts by preference; ties in random order. */
 extern void dns_mx_sort (dns_mxrec *mxs, size_t n) ;

@@ -16,4 +16,8 @@ extern int berth_sibling (stralloc *sa, char const *name) ;
    or on error (sa then as it was; the caller falls back to the compiled home either way). */
 extern int berth_binhome (stralloc *sa) ;
 
+/* The berth-tlsc to run: $BERTH_TLSC (not when set-uid or set-gid), else the sibling, else
+   "berth-tlsc" through PATH (libberth/berth_tlsc_path.c) */
+extern char const *berth_tlsc_path (void) ;
+
 #endif
