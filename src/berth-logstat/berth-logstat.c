@@ -101,7 +101,7 @@ static int fields (char const *s, size_t len, stralloc *vals, size_t *off)
       if (kv.keylen == strlen(fname[k]) && !memcmp(kv.key, fname[k], kv.keylen) && off[k] == (size_t)-1)
       {
         off[k] = vals->len ;
-        if (!stralloc_catb(vals, v.s, v.len) || !stralloc_0(vals)) r = -1 ;
+        if (!stralloc_catb(vals, v.s, v.len) || !stralloc_0(vals)) { stralloc_free(&v) ; return 0 ; }
       }
   stralloc_free(&v) ;
   return r == 0 ;
@@ -201,7 +201,7 @@ static void report (stats *st)
   put("bounced    ") ; putu(st->n[ST_BOUNCED], 8) ; put(" recipients\n") ;
   put("expired    ") ; putu(st->n[ST_EXPIRED], 8) ; put(" recipients\n") ;
   put("domain                              attempts     sent deferred  bounced  expired\n") ;
-  if (nd) qsort(list, nd, sizeof *list, &bytop) ;
+  if (nd) qsort(list, nd, sizeof(dom *), &bytop) ;
   for (size_t i = 0 ; i < nd && i < TOP ; i++)
   {  /* the name as the log writes it (a stranger's bytes: \xHH), without logfield's " d=" */
     stralloc q = STRALLOC_ZERO ;
