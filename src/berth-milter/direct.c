@@ -25,15 +25,6 @@ int bm_direct_usable (bm_msg const *m)
   return stat(QUEUE_DIR, &st) == 0 && st.st_uid == geteuid() && access(QUEUE_MESS, W_OK) == 0 ;
 }
 
-/* The envelope as berth-queue reads it on fd 1: F, T..., final NUL. */
-static int envelope (bm_msg const *m, stralloc *sa)
-{
-  if (!stralloc_catb(sa, "F", 1) || !stralloc_cats(sa, m->from.s) || !stralloc_0(sa)) return 0 ;
-  for (size_t i = 0 ; i < m->rcpts.len ; i += strlen(m->rcpts.s + i) + 1)
-    if (!stralloc_catb(sa, "T", 1) || !stralloc_cats(sa, m->rcpts.s + i) || !stralloc_0(sa)) return 0 ;
-  return stralloc_0(sa) ;
-}
-
 /* 0 and the queue id in id, or qmail-queue's exit code (nothing committed); text: a D/Z text
    for QQ_CUSTOM (a limit of the envelope), else empty. */
 int bm_direct (bm_msg const *m, char *id, size_t idmax, char *text, size_t textmax)
@@ -46,7 +37,7 @@ int bm_direct (bm_msg const *m, char *id, size_t idmax, char *text, size_t textm
   text[0] = 0 ; id[0] = 0 ;
   if (code) return code ;
   if (!bm_msg_write(m, q.fd)) { qcommit_abort(&q) ; return qcommit_errcode(QQ_WRITE) ; }
-  if (!envelope(m, &env)) { qcommit_abort(&q) ; return QQ_NOMEM ; }
+  if (!qq_envelope(&env, m->from.s, m->rcpts.s, m->rcpts.len)) { qcommit_abort(&q) ; return QQ_NOMEM ; }
   code = qcommit_env(&q, env.s, env.len, &used) ;
   if (!code && used != env.len) code = QQ_ENVELOPE ;
   stralloc_free(&env) ;

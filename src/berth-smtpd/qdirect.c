@@ -46,22 +46,13 @@ void smtpd_qd_abort (smtpd_qq *q)
   q->direct = 0 ;
 }
 
-/* The envelope as berth-queue reads it on fd 1: F, T..., final NUL. */
-static int envelope (smtpd const *s, stralloc *sa)
-{
-  if (!stralloc_catb(sa, "F", 1) || !stralloc_catb(sa, s->mailfrom.s, s->mailfrom.len) || !stralloc_0(sa)) return 0 ;
-  for (size_t i = 0 ; i < s->rcpts.len ; i += strlen(s->rcpts.s + i) + 1)
-    if (!stralloc_catb(sa, "T", 1) || !stralloc_cats(sa, s->rcpts.s + i) || !stralloc_0(sa)) return 0 ;
-  return stralloc_0(sa) ;
-}
-
 /* S2 -> S3 -> S4. Returns a qmail-queue exit code; on anything but QQ_OK nothing is committed. */
 static int commit (smtpd *s, smtpd_qq *q, stralloc *env)
 {
   size_t used ;
   int code ;
   if (q->failed) return QQ_WRITE ;
-  if (!envelope(s, env)) return QQ_NOMEM ;
+  if (!qq_envelope(env, s->mailfrom.s, s->rcpts.s, s->rcpts.len)) return QQ_NOMEM ;
   code = qcommit_env(&q->qc, env->s, env->len, &used) ;
   if (code) return code ;
   if (used != env->len) return QQ_ENVELOPE ;

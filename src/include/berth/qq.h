@@ -4,6 +4,7 @@
 #define BERTH_QQ_H
 
 #include <stddef.h>
+#include <skalibs/stralloc.h>
 
 #define QQ_OK 0
 #define QQ_ADDR_TOO_LONG 11
@@ -41,5 +42,9 @@ extern int qq_custom_ok (char const *s, size_t len) ;
 /* fd is qmail's error pipe (a pipe open for writing, as qmail's callers give fd 6): a filter
    writes its own text there only then, with exit 82; anything else on fd 6 is not its own. */
 extern int qq_errpipe (int fd) ;
+
+/* sa += the envelope of sender from and the NUL-separated rcpts (rcptslen bytes) as fd 1 carries
+   it (qq_envelope.c): 1, or 0 out of memory. */
+extern int qq_envelope (stralloc *sa, char const *from, char const *rcpts, size_t rcptslen) ;
 
 #endif
