@@ -14,20 +14,10 @@ t_start 90
 t_instance
 tls_certs
 C=$T_DIR/certs
-P=$T_DIR/pf
-pfport=$(free_port)
-pf_setup "$P" mx.test "$pfport" "$TESTUSER" || { echo "Bail out! cannot write the Postfix instance"; exit 1; }
-{
-  echo "smtpd_tls_security_level = encrypt"
-  echo "smtpd_tls_cert_file = $C/chain.crt"
-  echo "smtpd_tls_key_file = $C/leaf.key"
-  echo "smtpd_tls_loglevel = 1"
-} >> "$P/etc/main.cf"
-trap 'pf "$P" stop >/dev/null 2>&1; t_cleanup' EXIT
-pf "$P" start >"$T_DIR/pf.start" 2>&1
-wait_port "$pfport" 20; r=$?
-ok $r "a private Postfix requiring TLS listens on 127.0.0.1:$pfport"
-[ $r = 0 ] || diag "$(cat "$T_DIR/pf.start")"
+pf_up "$T_DIR/pf" "smtpd_tls_security_level = encrypt
+smtpd_tls_cert_file = $C/chain.crt
+smtpd_tls_key_file = $C/leaf.key
+smtpd_tls_loglevel = 1"
 ctl smtpport "$pfport"
 ctl timeoutremote 20
 notipme_sinks
