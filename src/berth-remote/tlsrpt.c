@@ -131,9 +131,14 @@ void remote_tlsrpt_failed (rconn const *c, char const *why)
 
 void remote_tlsrpt_up (rconn const *c)
 {
-  int verified = !!strstr(c->tlstext.s ? c->tlstext.s : "", " verified=1") ;
-  /* MTA-STS requires a certificate that verifies (testing mode: TLS went on without one) */
-  if (c->rpt && !c->tlsa.len && c->rpt->sts && c->rpt->sts->mode != MTASTS_NONE && !verified)
-    remote_tlsrpt_note(c, 0, 0, RESULT_OTHER, "the certificate does not verify (chain or name)") ;
-  else remote_tlsrpt_note(c, 0, 0, TLSRPT_SUCCESS, 0) ;
+  mtasts_policy const *p = c->rpt ? c->rpt->sts : 0 ;
+  char const *why = 0 ;
+  /* MTA-STS requires a listed MX host and a certificate that verifies (testing mode: delivery
+     went on without them) */
+  if (p && p->mode != MTASTS_NONE && !c->tlsa.len)
+  {
+    if (!mtasts_mx_match(p, c->host)) why = "the MX host is not in the MTA-STS policy" ;
+    else if (!strstr(c->tlstext.s ? c->tlstext.s : "", " verified=1")) why = "the certificate does not verify (chain or name)" ;
+  }
+  remote_tlsrpt_note(c, 0, 0, why ? RESULT_OTHER : TLSRPT_SUCCESS, why) ;
 }
