@@ -4,7 +4,8 @@
 # over HTTPS on 127.0.0.10:443) and a _smtp._tls record whose rua is tlsrpt@report.test, a local
 # domain of the same instance; np.test has no policy. The first MX's certificate names another
 # host (a failed session), the second's is right (a success). Without control/tlsrpt nothing is
-# recorded; with it, the day's files hold the sessions, berth-tlsrpt -n prints the JSON, and
+# recorded; with it, the day's files hold the sessions (tst.test: an MTA-STS testing policy
+# that does not list the MX host, a failure though delivered), berth-tlsrpt -n prints the JSON, and
 # berth-tlsrpt -d TODAY queues the report, which berth-send delivers to the Maildir: its
 # headers, its gzip attachment's JSON (counts, result type, policy), and the day's files gone.
 . "$BERTH_TOP/tests/rtls-lib.sh"
@@ -12,17 +13,19 @@ rtls_setup 90
 cp "$C/ca.crt" "$BERTH_HOME/control/tlsanchors"
 leaf () {
   _n=$1; shift
+  _san=$(printf 'DNS:%s,' "$@"); _san=${_san%,}
   ( cd "$C" &&
     openssl req -newkey rsa:2048 -nodes -keyout "$_n.key" -out "$_n.csr" -subj "/CN=$1" &&
-    printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\n' "$1" > "$_n.ext" &&
+    printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\n' "$_san" > "$_n.ext" &&
     openssl x509 -req -in "$_n.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$_n.crt" -days 2 -extfile "$_n.ext" &&
     chmod 644 "$_n.crt" "$_n.key" ) >> "$C/openssl.log" 2>&1 || { echo "Bail out! cannot make $_n's certificate"; exit 1; }
 }
-leaf www mta-sts.pol.test
+leaf www mta-sts.pol.test mta-sts.tst.test
 leaf mx mx.pol.test
 W=$T_DIR/www
 mkdir -p "$W"
 printf 'version: STSv1\r\nmode: enforce\r\nmx: *.pol.test\r\nmax_age: 86400\r\n' > "$W/mta-sts.pol.test.txt"
+printf 'version: STSv1\r\nmode: testing\r\nmx: other.tst.test\r\nmax_age: 86400\r\n' > "$W/mta-sts.tst.test.txt"
 t_bg "$PY" "$BERTH_TOP/tests/mtasts-https.py" 127.0.0.10 443 "$C/www.crt" "$C/www.key" "$W" 2>>"$T_DIR/https.err"
 wait_listen 127.0.0.10 443 || diag "https server did not start: $(cat "$T_DIR/https.err")"
 rsink bad 127.0.0.3 --cert "$C/leaf.crt" --key "$C/leaf.key"
@@ -34,7 +37,9 @@ dns "$D" --local=/test/ \
   --host-record=mta-sts.pol.test,127.0.0.10 \
   --txt-record=_mta-sts.pol.test,"v=STSv1; id=p1;" \
   --txt-record=_smtp._tls.pol.test,"v=TLSRPTv1; rua=mailto:tlsrpt@report.test" \
-  --mx-host=np.test,mx.pol.test,10
+  --mx-host=np.test,mx.pol.test,10 \
+  --mx-host=tst.test,mx.pol.test,10 --host-record=mta-sts.tst.test,127.0.0.10 \
+  --txt-record=_mta-sts.tst.test,"v=STSv1; id=t1;"
 BERTH_DNSSERVER=127.0.0.1:$D
 export BERTH_DNSSERVER
 for i in 2 3; do wait_listen 127.0.0.$i "$P" || diag "sink 127.0.0.$i did not start"; done
@@ -61,6 +66,10 @@ is "$(wc -l < "$F" 2>/dev/null)" 2 "pol.test: two sessions recorded"
 has "$(cat "$F")" "$(printf 'sts\tcertificate-host-mismatch\tbad.pol.test\t127.0.0.3\tX509_BAD_SERVER_NAME\tversion: STSv1\tmode: enforce\tmx: *.pol.test\tmax_age: 86400')" "the failure's record"
 has "$(cat "$F")" "$(printf 'sts\tsuccess\tmx.pol.test\t127.0.0.2\t\tversion: STSv1')" "the success's record"
 has "$(cat "$R/$TODAY/np.test" 2>/dev/null)" "$(printf 'no-policy-found\tsuccess\tmx.pol.test\t127.0.0.2\t')" "np.test: recorded as no-policy-found"
+# MTA-STS testing: delivered over verified TLS, but to an MX host the policy does not list
+run tst.test
+has "$out" "Kmx.pol.test [127.0.0.2] accepted message." "tst.test (testing policy, MX not listed): delivered"
+has "$(cat "$R/$TODAY/tst.test" 2>/dev/null)" "$(printf 'sts\tvalidation-failure\tmx.pol.test\t127.0.0.2\tthe MX host is not in the MTA-STS policy\tversion: STSv1\tmode: testing\tmx: other.tst.test')" "tst.test: a failure, the MX host not in the testing policy"
 
 # -n: the JSON, nothing sent or removed
 as_user berth-tlsrpt -n -d "$TODAY" > "$T_DIR/n.json" 2>>"$T_DIR/err"
@@ -69,12 +78,12 @@ ok $? "berth-tlsrpt -n exits 0"
 import json, sys
 docs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 byd = {d["policies"][0]["policy"]["policy-domain"]: d for d in docs}
-assert set(byd) == {"pol.test", "np.test"}, byd.keys()
+assert set(byd) == {"pol.test", "np.test", "tst.test"}, byd.keys()
 p = byd["np.test"]["policies"][0]
 assert p["policy"]["policy-type"] == "no-policy-found" and p["summary"]["total-successful-session-count"] == 1, p
 PY
 ok $? "-n prints one valid JSON report per domain"
-is "$(find "$R" -type f | wc -l)" 2 "-n removes nothing"
+is "$(find "$R" -type f | wc -l)" 3 "-n removes nothing"
 
 # the report, delivered to tlsrpt@report.test (a local domain: the alias Maildir)
 echo report.test >> "$BERTH_HOME/control/locals"
@@ -85,6 +94,7 @@ as_user berth-tlsrpt -d "$TODAY" 2>"$T_DIR/tlsrpt.err"
 ok $? "berth-tlsrpt -d TODAY exits 0"
 has "$(cat "$T_DIR/tlsrpt.err")" "report domain=pol.test day=$TODAY id=$TODAY.pol.test@test.example status=queued" "berth-tlsrpt logs the queued report"
 has "$(cat "$T_DIR/tlsrpt.err")" "no report for np.test" "np.test (no _smtp._tls record): no report"
+has "$(cat "$T_DIR/tlsrpt.err")" "no report for tst.test" "tst.test (no _smtp._tls record): no report"
 got () { [ -n "$(ls "$BERTH_HOME/alias/Maildir/new/" 2>/dev/null)" ]; }
 wait_until 20 got; ok $? "the report arrived in the Maildir"
 "$PY" - "$BERTH_HOME"/alias/Maildir/new/* <<'PY' > "$T_DIR/py.out" 2>&1
