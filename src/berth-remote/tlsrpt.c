@@ -41,12 +41,22 @@ void remote_tlsrpt_start (rtlsrpt *t, rconn *c, char const *host, int bymx, mtas
   c->rpt = t ;
 }
 
+/* DANE's own failures, decided before any record is usable (RFC 8460 4.3.2.1) */
+static char const *const daneresults[] = { "tlsa-invalid", "dnssec-invalid", "dane-required" } ;
+
+static int isdane (char const *result)
+{
+  for (unsigned int i = 0 ; i < sizeof daneresults / sizeof *daneresults ; i++)
+    if (!strcmp(result, daneresults[i])) return 1 ;
+  return 0 ;
+}
+
 /* the policy fields: type, then its strings */
-static int policy (stralloc *sa, rconn const *c)
+static int policy (stralloc *sa, rconn const *c, char const *result)
 {
   mtasts_policy const *p = c->rpt->sts ;
-  if (c->tlsa.len)
-  {  /* DANE: the TLSA records as presentation text, "3 1 1 HEX" */
+  if (c->tlsa.len || isdane(result))
+  {  /* DANE: the TLSA records as presentation text, "3 1 1 HEX" (none when DANE failed first) */
     if (!tlsrpt_field_cat(sa, "tlsa", 1)) return 0 ;
     for (size_t i = 0 ; i < c->tlsa.len ; i += strlen(c->tlsa.s + i) + 1)
     {
@@ -75,7 +85,7 @@ void remote_tlsrpt_note (rconn const *c, char const *mx, char const *ip, char co
   char day[TLSRPT_DAY_LEN + 1] ;
   if (!c->rpt) return ;
   if (!tlsrpt_day_fmt(day, time(0))) return ;
-  if (!policy(&pol, c)) goto nomem ;
+  if (!policy(&pol, c, result)) goto nomem ;
   {  /* TYPE RESULT MX IP REASON, then the policy strings */
     size_t tl = strcspn(pol.s, "\t") ;
     if (!stralloc_catb(&line, pol.s, tl)
