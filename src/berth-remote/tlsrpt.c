@@ -87,7 +87,8 @@ void remote_tlsrpt_note (rconn const *c, char const *mx, char const *ip, char co
   if (!tlsrpt_day_fmt(day, time(0))) return ;
   if (!policy(&pol, c, result)) goto nomem ;
   {  /* TYPE RESULT MX IP REASON, then the policy strings */
-    size_t tl = strcspn(pol.s, "\t") ;
+    char const *t = memchr(pol.s, TLSRPT_SEP, pol.len) ;   /* pol is not NUL-terminated */
+    size_t tl = t ? (size_t)(t - pol.s) : pol.len ;
     if (!stralloc_catb(&line, pol.s, tl)
      || !tlsrpt_field_cat(&line, result, 0)
      || !tlsrpt_field_cat(&line, mx ? mx : c->host, 0)
