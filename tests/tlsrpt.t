@@ -140,4 +140,14 @@ BERTH_DNSSERVER=127.0.0.1:$(free_port) as_user berth-tlsrpt -d "$TODAY" 2>"$T_DI
 is "$?" 111 "a failed TXT lookup: exit 111"
 has "$(cat "$T_DIR/tlsrpt2.err")" "failed temporarily" "a failed TXT lookup: logged as temporary"
 [ -s "$R/$TODAY/pol.test" ]; ok $? "a failed TXT lookup: the records stay"
+# a run without -d: finished days only; a day older than 7 days is given up when DNS fails
+OLD=$(date -u -d '8 days ago' +%F) LAST=$(date -u -d yesterday +%F)
+mkdir -p "$R/$OLD" "$R/$LAST"
+head -n 1 "$R/$TODAY/pol.test" > "$R/$OLD/pol.test"
+head -n 1 "$R/$TODAY/pol.test" > "$R/$LAST/pol.test"
+[ "$(id -u)" = 0 ] && chown -R "$TESTUSER" "$R"
+BERTH_DNSSERVER=127.0.0.1:$(free_port) as_user berth-tlsrpt 2>"$T_DIR/tlsrpt3.err"
+is "$?" 111 "no -d, DNS down: exit 111 (yesterday's report waits)"
+has "$(cat "$T_DIR/tlsrpt3.err")" "giving up the report of pol.test for $OLD" "a day older than 7 days: given up, logged"
+[ ! -d "$R/$OLD" ] && [ -s "$R/$LAST/pol.test" ] && [ -s "$R/$TODAY/pol.test" ]; ok $? "the old day is gone; yesterday's waits; today's is not touched"
 t_done
