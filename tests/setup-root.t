@@ -41,6 +41,7 @@ is "$(perm queue)" "${P}q:$P 750" "queue/ owned by the queue user, not world-rea
 is "$(perm queue/mess)" "${P}q:$P 2750" "queue/mess: group-readable for the remote user, set-gid"
 is "$(perm queue/todo)" "${P}q:$P 700" "queue/todo: the queue user only"
 is "$(perm queue/lock/tcpto)" "${P}r:$P 644" "queue/lock/tcpto: the remote user's"
+is "$(perm queue/tlsrpt | cut -d' ' -f1 | cut -d: -f1) $(perm queue/tlsrpt | cut -d' ' -f2)" "${P}r 755" "queue/tlsrpt (TLS-RPT records): the remote user's"
 is "$(perm bin/berth-queue)" "${P}q:$P 4711" "bin/berth-queue set-uid to the queue user"
 is "$(perm bin/berth-smtpd)" "root:root 755" "the other programs owned by root"
 is "$(perm log/smtpd)" "${P}l:${P}nofiles 755" "log/smtpd owned by the log user"

@@ -247,6 +247,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
   char const **wrcpts ;
   targets t = TARGETS_ZERO ;
   mtasts_policy sts = MTASTS_POLICY_ZERO ;
+  rtlsrpt rpt ;
   unsigned int skipped = 0, anyaddr = 0 ;
   int dnstemp ;
   uint16_t port ;
@@ -309,6 +310,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
   if (!port) port = cfg->port ;
   if (cfg->mtasts && !cfg->tlsexplicit && !genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal)
     remote_mtasts_find(cfg, &s->d, host, &sts) ;   /* MX delivery only: a route is the administrator's */
+  remote_tlsrpt_start(&rpt, c, host, !genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal, &sts) ;
   if (!genalloc_s(target, &t.list)[0].routed && !remote_ipme_read(&s->ipme))
     finish(&rep, n, 'Z', "Unable to read control/moreipme, control/notipme or the interface addresses. (#4.3.0)", 0, 0) ;
 
@@ -343,6 +345,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     if (!fingerprint(s, &s->fp)) { remote_session_quit(c) ; remote_conn_close(c) ; }
   }
  done:
+  c->rpt = 0 ;   /* rpt is this job's */
   remote_report_write(&rep, n) ;
   if (m.fd > 0) fd_close(m.fd) ;   /* a pipe's memfd copy: a kept child runs more jobs */
   stralloc_free(&sts.mx) ;

@@ -46,9 +46,10 @@ static unsigned int keep_usable (stralloc *sa)
   return n ;
 }
 
-static int defer (rreport *rep, char const *a, char const *name, char const *b)
+static int defer (rconn const *c, char const *result, rreport *rep, char const *a, char const *name, char const *b)
 {
   char const *parts[3] = { a, name, b } ;
+  remote_tlsrpt_note(c, name, "", result, 0) ;   /* before connecting: no address yet */
   remote_report_final(rep, 'Z', parts, 3) ;
   return 0 ;
 }
@@ -63,20 +64,20 @@ int remote_dane (rconn *c, rcfg const *cfg, dnsctx *d, char const *name, int lit
     int ad = 0 ;
     int r = dns_tlsa(&d->rs, name, port, &c->tlsa, &ad) ;
     if (r == DNS_TEMP)   /* RFC 7672 2.1.1: SERVFAIL or bogus: this server cannot be trusted now */
-      return (c->tlsa.len = 0, defer(rep, "TLSA lookup for ", name, " failed (a DNS error, or DNSSEC validation failed): DANE cannot tell whether TLS is required. (#4.7.5)")) ;
+      return (c->tlsa.len = 0, defer(c, "dnssec-invalid", rep, "TLSA lookup for ", name, " failed (a DNS error, or DNSSEC validation failed): DANE cannot tell whether TLS is required. (#4.7.5)")) ;
     if (r == DNS_OK && ad)
     {
       if (keep_usable(&c->tlsa)) return 1 ;   /* authenticated TLS, by these records */
       /* RFC 7672 2.2: records, all unusable: TLS without authentication */
       if (cfg->tlslevel == TLS_DANE_ONLY)
-        return defer(rep, "Sorry, every TLSA record of ", name, " is unusable (only DANE-TA and DANE-EE are), and control/tlspolicy says dane-only. (#4.7.5)") ;
+        return defer(c, "tlsa-invalid", rep, "Sorry, every TLSA record of ", name, " is unusable (only DANE-TA and DANE-EE are), and control/tlspolicy says dane-only. (#4.7.5)") ;
       c->tlslevel = TLS_ENCRYPT ;
       return 1 ;
     }
     c->tlsa.len = 0 ;
   }
   if (cfg->tlslevel == TLS_DANE_ONLY)
-    return defer(rep, "Sorry, no DNSSEC-validated TLSA record for ", name, ", which control/tlspolicy's dane-only requires. (#4.7.5)") ;
+    return defer(c, "dane-required", rep, "Sorry, no DNSSEC-validated TLSA record for ", name, ", which control/tlspolicy's dane-only requires. (#4.7.5)") ;
   c->tlslevel = TLS_MAY ;   /* insecure or no TLSA: opportunistic TLS, as the RFC wants */
   return 1 ;
 }

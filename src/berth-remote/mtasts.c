@@ -100,7 +100,7 @@ int remote_mtasts_apply (rconn *c, mtasts_policy const *p, char const *domain, c
     return 1 ;
   }
   if (!mtasts_mx_match(p, mx))
-    return defer(rep, "Sorry, the MTA-STS policy of ", domain, " (enforce) does not list the MX host ", mx) ;
+    return (remote_tlsrpt_note(c, mx, "", "validation-failure", "the MX host is not in the MTA-STS policy"), defer(rep, "Sorry, the MTA-STS policy of ", domain, " (enforce) does not list the MX host ", mx)) ;
   c->sts = domain ;
   c->tlslevel = TLS_VERIFY ;   /* verified TLS with the MX name (RFC 8461 4.2) */
   return 1 ;

@@ -13,6 +13,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/tai.h>
 #include <berth/guests.h>
+#include <berth/mtasts.h>
 #include <berth/smtpc.h>
 
 #define REMOTE_USAGE "berth-remote host sender rcpt [rcpt ...]"
@@ -114,6 +115,7 @@ struct rconn_s
   int keep ;                     /* after a transaction, keep the connection instead of QUIT */
   int reusable ;                 /* kept: the session is between transactions */
   char rbuf[4096] ;
+  struct rtlsrpt_s const *rpt ;  /* TLS-RPT: this job's recording (tlsrpt.c), 0 when off */
 } ;
 
 /* per-recipient state and the final verdict */
@@ -202,6 +204,21 @@ extern int remote_report_but (rreport *rep, rconn *c, char const *why, int said)
    rep->facts; with mail, MAIL is being sent now (the transfer's start). 1, or 0 out of memory. */
 extern int remote_facts_cat (stralloc *sa, rconn const *c) ;
 extern int remote_report_relay (rreport *rep, rconn const *c, int mail) ;
+
+/* tlsrpt.c: TLS-RPT (RFC 8460) records, when control/tlsrpt exists. start: for this job
+   (c->rpt; only a domain reached by MX, bymx), under the MTA-STS policy sts (mode none: none).
+   note: one session's outcome, result "success" or an RFC 8460 4.3 result type; mx and ip 0:
+   c's. failed: a failed STARTTLS or handshake, berth-tlsc's reason in why. up: TLS is up. */
+typedef struct rtlsrpt_s rtlsrpt, *rtlsrpt_ref ;
+struct rtlsrpt_s
+{
+  char domain[MTASTS_DOMAIN_MAX + 1] ;   /* the policy domain, lower case (mtasts_domain_ok) */
+  struct mtasts_policy_s const *sts ;
+} ;
+extern void remote_tlsrpt_start (rtlsrpt *t, rconn *c, char const *host, int bymx, struct mtasts_policy_s const *sts) ;
+extern void remote_tlsrpt_note (rconn const *c, char const *mx, char const *ip, char const *result, char const *reason) ;
+extern void remote_tlsrpt_failed (rconn const *c, char const *why) ;
+extern void remote_tlsrpt_up (rconn const *c) ;
 
 #define TIMEOUT(cfg, dflt) ((cfg)->timeoutremote ? (cfg)->timeoutremote : (dflt))
 

@@ -102,6 +102,7 @@ static int tls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
   if (c->notls || c->tlslevel == TLS_NONE) return SESSION_GO ;
   if (!(caps->flags & SMTPC_STARTTLS))
   {
+    remote_tlsrpt_note(c, 0, 0, "starttls-not-supported", "no STARTTLS offered") ;
     if (c->tlslevel == TLS_MAY) return (remote_mtasts_observe(c, c->host, "no STARTTLS offered"), SESSION_GO) ;
     quit(c, cfg) ;
     return remote_report_but(rep, c, c->sts ? "it does not offer STARTTLS: TLS required but not offered (MTA-STS policy, enforce). (#4.7.4)"

@@ -43,6 +43,7 @@ static int describe (rconn *c, stralloc const *info)
 /* under "may", a failed STARTTLS or handshake means: the same address again, in cleartext */
 static int handshake_failed (rconn *c, rcfg const *cfg, rreport *rep, char const *why)
 {
+  remote_tlsrpt_failed(c, why) ;
   strerr_warnw("TLS with ", c->label, " failed: ", why,
     c->tlslevel == TLS_MAY ? "; policy may: retrying in cleartext" : "") ;
   if (c->tlslevel == TLS_MAY) return (remote_mtasts_observe(c, c->host, why), STLS_RETRY) ;
@@ -65,6 +66,7 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
   if (!code) return handshake_failed(c, cfg, rep, "the connection died during STARTTLS") ;
   if (code != STARTTLS_GO)
   {
+    remote_tlsrpt_note(c, 0, 0, "starttls-not-supported", "STARTTLS refused") ;
     if (c->tlslevel != TLS_MAY) return remote_report_but(rep, c, c->sts ? "it refused STARTTLS, which its domain's MTA-STS policy requires. (#4.7.4)" : "it refused STARTTLS, which control/tlspolicy requires. (#4.7.4)", 1) ;
     remote_mtasts_observe(c, c->host, "STARTTLS refused") ;
     strerr_warnw("STARTTLS refused by ", c->label, ": going on in cleartext (policy may)") ;
@@ -99,5 +101,6 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
     if (remote_facts_cat(&line, c) && stralloc_0(&line)) strerr_warni("tls ", line.s, " policy=", levelname[c->tlslevel]) ;
     stralloc_free(&line) ;
   }
+  remote_tlsrpt_up(c) ;
   return STLS_UP ;
 }

@@ -21,6 +21,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
 #include <berth/mtasts.h>
+#include <berth/tlsrpt.h>
 #include <berth/queue.h>
 #include <berth/rcptmap.h>
 #include <berth/safeext.h>
@@ -145,8 +146,8 @@ static void local_defaults (char const *user, roles const *r)
 
 /* The queue: owned by the queue's user. Multi-user: queue/ and queue/mess/ readable by the
    queue's group (berth-rspawn reads messages as the remote user), mess/ set-gid so that every
-   message file gets that group whoever runs berth-queue; queue/lock/tcpto and queue/mtasts/
-   (the MTA-STS policy cache, berth-mtasts) are berth-remote's. */
+   message file gets that group whoever runs berth-queue; queue/lock/tcpto, queue/mtasts/
+   (the MTA-STS policy cache, berth-mtasts) and queue/tlsrpt/ (TLS-RPT records) are berth-remote's. */
 static void setup_queue (roles const *r)
 {
   owner const *q = &r->queue ;
@@ -165,6 +166,7 @@ static void setup_queue (roles const *r)
   fifo_default(QUEUE_CTL, 0600, q) ;   /* berth-qctl -> berth-send, owner only */
   if (r->multi) file_default(QUEUE_LOCK "/tcpto", "", 0644, &r->remote) ;
   mkdir_own(MTASTS_DIR, 0755, &r->remote) ;
+  mkdir_own(TLSRPT_DIR, 0755, &r->remote) ;   /* TLS-RPT records (berth-remote, berth-tlsrpt) */
 }
 
 /* Multi-user: control/uidsmtpd, uidsend, uidalias (berth-queue's Received wording), kept current. */

@@ -20,6 +20,7 @@
 #include <skalibs/types.h>
 #include <berth/control.h>
 #include <berth/mtasts.h>
+#include <berth/tlsrpt.h>
 #include <berth/queue.h>
 #include <berth/qtool.h>
 #include <berth/sendqueue.h>
@@ -167,6 +168,7 @@ static void check_queue (inst *x)
   want(x, QUEUE_CTL, S_IFIFO, x->queue, (gid_t)ANY_ID, MODE_CTL) ;
   if (x->multi) want(x, QUEUE_LOCK "/tcpto", S_IFREG, x->remote, (gid_t)ANY_ID, MODE_FILE) ;
   if (x->multi) want(x, MTASTS_DIR, S_IFDIR, x->remote, (gid_t)ANY_ID, MODE_DIR) ;
+  if (x->multi) want(x, TLSRPT_DIR, S_IFDIR, x->remote, (gid_t)ANY_ID, MODE_DIR) ;
 }
 
 typedef void file_func (inst *x, char const *path, struct stat const *st) ;

@@ -57,6 +57,7 @@ ctl const showctl_table[] =
   { "nochunking", K_LINE, 0, "present: berth-remote sends DATA, never BDAT (CHUNKING)" },
   { "dnssec", K_NUM, "0", "1: that nameserver validates DNSSEC (loopback only): DANE, tlspolicy default dane" },
   { "mtasts", K_NUM, "1", "0: MTA-STS (RFC 8461) off; on by default, berth-mtasts -l shows its cache" },
+  { "tlsrpt", K_LINE, 0, "present: TLS-RPT (RFC 8460) on; the reporter's name, then contact address (berth-tlsrpt)" },
   { "timeoutdns", K_NUM, "5", "berth-remote's DNS timeout, seconds" },
   { "smtpport", K_NUM, "25", "berth-remote's destination port" },
   { "outgoingip", K_LINE, 0, "berth-remote's IPv4 source address" },
