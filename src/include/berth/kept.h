@@ -1,6 +1,6 @@
 /* ISC license. */
 /* A kept child: a forked worker of a spawner (berth-rspawn's berth-remote, berth-lspawn's
-   berth-local in single-user mode) that, its job done, waits on a control socket for another
+   berth-local: forked in single-user mode, exec'ed as the recipient in multi-user mode) that, its job done, waits on a control socket for another
    instead of exiting (doc/berth-rspawn.md, "Connection reuse"; doc/berth-lspawn.md). The spawner
    sends the job's message fd and a new report pipe (SCM_RIGHTS), then the job's length (4 bytes,
    big-endian) and its words, each NUL-terminated. The child says KEPT_IDLE on the socket when its
@@ -27,6 +27,7 @@
 #define KEPT_QUIT_SECS 2          /* a child told to quit has this long to exit (when killsecs is asked) */
 #define KEPT_SET_MAX 64           /* kept children per spawner at most */
 #define KEPT_KEY_MAX 255          /* what a kept child serves (berth-rspawn: the host); longer: not kept */
+#define KEPT_ENV_FD "BERTH_KEPT_FD"   /* an exec'ed kept child's control socket fd (berth-local) */
 
 /* child: says KEPT_IDLE (its report is complete, closed), then waits for the next job.
    1: fds 0 and 1 are its message and report pipe (not close-on-exec),
