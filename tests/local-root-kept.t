@@ -4,8 +4,9 @@
 # alternate, and each user's are made by one process of its own uid, never the other's; a
 # program of one user, reading every fd its berth-local holds, finds nothing of the other's
 # message; programs and a forward's queue program see no control socket and no variable naming
-# it; kept children come and go; a failure ends its process; one that its user stopped is
-# killed when told to quit, so berth-lspawn still ends.
+# it; the second of two jobs in one process sees what it sees in a fresh one; kept children
+# come and go; a failure ends its process; one that its user stopped is killed when told to
+# quit, so berth-lspawn still ends.
 . "$BERTH_TOP/tests/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 t_start 90
@@ -84,6 +85,21 @@ case $(sed -n 2p "$T_DIR/out") in "2: Kdid 0+1+1/qp "*) ok 0 "a program and a fo
 is "$(cut -d' ' -f2- "$T_DIR/a/fds.out")" "fds=0 1 2 3 kept=none" "the program: fds 0, 1, 2 and ls's own; no BERTH_KEPT_FD"
 [ "$(cut -d' ' -f1 "$T_DIR/a/fds.out")" = "$(tail -n 1 "$T_DIR/a/who.out" | cut -d' ' -f1)" ]; ok $? "(the same process as the job before)"
 grep -q BERTH_KEPT_FD "$T_DIR/a/qq.env"; is $? 1 "the forward's queue program: no BERTH_KEPT_FD"
+
+# the second of two jobs in one kept process sees what it sees in a fresh one (doc/guests.md)
+dump='|{ echo "cwd=$(pwd) umask=$(umask) fds=$(ls /proc/self/fd | tr "\\n" " ")"; env | grep -v "^UFLINE=" | sort; } > "$HOME/$TAG.out"'
+printf '%s\n./Maildir/\n' "$(echo "$dump" | sed 's/\$TAG/one/')" > "$T_DIR/a/.qmail-one-default"
+printf '%s\n./Maildir/\n' "$(echo "$dump" | sed 's/\$TAG/two/')" > "$T_DIR/a/.qmail-two"
+chown $A:$A "$T_DIR"/a/.qmail-*; chmod 644 "$T_DIR"/a/.qmail-*
+rm -f "$T_DIR/a/who.out" "$T_DIR"/a/Maildir/new/*
+run "J:1:$ia:s@x.example:usera-one-foo@test.example" "J:2:$ia:s@x.example:usera-two@test.example"
+is "$(sed -n 1,2p "$T_DIR/out" | tr '\n' '/')" "1: Kdid 1+0+1/2: Kdid 1+0+1/" "two jobs with different .qmail files in one kept process"
+is "$(ls "$T_DIR/a/Maildir/new" | sed 's/.*P\([0-9]*\)Q.*/\1/' | sort -u | wc -l)" 1 "(both by one process)"
+mv "$T_DIR/a/two.out" "$T_DIR/two.kept"
+run "J:2:$ia:s@x.example:usera-two@test.example"
+is "$(sed -n 1p "$T_DIR/out")" "2: Kdid 1+0+1" "the second job alone, in a fresh process"
+diff "$T_DIR/two.kept" "$T_DIR/a/two.out" > "$T_DIR/diff"; ok $? "its program saw the same cwd, umask, fds and environment in the kept process as in a fresh one"
+[ -s "$T_DIR/diff" ] && diag "$(cat "$T_DIR/diff")"
 
 # a failure ends the process
 rm -f "$T_DIR/a/who.out"
