@@ -2,8 +2,9 @@
 /* berth-lspawn: qmail-lspawn(8). Reads jobs on fd 0, runs one berth-local per job as the
    recipient, in a child kept for more jobs (berth/kept.h): single-user mode, any job (all run
    as the owner); multi-user mode, only jobs that run with its uid and gid, its key (keyed
-   below). Writes one result per recipient on fd 1. Many jobs run at once: the spawner skeleton's loop (berth/spawner.h) runs
-   them; this file is its hooks, starting a job and turning its end into a result.
+   below). Writes one result per recipient on fd 1. Many jobs run at once: the spawner
+   skeleton's loop (berth/spawner.h) runs them; this file is its hooks, starting a job and
+   turning its end into a result.
    Trust: jobs come from berth-send (the queue owner); addresses inside them are untrusted. */
 
 #include <errno.h>
