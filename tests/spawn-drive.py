@@ -6,6 +6,7 @@
 # Steps: J:SLOT:ID:SENDER:RCPT,RCPT  a job; prints "SLOT: rec | rec" once its result is in
 #        S:SECONDS                   sleep
 #        KILL                        SIGKILL every child of the spawner, wait until they are gone
+#        STOP                        SIGSTOP every child of the spawner (as their user could)
 #        KIDS                        prints "kids N": the spawner's children now
 #        TIME                        prints "time T": seconds since the start, one decimal
 # Then closes the spawner's stdin and prints "exit RC after SECONDS". Every wait is bounded.
@@ -73,6 +74,9 @@ for s in steps:
         end = time.time() + LIMIT
         while kids() and time.time() < end:
             time.sleep(0.05)
+    elif kind == "STOP":
+        for k in kids():
+            os.kill(k, signal.SIGSTOP)
     elif kind == "TIME":
         print("time %.1f" % (time.time() - t0), flush=True)
     elif kind == "KIDS":

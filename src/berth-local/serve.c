@@ -1,10 +1,12 @@
 /* ISC license. */
-/* berth-local kept by berth-lspawn (single-user mode, where its code runs in berth-lspawn's
-   forked child as the instance owner): after a delivery that succeeded, the next job comes on
-   the control socket instead of a new fork (berth/kept.h, doc/berth-lspawn.md). Every failure
-   still exits (say_die), so a kept child has only ever returned from local_main. Each job is a
-   whole local_main: chdir, umask, the programs' environment built again (environ is never
-   touched), .qmail; the rules for code run this way are doc/guests.md. Trust: as berth-local.c; the words come from berth-lspawn as argv did. */
+/* berth-local kept by berth-lspawn: after a delivery that succeeded, the next job comes on the
+   control socket instead of a new fork (berth/kept.h, doc/berth-lspawn.md). In single-user mode
+   this code runs in berth-lspawn's forked child as the instance owner; as root, in this program
+   exec'ed as the recipient (main.c), which only ever gets jobs for its own uid and gid. Every
+   failure still exits (say_die), so a kept child has only ever returned from local_main. Each job
+   is a whole local_main: chdir, umask, the programs' environment built again (environ is never
+   touched), .qmail; the rules for code run this way are doc/guests.md. Trust: as berth-local.c;
+   the words come from berth-lspawn as argv did. */
 
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>

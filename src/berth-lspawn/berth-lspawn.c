@@ -1,8 +1,10 @@
 /* ISC license. */
 /* berth-lspawn: qmail-lspawn(8). Reads jobs on fd 0, runs one berth-local per job as the
-   recipient (single-user mode: in a child kept for more jobs, kept.c), writes one result per
-   recipient on fd 1. Many jobs run at once: the spawner skeleton's loop (berth/spawner.h) runs
-   them; this file is its hooks, starting a job and turning its end into a result.
+   recipient, in a child kept for more jobs (berth/kept.h): single-user mode, any job (all run
+   as the owner); multi-user mode, only jobs that run with its uid and gid, its key (keyed
+   below). Writes one result per recipient on fd 1. Many jobs run at once: the spawner
+   skeleton's loop (berth/spawner.h) runs them; this file is its hooks, starting a job and
+   turning its end into a result.
    Trust: jobs come from berth-send (the queue owner); addresses inside them are untrusted. */
 
 #include <errno.h>
@@ -86,18 +88,35 @@ void lspawn_finish (spawner *sp, unsigned char slot, spawner_end how)
   st->extra[slot] = 0 ;
 }
 
-/* the job for a kept child, or a new child with its control socket; the pid, or -1 */
-static pid_t spawn (spawner *sp, target const *t, char const *const *args, int mfd, int outfd, int *ctl)
+/* The kept children's key: the identity a child runs with for its life. As root that is what the
+   setuid step set, uid and gid (the groups are the gid alone); everything else of the assign
+   entry (home, user, ext) is in the job's words and set again per job. A child of one key never
+   gets another key's job: its uid is all that stands between two recipients. Single-user: one
+   identity, the empty key. */
+#define KEY_MAX (UID_FMT + GID_FMT + 1)
+static void keyed (char *key, int root, target const *t)
+{
+  size_t n = 0 ;
+  if (root)
+  {
+    n = uid_fmt(key, t->uid) ;
+    key[n++] = ':' ;
+    n += gid_fmt(key + n, t->gid) ;
+  }
+  key[n] = 0 ;
+}
+
+/* the job for a kept child of its key, or a new child with its control socket; the pid, or -1 */
+static pid_t spawn (spawner *sp, target const *t, char const *key, char const *const *args, int mfd, int outfd, int *ctl)
 {
   state *st = sp->ctx ;
   int child ;
   pid_t pid ;
   *ctl = -1 ;
-  if (st->c.root) return local_spawn(st->prog, 1, t, args, mfd, outfd, -1) ;
-  pid = keptset_give(&sp->kept, "", mfd, outfd, args, LOCAL_ARGS, ctl) ;
+  pid = keptset_give(&sp->kept, key, mfd, outfd, args, LOCAL_ARGS, ctl) ;
   if (pid) return pid ;
   if (!spawner_ctlpair(ctl, &child)) return -1 ;
-  pid = local_spawn(st->prog, 0, t, args, mfd, outfd, child) ;
+  pid = local_spawn(st->prog, st->c.root, t, args, mfd, outfd, child) ;
   fd_close(child) ;
   if (pid < 0) { fd_close(*ctl) ; *ctl = -1 ; return -1 ; }
   return pid ;
@@ -112,7 +131,7 @@ static void start (spawner *sp, unsigned char slot, char const *id, char const *
   char const *at = strrchr(rcpt, '@') ;
   size_t llen = at ? (size_t)(at - rcpt) : strlen(rcpt) ;
   char const *domain = at ? at + 1 : st->me.s ;
-  char local[QQ_ADDR_MAX], lower[QQ_ADDR_MAX] ;
+  char local[QQ_ADDR_MAX], lower[QQ_ADDR_MAX], key[KEY_MAX] ;
   char code ;
   int p[2], mfd, ctl ;
   pid_t pid ;
@@ -133,12 +152,13 @@ static void start (spawner *sp, unsigned char slot, char const *id, char const *
   code = lookup(&st->c, &st->pw, lower, &t, &sa, &text) ;
   if (code) { put_result(sp, slot, code, text, strlen(text), extra) ; goto end ; }
   if (!queue_id_ok(id)) { put_results(sp, slot, RESULT_TEMP, "Invalid queue id. (#4.3.0)", extra) ; goto end ; }
-  mfd = mess_open(id, st->qowner, &text) ;
+  mfd = mess_open(id, st->qowner, st->c.root, &text) ;
   if (mfd < 0) { put_results(sp, slot, RESULT_TEMP, text, extra) ; goto end ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(mfd) ; put_results(sp, slot, RESULT_TEMP, "Unable to create a pipe. (#4.3.0)", extra) ; goto end ; }
   {
     char const *args[LOCAL_ARGS] = { sa.s + t.user, sa.s + t.home, local, sa.s + t.dash, sa.s + t.ext, domain, sender, st->dflt.s } ;
-    pid = spawn(sp, &t, args, mfd, p[1], &ctl) ;
+    keyed(key, st->c.root, &t) ;
+    pid = spawn(sp, &t, key, args, mfd, p[1], &ctl) ;
   }
   fd_close(mfd) ; fd_close(p[1]) ;
   if (pid < 0)
@@ -148,7 +168,7 @@ static void start (spawner *sp, unsigned char slot, char const *id, char const *
     goto end ;
   }
   st->extra[slot] = extra ;
-  spawner_run(sp, slot, pid, p[0], ctl, ctl >= 0 ? "" : 0) ;
+  spawner_run(sp, slot, pid, p[0], ctl, ctl >= 0 ? key : 0) ;
  end:
   stralloc_free(&sa) ;
 }

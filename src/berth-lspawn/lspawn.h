@@ -68,17 +68,22 @@ extern char lookup (lctx const *c, getpw *g, char const *lower, target *t, stral
 /* Forks berth-local for t with the message on messfd and stdout+stderr on outfd.
    argv: the 8 qmail-local arguments after "--". Returns the pid or -1. */
 /* berth-local's program (src/berth-local, linked in through build/liblocal.a): berth/guests.h */
-/* ctlfd: single-user mode, the child's end of its control socket (kept child), else -1 */
+/* ctlfd: the child's end of its control socket (a kept child: fd 3, close-on-exec in
+   single-user mode; as root left open across the exec and named in berth-local's environment,
+   KEPT_ENV_FD), else -1 */
 extern pid_t local_spawn (char const *prog, int root, target const *t, char const *const *args, int messfd, int outfd, int ctlfd) ;
 
-/* localenv.c: berth-local's whole environment when exec'ed as root, in envp[LOCAL_ENV_MAX] */
+/* localenv.c: berth-local's whole environment when exec'ed as root, in envp[LOCAL_ENV_MAX];
+   kept: with its control socket's fd (KEPT_ENV_FD) */
 #define LOCAL_PATH "PATH=/usr/local/bin:/usr/bin:/bin"
-#define LOCAL_ENV_MAX 4   /* PATH, QMAILQUEUE, BERTH_HOME, the end */
-extern void local_env (char const **envp) ;
+#define LOCAL_ENV_PASS 2  /* QMAILQUEUE, BERTH_HOME */
+#define LOCAL_ENV_MAX 5   /* PATH, the passed ones, KEPT_ENV_FD, the end */
+extern void local_env (char const **envp, int kept) ;
 
 /* messopen.c: queue/mess/<id>, a regular file owned by owner, not through a symbolic link,
-   positioned past its queue header; -1 and *text (a Z result's text) on failure */
-extern int mess_open (char const *id, uid_t owner, char const **text) ;
+   positioned past its queue header (copy: the message alone, in a memory file at offset 0);
+   -1 and *text (a Z result's text) on failure */
+extern int mess_open (char const *id, uid_t owner, int copy, char const **text) ;
 
 /* Appends a result record (code, sanitised text, NUL) to sa. 1 or 0 (out of memory). */
 extern int result_cat (stralloc *sa, char code, char const *s, size_t len) ;

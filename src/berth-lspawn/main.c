@@ -15,6 +15,7 @@
 #include <skalibs/types.h>
 #include <berth/control.h>
 #include <berth/home.h>
+#include <berth/kept.h>
 #include <berth/queue.h>
 #include <berth/sibling.h>
 #include <berth/spawner.h>
@@ -79,6 +80,9 @@ static void setup (state *st, spawner *sp)
       strerr_dief1x(111, "control/timeoutlocal is unreadable or not a number of seconds") ;
     sp->timeout = u ;
   }
+  /* as root a kept child runs as its recipient, who may stop it: one told to quit that stays
+     is killed (berth/kept.h), or berth-lspawn would wait for it at the end forever */
+  if (st->c.root) sp->kept.killsecs = KEPT_QUIT_SECS ;
 }
 
 static spawner_hooks const hooks =

@@ -3,8 +3,10 @@
    only thing that stands between the queue user, who owns queue/mess/ and may put any name
    there, and a root-only file: no symbolic link is followed (O_NOFOLLOW), a FIFO does not block
    the spawner (O_NONBLOCK, then off), and the file must be a regular file owned by the queue's
-   owner (a hard link to another user's file is refused). Trust: the id was checked by
-   queue_id_ok; everything in mess/ is the queue user's. */
+   owner (a hard link to another user's file is refused). As root the message alone is then
+   copied into a memory file, which is all berth-local gets: the queue file's header holds the
+   whole envelope (Bcc included), and berth-local runs as the recipient, who may take its fds.
+   Trust: the id was checked by queue_id_ok; everything in mess/ is the queue user's. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +16,7 @@
 #include <berth/queue.h>
 #include "lspawn.h"
 
-int mess_open (char const *id, uid_t owner, char const **text)
+int mess_open (char const *id, uid_t owner, int copy, char const **text)
 {
   char path[QUEUE_PATH_LEN(QUEUE_MESS, strlen(id))] ;
   struct stat st ;
@@ -34,6 +36,13 @@ int mess_open (char const *id, uid_t owner, char const **text)
     goto err ;
   }
   if (ndelay_off(fd) < 0 || queue_mess_seek(fd) < 0) { *text = "Unable to read message in the queue. (#4.3.0)" ; goto err ; }   /* past the queue header */
+  if (copy)
+  {
+    int m = queue_mess_memfd(fd) ;
+    if (m < 0) { *text = "Unable to copy the message. (#4.3.0)" ; goto err ; }
+    fd_close(fd) ;
+    fd = m ;
+  }
   return fd ;
  err:
   fd_close(fd) ;

@@ -1,11 +1,12 @@
 /* ISC license. */
 /* Runs berth-local as the recipient: groups set to the single gid, then gid, then uid, then exec
    (root); or as ourselves (single-user mode), berth-local's code called in the forked child
-   without an exec, kept for more jobs through its control socket (fd 3, berth/kept.h). The child
-   never returns. Trust (root): the recipient may ptrace berth-local and take its fds, so, while
-   still root, the message is copied into a memory file that holds it alone (the queue file's
-   header holds the whole envelope, Bcc included) and no other fd survives; berth-local gets a
-   fixed environment, not the supervisor's. */
+   without an exec. Either is kept for more jobs through its control socket (fd 3, berth/kept.h):
+   as root, for jobs of the same uid and gid only (berth-lspawn.c). The child never returns.
+   Trust (root): the recipient may ptrace berth-local and take its fds, so the message fd is a
+   memory file that holds the message alone (messopen.c: the queue file's header holds the whole
+   envelope, Bcc included), no other fd survives but the control socket, which carries only this
+   recipient's jobs; berth-local gets a fixed environment, not the supervisor's. */
 
 #include <errno.h>
 #include <signal.h>
@@ -17,7 +18,6 @@
 #include <skalibs/sig.h>
 #include <skalibs/types.h>
 #include <berth/kept.h>
-#include <berth/queue.h>
 #include "lspawn.h"
 
 #define EXIT_TEMP 111
@@ -52,15 +52,11 @@ pid_t local_spawn (char const *prog, int root, target const *t, char const *cons
   }
   setpgid(0, 0) ;   /* berth-local and its programs: one group, killed whole at the timeout */
   if (fd_move(0, messfd) < 0 || fd_move(1, outfd) < 0 || fd_copy(2, 1) < 0) _exit(EXIT_TEMP) ;
-  if (root)
-  {  /* the message alone, from its offset 0: the queue file is never the recipient's */
-    int m = queue_mess_memfd(0) ;
-    if (m < 0 || fd_move(0, m) < 0) child_die("Unable to copy the message", "") ;
-  }
-  /* the control socket, not inherited by the programs a .qmail runs; and no other fd of
-     berth-lspawn (its end of this socket included, or the child would never see its EOF):
-     close-on-exec does nothing without an exec, and as root nothing but 0, 1, 2 is passed on */
-  if (ctlfd >= 0 && (fd_copy(KEPT_CTL_FD, ctlfd) < 0 || coe(KEPT_CTL_FD) < 0)) _exit(EXIT_TEMP) ;
+  /* the control socket, not inherited by the programs a .qmail runs (as root berth-local makes
+     it close-on-exec itself, once exec'ed); and no other fd of berth-lspawn (its end of this
+     socket included, or the child would never see its EOF): close-on-exec does nothing without
+     an exec, and as root nothing but 0, 1, 2 and the control socket is passed on */
+  if (ctlfd >= 0 && (fd_copy(KEPT_CTL_FD, ctlfd) < 0 || (!root && coe(KEPT_CTL_FD) < 0))) _exit(EXIT_TEMP) ;
   close_from(ctlfd >= 0 ? KEPT_CTL_FD + 1 : STDERR_FILENO + 1) ;
   sig_blocknone() ;
   sig_restore(SIGPIPE) ;
@@ -81,7 +77,7 @@ pid_t local_spawn (char const *prog, int root, target const *t, char const *cons
     if (!root) _exit(ctlfd >= 0 ? local_serve(LOCAL_ARGS + 2, argv, KEPT_CTL_FD) : local_main(LOCAL_ARGS + 2, argv)) ;
     {
       char const *envp[LOCAL_ENV_MAX] ;
-      local_env(envp) ;
+      local_env(envp, ctlfd >= 0) ;
       if (strchr(prog, '/')) execve(prog, (char *const *)argv, (char *const *)envp) ;
       else execvpe(prog, (char *const *)argv, (char *const *)envp) ;
     }

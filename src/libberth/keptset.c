@@ -1,9 +1,11 @@
 /* ISC license. */
 /* A spawner's kept children (berth/kept.h): berth-rspawn's sessions kept for a host,
-   berth-lspawn's single-user deliveries. Trust: the children are the spawner's own code as the
-   same user; one that misbehaves is told to quit. */
+   berth-lspawn's deliveries (single-user: for any job; multi-user: for the recipient identity
+   each runs as). Trust: a child may be another user's to control (berth-lspawn as root): one
+   that misbehaves is told to quit, and with killsecs one that then stays is killed. */
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <strings.h>
 #include <skalibs/allreadwrite.h>
@@ -15,10 +17,13 @@
 #include <skalibs/uint32.h>
 #include <berth/kept.h>
 
-static void quit (kept *k)
+static void quit (keptset *s, kept *k)
 {
-  if (k->ctl >= 0) fd_close(k->ctl) ;   /* EOF: the child exits */
+  if (k->ctl < 0) return ;
+  fd_close(k->ctl) ;   /* EOF: the child exits */
   k->ctl = -1 ;
+  /* idle, with no job: killing it loses nothing; one stopped by its user would stay forever */
+  if (s->killsecs) tain_addsec_g(&k->deadline, s->killsecs) ;
 }
 
 int kept_heard (int ctl)
@@ -31,7 +36,7 @@ int kept_heard (int ctl)
 
 void keptset_quit (keptset *s, unsigned int i)
 {
-  quit(s->k + i) ;
+  quit(s, s->k + i) ;
 }
 
 void keptset_park (keptset *s, pid_t pid, int ctl, char const *key, int quitnow)
@@ -42,9 +47,10 @@ void keptset_park (keptset *s, pid_t pid, int ctl, char const *key, int quitnow)
   k = s->k + s->n++ ;
   k->pid = pid ;
   k->ctl = ctl ;
+  k->killed = 0 ;
   memcpy(k->key, key, len + 1) ;
   tain_addsec_g(&k->deadline, KEPT_IDLE_SECS) ;
-  if (quitnow) quit(k) ;
+  if (quitnow) quit(s, k) ;
 }
 
 /* the job's length (4 bytes, big-endian), then its words, each NUL-terminated. 0: no memory,
@@ -74,7 +80,7 @@ pid_t keptset_give (keptset *s, char const *key, int messfd, int repfd, char con
   {   /* the most recently kept first: for a session, the least likely to have timed out */
     kept *k = s->k + i ;
     if (k->ctl < 0 || strcasecmp(k->key, key)) continue ;
-    if (!send_job(k->ctl, messfd, repfd, &job)) { quit(k) ; continue ; }   /* gone, or stuck */
+    if (!send_job(k->ctl, messfd, repfd, &job)) { quit(s, k) ; continue ; }   /* gone, or stuck */
     pid = k->pid ;
     *ctl = k->ctl ;
     s->k[i] = s->k[--s->n] ;
@@ -90,24 +96,38 @@ int keptset_reaped (keptset *s, pid_t pid)
   for (unsigned int i = 0 ; i < s->n ; i++)
     if (s->k[i].pid == pid)
     {
-      quit(s->k + i) ;
+      quit(s, s->k + i) ;
       s->k[i] = s->k[--s->n] ;
       return 1 ;
     }
   return 0 ;
 }
 
+/* an entry whose deadline counts: kept, or told to quit and to be killed */
+static int timed (keptset const *s, kept const *k)
+{
+  return k->ctl >= 0 || (s->killsecs && !k->killed) ;
+}
+
 void keptset_expire (keptset *s, int all)
 {
   for (unsigned int i = 0 ; i < s->n ; i++)
-    if (s->k[i].ctl >= 0 && (all || !tain_less(&STAMP, &s->k[i].deadline))) quit(s->k + i) ;
+  {
+    kept *k = s->k + i ;
+    if (k->ctl >= 0) { if (all || !tain_less(&STAMP, &k->deadline)) quit(s, k) ; }
+    else if (timed(s, k) && !tain_less(&STAMP, &k->deadline))
+    {  /* not reaped yet: the pid is still this child's */
+      kill(k->pid, SIGKILL) ;
+      k->killed = 1 ;
+    }
+  }
 }
 
 int keptset_deadline (keptset const *s, tain *deadline)
 {
   int any = 0 ;
   for (unsigned int i = 0 ; i < s->n ; i++)
-    if (s->k[i].ctl >= 0 && (!any || tain_less(&s->k[i].deadline, deadline)))
+    if (timed(s, s->k + i) && (!any || tain_less(&s->k[i].deadline, deadline)))
     {
       *deadline = s->k[i].deadline ;
       any = 1 ;

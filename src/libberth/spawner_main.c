@@ -38,7 +38,7 @@ void spawner_init (spawner *sp, spawner_hooks const *h, void *ctx)
   sp->timeout = 0 ; sp->running = 0 ; sp->eof = 0 ;
   sp->in = stralloc_zero ;
   bufalloc_init(&sp->out, &fd_write, 1) ;
-  sp->kept.n = 0 ;
+  sp->kept.n = 0 ; sp->kept.killsecs = 0 ;
   for (unsigned int i = 0 ; i < SPAWNER_SLOTS ; i++)
   {
     spawner_job *j = sp->jobs + i ;

@@ -1,11 +1,12 @@
 /* ISC license. */
 /* A kept child: a forked worker of a spawner (berth-rspawn's berth-remote, berth-lspawn's
-   berth-local in single-user mode) that, its job done, waits on a control socket for another
+   berth-local: forked in single-user mode, exec'ed as the recipient in multi-user mode) that, its job done, waits on a control socket for another
    instead of exiting (doc/berth-rspawn.md, "Connection reuse"; doc/berth-lspawn.md). The spawner
    sends the job's message fd and a new report pipe (SCM_RIGHTS), then the job's length (4 bytes,
    big-endian) and its words, each NUL-terminated. The child says KEPT_IDLE on the socket when its
-   report is complete and it can take another. Trust: both sides are the same program as the same
-   user; the words are checked as any argv. */
+   report is complete and it can take another. Trust: the words are checked as any argv; a child
+   exec'ed as another user (berth-lspawn as root) may be that user's to control: it only ever
+   gets jobs for its own key, and one told to quit that stays is killed (killsecs). */
 #ifndef BERTH_KEPT_H
 #define BERTH_KEPT_H
 
@@ -23,8 +24,10 @@
 #define KEPT_IDLE_SECS 2          /* a kept child waits this long for a job (Postfix: 2 s) */
 #define KEPT_WAIT_MAX 60          /* then quits by itself even if the spawner said nothing */
 #define KEPT_REST_MAX 10          /* seconds for the rest of a job once its first fd came */
+#define KEPT_QUIT_SECS 2          /* a child told to quit has this long to exit (when killsecs is asked) */
 #define KEPT_SET_MAX 64           /* kept children per spawner at most */
 #define KEPT_KEY_MAX 255          /* what a kept child serves (berth-rspawn: the host); longer: not kept */
+#define KEPT_ENV_FD "BERTH_KEPT_FD"   /* an exec'ed kept child's control socket fd (berth-local) */
 
 /* child: says KEPT_IDLE (its report is complete, closed), then waits for the next job.
    1: fds 0 and 1 are its message and report pipe (not close-on-exec),
@@ -39,7 +42,8 @@ struct kept_s
 {
   pid_t pid ;
   int ctl ;
-  tain deadline ;
+  tain deadline ;           /* kept: its idle end; told to quit: when it is killed (killsecs) */
+  int killed ;
   char key[KEPT_KEY_MAX + 1] ;
 } ;
 typedef struct keptset_s keptset, *keptset_ref ;
@@ -47,8 +51,9 @@ struct keptset_s
 {
   kept k[KEPT_SET_MAX] ;
   unsigned int n ;
+  unsigned int killsecs ;   /* a child told to quit and not reaped this long after gets SIGKILL; 0: never */
 } ;
-#define KEPTSET_ZERO { .n = 0 }
+#define KEPTSET_ZERO { .n = 0, .killsecs = 0 }
 
 /* keep the child pid (its control socket ctl) for jobs with this key, KEPT_IDLE_SECS from now;
    told to quit at once with quitnow; when the set is full or the key too long, ctl is closed */
@@ -62,7 +67,8 @@ extern pid_t keptset_give (keptset *s, char const *key, int messfd, int repfd, c
 extern int kept_heard (int ctl) ;
 extern int keptset_reaped (keptset *s, pid_t pid) ;          /* 1: pid was in the set, now gone */
 extern void keptset_quit (keptset *s, unsigned int i) ;      /* entry i told to quit */
-extern void keptset_expire (keptset *s, int all) ;           /* those past their deadline (all: every one) */
+/* those past their deadline told to quit (all: every one); those told to quit killsecs ago killed */
+extern void keptset_expire (keptset *s, int all) ;
 extern int keptset_deadline (keptset const *s, tain *deadline) ;   /* the next deadline; 0: none */
 
 #endif
