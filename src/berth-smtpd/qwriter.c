@@ -72,7 +72,7 @@ int smtpd_qw_start (smtpd *s, smtpd_qq *q)
   tain_addsec_g(&deadline, START_TIMEOUT) ;
   if (!conn(s, &deadline)) { s->qwdown = 1 ; return 0 ; }
   if (pipe2(p, O_CLOEXEC) < 0) return 0 ;
-  if (ancil_send_fd(s->qwfd, p[0], QW_START) < 0 || !answer(s->qwfd, &c, &deadline))
+  if (!ancil_send_fd(s->qwfd, p[0], QW_START) || !answer(s->qwfd, &c, &deadline))
   {
     /* refused (another uid, over its limit, a null client) or gone: nothing was taken */
     fd_close(p[0]) ; fd_close(p[1]) ;
