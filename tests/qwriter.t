@@ -46,7 +46,10 @@ id1=$(sed -n 's/^250 2.0.0 ok queued as //p' "$T_DIR/r1")
 [ -n "$id1" ] && [ -f "$H/queue/todo/$id1" ]; ok $? "queue/todo/$id1 committed"
 grep -q '^Received: (berth [0-9]* invoked from network)' "$H/queue/mess/$id1"; ok $? "berth-queue's Received line for the smtpd uid"
 sendit three@test.example > "$T_DIR/r2" 2>&1
-grep -q '^250 ' "$T_DIR/r2"; ok $? "a second message"
+grep -q '^250 ' "$T_DIR/r2"; ok $? "a second message, in a second session"
+precord () { qenv "$H/queue/mess/$1" | tr '\0' '\n' | sed -n 's/^p//p'; }
+id2=$(sed -n 's/^250 2.0.0 ok queued as //p' "$T_DIR/r2")
+[ -n "$id2" ] && is "$(precord "$id2")" "$(precord "$id1")" "written by the same worker, kept for the next session (no fork)"
 # several messages in one session use one connection: one writer child serves them
 "$PY" - "$port" <<'PY' > "$T_DIR/r3" 2>&1
 import smtplib, sys
@@ -112,11 +115,11 @@ s6-svc -d "$svc/qwriter" && s6-svwait -D -t 10000 "$svc/qwriter"; ok $? "qwriter
 berth-setup -P "$P" "$H" >/dev/null
 sendit one@test.example two@test.example > "$T_DIR/r6" 2>&1
 grep -q '^250 2.0.0 ok queued as ' "$T_DIR/r6"; ok $? "accepted through berth-queue (fallback)" || sed 's/^/# /' "$T_DIR/r6"
-id2=$(sed -n 's/^250 2.0.0 ok queued as //p' "$T_DIR/r6")
+id3=$(sed -n 's/^250 2.0.0 ok queued as //p' "$T_DIR/r6")
 norm () { qbody "$1" | sed 's/[0-9][0-9]*/N/g'; }
-[ -n "$id2" ] && [ "$(norm "$H/queue/mess/$id1")" = "$(norm "$H/queue/mess/$id2")" ]; ok $? "the message file's text is berth-queue's, but for numbers (ids, pids, dates)" || { norm "$H/queue/mess/$id1" | sed 's/^/# w: /'; norm "$H/queue/mess/$id2" | sed 's/^/# q: /'; }
-[ "$(qenv "$H/queue/mess/$id1" | tr '\0' '\n' | grep -v '^p')" = "$(qenv "$H/queue/mess/$id2" | tr '\0' '\n' | grep -v '^p')" ]; ok $? "and its envelope records the same, but for the pid"
-cmp -s "$H/queue/mess/$id1" "$H/queue/mess/$id2"; is $? 1 "(two files: ids differ)"
+[ -n "$id3" ] && [ "$(norm "$H/queue/mess/$id1")" = "$(norm "$H/queue/mess/$id3")" ]; ok $? "the message file's text is berth-queue's, but for numbers (ids, pids, dates)" || { norm "$H/queue/mess/$id1" | sed 's/^/# w: /'; norm "$H/queue/mess/$id3" | sed 's/^/# q: /'; }
+[ "$(qenv "$H/queue/mess/$id1" | tr '\0' '\n' | grep -v '^p')" = "$(qenv "$H/queue/mess/$id3" | tr '\0' '\n' | grep -v '^p')" ]; ok $? "and its envelope records the same, but for the pid"
+cmp -s "$H/queue/mess/$id1" "$H/queue/mess/$id3"; is $? 1 "(two files: ids differ)"
 sendit a@test.example b@test.example c@test.example > "$T_DIR/r7" 2>&1
 is "$(cat "$T_DIR/r7")" "$(cat "$T_DIR/r4")" "over the limit through berth-queue: the same reply"
 s6-svc -u "$svc/qwriter" && s6-svwait -U -t 10000 "$svc/qwriter"; ok $? "qwriter up again"

@@ -1,8 +1,8 @@
 /* ISC license. */
 /* berth-qwriter: berth-smtpd's queue entry in a multi-user instance without an exec per
    message. Runs as the queue's owner (the uid berth-queue is set-uid to), listens on a Unix
-   socket, and serves each connection in a forked child (serve.c): no exec per connection
-   either. Only the uid in control/uidsmtpd is served: any other peer's connection is closed at
+   socket, and serves each connection in a worker, a forked child kept for the next connections
+   (workers.c, serve.c): no exec at all, and no fork for most connections. Only the uid in control/uidsmtpd is served: any other peer's connection is closed at
    once, as is one over the connection limit (berth-smtpd then runs berth-queue, as it does when
    this service is down). doc/berth-qwriter.md has the protocol and the privilege argument.
    Trust: the peers are untrusted (serve.c); their uid comes from the kernel (SO_PEERCRED). */
@@ -35,6 +35,7 @@
 #define dieusage() strerr_dieusage(100, USAGE)
 
 #define MAXCONN_DEFAULT 200
+#define MAXCONN_MAX 4000
 #define BACKLOG 1024
 #define SOCKET_UMASK 0117   /* the socket 0660: its directory's group (berth-setup: smtpd's) may connect */
 #define QUEUE_UMASK 027     /* the queue's files 0640, as berth-queue makes them */
@@ -72,50 +73,33 @@ static void notify (unsigned int fd)
   fd_close(fd) ;
 }
 
-/* Whether the connection is served: the smtpd uid's, under the limit, on an instance with a
-   queue (a null client queues through berth-qmqpc: berth-queue does that). */
-static int admit (int c, uid_t want, unsigned int n, unsigned int max, uid_t *uid)
+/* Whether the connection is served: the smtpd uid's, on an instance with a queue (a null
+   client queues through berth-qmqpc: berth-queue does that). */
+static int admit (int c, uid_t want)
 {
   struct stat st ;
+  uid_t uid ;
   gid_t gid ;
-  if (getpeereid(c, uid, &gid) < 0) return 0 ;
-  if (*uid != want || n >= max) return 0 ;
+  if (getpeereid(c, &uid, &gid) < 0 || uid != want) return 0 ;
   return stat(QMQP_SERVERS, &st) < 0 && errno == ENOENT ;
 }
 
-/* The children that ended (SIGCHLD): each frees a place. */
-static void reap (unsigned int *n)
+/* One connection: to a worker, or closed at once (berth-smtpd then runs berth-queue). */
+static void take (int s, uid_t want, qw_worker *w, unsigned int max)
 {
-  int wstat ;
-  int r ;
-  while ((r = selfpipe_read()) > 0) ;
-  if (r < 0) strerr_diefu1sys(111, "read the selfpipe") ;
-  while (*n && wait_nohang(&wstat) > 0) (*n)-- ;
-}
-
-/* One connection: a child for it, or closed at once (berth-smtpd then runs berth-queue). */
-static void take (int s, uid_t want, unsigned int max, unsigned int *n)
-{
-  uid_t uid ;
   int c = ipc_accept(s, 0, 0, 0) ;
   if (c < 0)
   {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR) return ;
     strerr_diefu1sys(111, "accept") ;
   }
-  if (admit(c, want, *n, max, &uid))
-    switch (fork())
-    {
-      case -1 : strerr_warnwu1sys("fork") ; break ;
-      case 0 : selfpipe_finish() ; fd_close(s) ; qw_serve(c, uid) ;
-      default : (*n)++ ; break ;
-    }
+  if (admit(c, want) && qw_give(w, max, c, s)) {}
   fd_close(c) ;
 }
 
 int main (int argc, char const *const *argv)
 {
-  unsigned int max = MAXCONN_DEFAULT, notif = 0, n = 0 ;
+  unsigned int max = MAXCONN_DEFAULT, notif = 0 ;
   uid_t want ;
   int s, sp ;
   PROG = "berth-qwriter" ;
@@ -129,7 +113,7 @@ int main (int argc, char const *const *argv)
       switch (opt)
       {
         case 'd' : if (!uint0_scan(l.arg, &notif) || notif < 3) dieusage() ; break ;
-        case 'c' : if (!uint0_scan(l.arg, &max) || !max) dieusage() ; break ;
+        case 'c' : if (!uint0_scan(l.arg, &max) || !max || max > MAXCONN_MAX) dieusage() ; break ;
         default : dieusage() ;
       }
     }
@@ -151,11 +135,28 @@ int main (int argc, char const *const *argv)
   notify(notif) ;
   sp = selfpipe_init() ;
   if (sp < 0 || !selfpipe_trap(SIGCHLD)) strerr_diefu1sys(111, "trap SIGCHLD") ;
-  for (;;)
   {
-    iopause_fd x[2] = { { .fd = sp, .events = IOPAUSE_READ }, { .fd = s, .events = IOPAUSE_READ } } ;
-    if (iopause_g(x, 2, 0) < 0) strerr_diefu1sys(111, "iopause") ;
-    if (x[0].revents & IOPAUSE_READ) reap(&n) ;
-    if (x[1].revents & IOPAUSE_READ) take(s, want, max, &n) ;
+    qw_worker w[max] ;
+    iopause_fd x[2 + max] ;
+    unsigned int map[max] ;
+    for (unsigned int i = 0 ; i < max ; i++) { w[i].pid = 0 ; w[i].ctl = -1 ; w[i].idle = 0 ; }
+    for (;;)
+    {
+      unsigned int n = 2 ;
+      x[0].fd = sp ; x[0].events = IOPAUSE_READ ;
+      x[1].fd = s ; x[1].events = IOPAUSE_READ ;
+      for (unsigned int i = 0 ; i < max ; i++)
+        if (w[i].pid && w[i].ctl >= 0) { map[n - 2] = i ; x[n].fd = w[i].ctl ; x[n++].events = IOPAUSE_READ ; }
+      if (iopause_g(x, n, 0) < 0) strerr_diefu1sys(111, "iopause") ;
+      for (unsigned int j = 2 ; j < n ; j++) if (x[j].revents & IOPAUSE_READ) qw_heard(w, map[j - 2]) ;
+      if (x[0].revents & IOPAUSE_READ)
+      {
+        int r ;
+        while ((r = selfpipe_read()) > 0) ;
+        if (r < 0) strerr_diefu1sys(111, "read the selfpipe") ;
+        qw_reap(w, max) ;
+      }
+      if (x[1].revents & IOPAUSE_READ) take(s, want, w, max) ;
+    }
   }
 }

@@ -1,6 +1,6 @@
 /* ISC license. */
-/* berth-qwriter: one connection (berth/qwriter.h's protocol), in a forked child running as the
-   queue's owner. For each message it does what berth-queue does for a caller of the peer's uid,
+/* berth-qwriter: one connection (berth/qwriter.h's protocol), in a worker running as the
+   queue's owner (workers.c). For each message it does what berth-queue does for a caller of the peer's uid,
    through the same libberth commit: qcommit_start with the Received line berth-queue writes for
    that uid (qq_invoked), the message copied from the peer's pipe, the envelope checked by
    envscan with berth-queue's limits, the seal, the fsyncs, the link into todo/, the trigger.
@@ -17,6 +17,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
 #include <skalibs/strerr.h>
+#include <skalibs/tai.h>
 #include <berth/qcommit.h>
 #include <berth/qq.h>
 #include <berth/qwriter.h>
@@ -25,27 +26,28 @@
 #define COPY_BUFSIZE 65536
 #define DEADLINE_SECONDS 86400   /* one message, as berth-queue's own deadline */
 
-/* The next message's pipe, waited for (ancil_recv_fd does not block). -1 at the peer's end. */
-static int next_pipe (int sock)
+int qw_recv_fd (int sock, char tag, tain const *deadline)
 {
   for (;;)
   {
     iopause_fd x = { .fd = sock, .events = IOPAUSE_READ } ;
-    int fd = ancil_recv_fd(sock, QW_START) ;
+    int r, fd = ancil_recv_fd(sock, tag) ;
     if (fd >= 0) return fd ;
     if (errno == EPIPE) return -1 ;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) strerr_diefu1sys(111, "receive the message pipe") ;
-    if (iopause_g(&x, 1, 0) < 0) strerr_diefu1sys(111, "iopause") ;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) { strerr_warnwu1sys("receive a descriptor") ; return -1 ; }
+    r = iopause_g(&x, 1, deadline) ;
+    if (r < 0) strerr_diefu1sys(111, "iopause") ;
+    if (!r) return -1 ;
   }
 }
 
-static void reply (int sock, int code, char const *text)
+static int reply (int sock, int code, char const *text)
 {
   char buf[2 + QW_TEXT_MAX] ;
   size_t n = text ? strnlen(text, QW_TEXT_MAX) : 0 ;
   buf[0] = (unsigned char)code ; buf[1] = (unsigned char)n ;
   memcpy(buf + 2, text, n) ;
-  if (allwrite(sock, buf, n + 2) < n + 2) strerr_diefu1sys(111, "write the reply") ;
+  return allwrite(sock, buf, n + 2) == n + 2 ;
 }
 
 /* The envelope from the socket into the commit, up to its final NUL; a byte after it is a
@@ -68,7 +70,8 @@ static int copy_envelope (int sock, qcommit *q)
 }
 
 /* One message. 1: committed, its id sent; 0: refused or withdrawn, the connection is over (a
-   refusal's reply sent first; an envelope refused midway leaves bytes nobody reads). */
+   refusal's reply sent first; an envelope refused midway leaves bytes nobody reads), or the
+   reply could not be sent. */
 static int message (int sock, int pfd, uid_t uid, char const *how, qcommit_names *names)
 {
   qcommit q = QCOMMIT_ZERO ;
@@ -82,8 +85,8 @@ static int message (int sock, int pfd, uid_t uid, char const *how, qcommit_names
   if (!r) r = e ;
   if (!r) r = qcommit_finish(&q, names) ;
   else qcommit_abort(&q) ;
-  if (r == QQ_PERM_REFUSED) reply(sock, QQ_CUSTOM, envscan_text(&q.e)) ;
-  else reply(sock, r, r ? 0 : q.id) ;
+  if (r == QQ_PERM_REFUSED) { reply(sock, QQ_CUSTOM, envscan_text(&q.e)) ; return 0 ; }
+  if (!reply(sock, r, r ? 0 : q.id)) return 0 ;
   return !r ;
 }
 
@@ -93,10 +96,12 @@ void qw_serve (int sock, uid_t uid)
   char const *how = qq_invoked(uid) ;   /* per connection: control/uid* change only with berth-setup */
   for (;;)
   {
-    int pfd = next_pipe(sock) ;
-    if (pfd < 0) _exit(0) ;
+    int pfd = qw_recv_fd(sock, QW_START, 0) ;
+    if (pfd < 0) break ;
     alarm(DEADLINE_SECONDS) ;
-    if (!message(sock, pfd, uid, how, &names)) _exit(0) ;
+    if (!message(sock, pfd, uid, how, &names)) break ;
     alarm(0) ;
   }
+  alarm(0) ;
+  fd_close(sock) ;
 }
