@@ -2,8 +2,9 @@
 /* berth-qwriter: berth-smtpd's queue entry in a multi-user instance without an exec per
    message. Runs as the queue's owner (the uid berth-queue is set-uid to), listens on a Unix
    socket, and serves each connection in a worker, a forked child kept for the next connections
-   (workers.c, serve.c): no exec at all, and no fork for most connections. Only the uid in control/uidsmtpd is served: any other peer's connection is closed at
-   once, as is one over the connection limit (berth-smtpd then runs berth-queue, as it does when
+   (workers.c, serve.c): no exec at all, and no fork for most connections. Only the uid in
+   control/uidsmtpd is served: any other peer's connection is closed at once, as is one over the
+   connection limit (berth-smtpd then runs berth-queue, as it does when
    this service is down). doc/berth-qwriter.md has the protocol and the privilege argument.
    Trust: the peers are untrusted (serve.c); their uid comes from the kernel (SO_PEERCRED). */
 
@@ -55,7 +56,7 @@ static uid_t smtpd_uid (void)
 
 static int bind_socket (char const *path)
 {
-  int s = ipc_stream_coe() ;   /* non-blocking: accept never hangs on a peer gone meanwhile */
+  int s = ipc_stream_nbcoe() ;   /* non-blocking: accept never hangs on a peer gone meanwhile */
   mode_t m ;
   if (s < 0) strerr_diefu1sys(111, "create a socket") ;
   if (unlink(path) < 0 && errno != ENOENT) strerr_diefu2sys(111, "remove ", path) ;
@@ -93,8 +94,8 @@ static void take (int s, uid_t want, qw_worker *w, unsigned int max)
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR) return ;
     strerr_diefu1sys(111, "accept") ;
   }
-  if (admit(c, want) && qw_give(w, max, c, s)) {}
-  fd_close(c) ;
+  if (admit(c, want) && !qw_give(w, max, c, s)) strerr_warnw1x("no worker free or made: a connection closed") ;
+  fd_close(c) ;   /* a worker has its own copy */
 }
 
 int main (int argc, char const *const *argv)
