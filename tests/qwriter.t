@@ -120,6 +120,7 @@ norm () { qbody "$1" | sed 's/[0-9][0-9]*/N/g'; }
 [ -n "$id3" ] && [ "$(norm "$H/queue/mess/$id1")" = "$(norm "$H/queue/mess/$id3")" ]; ok $? "the message file's text is berth-queue's, but for numbers (ids, pids, dates)" || { norm "$H/queue/mess/$id1" | sed 's/^/# w: /'; norm "$H/queue/mess/$id3" | sed 's/^/# q: /'; }
 [ "$(qenv "$H/queue/mess/$id1" | tr '\0' '\n' | grep -v '^p')" = "$(qenv "$H/queue/mess/$id3" | tr '\0' '\n' | grep -v '^p')" ]; ok $? "and its envelope records the same, but for the pid"
 cmp -s "$H/queue/mess/$id1" "$H/queue/mess/$id3"; is $? 1 "(two files: ids differ)"
+is "$(stat -c '%U:%G %a' "$H/queue/mess/$id1")" "$(stat -c '%U:%G %a' "$H/queue/mess/$id3")" "the same owner, group and mode (${P}q:$P 640: the remote user reads it)"
 sendit a@test.example b@test.example c@test.example > "$T_DIR/r7" 2>&1
 is "$(cat "$T_DIR/r7")" "$(cat "$T_DIR/r4")" "over the limit through berth-queue: the same reply"
 s6-svc -u "$svc/qwriter" && s6-svwait -U -t 10000 "$svc/qwriter"; ok $? "qwriter up again"
