@@ -74,7 +74,10 @@ def tree(m):
     """The running processes to attach to (berth-listen; Postfix's master and children),
     with their programs."""
     if m.kind == "berth":
-        return {m.smtpd.pid: "berth-listen"}
+        t = {m.smtpd.pid: "berth-listen"}
+        if getattr(m, "qwriter", None):   # multi-user: the queue writer commits for berth-smtpd
+            t[m.qwriter.pid] = "berth-qwriter"
+        return t
     mp = m.master_pid()
     return dict([(mp, "master")] + children(mp))
 

@@ -221,6 +221,7 @@ class Berth:
             subprocess.run([os.path.join(top, "bin", "berth-setup"), "-P", P, "-n", self.domain, "-p", str(self.port),
                             "-b", os.path.join(top, "bin"), self.home], check=True, env=self.env, stdout=subprocess.DEVNULL)
             self.smtpd_user, self.send_user, self.user = P + "d", P + "r", P + "u"
+            self.queue_user = P + "q"
             home = users.add(self.user)
             # user-ext addresses (fan-out) to the same Maildir, as qmail's ~/.qmail-default
             with open(home + "/.qmail-default", "w") as f:
@@ -253,7 +254,7 @@ class Berth:
         if os.path.exists(c + "rcptcheck"):   # the recipient check: what a new install does, kept
             subprocess.run([os.path.join(top, "bin", "berth-newu")], env=self.env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
-        self.smtpd = self.send = None
+        self.smtpd = self.send = self.qwriter = None
 
     def _as(self, user, argv, drop=None):
         """argv as user: single-user s6-setuidgid; multi-user s6-envuidgid and the program's own
@@ -263,6 +264,16 @@ class Berth:
         return ["s6-envuidgid", user] + argv[:1] + ([drop] if drop else []) + argv[1:]
 
     def start(self, hold=False):
+        # multi-user: berth-setup's qwriter service, as its run script starts it; the smtpd
+        # services name its socket (BERTH_QWRITER)
+        sock = self.home + "/qwriter/socket"
+        if self.multi and os.path.isdir(self.home + "/service/qwriter") and not self.qwriter:
+            self.qwriter = self.procs.start(["s6-setuidgid", self.queue_user, self.bin + "/berth-qwriter", sock],
+                                            env=self.env, stderr=open(self.home + "/qwriter.log", "ab"))
+            limit = time.time() + 20
+            while not os.path.exists(sock) and time.time() < limit:
+                time.sleep(0.05)
+            self.env["BERTH_QWRITER"] = sock
         self.smtpd = self.procs.start(
             ["env", "RELAYCLIENT="] + self._as(self.smtpd_user, [self.bin + "/berth-listen", "-c", "100", "-l", self.domain,
                                                                  "127.0.0.1", str(self.port)], "-U"),
@@ -312,6 +323,9 @@ class Berth:
         if self.smtpd:
             stop_group(self.smtpd, self.procs)
             self.smtpd = None
+        if self.qwriter:
+            stop_group(self.qwriter, self.procs)
+            self.qwriter = None
 
 
 

@@ -85,6 +85,16 @@ t_users_del () {
   return 0
 }
 
+# t_svscan_stop SCANDIR: stop the s6-svscan whose pid is $SCAN_PID (t_bg) on SCANDIR, if it
+# runs, and wait up to 5 s for it (a multi-user test's cleanup, before its users go).
+t_svscan_stop () {
+  if [ -n "${SCAN_PID:-}" ] && kill -0 "$SCAN_PID" 2>/dev/null; then
+    s6-svscanctl -t "$1" 2>/dev/null
+    n=0; while [ $n -lt 50 ] && kill -0 "$SCAN_PID" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+  fi
+  return 0
+}
+
 # t_bg [as_user] CMD...: start CMD in the background, remember its pid for cleanup; sets T_PID.
 # (as_user is expanded here so that the pid is the command's own, not a subshell's.)
 t_bg () {

@@ -16,10 +16,7 @@ U=${P}u
 H=$T_DIR/home
 svc=$H/service
 users_gone () {
-  if [ -n "${SCAN_PID:-}" ] && kill -0 "$SCAN_PID" 2>/dev/null; then
-    s6-svscanctl -t "$svc" 2>/dev/null
-    n=0; while [ $n -lt 50 ] && kill -0 "$SCAN_PID" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
-  fi
+  t_svscan_stop "$svc"
   t_users_del "$P" "$U"
   t_cleanup
 }

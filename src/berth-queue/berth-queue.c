@@ -21,7 +21,6 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <sys/stat.h>
-#include <berth/control.h>
 #include <berth/dsn.h>
 #include <berth/envelope.h>
 #include <berth/home.h>
@@ -52,40 +51,6 @@ static void on_alarm (int sig)
   (void)sig ;
   /* The leftovers are swept by berth-send after QUEUE_STALE_SECONDS: nothing is deliverable yet. */
   _exit(QQ_TIMEOUT) ;
-}
-
-static int is_uid_of (char const *file, uid_t uid)
-{
-  unsigned long u ;
-  stralloc sa = STRALLOC_ZERO ;
-  int r = control_readline(&sa, file, 0) ;
-  r = r > 0 && ulong0_scan(sa.s, &u) && (uid_t)u == uid ;
-  stralloc_free(&sa) ;
-  return r ;
-}
-
-/* qmail's Received line says how it was invoked: "from network", "for bounce", "by alias", or
-   (0) "by uid N". */
-static char const *invoked (uid_t uid)
-{
-  if (is_uid_of("control/uidsmtpd", uid)) return "invoked from network" ;
-  if (is_uid_of("control/uidsend", uid)) return "invoked for bounce" ;
-  if (is_uid_of("control/uidalias", uid)) return "invoked by alias" ;
-  return 0 ;
-}
-
-/* Copies fd 0 to the message file after the Received line. 0 or an exit code. */
-static int copy_message (int fd)
-{
-  char buf[COPY_BUFSIZE] ;
-  for (;;)
-  {
-    ssize_t r = fd_read(0, buf, sizeof buf) ;
-    if (r < 0) return QQ_READ ;
-    if (!r) break ;
-    if (allwrite(fd, buf, r) < (size_t)r) return QQ_WRITE ;
-  }
-  return 0 ;
 }
 
 /* Reads the envelope from fd 1 into the commit, up to its final NUL. 0 or an exit code (the
@@ -190,9 +155,9 @@ int main (int argc, char const *const *argv)
   if (qcommit_limits(&q)) _exit(QQ_CONFIG) ;
 
   /* S1 -> S2: the message file (qcommit_start). Not deliverable: nothing names it in todo/. */
-  r = qcommit_start(&q, fixed_id(fixed, uid) ? fixed : 0, uid, invoked(uid)) ;
+  r = qcommit_start(&q, fixed_id(fixed, uid) ? fixed : 0, uid, qq_invoked(uid)) ;
   if (r) _exit(r) ;
-  r = copy_message(q.fd) ;
+  r = qcommit_copy(&q, 0) ;
   if (r) die(r, &q) ;
 
   /* S2 -> S3 -> S4: the envelope, then the commit (qcommit_finish, doc/queue.md's crash argument). */

@@ -45,6 +45,8 @@ void smtpd_main (void)
   }
   s.qdirect = smtpd_qd_usable() ;
   if (!s.qdirect) findqueue(&s) ;   /* queueing in process needs no program: no readlink per session */
+  s.qwfd = -1 ;
+  if (!s.qdirect) s.qwpath = smtpd_qw_path() ;   /* multi-user: berth-qwriter, else berth-queue */
   smtpd_config(&s) ;
   if (!smtpd_slot()) smtpd_drop(&s, RP_BUSY, "busy") ;
   smtpd_tls_init(&s) ;

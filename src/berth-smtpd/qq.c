@@ -1,7 +1,7 @@
 /* ISC license. */
 /* Runs $QMAILQUEUE or berth-queue as qmail.c's qmail_open does (libberth's qqrun: message
    pipe on fd 0, envelope pipe on fd 1, error pipe on fd 6, the queue id on fd BERTH_IDFD), or
-   commits in process (qdirect.c); then turns the exit code into the SMTP reply.
+   commits in process (qdirect.c), or hands the message to berth-qwriter (qwriter.c); then turns the exit code into the SMTP reply.
    Trust: the queue program is trusted; its fd 6 text is sanitised before it reaches the peer. */
 
 #include <stdlib.h>
@@ -27,12 +27,13 @@ static int facts (smtpd const *s)
     && export("BERTH_MAIL_PARAMS", s->mailparams.s, s->mailparams.len > 1) ;
 }
 
-int smtpd_qq_start (smtpd const *s, smtpd_qq *q)
+int smtpd_qq_start (smtpd *s, smtpd_qq *q)
 {
   qqrun const zero = QQRUN_ZERO ;
   if (s->qdirect) return smtpd_qd_start(q) ;
-  q->direct = q->failed = 0 ;
+  q->direct = q->failed = q->writer = 0 ;
   q->r = zero ;
+  if (smtpd_qw_start(s, q)) return 1 ;   /* berth-qwriter took it: no process for this message */
   if (!facts(s)) return 0 ;
   /* berth-smtpd runs nothing else that reads BERTH_IDFD (qqrun_start sets it) */
   if (!qqrun_start(&q->r, s->queueprog)) return 0 ;
@@ -44,6 +45,7 @@ int smtpd_qq_start (smtpd const *s, smtpd_qq *q)
 void smtpd_qq_abort (smtpd_qq *q)
 {
   if (q->direct) { smtpd_qd_abort(q) ; return ; }
+  if (q->writer) { smtpd_qw_abort(q) ; return ; }
   qqrun_abort(&q->r) ;
   q->msgfd = -1 ;
 }
@@ -99,7 +101,8 @@ int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t q
     if (code) { t = qq_text(code) ; memcpy(text, t, strlen(t) + 1) ; }
     goto reply ;
   }
-  code = qqrun_finish(&q->r, s->mailfrom.s, s->rcpts.s, s->rcpts.len, text, qid, qidmax) ;
+  if (q->writer) code = smtpd_qw_finish(s, q, text, qid, qidmax) ;
+  else code = qqrun_finish(&q->r, s->mailfrom.s, s->rcpts.s, s->rcpts.len, text, qid, qidmax) ;
   q->msgfd = -1 ;
  reply:
   reply->len = 0 ;

@@ -48,11 +48,20 @@ struct qcommit_s
    QQ_CONFIG. qcommit_env calls it when the writer has not. */
 extern int qcommit_limits (qcommit *) ;
 
+/* qcommit_start's how for a caller's uid: "invoked from network" for control/uidsmtpd's,
+   "invoked for bounce" for control/uidsend's, "invoked by alias" for control/uidalias's, else 0
+   (qq_invoked.c). */
+extern char const *qq_invoked (uid_t uid) ;
+
 /* S1 -> S2: mess/<id> (a pooled file or a new one, queue_mess_create), the Received line written
    after the header's room: "Received: (berth <pid> <how>); <date>", or "invoked by uid <uid>"
    when how is 0. id is made from the clock and the pid unless given (berth-bounce's <id>B);
    the envelope's u record is uid, its p record the pid. The message's bytes then go to q->fd. */
 extern int qcommit_start (qcommit *q, char const *id, uid_t uid, char const *how) ;
+
+/* The message from fd to its end into q->fd (after the Received line): 0, or QQ_READ, QQ_WRITE
+   (nothing withdrawn yet: the caller aborts). qcommit_copy.c. */
+extern int qcommit_copy (qcommit *q, int fd) ;
 
 /* Envelope bytes as qmail-queue reads them on fd 1 (F, T..., final NUL), checked by envscan:
    *used says how many it took (it stops after the final NUL, then q->envdone is 1). Kept in

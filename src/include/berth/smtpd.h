@@ -50,6 +50,9 @@ struct smtpd_qq_s
   int direct ;                  /* qdirect.c writes the queue files itself */
   int failed ;                  /* the message could not be written whole: do not commit */
   qcommit qc ;                  /* direct: the commit, its id */
+  int writer ;                  /* through berth-qwriter (qwriter.c): msgfd is the pipe to it */
+  int wcode ;                   /* writer: its answer to the start, a qmail-queue exit code */
+  int *wconn ;                  /* writer: the session's connection to it (smtpd.qwfd) */
 } ;
 
 /* msg.c: the message being stored, for DATA and BDAT alike: the header scan (hop count,
@@ -111,6 +114,9 @@ struct smtpd_s
   qcommit_names qnames ;        /* qdirect: the fsync decision kept across messages (qcommit.h) */
   struct smtpd_qq_s *qd ;       /* during DATA: the queue transaction, withdrawn by smtpd_exit */
   stralloc qqpath ;
+  char const *qwpath ;          /* $BERTH_QWRITER when usable (qwriter.c), else 0 */
+  int qwfd ;                    /* the connection to berth-qwriter, -1 when none */
+  int qwdown ;                  /* the writer refused or failed a start: berth-queue from now on */
   int requiretls ;             /* control/requiretls or $REQUIRETLS: MAIL needs TLS */
   int requireauth ;            /* control/requireauth or $REQUIREAUTH: MAIL needs AUTH */
   int authloopback ;           /* control/authloopback and a loopback peer: AUTH in clear */
@@ -229,10 +235,16 @@ extern void smtpd_msg_refuse (smtpd *, smtpd_msg *, char const *reply, char cons
 extern void smtpd_msg_finish (smtpd *, smtpd_msg *) ;
 
 /* qq.c */
-extern int smtpd_qq_start (smtpd const *, smtpd_qq *) ;
+extern int smtpd_qq_start (smtpd *, smtpd_qq *) ;
 extern void smtpd_qq_abort (smtpd_qq *) ;
 /* Writes the envelope, waits; fills reply (a full reply line) and qid. Returns 1 accepted. */
 extern int smtpd_qq_finish (smtpd *, smtpd_qq *, stralloc *reply, char *qid, size_t qidmax) ;
+
+/* qwriter.c: the queue entry through berth-qwriter (berth/qwriter.h), multi-user instances */
+extern char const *smtpd_qw_path (void) ;
+extern int smtpd_qw_start (smtpd *, smtpd_qq *) ;
+extern void smtpd_qw_abort (smtpd_qq *) ;
+extern int smtpd_qw_finish (smtpd const *, smtpd_qq *, char *text, char *id, size_t idmax) ;
 
 /* qdirect.c: berth-queue's protocol in process, when we are the queue's owner (doc/queue.md) */
 extern int smtpd_qd_usable (void) ;   /* once per session: 1 in process, 0 not */
