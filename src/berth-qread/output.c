@@ -110,10 +110,13 @@ static void jms (uint64_t ms)
   qr_putu(ms / 1000) ;
 }
 
-/* an extension record's params (doc/queue.md) as a JSON string, or null */
+/* an extension record's params (doc/queue.md): the key "params" and a JSON string, only
+   when there are some (an object without them reads as before) */
 static void jparams (qtool_msg const *m, size_t off)
 {
-  if (off) js(m->data.s + off, strlen(m->data.s + off)) ; else qr_puts("null") ;
+  if (!off) return ;
+  jkey("params") ;
+  js(m->data.s + off, strlen(m->data.s + off)) ;
 }
 
 void qr_json (qtool_msg const *m, uint64_t now, int first)
@@ -127,7 +130,7 @@ void qr_json (qtool_msg const *m, uint64_t now, int first)
   jkey("age") ; qr_putu(now > m->birth ? (now - m->birth) / 1000 : 0) ;
   jkey("size") ; qr_putu(m->size) ;
   jkey("sender") ; js(m->data.s, strlen(m->data.s)) ;
-  jkey("params") ; jparams(m, m->mparams) ;
+  jparams(m, m->mparams) ;
   jkey("preprocessed") ; qr_puts(m->where == QTOOL_WHERE_STATE ? "true" : "false") ;
   jkey("held") ; qr_puts(m->held ? "true" : "false") ;
   jkey("hold_reason") ; if (m->hold.len) js(m->hold.s, m->hold.len) ; else qr_puts("null") ;
@@ -141,7 +144,7 @@ void qr_json (qtool_msg const *m, uint64_t now, int first)
     jkey("state") ; qr_puts(r[i].mark == 'D' ? "\"done\"" : "\"pending\"") ;
     jkey("channel") ;
     if (c) { qr_puts("\"") ; qr_puts(c) ; qr_puts("\"") ; } else qr_puts("null") ;
-    jkey("params") ; jparams(m, r[i].params) ;
+    jparams(m, r[i].params) ;
     qr_puts("}") ;
   }
   qr_puts("]") ;
