@@ -135,4 +135,69 @@ PY
 while IFS="	" read -r st d; do
   case $st in D) diag "$d" ;; *) ok "$st" "$d" ;; esac
 done < "$T_DIR/py2.out"
+
+# Remote: the parameters reach the remote program (berth-rspawn's two variables, argv as
+# qmail-remote's), "relayed" when it says the next hop had no DSN (dsn=relayed), and delay
+# warnings as NOTIFY says. A stand-in remote program: t450* deferred, others accepted.
+kill "$T_PID"; n=0; while [ $n -lt 100 ] && kill -0 "$T_PID" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+cat > "$T_DIR/remote" <<'SH'
+#!/bin/sh
+{ printf 'argv:%s\n' "$*"; printf 'mail:%s\n' "${BERTH_MAILPARAMS-unset}"; printf 'rcpt:%s\n' "${BERTH_RCPTPARAMS-unset}" | tr '\n' '|'; echo; } >> "$REMOTE_LOG"
+cat > /dev/null
+shift 2
+for r in "$@"; do
+  case $r in t450*) printf 's127.0.0.1 does not like recipient. Remote host said: 450 4.2.1 busy\0' ;; *) printf 'r\0' ;; esac
+done
+printf 'K127.0.0.1 accepted message. Remote host said: 250 ok\0Irelay=far.example[127.0.0.1]:25 dsn=relayed conn=1 xfer=1\0'
+SH
+chmod 755 "$T_DIR/remote"; : > "$T_DIR/remote.log"; chmod 666 "$T_DIR/remote.log"
+echo 400 > "$c/retryscale"; echo 400 > "$c/delaywarning"; echo 2400 > "$c/queuelifetime"
+before=$(ls "$md" | wc -l)
+t_bg as_user env BERTH_REMOTE="$T_DIR/remote" REMOTE_LOG="$T_DIR/remote.log" berth-start 2>"$T_DIR/send2.log"
+port4=$(free_port)
+t_bg $setuid env RELAYCLIENT= tcpserver -HRl0 127.0.0.1 "$port4" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/smtpd4.log"
+wait_port "$port4" || { echo "Bail out! tcpserver did not start"; exit 1; }
+"$PY" - "$port4" <<'PY'
+import smtplib, sys
+c = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10); c.ehlo("client.example")
+def send(rcpts, mopts=()):
+    c.mail("postmaster@test.example", list(mopts))
+    for r, o in rcpts: c.rcpt(r, o)
+    code, _ = c.data(b"Subject: remote dsn\r\n\r\nremote\r\n")
+    assert code == 250
+send([("t450a@far.example", [])])
+send([("t450b@far.example", ["NOTIFY=FAILURE"])])
+send([("t450c@far.example", ["NOTIFY=DELAY"])])
+send([("ok1@far.example", ["NOTIFY=SUCCESS", "ORCPT=rfc822;ok1+40far.example"]), ("ok2@far.example", ["NOTIFY=NEVER"])], ["RET=FULL", "ENVID=rel1"])
+c.quit()
+PY
+ok $? "four messages to the remote channel accepted"
+n=0; while [ $n -lt 300 ] && [ "$(find "$Q/mess" "$Q/todo" "$Q/state" "$Q/delay" -type f | wc -l)" != 0 ]; do sleep 0.1; n=$((n + 1)); done
+is "$(find "$Q/mess" "$Q/todo" "$Q/state" "$Q/delay" -type f | wc -l)" 0 "the queue empties (queue lifetime over for t450*)"
+grep -q '^argv:far.example postmaster@test.example ok1@far.example ok2@far.example$' "$T_DIR/remote.log"; ok $? "the remote program's argv is qmail-remote's, without the parameters"
+grep -q '^mail:RET=FULL ENVID=rel1$' "$T_DIR/remote.log"; ok $? "BERTH_MAILPARAMS: the message's parameters"
+grep -q '^rcpt:NOTIFY=SUCCESS ORCPT=rfc822;ok1+40far.example|NOTIFY=NEVER|$' "$T_DIR/remote.log"; ok $? "BERTH_RCPTPARAMS: one line per recipient, in argv order"
+grep -A2 '^argv:far.example postmaster@test.example t450a@far.example$' "$T_DIR/remote.log" | grep -q '^mail:unset$'; ok $? "a job without parameters: the variables are unset"
+"$PY" - "$md" "$before" > "$T_DIR/py3.out" <<'PY'
+import email, email.policy, os, sys
+md, before = sys.argv[1], int(sys.argv[2])
+def say(ok, d): print("%d\t%s" % (0 if ok else 1, d.replace("\n", " ")), flush=True)
+got = []
+for f in sorted(os.listdir(md), key=lambda f: os.stat(os.path.join(md, f)).st_mtime)[before:]:
+    m = email.message_from_bytes(open(os.path.join(md, f), "rb").read(), policy=email.policy.default)
+    ds = [p for p in m.iter_parts() if p.get_content_type() == "message/delivery-status"] if m.is_multipart() else []
+    if not ds: continue
+    bl = ds[0].get_payload()
+    for b in bl[1:]:
+        got.append((str(b["Final-Recipient"]).split(";")[-1].strip().split("@")[0], str(b["Action"]), str(b.get("Original-Recipient", "")).replace(" ", ""), str(bl[0].get("Original-Envelope-Id", ""))))
+print("D\tnotices: %r" % got)
+acts = sorted((r, a) for r, a, o, e in got)
+say(acts == [("ok1", "relayed"), ("t450a", "delayed"), ("t450a", "failed"), ("t450b", "failed"), ("t450c", "delayed")],
+    "t450a (no NOTIFY): delay warning and bounce; t450b (FAILURE): bounce only; t450c (DELAY): warning only; ok1: relayed; ok2 (NEVER): nothing")
+rel = [g for g in got if g[0] == "ok1"]
+say(rel and rel[0][2] == "rfc822;ok1@far.example" and rel[0][3] == "rel1", "the relayed report: Original-Recipient and Original-Envelope-Id")
+PY
+while IFS="	" read -r st d; do
+  case $st in D) diag "$d" ;; *) ok "$st" "$d" ;; esac
+done < "$T_DIR/py3.out"
 t_done
