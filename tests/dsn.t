@@ -5,8 +5,10 @@
 # NOTIFY=NEVER suppresses a bounce, NOTIFY=SUCCESS to a local Maildir gives a "delivered"
 # report with Original-Recipient and Original-Envelope-Id, RET=HDRS returns the header only,
 # delay warnings follow NOTIFY. A writer whose QMAILQUEUE is not berth's offers no DSN.
+# REQUIRETLS is offered and written only in a TLS session.
 . "$BERTH_TOP/tests/lib.sh"
 command -v tcpserver >/dev/null || skip_all "tcpserver (ucspi-tcp-ipv6) not installed"
+command -v openssl >/dev/null || skip_all "openssl not installed"
 t_start 120
 t_instance
 c=$BERTH_HOME/control
@@ -88,6 +90,35 @@ PY
 while IFS="	" read -r st d; do
   case $st in I) qid=$d ;; D) diag "$d" ;; *) ok "$st" "$d" ;; esac
 done < "$T_DIR/py.out"
+
+# REQUIRETLS (RFC 8689): offered and taken only in a TLS session (berth-tlsd, a test certificate)
+C=$T_DIR/certs; mkdir "$C"
+( cd "$C" && openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -keyout k.pem -out c.pem -days 2 ) \
+  > "$T_DIR/openssl.log" 2>&1 || { echo "Bail out! cannot make a test certificate"; exit 1; }
+chmod 644 "$C"/*
+tport=$(free_port)
+t_bg env CERTFILE="$C/c.pem" KEYFILE="$C/k.pem" $setuid tcpserver -HRl0 127.0.0.1 "$tport" "$BERTH_TOP/bin/berth-tlsd" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/tls.log"
+wait_port "$tport" || { echo "Bail out! tcpserver did not start"; exit 1; }
+"$PY" - "$tport" "$Q" > "$T_DIR/py4.out" <<'PY'
+import os, smtplib, ssl, sys
+port, q = int(sys.argv[1]), sys.argv[2]
+def say(ok, d): print("%d\t%s" % (0 if ok else 1, d.replace("\n", " ")), flush=True)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+c = smtplib.SMTP("127.0.0.1", port, timeout=10); c.ehlo("client.example")
+say(not c.has_extn("requiretls") and c.has_extn("starttls"), "before STARTTLS: no REQUIRETLS")
+c.starttls(context=ctx); c.ehlo("client.example")
+say(c.has_extn("requiretls") and c.has_extn("dsn"), "after STARTTLS: REQUIRETLS and DSN offered")
+r = c.docmd("MAIL FROM:<postmaster@test.example> REQUIRETLS=yes"); say(r[0] == 501, "REQUIRETLS with a value: 501")
+r = c.docmd("MAIL FROM:<postmaster@test.example> REQUIRETLS ENVID=tls1"); say(r[0] == 250, "MAIL REQUIRETLS in TLS: 250")
+c.rcpt("dsnok@test.example")
+code, resp = c.data(b"Subject: requiretls\r\n\r\nx\r\n"); c.quit()
+qid = resp.decode().rsplit(" ", 1)[-1]
+raw = open(os.path.join(q, "mess", qid), "rb").read()[8:1024]
+say(b"\0Fpostmaster@test.example\0EENVID=tls1 REQUIRETLS\0Tdsnok@test.example\0\0" in raw, "the E record holds the REQUIRETLS word, after ENVID")
+PY
+while IFS="	" read -r st d; do
+  case $st in D) diag "$d" ;; *) ok "$st" "$d" ;; esac
+done < "$T_DIR/py4.out"
 
 as_user berth-qread > "$T_DIR/qread" 2>&1
 grep -q '^  params: RET=HDRS ENVID=QQ314159$' "$T_DIR/qread"; ok $? "berth-qread shows the message's parameters"
