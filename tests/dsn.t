@@ -120,13 +120,44 @@ while IFS="	" read -r st d; do
   case $st in D) diag "$d" ;; *) ok "$st" "$d" ;; esac
 done < "$T_DIR/py4.out"
 
+# berth-milter as the queue program: DSN offered, the records passed on, a recipient deleted by
+# the milter taking its R record along, one it adds having none
+. "$BERTH_TOP/tests/milter-lib.sh"
+milter_peer A
+script A '{"mods": [["-", "<t1@test.example>"], ["+", "<postmaster@test.example>"]]}'
+printf 'inet:127.0.0.1:%s\n' "$A_port" > "$c/milters"
+mport=$(free_port)
+t_bg $setuid env QMAILQUEUE="$BERTH_TOP/bin/berth-milter" tcpserver -HRl0 127.0.0.1 "$mport" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_DIR/milter.log"
+wait_port "$mport" || { echo "Bail out! tcpserver did not start"; exit 1; }
+"$PY" - "$mport" "$Q" > "$T_DIR/py5.out" <<'PY'
+import os, smtplib, sys
+port, q = int(sys.argv[1]), sys.argv[2]
+def say(ok, d): print("%d\t%s" % (0 if ok else 1, d.replace("\n", " ")), flush=True)
+c = smtplib.SMTP("127.0.0.1", port, timeout=20); c.ehlo("client.example")
+say(c.has_extn("dsn"), "QMAILQUEUE=berth-milter: DSN offered")
+c.mail("postmaster@test.example", ["ENVID=mil1"])
+c.rcpt("dsnok@test.example", ["NOTIFY=FAILURE", "ORCPT=rfc822;d+40x.example"])
+c.rcpt("t1@test.example", ["NOTIFY=SUCCESS"])
+code, resp = c.data(b"Subject: through a milter\r\n\r\nx\r\n"); c.quit()
+say(code == 250, "accepted through berth-milter (%d %r)" % (code, resp))
+qid = resp.decode().rsplit(" ", 1)[-1]
+env = open(os.path.join(q, "mess", qid), "rb").read()[8:1024]
+env = env[:env.find(b"\0\0") + 2].split(b"\0")
+say(env[2:] == [b"Fpostmaster@test.example", b"EENVID=mil1", b"Tdsnok@test.example", b"RNOTIFY=FAILURE ORCPT=rfc822;d+40x.example", b"Tpostmaster@test.example", b"", b""],
+    "the envelope: E kept, t1 gone with its R record, the added recipient without one (%r)" % env)
+PY
+while IFS="	" read -r st d; do
+  case $st in D) diag "$d" ;; *) ok "$st" "$d" ;; esac
+done < "$T_DIR/py5.out"
+rm -f "$c/milters"
+
 as_user berth-qread > "$T_DIR/qread" 2>&1
 grep -q '^  params: RET=HDRS ENVID=QQ314159$' "$T_DIR/qread"; ok $? "berth-qread shows the message's parameters"
 grep -q 'to=<dsnok@test.example>.* params: NOTIFY=SUCCESS ORCPT=rfc822;orig+40example.com$' "$T_DIR/qread"; ok $? "berth-qread shows a recipient's parameters"
 as_user berth-qread -j > "$T_DIR/qread.json" 2>&1
 grep -q '"params":"RET=HDRS ENVID=QQ314159"' "$T_DIR/qread.json"; ok $? "berth-qread -j too"
 
-t_bg as_user berth-start 2>"$T_DIR/send.log"
+t_bg as_user berth-start 2>"$T_DIR/send.log"; sendpid=$T_PID
 n=0; while [ $n -lt 300 ] && [ "$(find "$Q/mess" "$Q/todo" "$Q/state" -type f | wc -l)" != 0 ]; do sleep 0.1; n=$((n + 1)); done
 is "$(find "$Q/mess" "$Q/todo" "$Q/state" -type f | wc -l)" 0 "the queue empties"
 [ -n "$(ls "$ok_md/new")" ]; ok $? "dsnok got its message"
@@ -170,7 +201,8 @@ done < "$T_DIR/py2.out"
 # Remote: the parameters reach the remote program (berth-rspawn's two variables, argv as
 # qmail-remote's), "relayed" when it says the next hop had no DSN (dsn=relayed), and delay
 # warnings as NOTIFY says. A stand-in remote program: t450* deferred, others accepted.
-kill "$T_PID"; n=0; while [ $n -lt 100 ] && kill -0 "$T_PID" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+kill "$sendpid"; n=0; while [ $n -lt 100 ] && kill -0 "$sendpid" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+kill -0 "$sendpid" 2>/dev/null; [ $? != 0 ]; ok $? "the first berth-start stopped"
 cat > "$T_DIR/remote" <<'SH'
 #!/bin/sh
 { printf 'argv:%s\n' "$*"; printf 'mail:%s\n' "${BERTH_MAILPARAMS-unset}"; printf 'rcpt:%s\n' "${BERTH_RCPTPARAMS-unset}" | tr '\n' '|'; echo; } >> "$REMOTE_LOG"
