@@ -5,8 +5,8 @@
 # verify, no REQUIRETLS) is given up and, when no MX host could, the message bounces with
 # 5.7.30; a host that failed only temporarily defers instead; control/tlspolicy's may or none
 # does not weaken it; QMTP routes cannot carry it (tests/qmtp.t). "TLS-Required: No" in the
-# header (RFC 8689 5) sets the domain's DANE aside, not the administrator's verify, and STARTTLS
-# is still used.
+# header (RFC 8689 5) sets the domain's DANE and MTA-STS aside, not the administrator's verify,
+# and STARTTLS is still used.
 . "$BERTH_TOP/tests/rtls-lib.sh"
 rtls_setup 90
 D=$(free_port)
@@ -86,6 +86,13 @@ has "$out" "TLS=TLSv1.2" "... still over TLS (STARTTLS offered)"
 grep -q 'info: TLS-Required: No: DANE and MTA-STS are not applied to this message' "$T_DIR/err"; ok $? "... and logged"
 run wrong.test "$T_DIR/tlsno"
 has "$out" "ZConnected to other.test [127.0.0.3] but TLS failed: berth-tlsc status 98: X509_BAD_SERVER_NAME. (#4.7.5)" "TLS-Required: No leaves the administrator's verify as it is"
+# an MTA-STS policy (enforce, cached) that does not list the MX: set aside too
+printf 'id s1\nmode enforce\nmax_age 86400\nfetched %s\nmx elsewhere.test\n' "$(date +%s)" > "$BERTH_HOME/queue/mtasts/req.test"
+run req.test
+has "$out" "ZSorry, the MTA-STS policy of req.test (enforce) does not list the MX host mx.test. (#4.7.5)" "MTA-STS enforce, MX not listed: deferred"
+run req.test "$T_DIR/tlsno"
+has "$out" "Kmx.test [127.0.0.3] accepted message." "TLS-Required: No sets the MTA-STS policy aside: delivered"
+rm "$BERTH_HOME/queue/mtasts/req.test"
 printf 'Subject: x\ntls-required:\n  NO \n\nbody\n' > "$T_DIR/tlsno2"
 run noreq.test "$T_DIR/tlsno2"
 has "$out" "Kmx-noreq.test [127.0.0.4] accepted message." "the field's name and value in any case, folded"

@@ -21,6 +21,7 @@ void remote_reqtls_apply (rconn *c, rmsg const *m)
   c->reqok = 0 ;
   /* DANE's usable records authenticate the peer; anything else: verify with the MX name */
   if (m->requiretls && !c->tlsa.len) c->tlslevel = TLS_VERIFY ;
+  if (m->requiretls && c->ststest) c->sts = 0, c->ststest = 0 ;   /* a testing policy: nothing to observe */
 }
 
 void remote_tlsno_apply (rconn *c, rcfg const *cfg)
