@@ -1,10 +1,11 @@
 /* ISC license. */
 /* berth-remote: one SMTP transaction on an open connection (RFC 5321, 2920, 1870, 6152, 6531,
-   STARTTLS 3207, AUTH 4954). Returns SESSION_NEXT when the next address should be tried (the
-   reason is left in rep->final), SESSION_DONE when the report is decided, SESSION_PLAIN to
-   retry this address in cleartext (a failed TLS handshake under policy "may"). With c->keep
-   (berth-rspawn's child) a session whose final dot was answered is kept open instead of QUIT
-   (c->reusable), and session_again runs the next transaction on it (doc/berth-rspawn.md). */
+   STARTTLS 3207, AUTH 4954, DSN 3461, REQUIRETLS 8689). Returns SESSION_NEXT when the next
+   address should be tried (the reason is left in rep->final), SESSION_DONE when the report is
+   decided, SESSION_PLAIN to retry this address in cleartext (a failed TLS handshake under
+   policy "may"). With c->keep (berth-rspawn's child) a session whose final dot was answered is
+   kept open instead of QUIT (c->reusable), and session_again runs the next transaction on it
+   (doc/berth-rspawn.md). */
 
 #include <errno.h>
 #include <string.h>
