@@ -362,11 +362,7 @@ int remote_serve (int argc, char const *const *argv, int ctl)
       strerr_warnw1x("a reused connection got a job for another host") ;
       _exit(111) ;
     }
-    {  /* the job's parameters: words after the recipients that start with \037 (addresses never do) */
-      char const *mailp = 0, *rcptp = 0 ;
-      while (n > 3 && w[n - 1][0] == PARAMS_WORD) { if (w[n - 1][1] == 'M') mailp = w[n - 1] + 2 ; else rcptp = w[n - 1] + 2 ; n-- ; }
-      job(&s, host, w[1], w + 2, n - 2, mailp, rcptp) ;
-    }
+    job(&s, host, w[1], w + 2, n - 2, 0, 0) ;   /* berth-rspawn gives a kept child no job with parameters */
   }
   if (s.c.reusable) remote_session_quit(&s.c) ;
   remote_conn_close(&s.c) ;

@@ -241,7 +241,6 @@ extern int remote_message_bdat (rconn *c, rmsg const *m, unsigned int secs, unsi
    A malformed DSN parameter is dropped and logged. 1, or 0 out of memory. */
 #define PARAMS_MAIL "BERTH_MAILPARAMS"
 #define PARAMS_RCPT "BERTH_RCPTPARAMS"
-#define PARAMS_WORD '\037'         /* a kept job's word "\037M<params>" or "\037R<lines>" */
 extern int remote_params_read (rmsg *m, stralloc *store, char const **rcpt, char const *mailp, char const *rcptp) ;
 /* The message's header, fed in chunks: does it have "TLS-Required: No" (RFC 8689 5) */
 typedef struct rhdr_s rhdr, *rhdr_ref ;
