@@ -15,6 +15,7 @@
 #include <skalibs/tai.h>
 #include <berth/home.h>
 #include <berth/sibling.h>
+#include <berth/envext.h>
 #include <berth/smtpd.h>
 #include <berth/smtpd_replies.h>
 
@@ -45,6 +46,7 @@ void smtpd_main (void)
   }
   s.qdirect = smtpd_qd_usable() ;
   if (!s.qdirect) findqueue(&s) ;   /* queueing in process needs no program: no readlink per session */
+  s.envext = s.qdirect || envext_writable(getenv("QMAILQUEUE"), getenv(ENVEXT_QMAILQUEUE_EXT)) ;
   smtpd_config(&s) ;
   if (!smtpd_slot()) smtpd_drop(&s, RP_BUSY, "busy") ;
   smtpd_tls_init(&s) ;

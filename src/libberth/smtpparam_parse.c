@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <skalibs/bytestr.h>
+#include <berth/envext.h>
 #include <berth/smtpaddr.h>
 
 #define KEY_MAX 64
@@ -60,8 +61,40 @@ int smtpparam_parse (smtpparam *p, char const *s, size_t len, unsigned int verb)
       for (j = v ; j < v + vlen ; j++)
         if ((unsigned char)s[j] < 33 || (unsigned char)s[j] > 126) return SMTPPARAM_SYNTAX ;
     }
-    if (verb != SMTPPARAM_MAIL) return SMTPPARAM_UNKNOWN ;
-    if (keyis(s + k, klen, "SIZE"))
+    if (verb != SMTPPARAM_MAIL)
+    {
+      if (keyis(s + k, klen, "NOTIFY"))
+      {
+        unsigned int bits ;
+        if (p->notify || !envext_notify_scan(s + v, vlen, &bits)) return SMTPPARAM_SYNTAX ;
+        p->notify = bits ; p->dsn = 1 ;
+      }
+      else if (keyis(s + k, klen, "ORCPT"))
+      {
+        if (p->orcpt || !envext_orcpt_ok(s + v, vlen)) return SMTPPARAM_SYNTAX ;
+        p->orcpt = s + v ; p->orcptlen = vlen ; p->dsn = 1 ;
+      }
+      else return SMTPPARAM_UNKNOWN ;
+    }
+    else if (keyis(s + k, klen, "RET"))
+    {
+      if (p->ret || !vlen) return SMTPPARAM_SYNTAX ;
+      if (keyis(s + v, vlen, "FULL")) p->ret = ENVEXT_RET_FULL ;
+      else if (keyis(s + v, vlen, "HDRS")) p->ret = ENVEXT_RET_HDRS ;
+      else return SMTPPARAM_SYNTAX ;
+      p->dsn = 1 ;
+    }
+    else if (keyis(s + k, klen, "ENVID"))
+    {
+      if (p->envid || !envext_envid_ok(s + v, vlen)) return SMTPPARAM_SYNTAX ;
+      p->envid = s + v ; p->envidlen = vlen ; p->dsn = 1 ;
+    }
+    else if (keyis(s + k, klen, "REQUIRETLS"))
+    {
+      if (vlen || p->requiretls) return SMTPPARAM_SYNTAX ;
+      p->requiretls = 1 ;
+    }
+    else if (keyis(s + k, klen, "SIZE"))
     {
       if (p->hassize || !size_scan(s + v, vlen, &p->size)) return SMTPPARAM_SYNTAX ;
       p->hassize = 1 ;
