@@ -4,8 +4,8 @@
    one line per argv recipient with its R record's (doc/queue.md, "Envelope extension records"):
    space-separated KEY or KEY=VALUE words. REQUIRETLS is kept as a flag; DSN's RET, ENVID,
    NOTIFY and ORCPT are kept as the words to send to a peer that offers DSN, each checked again
-   (RFC 3461 4, RFC 6533 3); a malformed one is dropped and logged, never sent. Other keys are
-   ignored. Also the message's "TLS-Required: No" header field (RFC 8689 5).
+   (RFC 3461 4, RFC 6533 3, by berth/envext.h as the queue checks its records); a malformed one
+   is dropped and logged, never sent. Other keys are ignored. Also the message's "TLS-Required: No" header field (RFC 8689 5).
    Trust: the parameters come from the queue, which checked their syntax; the header is the
    sender's. Nothing here trusts either. */
 
@@ -14,68 +14,27 @@
 #include <skalibs/bytestr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
+#include <berth/envext.h>
 #include "remote.h"
 
-#define ENVID_MAX 100             /* RFC 3461 4.4 */
-#define ORCPT_MAX 500             /* RFC 3461 4.2 */
-#define PARAMS_MAX 1000           /* an E or R record's params at most */
-#define CTL_CHAR 32
-#define DEL_CHAR 127
-
-static int hexdigit (char c)
+/* each value checked as berth's queue checks it (berth/envext.h) */
+static int ret_ok (char const *s, size_t len)
 {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f') ;
+  char w[sizeof "RET=HDRS"] = "RET=" ;
+  if (len > sizeof w - 5) return 0 ;
+  memcpy(w + 4, s, len) ;
+  return envext_ret(w, 4 + len) != ENVEXT_RET_NONE ;
 }
 
-/* RFC 3461 4: xtext; utf8: RFC 6533's utf-8-addr-xtext instead (no '+' escapes) */
-static int xtext_ok (char const *s, size_t len, int utf8)
+static int notify_ok (char const *s, size_t len)
 {
-  if (!len) return 0 ;
-  for (size_t i = 0 ; i < len ; i++)
-  {
-    unsigned char c = s[i] ;
-    if (c <= CTL_CHAR || c >= DEL_CHAR || c == '=') return 0 ;
-    if (c != '+') continue ;
-    if (utf8 || i + 2 >= len || !hexdigit(s[i+1]) || !hexdigit(s[i+2])) return 0 ;
-    i += 2 ;
-  }
-  return 1 ;
+  unsigned int bits ;
+  return envext_notify_scan(s, len, &bits) ;
 }
 
 static int word_is (char const *s, size_t len, char const *w)
 {
   return len == strlen(w) && !strncasecmp(s, w, len) ;
-}
-
-/* "NEVER", or a comma list of SUCCESS, FAILURE, DELAY, each once */
-static int notify_ok (char const *s, size_t len)
-{
-  static char const *const words[3] = { "SUCCESS", "FAILURE", "DELAY" } ;
-  unsigned int seen = 0 ;
-  if (word_is(s, len, "NEVER")) return 1 ;
-  for (size_t i = 0 ; i <= len ; )
-  {
-    size_t e = i + byte_chr(s + i, len - i, ',') ;
-    unsigned int k = 0 ;
-    while (k < 3 && !word_is(s + i, e - i, words[k])) k++ ;
-    if (k == 3 || seen & (1u << k)) return 0 ;
-    seen |= 1u << k ;
-    i = e + 1 ;
-  }
-  return 1 ;
-}
-
-/* addr-type ";" xtext (or utf-8-addr-xtext for the type utf-8) */
-static int orcpt_ok (char const *s, size_t len)
-{
-  size_t t = byte_chr(s, len, ';') ;
-  if (!t || t >= len || len > ORCPT_MAX) return 0 ;
-  for (size_t i = 0 ; i < t ; i++)
-  {
-    unsigned char c = s[i] ;
-    if (c <= CTL_CHAR || c >= DEL_CHAR || strchr("()<>@,:\\\".[]", c)) return 0 ;
-  }
-  return xtext_ok(s + t + 1, len - t - 1, word_is(s, t, "utf-8")) ;
 }
 
 typedef struct key_s key ;
@@ -85,17 +44,14 @@ struct key_s
   int (*ok) (char const *, size_t) ;
 } ;
 
-static int ret_ok (char const *s, size_t len) { return word_is(s, len, "FULL") || word_is(s, len, "HDRS") ; }
-static int envid_ok (char const *s, size_t len) { return len <= ENVID_MAX && xtext_ok(s, len, 0) ; }
-
-static key const mailkeys[] = { { "RET", &ret_ok }, { "ENVID", &envid_ok } } ;
-static key const rcptkeys[] = { { "NOTIFY", &notify_ok }, { "ORCPT", &orcpt_ok } } ;
+static key const mailkeys[] = { { "RET", &ret_ok }, { "ENVID", &envext_envid_ok } } ;
+static key const rcptkeys[] = { { "NOTIFY", &notify_ok }, { "ORCPT", &envext_orcpt_ok } } ;
 
 /* the words of s[0..len) whose key is in keys, checked, appended to sa as " KEY=VALUE";
    REQUIRETLS sets *reqtls when given; *dsn set when a DSN word was kept */
 static int scan (stralloc *sa, char const *s, size_t len, key const *keys, int *reqtls, int *dsn, char const *var)
 {
-  if (len > PARAMS_MAX) { strerr_warnw(var, ": too long, ignored") ; return 1 ; }
+  if (!envext_ok(s, len)) { strerr_warnw(var, ": not an extension record's parameters, ignored") ; return 1 ; }
   for (size_t i = 0 ; i < len ; )
   {
     size_t e = i + byte_chr(s + i, len - i, ' ') ;
