@@ -84,6 +84,15 @@ c.mail("postmaster@test.example"); c.rcpt("nosuch4@test.example")
 code, resp = c.data(b"Subject: plain\r\n\r\nplain\r\n")
 raw = open(os.path.join(q, "mess", resp.decode().rsplit(" ", 1)[-1]), "rb").read()
 say(b"\0E" not in raw[8:1024] and b"\0R" not in raw[8:1024], "no parameters: no extension record")
+# RFC 6533: ORCPT in raw UTF-8 only under SMTPUTF8, kept as utf-8-addr-xtext
+raw8 = b"RCPT TO:<dsnok@test.example> ORCPT=utf-8;j\xc3\xb6rg@example.com\r\n"
+c.docmd("MAIL FROM:<postmaster@test.example>"); c.send(raw8); r = c.getreply()
+say(r[0] == 501, "ORCPT in raw UTF-8 without SMTPUTF8: 501 (%r)" % (r,))
+c.docmd("RSET"); c.docmd("MAIL FROM:<postmaster@test.example> SMTPUTF8"); c.send(raw8); r = c.getreply()
+say(r[0] == 250, "with SMTPUTF8: 250 (%r)" % (r,))
+code, resp = c.data(b"Subject: utf8 orcpt\r\n\r\nx\r\n")
+raw = open(os.path.join(q, "mess", resp.decode().rsplit(" ", 1)[-1]), "rb").read()
+say(b"\0Tdsnok@test.example\0RORCPT=utf-8;j\\x{F6}rg@example.com\0\0" in raw[8:1024], "its R record holds utf-8-addr-xtext (\\x{F6})")
 c.quit()
 print("I\t" + qid)
 PY
@@ -205,7 +214,9 @@ kill "$sendpid"; n=0; while [ $n -lt 100 ] && kill -0 "$sendpid" 2>/dev/null; do
 kill -0 "$sendpid" 2>/dev/null; [ $? != 0 ]; ok $? "the first berth-start stopped"
 cat > "$T_DIR/remote" <<'SH'
 #!/bin/sh
-{ printf 'argv:%s\n' "$*"; printf 'mail:%s\n' "${BERTH_MAILPARAMS-unset}"; printf 'rcpt:%s\n' "${BERTH_RCPTPARAMS-unset}" | tr '\n' '|'; echo; } >> "$REMOTE_LOG"
+# one write per job: jobs run at once
+entry=$(printf 'argv:%s\nmail:%s\nrcpt:%s|' "$*" "${BERTH_MAILPARAMS-unset}" "$(printf '%s' "${BERTH_RCPTPARAMS-unset}" | tr '\n' '|')")
+printf '%s\n' "$entry" >> "$REMOTE_LOG"
 cat > /dev/null
 shift 2
 for r in "$@"; do

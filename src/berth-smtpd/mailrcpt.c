@@ -101,6 +101,7 @@ void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
   if (a.flags & SMTPADDR_NULL) { smtpd_reply(s, RP_RCPT_ADDR_SYNTAX) ; return ; }
   if (s->nrcpt >= SMTPD_RCPT_MAX) { smtpd_reply(s, RP_TOO_MANY_RCPTS) ; return ; }
   if ((a.flags & SMTPADDR_8BIT) && !s->mparam.smtputf8) { smtpd_reply(s, RP_NEED_UTF8) ; return ; }
+  if (p.orcpt8 && !s->mparam.smtputf8) { smtpd_reply(s, RP_PARAM_SYNTAX) ; return ; }   /* RFC 6533 3: unitext only under SMTPUTF8 */
   if (a.flags & SMTPADDR_NODOMAIN)
   {
     /* RFC 5321 4.5.1: <postmaster> always reaches the postmaster, whoever asks. */

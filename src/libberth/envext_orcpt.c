@@ -54,6 +54,21 @@ int envext_orcpt_decode (stralloc *sa, char const *s, size_t len)
   return 0 ;
 }
 
+int envext_orcpt_unitext_ok (char const *s, size_t len)
+{
+  size_t t = addrtype(s, len), n ;
+  if (!t || t + 1 >= len || !isutf8(s, t)) return 0 ;
+  n = envext_unitext_len(s + t + 1, len - t - 1) ;
+  return n && t + 1 + n <= ENVEXT_ORCPT_MAX ;
+}
+
+int envext_orcpt_fmt (stralloc *sa, char const *s, size_t len, int unitext)
+{
+  size_t t = addrtype(s, len) ;
+  if (!unitext) return stralloc_catb(sa, s, len) ;
+  return t && stralloc_catb(sa, s, t + 1) && envext_unitext_xtext(sa, s + t + 1, len - t - 1) ;
+}
+
 int envext_envid_ok (char const *s, size_t len)
 {
   return len && len <= ENVEXT_ENVID_MAX && xtext_ok(s, len) ;

@@ -20,5 +20,5 @@ int smtpparam_ext (stralloc *sa, smtpparam const *p, unsigned int verb)
      && (!p->envid || (word(sa, from, "ENVID=") && stralloc_catb(sa, p->envid, p->envidlen)))
      && (!p->requiretls || word(sa, from, "REQUIRETLS")) ;
   return (!p->notify || (word(sa, from, "NOTIFY=") && envext_notify_fmt(sa, p->notify)))
-   && (!p->orcpt || (word(sa, from, "ORCPT=") && stralloc_catb(sa, p->orcpt, p->orcptlen))) ;
+   && (!p->orcpt || (word(sa, from, "ORCPT=") && envext_orcpt_fmt(sa, p->orcpt, p->orcptlen, p->orcpt8))) ;
 }

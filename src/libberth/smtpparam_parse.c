@@ -33,7 +33,7 @@ static int size_scan (char const *v, size_t vlen, uint64_t *u)
 int smtpparam_parse (smtpparam *p, char const *s, size_t len, unsigned int verb)
 {
   size_t i = 0 ;
-  int hasbody = 0 ;
+  int hasbody = 0, eight = 0 ;
   for (;;)
   {
     size_t k, klen, v = 0, vlen = 0 ;
@@ -58,9 +58,15 @@ int smtpparam_parse (smtpparam *p, char const *s, size_t len, unsigned int verb)
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c == '-' && j > k)))
           return SMTPPARAM_SYNTAX ;
       }
+      eight = 0 ;
       for (j = v ; j < v + vlen ; j++)
-        if ((unsigned char)s[j] < 33 || (unsigned char)s[j] > 126) return SMTPPARAM_SYNTAX ;
+      {
+        if ((unsigned char)s[j] < 33 || (unsigned char)s[j] == 127) return SMTPPARAM_SYNTAX ;
+        if ((unsigned char)s[j] > 127) eight = 1 ;
+      }
     }
+    /* 8-bit bytes only in RFC 6533's raw UTF-8 ORCPT */
+    if (eight && (verb == SMTPPARAM_MAIL || !keyis(s + k, klen, "ORCPT"))) return SMTPPARAM_SYNTAX ;
     if (verb != SMTPPARAM_MAIL)
     {
       if (keyis(s + k, klen, "NOTIFY"))
@@ -71,8 +77,8 @@ int smtpparam_parse (smtpparam *p, char const *s, size_t len, unsigned int verb)
       }
       else if (keyis(s + k, klen, "ORCPT"))
       {
-        if (p->orcpt || !envext_orcpt_ok(s + v, vlen)) return SMTPPARAM_SYNTAX ;
-        p->orcpt = s + v ; p->orcptlen = vlen ; p->dsn = 1 ;
+        if (p->orcpt || !(eight ? envext_orcpt_unitext_ok(s + v, vlen) : envext_orcpt_ok(s + v, vlen))) return SMTPPARAM_SYNTAX ;
+        p->orcpt = s + v ; p->orcptlen = vlen ; p->orcpt8 = eight ; p->dsn = 1 ;
       }
       else return SMTPPARAM_UNKNOWN ;
     }

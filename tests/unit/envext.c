@@ -73,6 +73,14 @@ static struct pcase const pcases[] =
   { " ORCPT=rfc822;a+zz", SMTPPARAM_RCPT, SMTPPARAM_SYNTAX, 0 },
   { " RET=FULL", SMTPPARAM_RCPT, SMTPPARAM_UNKNOWN, 0 },
   { "", SMTPPARAM_RCPT, SMTPPARAM_OK, "" },
+  { " ORCPT=utf-8;j\303\266rg@example.com", SMTPPARAM_RCPT, SMTPPARAM_OK, "ORCPT=utf-8;j\\x{F6}rg@example.com" },
+  { " ORCPT=UTF-8;\360\237\230\200@\344\276\213.example", SMTPPARAM_RCPT, SMTPPARAM_OK, "ORCPT=UTF-8;\\x{1F600}@\\x{4F8B}.example" },
+  { " ORCPT=rfc822;j\303\266rg@example.com", SMTPPARAM_RCPT, SMTPPARAM_SYNTAX, 0 },
+  { " ORCPT=utf-8;a\300\200b", SMTPPARAM_RCPT, SMTPPARAM_SYNTAX, 0 },
+  { " ORCPT=utf-8;a\355\240\200b", SMTPPARAM_RCPT, SMTPPARAM_SYNTAX, 0 },
+  { " ORCPT=utf-8;a+b\303\266", SMTPPARAM_RCPT, SMTPPARAM_SYNTAX, 0 },
+  { " NOTIFY=\303\266", SMTPPARAM_RCPT, SMTPPARAM_SYNTAX, 0 },
+  { " ENVID=\303\266", SMTPPARAM_MAIL, SMTPPARAM_SYNTAX, 0 },
 } ;
 
 struct ecase { char const *name ; char const *s ; size_t len ; int code ; } ;

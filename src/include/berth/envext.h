@@ -54,9 +54,22 @@ extern int envext_ret (char const *s, size_t len) ;
    utf-8-addr-xtext (RFC 6533 3: "\x{HEX}" for a non-ASCII character, no '+' or '='), at most
    ENVEXT_ORCPT_MAX bytes. 1 valid, 0 invalid. */
 extern int envext_orcpt_ok (char const *s, size_t len) ;
+/* An ORCPT in RFC 6533's raw form, "utf-8;" then utf-8-addr-unitext: 1 when valid and, converted,
+   within ENVEXT_ORCPT_MAX (envext_orcpt_fmt writes it so), else 0. */
+extern int envext_orcpt_unitext_ok (char const *s, size_t len) ;
+/* sa += ORCPT's value as the records hold it: unitext converted, anything else as it is. */
+extern int envext_orcpt_fmt (stralloc *sa, char const *s, size_t len, int unitext) ;
+
 /* The original recipient for a report: "type;address" decoded (xtext, or kept as is for utf-8)
    appended to sa. 1, or 0 invalid or out of memory. */
 extern int envext_orcpt_decode (stralloc *sa, char const *s, size_t len) ;
+
+/* RFC 6533's utf-8-addr-unitext (raw UTF-8, under SMTPUTF8) in s: appended to sa as
+   utf-8-addr-xtext ("\x{HEX}", upper-case, for each non-ASCII character), the form the records
+   hold. 1, or 0 when s is not unitext (invalid UTF-8, a control byte, a space, '+' or '=') or
+   out of memory. envext_unitext_len: the converted length, 0 when invalid. */
+extern int envext_unitext_xtext (stralloc *sa, char const *s, size_t len) ;
+extern size_t envext_unitext_len (char const *s, size_t len) ;
 
 /* ENVID's value: xtext of at most ENVEXT_ENVID_MAX bytes. 1 valid, 0 invalid. */
 extern int envext_envid_ok (char const *s, size_t len) ;

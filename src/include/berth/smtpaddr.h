@@ -61,8 +61,9 @@ struct smtpparam_s
   size_t envidlen ;
   char const *orcpt ;             /* RCPT ORCPT= (checked), into the parsed text; 0 absent */
   size_t orcptlen ;
+  unsigned int orcpt8 : 1 ;       /* ORCPT in RFC 6533's raw UTF-8 form (needs SMTPUTF8) */
 } ;
-#define SMTPPARAM_ZERO { .size = 0, .hassize = 0, .smtputf8 = 0, .body = SMTPPARAM_BODY_NONE, .requiretls = 0, .dsn = 0, .ret = 0, .notify = 0, .envid = 0, .envidlen = 0, .orcpt = 0, .orcptlen = 0 }
+#define SMTPPARAM_ZERO { .size = 0, .hassize = 0, .smtputf8 = 0, .body = SMTPPARAM_BODY_NONE, .requiretls = 0, .dsn = 0, .ret = 0, .notify = 0, .envid = 0, .envidlen = 0, .orcpt = 0, .orcptlen = 0, .orcpt8 = 0 }
 
 /* Parses the text after the path: " KEY[=VALUE]" ... Returns SMTPPARAM_*. */
 extern int smtpparam_parse (smtpparam *p, char const *s, size_t len, unsigned int verb) ;
