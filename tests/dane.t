@@ -4,11 +4,12 @@
 # matches them. DANE-EE (3 1 1, 3 0 2) and DANE-TA (2 0 1, the CA of the chain) deliver; a TLSA
 # mismatch, a bogus signature and a dane-only host without TLSA defer with the reason in the
 # report; an insecure zone, and a resolver not declared validating, fall back to may; DANE wins
-# over an MTA-STS policy for an MX with usable TLSA records.
+# over an MTA-STS policy for an MX with usable TLSA records. REQUIRETLS is met by DANE; a TLSA
+# mismatch under it is a 5.7.30 bounce; TLS-Required: No sets DANE aside.
 . "$BERTH_TOP/tests/rtls-lib.sh"
 . "$BERTH_TOP/tests/dane-lib.sh"
 rtls_setup 120
-rsink self 127.0.0.1 --cert "$C/rsa.crt" --key "$C/rsa.key"
+rsink self 127.0.0.1 --cert "$C/rsa.crt" --key "$C/rsa.key" --requiretls
 rsink ca 127.0.0.3 --cert "$C/chain.crt" --key "$C/leaf.key"
 rsink plain 127.0.0.2
 EE=$(tlsa_hash 1 1 "$C/rsa.crt")
@@ -89,6 +90,17 @@ run bad.test
 has "$out" "ZConnected to mxbad.test [127.0.0.1] but TLS failed: berth-tlsc status 98: TLSA_MISMATCH. (#4.7.5)" "TLSA mismatch: deferred with the reason"
 is "$(count self MAIL)" "$n" "TLSA mismatch: nothing sent, not even in cleartext"
 grep -q 'reason\|TLSA_MISMATCH' "$T_DIR/err"; ok $? "TLSA mismatch: logged"
+# REQUIRETLS (RFC 8689 4.2.1): DANE authenticates the peer (its certificate's name and chain
+# would not verify); a TLSA mismatch is permanent; TLS-Required: No sets DANE aside
+BERTH_MAILPARAMS=REQUIRETLS run ee.test
+has "$out" "Kmxee.test [127.0.0.1] accepted message." "REQUIRETLS, DANE-EE: delivered"
+has "$out" "dane=DANE-EE" "REQUIRETLS, DANE-EE: authenticated by DANE"
+BERTH_MAILPARAMS=REQUIRETLS run bad.test
+has "$out" "DSorry, REQUIRETLS support required: connected to mxbad.test [127.0.0.1] but TLS failed: berth-tlsc status 98: TLSA_MISMATCH (#5.7.30)" "REQUIRETLS, TLSA mismatch: D 5.7.30"
+printf 'Subject: dane\nTLS-Required: No\n\nanyone may read this\n' > "$T_DIR/tlsno"
+out=$(as_user berth-remote bad.test a@b.test u@x.test < "$T_DIR/tlsno" 2>"$T_DIR/err" | tr '\0' '\n')
+has "$out" "Kmxbad.test [127.0.0.1] accepted message." "TLS-Required: No, TLSA mismatch: delivered (DANE set aside)"
+has "$out" "TLS=TLSv1.2" "TLS-Required: No: still over TLS"
 # bogus signature on the TLSA records: the lookup fails, the MX is deferred (RFC 7672 2.1.1)
 n=$(count self STARTTLS)
 run bogus.test

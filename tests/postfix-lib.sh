@@ -11,8 +11,9 @@ pf_setup () {
   chown postfix "$1/data" && chown "$4" "$1/mail"
 }
 pf () { script -qc "postfix -c '$1/etc' $2" /dev/null; }
-# pf_up DIR [LINES]: a private Postfix for pf.test in DIR, delivering as $TESTUSER,
-# smuggling-safe (smtpd_forbid_bare_newline), LINES added to its main.cf, on a free port
+# pf_up DIR [LINES [MASTERLINES]]: a private Postfix for pf.test in DIR, delivering as $TESTUSER,
+# smuggling-safe (smtpd_forbid_bare_newline), LINES added to its main.cf (MASTERLINES to its
+# master.cf), on a free port
 # ($pfport), started now and stopped at exit; one test line says whether it listens. Sets P=DIR.
 # (Give settings here rather than reloading at once: a reload while the master still starts
 # can hang it.)
@@ -21,6 +22,7 @@ pf_up () {
   pfport=$(free_port)
   pf_setup "$P" pf.test "$pfport" "$TESTUSER" || { echo "Bail out! cannot write the Postfix instance"; exit 1; }
   printf 'smtpd_forbid_bare_newline = yes\n%s\n' "${2:-}" >> "$P/etc/main.cf"
+  [ -n "${3:-}" ] && printf '%s\n' "$3" >> "$P/etc/master.cf"
   trap 'pf "$P" stop >/dev/null 2>&1; t_cleanup' EXIT
   pf "$P" start >"$T_DIR/pf.start" 2>&1
   wait_port "$pfport" 20; ok $? "a private Postfix listens on 127.0.0.1:$pfport"

@@ -2,7 +2,8 @@
 # QMTP: berth-qmtpd under tcpserver (several messages on one connection, LF and CRLF types,
 # per-recipient answers, rcpthosts and RELAYCLIENT, databytes, a bad sender, framing errors
 # with nothing queued) and berth-remote's QMTP client for a control/qmtproutes route (r/h
-# records per recipient, K; a dead relay: Z; a relay that is not an address: Z).
+# records per recipient, K; a dead relay: Z; a relay that is not an address: Z; DSN asked:
+# dsn=relayed; REQUIRETLS: 5.7.30).
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/qmqp-lib.sh"
 command -v tcpserver >/dev/null || skip_all "tcpserver (ucspi-tcp-ipv6) not installed"
@@ -53,6 +54,14 @@ is "$(sed -n 1p "$T_DIR/rep" | cut -c1-32)" "rRemote host said: ok queued as " "
 is "$(sed -n 2p "$T_DIR/rep")" "hRemote host said: sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)" "... h for the refused one"
 is "$(sed -n 3p "$T_DIR/rep")" "KQMTP: 127.0.0.1:$MP accepted the message." "... final K"
 is "$(qcount "$MX")" 4 "the message reached the QMTP server's queue"
+is "$(wc -l < "$T_DIR/rep")" 3 "no DSN asked: no facts record (qmail-remote's report)"
+# DSN cannot go on by QMTP: the facts record says so; REQUIRETLS cannot either: 5.7.30
+BERTH_RCPTPARAMS=NOTIFY=SUCCESS as_user berth-remote mx.example s@hub.example r1@mx.example < "$T_DIR/m" | tr '\000' '\n' > "$T_DIR/rep"
+is "$(sed -n 2p "$T_DIR/rep")" "KQMTP: 127.0.0.1:$MP accepted the message." "NOTIFY=SUCCESS by QMTP: delivered"
+sed -n 3p "$T_DIR/rep" | grep -q "^Irelay=127\.0\.0\.1\[127\.0\.0\.1\]:$MP dsn=relayed conn=[0-9]* xfer=[0-9]*\$"; ok $? "... the facts record says dsn=relayed"
+BERTH_MAILPARAMS=REQUIRETLS as_user berth-remote mx.example s@hub.example r1@mx.example < "$T_DIR/m" | tr '\000' '\n' > "$T_DIR/rep"
+is "$(cat "$T_DIR/rep")" "DSorry, REQUIRETLS support required: control/qmtproutes sends mail for mx.example by QMTP, which cannot carry it. (#5.7.30)" "REQUIRETLS by QMTP: D 5.7.30"
+is "$(qcount "$MX")" 5 "... nothing sent"
 dead=$(free_port)
 echo "mx.example:127.0.0.1:$dead" > "$BERTH_HOME/control/qmtproutes"
 as_user berth-remote mx.example s@hub.example r1@mx.example < "$T_DIR/m" | tr '\000' '\n' > "$T_DIR/rep"

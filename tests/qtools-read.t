@@ -13,8 +13,14 @@ q berth-qread -x >/dev/null 2>&1; is "$?" 100 "usage: 100"
 
 env=$T_DIR/env
 printf 'Fs\344nder\001@x.example\000Tq"uo\\te@y.example\000Tcaf\303\251@z.example\000\000' > "$env"; chmod 644 "$env"
-printf 'Subject: 1\n\nx\n' | as_user env BERTH_IDFD=9 berth-queue 9>"$T_DIR/id" 1<"$env"; is "$?" 0 "injected"
-id=$(cat "$T_DIR/id")
+printf 'Subject: 1\n\nx\n' | as_user berth-queue 1<"$env"; is "$?" 91 "berth-queue refuses a control byte in an address (91)"
+# such a byte can still be in a queue file from an older berth, or one put there by hand: an
+# envelope file and a message without the queue header, as those are (doc/queue.md)
+id=1796500000.123456.4242
+{ printf 'u0\000p4242\000'; cat "$env"; } > "$BERTH_HOME/queue/todo/$id"
+printf 'Subject: 1\n\nx\n' > "$BERTH_HOME/queue/mess/$id"
+[ "$(id -u)" = 0 ] && chown "$TESTUSER" "$BERTH_HOME/queue/todo/$id" "$BERTH_HOME/queue/mess/$id"
+chmod 640 "$BERTH_HOME/queue/todo/$id" "$BERTH_HOME/queue/mess/$id"
 q berth-qread > "$T_DIR/list"
 grep -q "^$id size=[0-9]* age=[0-9]*s from=<s.nder?@x.example>\$" "$T_DIR/list"; ok $? "text: control bytes masked"
 grep -q '^  to=<q"uo\\te@y.example>$' "$T_DIR/list"; ok $? "text: recipients of a message in todo/ (no state yet)"

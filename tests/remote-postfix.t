@@ -2,6 +2,7 @@
 # End to end to a real MTA: smtplib -> tcpserver + berth-smtpd -> berth-queue -> berth-send ->
 # berth-rspawn -> berth-remote -> a private Postfix instance on loopback, which delivers to a
 # Maildir. Postfix runs from Debian's package with its own directories (never the system MTA).
+# Then DSN's parameters from berth-remote to Postfix, and Postfix's own "delivered" report.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/postfix-lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "a private Postfix needs root"
@@ -34,4 +35,18 @@ grep -q '^Received: (berth [0-9]* invoked from network\|^Received: (berth [0-9]*
 printf 'line one\n.a leading dot\n\nlast line\n' > "$T_DIR/body"
 awk 'b { print } /^$/ && !b { b = 1 }' "$f" | cmp -s - "$T_DIR/body"; ok $? "the body arrives byte for byte"
 grep -q 'rcpt=rcpt@pf.test .*status=sent' "$T_DIR/send.log"; ok $? "berth-send logged the delivery as sent"
+
+# DSN to Postfix (it offers DSN and PIPELINING): berth-remote passes RET, ENVID, NOTIFY and ORCPT
+# on, and Postfix, having delivered, sends its own "delivered" report to the sender (pf.test too)
+printf 'From: s@pf.test\nTo: joe@pf.test\nSubject: dsn to postfix\n\nsecret body\n' > "$T_DIR/dsnmsg"
+BERTH_MAILPARAMS='RET=HDRS ENVID=QQ314159' BERTH_RCPTPARAMS='NOTIFY=SUCCESS ORCPT=rfc822;joe+40pf.test' \
+  as_user berth-remote pf.test s@pf.test joe@pf.test < "$T_DIR/dsnmsg" 2>"$T_DIR/dsn.err" | tr '\0' '\n' > "$T_DIR/dsn.rep"
+grep -q '^K127.0.0.1 accepted message' "$T_DIR/dsn.rep"; ok $? "NOTIFY=SUCCESS to Postfix: delivered"
+! grep -q 'dsn=relayed' "$T_DIR/dsn.rep"; ok $? "Postfix offers DSN: no dsn=relayed"
+n=0; while [ $n -lt 200 ] && ! grep -lqs 'Action: delivered' "$P/mail/box/new"/*; do sleep 0.1; n=$((n + 1)); done
+r=$(grep -ls 'Action: delivered' "$P/mail/box/new"/* | head -n 1)
+[ -n "$r" ]; ok $? "Postfix sent its delivered report (DSN) to the sender"
+grep -q '^Original-Envelope-Id: QQ314159' "$r"; ok $? "... with our ENVID"
+grep -q '^Original-Recipient: rfc822;joe@pf.test' "$r"; ok $? "... with our ORCPT, decoded"
+grep -qi 'text/rfc822-headers' "$r" && ! grep -q 'secret body' "$r"; ok $? "... headers only, as RET=HDRS asked"
 t_done

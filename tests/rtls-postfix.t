@@ -2,6 +2,7 @@
 # berth-remote -> a private Postfix on loopback with TLS (smtpd_tls_cert_file, security level
 # may): STARTTLS under policy may (verified=0, no anchor) and verify (name= and the test CA:
 # verified=1); Postfix's log confirms the TLS session and its Maildir holds the messages.
+# Postfix does not offer REQUIRETLS (RFC 8689): a REQUIRETLS message bounces with 5.7.30.
 . "$BERTH_TOP/tests/lib.sh"
 . "$BERTH_TOP/tests/remote-lib.sh"
 . "$BERTH_TOP/tests/tls-certs.sh"
@@ -54,6 +55,11 @@ f=$(find "$P/mail" -type f | head -n 1)
 grep -q '^\.\.leading dot' "$f"; ok $((! $?)) "the leading dot was unstuffed by Postfix"
 grep -q '^\.leading dot' "$f"; ok $? "the message body arrived"
 grep -q 'with ESMTPS id' "$f"; ok $? "Postfix's Received header says ESMTPS"
+# REQUIRETLS (RFC 8689): Postfix verifies but does not offer REQUIRETLS: 5.7.30, nothing sent
+out=$(BERTH_MAILPARAMS=REQUIRETLS as_user berth-remote '[127.0.0.1]' a@b.test box@pf.test < "$T_DIR/msg" 2>"$T_DIR/err" | tr '\0' '\n')
+has "$out" "DSorry, REQUIRETLS support required: connected to 127.0.0.1 but it does not offer REQUIRETLS after STARTTLS (#5.7.30)" "REQUIRETLS to Postfix (verified, no REQUIRETLS): D 5.7.30"
+sleep 0.5
+is "$(mails)" 2 "REQUIRETLS: nothing delivered"
 
 echo "[127.0.0.1]:verify:name=pf.test:anchors=$C/ca.crt" > "$BERTH_HOME/control/tlspolicy"
 send

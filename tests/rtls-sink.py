@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-# aiosmtpd sink for tests/rtls-*.t: STARTTLS with a given certificate, optional AUTH.
+# aiosmtpd sink for tests/rtls-*.t, remote-dsn.t, remote-requiretls.t: STARTTLS with a given
+# certificate, optional AUTH, DSN and REQUIRETLS.
 # Stores each message as DIR/N.eml and appends one line per event to DIR/log:
-#   "STARTTLS", "AUTH tls=0|1 MECH", "LOGIN user ok|bad", "MAIL tls=0|1 auth=USER|-".
+#   "STARTTLS", "AUTH tls=0|1 MECH", "LOGIN user ok|bad", "MAIL tls=0|1 auth=USER|-";
+# and to DIR/args, MAIL's and RCPT's parameters as received: "FROM tls=0|1 PARAMS", "TO PARAMS".
 #   rtls-sink.py PORT DIR [--host IP] [--cert CRT --key KEY] [--tls13] [--auth USER:PASS]
-#                [--login-only] [--auth-cleartext]
+#                [--login-only] [--auth-cleartext] [--dsn] [--requiretls]
 # --tls13: only TLS 1.3 (the handshake with berth-tlsc, TLS 1.0-1.2, fails).
 # --auth: AUTH required for MAIL; offered only over TLS unless --auth-cleartext.
+# --dsn: offers DSN (RFC 3461); --requiretls: offers REQUIRETLS (RFC 8689) over TLS only.
 import argparse, os, ssl, threading
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
@@ -20,15 +23,26 @@ ap.add_argument("--tls13", action="store_true")
 ap.add_argument("--auth")
 ap.add_argument("--login-only", action="store_true")
 ap.add_argument("--auth-cleartext", action="store_true")
+ap.add_argument("--dsn", action="store_true")
+ap.add_argument("--requiretls", action="store_true")
 a = ap.parse_args()
 lock = threading.Lock()
 count = [0]
+EXT = {"RET", "ENVID", "REQUIRETLS", "NOTIFY", "ORCPT"}
 
 
-def log(s):
+def log(s, name="log"):
     with lock:
-        with open(os.path.join(a.dir, "log"), "a") as f:
+        with open(os.path.join(a.dir, name), "a") as f:
             f.write(s + "\n")
+
+
+def split(arg):
+    """the parameters as received, and the command without those aiosmtpd does not know"""
+    words = (arg or "").split(" ")
+    params = [w for w in words[1:] if w]
+    keep = [w for w in params if w.split("=")[0].upper() not in EXT]
+    return " ".join(params), " ".join([words[0]] + keep)
 
 
 class Sink(SMTP):
@@ -43,10 +57,17 @@ class Sink(SMTP):
     async def smtp_MAIL(self, arg):
         user = getattr(self.session, "rtls_user", "-") if self.session.authenticated else "-"
         log("MAIL tls=%d auth=%s" % (self._tls_protocol is not None, user))
+        params, arg = split(arg)
+        log("FROM tls=%d %s" % (self._tls_protocol is not None, params), "args")
         if a.auth and not self.session.authenticated:
             await self.push("530 5.7.0 authentication required")
             return
         return await super().smtp_MAIL(arg)
+
+    async def smtp_RCPT(self, arg):
+        params, arg = split(arg)
+        log("TO %s" % params, "args")
+        return await super().smtp_RCPT(arg)
 
 
 def check(server, session, envelope, mechanism, auth_data):
@@ -59,6 +80,13 @@ def check(server, session, envelope, mechanism, auth_data):
 
 
 class H:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        extra = ["250-DSN"] if a.dsn else []
+        if a.requiretls and server._tls_protocol is not None:
+            extra.append("250-REQUIRETLS")
+        return responses[:-1] + extra + responses[-1:]
+
     async def handle_DATA(self, server, session, envelope):
         with lock:
             count[0] += 1

@@ -20,6 +20,7 @@
 #include <berth/clock.h>
 #include <berth/control.h>
 #include <berth/dsn.h>
+#include <berth/envext.h>
 #include <berth/home.h>
 #include <berth/logfield.h>
 #include <berth/qq.h>
@@ -181,6 +182,18 @@ int main (int argc, char const *const *argv)
     _exit(0) ;
   }
   readctls(&c) ;
+  if (!strncmp(c.mode.s, "qsbmf", 5))
+  {
+    x.n = bounce_failures_only(genalloc_s(dsn_rcpt, &rcpts), x.n) ;   /* qmail's format has no success reports */
+    num[uint_fmt(num, x.n)] = 0 ;
+    if (!x.n)
+    {
+      finish(bfile.s) ;
+      strerr_warni3x("bounce id=", x.id, " status=none reason=no-success-reports-in-qsbmf") ;
+      _exit(0) ;
+    }
+  }
+  bounce_params(&x) ;
   if (!*x.sender)
   {
     if (c.dbto_set > 0 && !c.dbto.len)
@@ -223,7 +236,8 @@ int main (int argc, char const *const *argv)
     if (fstat(x.messfd, &ms) < 0) strerr_diefu2sys(111, "stat ", tmp.s) ;
     x.messstart = start ;
     x.messsize = ms.st_size > start ? ms.st_size - start : 0 ;
-    x.headersonly = x.delayed || x.messsize > x.maxbytes ;   /* a warning carries the headers only */
+    /* a warning, a report of successes only (RFC 3461 4.3) and RET=HDRS carry the headers only */
+    x.headersonly = x.delayed || x.nsuccess == x.n || x.ret == ENVEXT_RET_HDRS || x.messsize > x.maxbytes ;
   }
   if (!original_scan(&x)) strerr_diefu2sys(111, "read ", tmp.s) ;
 

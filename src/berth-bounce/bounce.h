@@ -37,6 +37,10 @@ struct bounce_s
   unsigned long maxbytes ;
   int headersonly ;
   int has8bit ;
+  int ret ;                 /* RET: ENVEXT_RET_* (params.c) */
+  char const *envid ;       /* ENVID (xtext, checked) into recs, or 0 */
+  size_t envidlen ;
+  size_t nsuccess ;         /* success reports among the records (delivered, relayed) */
   char boundary[BOUNCE_BOUNDARY_MAX] ;
 } ;
 
@@ -60,6 +64,13 @@ extern int original_copy (wout *w, bounce const *x) ;
 /* mime.c, qsbmf.c: the whole notification. 1, or 0 on a write error or out of memory. */
 extern int compose_mime (wout *w, bounce const *x) ;
 extern int compose_qsbmf (wout *w, bounce const *x) ;
+
+/* params.c: x's ret, envid and nsuccess from its records; a record's ORCPT decoded into sa (1,
+   or 0 when it has none or on an error); the records without the success reports, compacted
+   (their new number returned). */
+extern void bounce_params (bounce *x) ;
+extern int bounce_orcpt (stralloc *sa, bounce const *x, dsn_rcpt const *p) ;
+extern size_t bounce_failures_only (dsn_rcpt *r, size_t n) ;
 
 /* inject.c: runs $QMAILQUEUE or the berth-queue next to this program with BERTH_QUEUEID=qid.
    Returns the queue's exit code (QQ_*); compose is called with the message pipe. */

@@ -7,10 +7,13 @@
 #include <skalibs/types.h>
 #include <berth/addrquote.h>
 #include <berth/dsn.h>
+#include <berth/envext.h>
 #include "bounce.h"
 
 #define SUBJECT "Undelivered Mail Returned to Sender"
 #define SUBJECT_DELAYED "Delayed Mail (still being retried)"
+#define SUBJECT_SUCCESS "Successful Mail Delivery Report"
+#define STATUS_SUCCESS "2.0.0"
 #define TEXT_INDENT "    "
 #define FIELD_CONT " "
 
@@ -51,7 +54,7 @@ static int headers (wout *w, bounce const *x)
   int r = stralloc_cats(&sa, x->from) && stralloc_catb(&sa, "@", 1) && stralloc_cats(&sa, x->bouncehost) && stralloc_0(&sa)
    && fields(w, "From: ", sa.s)
    && afield(w, &tmp, "To: ", "", x->rcpt, strlen(x->rcpt))
-   && wputs(w, "Subject: ") && wputs(w, x->delayed ? SUBJECT_DELAYED : SUBJECT)
+   && wputs(w, "Subject: ") && wputs(w, x->delayed ? SUBJECT_DELAYED : x->nsuccess == x->n ? SUBJECT_SUCCESS : SUBJECT)
    && wputs(w, "\nDate: ") && wdate(w, x->now)
    && (sa.len = 0, stralloc_catb(&sa, "<", 1)) && stralloc_cats(&sa, x->id) && stralloc_cats(&sa, ".bounce@")
    && stralloc_cats(&sa, x->bouncehost) && stralloc_catb(&sa, ">", 1) && stralloc_0(&sa)
@@ -85,11 +88,19 @@ static int textpart (wout *w, bounce const *x)
      : x->dbl
      ? "A delivery status notification (a bounce) could not be delivered to its\n"
        "recipients. The original bounce is attached below.\n\n"
+     : x->nsuccess == x->n
+     ? "Your message was delivered to the recipients below, as you asked to be told.\n"
+       "A message relayed to a system that does not report on delivery may still\n"
+       "bring notices of failure from elsewhere.\n\n"
+     : x->nsuccess
+     ? "I'm sorry to have to inform you that your message could not be delivered\n"
+       "to one or more recipients. This is a permanent error; I've given up.\n"
+       "Others below received it, as you asked to be told.\n\n"
      : "I'm sorry to have to inform you that your message could not be delivered\n"
        "to one or more recipients. This is a permanent error; I've given up.\n\n") ;
   if (r && x->messfd < 0)
     r = wputs(w, "The original message is no longer available, so it is not attached.\n\n") ;
-  else if (r && x->headersonly && !x->delayed)
+  else if (r && x->headersonly && !x->delayed && x->messsize > x->maxbytes)
   {
     num[uint64_fmt(num, x->maxbytes)] = 0 ;
     r = wputs(w, "The original message was larger than ") && wputs(w, num)
@@ -109,12 +120,27 @@ static int textpart (wout *w, bounce const *x)
   return r ;
 }
 
+static char const *action (bounce const *x, dsn_rcpt const *p)
+{
+  return x->delayed ? "delayed" : p->status == DSN_REC_DELIVERED ? "delivered" : p->status == DSN_REC_RELAYED ? "relayed" : "failed" ;
+}
+
+/* Original-Envelope-Id: ENVID decoded (RFC 3464 2.2.1), cleaned as any field */
+static int envidfield (wout *w, stralloc *tmp, bounce const *x)
+{
+  stralloc v = STRALLOC_ZERO ;
+  int r = xtext_decode(&v, x->envid, x->envidlen) && field(w, tmp, "Original-Envelope-Id: ", "", v.s, v.len) ;
+  stralloc_free(&v) ;
+  return r ;
+}
+
 static int statuspart (wout *w, bounce const *x)
 {
-  stralloc tmp = STRALLOC_ZERO ;
+  stralloc tmp = STRALLOC_ZERO, orig = STRALLOC_ZERO ;
   int r = part(w, x, "Delivery report", "message/delivery-status", 0)
    && fields(w, "Reporting-MTA: dns; ", x->me)
    && fields(w, "X-Berth-Queue-ID: ", x->id)
+   && (!x->envid || envidfield(w, &tmp, x))
    && wputs(w, "Arrival-Date: ") && wdate(w, x->arrival) && wputs(w, "\n") ;
   for (size_t i = 0 ; r && i < x->n ; i++)
   {
@@ -122,11 +148,14 @@ static int statuspart (wout *w, bounce const *x)
     char const *text = x->recs + p->text ;
     char status[DSN_STATUS_MAX] ;
     dsn_diag d = DSN_DIAG_ZERO ;
+    int orcpt = bounce_orcpt(&orig, x, p) ;
     dsn_status(status, text, p->textlen) ;
     if (x->delayed) status[0] = '4' ;   /* still being retried: a temporary condition */
+    if (DSN_REC_SUCCESS(p->status)) memcpy(status, STATUS_SUCCESS, sizeof(STATUS_SUCCESS)) ;
     dsn_diag_parse(&d, text, p->textlen) ;
-    r = wputs(w, "\n") && afield(w, &tmp, "Final-Recipient: ", "rfc822; ", x->recs + p->addr, p->addrlen)
-     && wputs(w, x->delayed ? "Action: delayed\nStatus: " : "Action: failed\nStatus: ")
+    r = wputs(w, "\n") && (!orcpt || field(w, &tmp, "Original-Recipient: ", "", orig.s, orig.len))
+     && afield(w, &tmp, "Final-Recipient: ", "rfc822; ", x->recs + p->addr, p->addrlen)
+     && wputs(w, "Action: ") && wputs(w, action(x, p)) && wputs(w, "\nStatus: ")
      && wputs(w, status) && wputs(w, "\n")
      && (!d.hostlen || field(w, &tmp, "Remote-MTA: ", "dns; ", text + d.host, d.hostlen))
      && (d.replylen
@@ -134,7 +163,7 @@ static int statuspart (wout *w, bounce const *x)
          : field(w, &tmp, "Diagnostic-Code: ", "x-berth; ", text, p->textlen))
      && (!p->when || (wputs(w, "Last-Attempt-Date: ") && wdate(w, p->when) && wputs(w, "\n"))) ;
   }
-  stralloc_free(&tmp) ;
+  stralloc_free(&tmp) ; stralloc_free(&orig) ;
   return r && wputs(w, "\n") ;
 }
 
@@ -143,7 +172,7 @@ int compose_mime (wout *w, bounce const *x)
   if (!headers(w, x) || !textpart(w, x) || !statuspart(w, x)) return 0 ;
   if (x->messfd >= 0)
   {
-    if (!part(w, x, x->headersonly ? "Undelivered Message Headers" : "Undelivered Message",
+    if (!part(w, x, x->headersonly ? (x->nsuccess == x->n ? "Message Headers" : "Undelivered Message Headers") : (x->nsuccess == x->n ? "Message" : "Undelivered Message"),
               x->headersonly ? (x->has8bit ? "text/rfc822-headers; charset=utf-8" : "text/rfc822-headers")
                              : "message/rfc822", x->has8bit)
      || !original_copy(w, x)) return 0 ;

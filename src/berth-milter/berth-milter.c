@@ -106,7 +106,10 @@ static void next (bm_msg const *m, int idfd, char const *txid)
   {
     if (!qqrun_start(&q, prog)) _exit(QQ_EXEC_FAILED) ;
     if (!bm_msg_write(m, q.msgfd)) { qqrun_abort(&q) ; _exit(QQ_WRITE) ; }
-    code = qqrun_finish(&q, m->from.s, m->rcpts.s, m->rcpts.len, text, id, sizeof id) ;
+    stralloc env = STRALLOC_ZERO ;
+    if (!bm_envelope(m, &env)) { qqrun_abort(&q) ; _exit(QQ_NOMEM) ; }
+    code = qqrun_finish_env(&q, env.s, env.len, text, id, sizeof id) ;
+    stralloc_free(&env) ;
   }
   {
     char fmt[UINT_FMT] ;

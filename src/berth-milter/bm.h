@@ -53,9 +53,13 @@ struct bm_msg_s
   stralloc body ;
   stralloc from ;
   stralloc rcpts ;    /* NUL-terminated addresses */
+  stralloc mparams ;  /* the E record's params, NUL-terminated (berth/envext.h); empty: none */
+  stralloc rparams ;  /* one NUL-terminated R record's params per recipient, in order (may be empty) */
   stralloc hold ;     /* a quarantine's reason; empty: none */
 } ;
-#define BM_MSG_ZERO { .fields = GENALLOC_ZERO, .sep = 0, .body = STRALLOC_ZERO, .from = STRALLOC_ZERO, .rcpts = STRALLOC_ZERO, .hold = STRALLOC_ZERO }
+#define BM_MSG_ZERO { .fields = GENALLOC_ZERO, .sep = 0, .body = STRALLOC_ZERO, .from = STRALLOC_ZERO, .rcpts = STRALLOC_ZERO, .mparams = STRALLOC_ZERO, .rparams = STRALLOC_ZERO, .hold = STRALLOC_ZERO }
+/* The envelope for the next queue program, extension records passed on unchanged. */
+extern int bm_envelope (bm_msg const *m, stralloc *env) ;
 #define BM_FIELD(m, i) (genalloc_s(stralloc, &(m)->fields) + (i))
 #define BM_NFIELDS(m) genalloc_len(stralloc, &(m)->fields)
 

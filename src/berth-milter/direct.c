@@ -37,7 +37,7 @@ int bm_direct (bm_msg const *m, char *id, size_t idmax, char *text, size_t textm
   text[0] = 0 ; id[0] = 0 ;
   if (code) return code ;
   if (!bm_msg_write(m, q.fd)) { qcommit_abort(&q) ; return qcommit_errcode(QQ_WRITE) ; }
-  if (!qq_envelope(&env, m->from.s, m->rcpts.s, m->rcpts.len)) { qcommit_abort(&q) ; return QQ_NOMEM ; }
+  if (!bm_envelope(m, &env)) { qcommit_abort(&q) ; return QQ_NOMEM ; }
   code = qcommit_env(&q, env.s, env.len, &used) ;
   if (!code && used != env.len) code = QQ_ENVELOPE ;
   stralloc_free(&env) ;

@@ -80,22 +80,24 @@ static int addr (stralloc *sa, char const *s, size_t len)
   return stralloc_catb(sa, s, len) && stralloc_0(sa) ;
 }
 
+/* Removes every recipient a, with its extension params (bm.h: rparams parallels rcpts). */
 static int delrcpt (bm_msg *m, char const *a, size_t alen)
 {
-  stralloc keep = STRALLOC_ZERO ;
-  size_t i = 0 ;
+  stralloc keep = STRALLOC_ZERO, keepp = STRALLOC_ZERO ;
+  size_t i = 0, j = 0 ;
   while (i < m->rcpts.len)
   {
-    size_t n = strlen(m->rcpts.s + i) ;
-    if ((n != alen || strncasecmp(m->rcpts.s + i, a, n)) && !stralloc_catb(&keep, m->rcpts.s + i, n + 1))
+    size_t n = strlen(m->rcpts.s + i), pn = strlen(m->rparams.s + j) ;
+    if ((n != alen || strncasecmp(m->rcpts.s + i, a, n))
+     && (!stralloc_catb(&keep, m->rcpts.s + i, n + 1) || !stralloc_catb(&keepp, m->rparams.s + j, pn + 1)))
     {
-      stralloc_free(&keep) ;
+      stralloc_free(&keep) ; stralloc_free(&keepp) ;
       return 0 ;
     }
-    i += n + 1 ;
+    i += n + 1 ; j += pn + 1 ;
   }
-  stralloc_free(&m->rcpts) ;
-  m->rcpts = keep ;
+  stralloc_free(&m->rcpts) ; stralloc_free(&m->rparams) ;
+  m->rcpts = keep ; m->rparams = keepp ;
   return 1 ;
 }
 
@@ -143,7 +145,7 @@ int bm_apply (bm_msg *m, stralloc const *mods, int leadspc)
       case SMFIR_INSHEADER : ok = insert(m, r.index < BM_NFIELDS(m) ? r.index : BM_NFIELDS(m), &r, leadspc) ; break ;
       case SMFIR_CHGHEADER : ok = change(m, &r, leadspc) ; break ;
       case SMFIR_ADDRCPT : case SMFIR_ADDRCPT_PAR :
-        ok = addr(&a, r.a, r.alen) && stralloc_catb(&m->rcpts, a.s, a.len) ; break ;
+        ok = addr(&a, r.a, r.alen) && stralloc_catb(&m->rcpts, a.s, a.len) && stralloc_0(&m->rparams) ; break ;
       case SMFIR_DELRCPT :
         ok = addr(&a, r.a, r.alen) && delrcpt(m, a.s, a.len - 1) ; break ;
       case SMFIR_CHGFROM :

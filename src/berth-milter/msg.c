@@ -9,6 +9,7 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/genalloc.h>
 #include <skalibs/stralloc.h>
+#include <berth/envext.h>
 #include <berth/qq.h>
 #include "bm.h"
 
@@ -66,11 +67,13 @@ int bm_msg_write (bm_msg const *m, int fd)
   return allwrite(fd, m->body.s, m->body.len) == m->body.len ;
 }
 
-/* qmail-queue's envelope: F sender NUL, T recipient NUL..., NUL */
+/* qmail-queue's envelope: F sender NUL, T recipient NUL..., NUL; berth's E record after F and
+   an R record after each T are kept for the next queue program (doc/queue.md) */
 int bm_env_parse (bm_msg *m, char const *s, size_t len)
 {
   size_t i = 0 ;
   unsigned int n = 0 ;
+  char last = 0 ;   /* the record before: F, T, or E/R (no extension record may follow those) */
   for (;;)
   {
     char const *end = i < len ? memchr(s + i, 0, len - i) : 0 ;
@@ -78,12 +81,28 @@ int bm_env_parse (bm_msg *m, char const *s, size_t len)
     if (!end) return QQ_READ ;
     k = end - (s + i) ;
     if (!k) break ;
+    if ((last == 'F' && s[i] == ENVEXT_MAIL) || (last == 'T' && s[i] == ENVEXT_RCPT))
+    {
+      stralloc *p = s[i] == ENVEXT_MAIL ? &m->mparams : &m->rparams ;
+      if (!envext_ok(s + i + 1, k - 1)) return QQ_ENVELOPE ;
+      if (s[i] == ENVEXT_RCPT) p->len-- ;   /* replaces the recipient's empty params */
+      else p->len = 0 ;
+      if (!stralloc_catb(p, s + i + 1, k)) return QQ_NOMEM ;
+      last = s[i] ; i += k + 1 ;
+      continue ;
+    }
     if (s[i] != (i ? 'T' : 'F')) return QQ_ENVELOPE ;
     if (k - 1 >= QQ_ADDR_MAX) return QQ_ADDR_TOO_LONG ;
-    if (!stralloc_catb(i ? &m->rcpts : &m->from, s + i + 1, k)) return QQ_NOMEM ;
+    if (!stralloc_catb(i ? &m->rcpts : &m->from, s + i + 1, k)
+     || !stralloc_0(i ? &m->rparams : &m->mparams)) return QQ_NOMEM ;
     n += !!i ;
-    i += k + 1 ;
+    last = s[i] ; i += k + 1 ;
   }
   if (!n) return QQ_ENVELOPE ;
   return 0 ;
+}
+
+int bm_envelope (bm_msg const *m, stralloc *env)
+{
+  return qq_envelope_ext(env, m->from.s, m->mparams.len ? m->mparams.s : 0, m->rcpts.s, m->rcpts.len, m->rparams.len ? m->rparams.s : 0) ;
 }

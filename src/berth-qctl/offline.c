@@ -61,10 +61,12 @@ static int mark_all (char const *id)
   i = strlen(sa.s) + 1 ;                      /* B<birth> */
   if (i >= sa.len || sa.s[i] != 'F') goto end ;
   i += strlen(sa.s + i) + 1 ;                 /* F<sender> */
+  if (i < sa.len && sa.s[i] == 'E') i += strlen(sa.s + i) + 1 ;   /* E<params>: doc/send-state.md */
   for (; i < sa.len && sa.s[i] ; i += n + 1)
   {
     char d = 'D' ;
     n = strlen(sa.s + i) ;
+    if (sa.s[i] == 'R') continue ;   /* a recipient's R<params> */
     if (n < 2 || (sa.s[i] != 'T' && sa.s[i] != 'D')) goto end ;
     if (sa.s[i] == 'T' && pwrite(fd, &d, 1, i) != 1) goto end ;
   }

@@ -10,6 +10,7 @@
 #include <skalibs/netstring.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
+#include <berth/envext.h>
 #include <berth/qq.h>
 #include "qmqpc.h"
 
@@ -28,6 +29,8 @@ int qmqpc_request (stralloc const *msg, stralloc *head, stralloc *tail)
     if (!end) goto format ;
     n = end - (env.s + i) ;
     if (!n) break ;                                /* the final NUL */
+    /* berth's extension records (doc/queue.md): QMQP has no place for them */
+    if (i && (env.s[i] == ENVEXT_MAIL || env.s[i] == ENVEXT_RCPT)) { i += n + 1 ; continue ; }
     if (env.s[i] != (i ? 'T' : 'F')) goto format ;
     if (n - 1 >= QQ_ADDR_MAX) { stralloc_free(&env) ; return QQ_ADDR_TOO_LONG ; }
     if (!netstring_appendb(tail, env.s + i + 1, n - 1)) goto nomem ;

@@ -61,6 +61,7 @@ void qr_text (qtool_msg const *m, uint64_t now)
   if (m->expired) qr_puts(" expired") ;
   if (m->where == QTOOL_WHERE_BAD) qr_puts(" quarantined") ;
   qr_puts("\n") ;
+  if (m->mparams) { qr_puts("  params: ") ; qr_safe(m->data.s + m->mparams, strlen(m->data.s + m->mparams)) ; qr_puts("\n") ; }
   if (m->held && m->hold.len) { qr_puts("  held: ") ; qr_safe(m->hold.s, m->hold.len) ; qr_puts("\n") ; }
   if (m->where == QTOOL_WHERE_BAD)
   {
@@ -77,6 +78,7 @@ void qr_text (qtool_msg const *m, uint64_t now)
     qr_safe(m->data.s + r[i].addr, strlen(m->data.s + r[i].addr)) ;
     qr_puts(">") ;
     if (c) { qr_puts(r[i].mark == 'D' ? " done " : " pending ") ; qr_puts(c) ; }
+    if (r[i].params) { qr_puts(" params: ") ; qr_safe(m->data.s + r[i].params, strlen(m->data.s + r[i].params)) ; }
     qr_puts("\n") ;
   }
   if (m->where != QTOOL_WHERE_STATE) return ;
@@ -108,6 +110,15 @@ static void jms (uint64_t ms)
   qr_putu(ms / 1000) ;
 }
 
+/* an extension record's params (doc/queue.md): the key "params" and a JSON string, only
+   when there are some (an object without them reads as before) */
+static void jparams (qtool_msg const *m, size_t off)
+{
+  if (!off) return ;
+  jkey("params") ;
+  js(m->data.s + off, strlen(m->data.s + off)) ;
+}
+
 void qr_json (qtool_msg const *m, uint64_t now, int first)
 {
   size_t n = genalloc_len(qtool_rcpt, &m->rcpts) ;
@@ -119,6 +130,7 @@ void qr_json (qtool_msg const *m, uint64_t now, int first)
   jkey("age") ; qr_putu(now > m->birth ? (now - m->birth) / 1000 : 0) ;
   jkey("size") ; qr_putu(m->size) ;
   jkey("sender") ; js(m->data.s, strlen(m->data.s)) ;
+  jparams(m, m->mparams) ;
   jkey("preprocessed") ; qr_puts(m->where == QTOOL_WHERE_STATE ? "true" : "false") ;
   jkey("held") ; qr_puts(m->held ? "true" : "false") ;
   jkey("hold_reason") ; if (m->hold.len) js(m->hold.s, m->hold.len) ; else qr_puts("null") ;
@@ -132,6 +144,7 @@ void qr_json (qtool_msg const *m, uint64_t now, int first)
     jkey("state") ; qr_puts(r[i].mark == 'D' ? "\"done\"" : "\"pending\"") ;
     jkey("channel") ;
     if (c) { qr_puts("\"") ; qr_puts(c) ; qr_puts("\"") ; } else qr_puts("null") ;
+    jparams(m, r[i].params) ;
     qr_puts("}") ;
   }
   qr_puts("]") ;

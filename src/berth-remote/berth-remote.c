@@ -134,54 +134,6 @@ static int fingerprint (rsess const *s, stralloc *fp)
       && stralloc_catb(fp, cfg->have_out6 ? cfg->out6 : "", cfg->have_out6 ? 16 : 0) ;
 }
 
-/* One pass over the message, in chunks: is it 8-bit, and how long is it once encoded. The
-   message is not kept: each try streams it again from the start (doc/berth-remote.md). */
-static void loadmsg (rmsg *m, rreport *rep, unsigned int n, stralloc *wire, char const **wrcpts)
-{
-  stralloc enc = STRALLOC_ZERO ;
-  char buf[MESSAGE_CHUNK] ;
-  unsigned int state = SMTPC_ENC_BOL ;
-  m->fd = 0 ;
-  m->start = lseek(0, 0, SEEK_CUR) ;   /* berth-rspawn gives the queue file past its header */
-  if (m->start < 0)
-  {
-    m->start = 0 ;
-    /* not a file (a pipe, as some qmail-rspawn setups give): copy it once into a memfd */
-    m->fd = memfd_create("berth-remote", MFD_CLOEXEC) ;
-    if (m->fd < 0) finish(rep, n, 'Z', "Unable to store the message. (#4.3.0)", 0, 0) ;
-    for (;;)
-    {
-      ssize_t r = fd_read(0, buf, sizeof buf) ;
-      if (r < 0) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
-      if (!r) break ;
-      if (allwrite(m->fd, buf, r) < (size_t)r) finish(rep, n, 'Z', "Unable to store the message. (#4.3.0)", 0, 0) ;
-    }
-    if (lseek(m->fd, 0, SEEK_SET) < 0) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
-  }
-  m->is8bit = 0 ; m->wirelen = 0 ;
-  for (;;)
-  {
-    ssize_t r = fd_read(m->fd, buf, sizeof buf) ;
-    if (r < 0) finish(rep, n, 'Z', "Unable to read message. (#4.3.0)", 0, 0) ;
-    if (!r) break ;
-    if (!m->is8bit) m->is8bit = smtpc_is8bit(buf, r) ;
-    enc.len = 0 ;
-    if (!smtpc_encode(&enc, buf, r, &state)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
-    m->wirelen += enc.len ;
-  }
-  enc.len = 0 ;
-  if (!smtpc_encode_end(&enc, &state)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
-  m->wirelen += enc.len ;
-  stralloc_free(&enc) ;
-  m->needutf8 = smtpc_is8bit(m->sender, strlen(m->sender)) ;
-  for (unsigned int i = 0 ; i < m->n ; i++)
-    if (smtpc_is8bit(m->rcpts[i], strlen(m->rcpts[i]))) m->needutf8 = 1 ;
-  /* each address as the next hop will read it back; one that cannot be is a permanent failure */
-  if (!remote_envelope_quote(m, wire, wrcpts)) finish(rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
-  if (!m->wsender) finish(rep, n, 'D', "Sorry, the sender address cannot be written in SMTP: it holds a control byte, or a byte that ends an address in its domain. (#5.1.7)", 0, 0) ;
-  if (!remote_envelope_mark(m, rep)) finish(rep, n, 'D', "Sorry, no recipient address can be written in SMTP. (#5.1.3)", 0, 0) ;
-}
-
 static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char const *name, int literal, char const *ip, int is6, uint16_t port, stralloc *connerr, unsigned int *skipped)
 {
   char *fmt = c->ip ;
@@ -236,7 +188,7 @@ static int try (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, char con
   }
 }
 
-static void job (rsess *s, char const *host, char const *sender, char const *const *rcpts, unsigned int n)
+static void job (rsess *s, char const *host, char const *sender, char const *const *rcpts, unsigned int n, char const *mailp, char const *rcptp)
 {
   rmsg m = { .fd = 0, .wirelen = 0 } ;
   rreport rep = { .final = 0, .ftext = STRALLOC_ZERO, .facts = STRALLOC_ZERO, .start = TAIN_ZERO, .mail = TAIN_ZERO } ;
@@ -244,12 +196,13 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
   rcfg *cfg = &s->cfg ;
   stralloc connerr = STRALLOC_ZERO ;
   stralloc wire = STRALLOC_ZERO ;   /* the envelope as written (envelope.c) */
-  char const **wrcpts ;
+  stralloc params = STRALLOC_ZERO ;   /* the DSN parameters to pass on (params.c) */
+  char const **wrcpts, **dsnrcpt ;
   targets t = TARGETS_ZERO ;
   mtasts_policy sts = MTASTS_POLICY_ZERO ;
   rtlsrpt rpt ;
-  unsigned int skipped = 0, anyaddr = 0 ;
-  int dnstemp ;
+  unsigned int skipped = 0, anyaddr = 0, reqn ;
+  int dnstemp, tempfail = 0 ;
   uint16_t port ;
   int r ;
   m.sender = sender ;
@@ -258,7 +211,8 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
   rep.stat = calloc(n, 1) ;
   rep.texts = calloc(n, sizeof(stralloc)) ;
   wrcpts = calloc(n, sizeof(char const *)) ;
-  if (!rep.stat || !rep.texts || !wrcpts) strerr_diefu1sys(111, "allocate") ;
+  dsnrcpt = calloc(n, sizeof(char const *)) ;
+  if (!rep.stat || !rep.texts || !wrcpts || !dsnrcpt) strerr_diefu1sys(111, "allocate") ;
   if (!*host) finish(&rep, n, 'D', "Sorry, the recipient address has no domain. (#5.1.2)", 0, 0) ;
   if (!s->ready)
   {
@@ -284,7 +238,8 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
       remote_dnsctx_reset(&s->d) ;
     }
   }
-  loadmsg(&m, &rep, n, &wire, wrcpts) ;
+  if (!remote_params_read(&m, &params, dsnrcpt, mailp, rcptp)) finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
+  if (!remote_message_load(&m, &rep, &wire, wrcpts)) { remote_report_write(&rep, n) ; _exit(0) ; }
   if (remote_qmtp_route(cfg, &m, &rep, host)) goto done ;   /* control/qmtproutes names host: QMTP */
 
   if (c->reusable)
@@ -308,7 +263,7 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     default : finish(&rep, n, 'Z', "Out of memory. (#4.3.0)", 0, 0) ;
   }
   if (!port) port = cfg->port ;
-  if (cfg->mtasts && !cfg->tlsexplicit && !genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal)
+  if (cfg->mtasts && !m.tlsno && !cfg->tlsexplicit && !genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal)
     remote_mtasts_find(cfg, &s->d, host, &sts) ;   /* MX delivery only: a route is the administrator's */
   remote_tlsrpt_start(&rpt, c, host, !genalloc_s(target, &t.list)[0].routed && !genalloc_s(target, &t.list)[0].literal, &sts) ;
   if (!genalloc_s(target, &t.list)[0].routed && !remote_ipme_read(&s->ipme))
@@ -323,10 +278,15 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
     target const *x = genalloc_s(target, &t.list) + a->target ;
     anyaddr = 1 ;
     c->loopcheck = !x->routed ;
-    if (!remote_dane(c, cfg, &s->d, t.names.s + x->name, x->literal, x->secure && a->secure, port, &rep)) continue ;
-    if (!remote_mtasts_apply(c, &sts, host, t.names.s + x->name, &rep)) continue ;
+    if (m.tlsno) remote_tlsno_apply(c, cfg) ;
+    else if (!remote_dane(c, cfg, &s->d, t.names.s + x->name, x->literal, x->secure && a->secure, port, &rep)
+          || !remote_mtasts_apply(c, &sts, host, t.names.s + x->name, &rep)) { tempfail = 1 ; continue ; }
+    remote_reqtls_apply(c, &m) ;
+    reqn = rep.reqn ;
     if (try(c, cfg, &m, &rep, t.names.s + x->name, x->literal, a->ip, a->is6, port, &connerr, &skipped)) goto opened ;
+    if (rep.reqn == reqn) tempfail = 1 ;   /* this host failed for another reason than REQUIRETLS */
   }
+  if (rep.reqn) { remote_reqtls_final(&rep, host, tempfail || dnstemp || skipped) ; goto done ; }
   /* nothing decided: the last session's reason, or why no session happened */
   if (!rep.final)
   {
@@ -354,7 +314,10 @@ static void job (rsess *s, char const *host, char const *sender, char const *con
   genalloc_free(taddr, &t.addrs) ;
   stralloc_free(&connerr) ;
   stralloc_free(&wire) ;
+  stralloc_free(&params) ;
+  stralloc_free(&rep.reqwhy) ;
   free(wrcpts) ;
+  free(dsnrcpt) ;
   for (unsigned int i = 0 ; i < n ; i++) stralloc_free(&rep.texts[i]) ;
   stralloc_free(&rep.ftext) ;
   stralloc_free(&rep.facts) ;
@@ -367,7 +330,7 @@ int remote_main (int argc, char const *const *argv)
   rsess s = RSESS_ZERO ;
   PROG = "berth-remote" ;
   if (argc < 4) strerr_dieusage(100, REMOTE_USAGE) ;
-  job(&s, argv[1], argv[2], argv + 3, argc - 3) ;
+  job(&s, argv[1], argv[2], argv + 3, argc - 3, getenv(PARAMS_MAIL), getenv(PARAMS_RCPT)) ;
   return 0 ;
 }
 
@@ -384,7 +347,7 @@ int remote_serve (int argc, char const *const *argv, int ctl)
   if (argc < 4) strerr_dieusage(100, REMOTE_USAGE) ;
   host = argv[1] ;
   s.c.keep = 1 ;
-  job(&s, host, argv[2], argv + 3, argc - 3) ;
+  job(&s, host, argv[2], argv + 3, argc - 3, getenv(PARAMS_MAIL), getenv(PARAMS_RCPT)) ;
   for (;;)
   {
     char const *const *w ;
@@ -402,7 +365,7 @@ int remote_serve (int argc, char const *const *argv, int ctl)
       strerr_warnw1x("a reused connection got a job for another host") ;
       _exit(111) ;
     }
-    job(&s, host, w[1], w + 2, n - 2) ;
+    job(&s, host, w[1], w + 2, n - 2, 0, 0) ;   /* berth-rspawn gives a kept child no job with parameters */
   }
   if (s.c.reusable) remote_session_quit(&s.c) ;
   remote_conn_close(&s.c) ;

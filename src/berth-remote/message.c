@@ -5,12 +5,17 @@
    write): a separate small write would wait for the peer's delayed ACK of the data before it.
    For BDAT (RFC 3030): no dot-stuffing; each chunk is one write, "BDAT n" or "BDAT n LAST" in
    front of its bytes, and each chunk's reply is read before the next is sent.
+   remote_message_load makes the one pass before any try: the encoded size, 8-bit or not, the
+   header's TLS-Required field, and the envelope as written.
    Trust: the message bytes are untrusted; smtpc_encode guarantees nothing can end DATA early,
    and BDAT's byte counts leave nothing to end early. */
 
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
 #include <berth/smtpc.h>
@@ -86,4 +91,64 @@ int remote_message_bdat (rconn *c, rmsg const *m, unsigned int secs, unsigned in
   }
   stralloc_free(&enc) ;
   return r ;
+}
+
+static int fail (rreport *rep, char what, char const *text)
+{
+  char const *parts[1] = { text } ;
+  remote_report_final(rep, what, parts, 1) ;
+  return 0 ;
+}
+
+/* One pass over the message, in chunks: is it 8-bit, and how long is it once encoded. The
+   message is not kept: each try streams it again from the start (doc/berth-remote.md). */
+int remote_message_load (rmsg *m, rreport *rep, stralloc *wire, char const **wrcpts)
+{
+  stralloc enc = STRALLOC_ZERO ;
+  rhdr h = RHDR_ZERO ;
+  char buf[MESSAGE_CHUNK] ;
+  unsigned int state = SMTPC_ENC_BOL ;
+  m->fd = 0 ;
+  m->start = lseek(0, 0, SEEK_CUR) ;   /* berth-rspawn gives the queue file past its header */
+  if (m->start < 0)
+  {
+    m->start = 0 ;
+    /* not a file (a pipe, as some qmail-rspawn setups give): copy it once into a memfd */
+    m->fd = memfd_create("berth-remote", MFD_CLOEXEC) ;
+    if (m->fd < 0) return fail(rep, 'Z', "Unable to store the message. (#4.3.0)") ;
+    for (;;)
+    {
+      ssize_t r = fd_read(0, buf, sizeof buf) ;
+      if (r < 0) return fail(rep, 'Z', "Unable to read message. (#4.3.0)") ;
+      if (!r) break ;
+      if (allwrite(m->fd, buf, r) < (size_t)r) return fail(rep, 'Z', "Unable to store the message. (#4.3.0)") ;
+    }
+    if (lseek(m->fd, 0, SEEK_SET) < 0) return fail(rep, 'Z', "Unable to read message. (#4.3.0)") ;
+  }
+  m->is8bit = 0 ; m->wirelen = 0 ;
+  for (;;)
+  {
+    ssize_t r = fd_read(m->fd, buf, sizeof buf) ;
+    if (r < 0) return fail(rep, 'Z', "Unable to read message. (#4.3.0)") ;
+    if (!r) break ;
+    if (!m->is8bit) m->is8bit = smtpc_is8bit(buf, r) ;
+    remote_hdr_feed(&h, buf, r) ;
+    enc.len = 0 ;
+    if (!smtpc_encode(&enc, buf, r, &state)) return fail(rep, 'Z', "Out of memory. (#4.3.0)") ;
+    m->wirelen += enc.len ;
+  }
+  enc.len = 0 ;
+  if (!smtpc_encode_end(&enc, &state)) return fail(rep, 'Z', "Out of memory. (#4.3.0)") ;
+  m->wirelen += enc.len ;
+  stralloc_free(&enc) ;
+  m->tlsno = remote_hdr_end(&h) && !m->requiretls ;   /* RFC 8689 4.1: REQUIRETLS wins */
+  if (m->tlsno) strerr_warni1x("TLS-Required: No: DANE and MTA-STS are not applied to this message") ;
+  m->needutf8 = smtpc_is8bit(m->sender, strlen(m->sender)) ;
+  for (unsigned int i = 0 ; i < m->n ; i++)
+    if (smtpc_is8bit(m->rcpts[i], strlen(m->rcpts[i]))) m->needutf8 = 1 ;
+  /* each address as the next hop will read it back; one that cannot be is a permanent failure */
+  if (!remote_envelope_quote(m, wire, wrcpts)) return fail(rep, 'Z', "Out of memory. (#4.3.0)") ;
+  if (!m->wsender) return fail(rep, 'D', "Sorry, the sender address cannot be written in SMTP: it holds a control byte, or a byte that ends an address in its domain. (#5.1.7)") ;
+  if (!remote_envelope_mark(m, rep)) return fail(rep, 'D', "Sorry, no recipient address can be written in SMTP. (#5.1.3)") ;
+  return 1 ;
 }

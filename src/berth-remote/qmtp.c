@@ -134,6 +134,8 @@ int remote_qmtp_route (rcfg const *cfg, rmsg const *m, rreport *rep, char const 
     return r ;
   }
   stralloc_free(&relay) ;
+  if (m->requiretls)   /* RFC 8689: QMTP has no TLS and no REQUIRETLS; the route is the administrator's */
+    return final(rep, 'D', "Sorry, REQUIRETLS support required: control/qmtproutes sends mail for ", host, " by QMTP, which cannot carry it. (#5.7.30)") ;
   if (!port) port = QMTP_PORT ;
   c.ip[is6 ? ip6_fmt(c.ip, ip) : ip4_fmt(c.ip, ip)] = 0 ;
   c.host = c.ip ;
@@ -146,6 +148,9 @@ int remote_qmtp_route (rcfg const *cfg, rmsg const *m, rreport *rep, char const 
   }
   if (!remote_conn_open(&c, cfg, ip, is6, port, &timedout))
     return final(rep, 'Z', "Sorry, I wasn't able to establish a QMTP connection to ", c.label, timedout ? ": timed out. (#4.4.1)" : ": refused. (#4.4.1)") ;
+  c.port = port ;
+  memcpy(c.relay, c.ip, strlen(c.ip) + 1) ;
+  if (m->dsn && remote_report_relay(rep, &c, 1)) rep->relayed = 1 ;   /* QMTP has no DSN: "relayed" */
   r = deliver(&c, cfg, m, rep) ;
   remote_conn_close(&c) ;
   stralloc_free(&c.lines) ;

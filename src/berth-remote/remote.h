@@ -87,6 +87,11 @@ struct rmsg_s
   unsigned int n ;
   char const *wsender ;          /* the sender as written on the wire; 0: it cannot be */
   char const *const *wrcpts ;    /* each recipient as written; 0: that one cannot be */
+  int requiretls ;               /* the envelope asks REQUIRETLS (RFC 8689): params.c */
+  int tlsno ;                    /* "TLS-Required: No" in the header, without REQUIRETLS */
+  int dsn ;                      /* some DSN parameter (RET, ENVID, NOTIFY, ORCPT) was asked */
+  char const *dsnmail ;          /* " RET=.. ENVID=.." for MAIL to a peer offering DSN, or "" */
+  char const *const *dsnrcpt ;   /* per recipient: " NOTIFY=.. ORCPT=.." or "" */
 } ;
 
 typedef struct rconn_s rconn, *rconn_ref ;
@@ -114,6 +119,8 @@ struct rconn_s
   int loopcheck ;                /* found by MX or address: a peer greeting with our name is us */
   int keep ;                     /* after a transaction, keep the connection instead of QUIT */
   int reusable ;                 /* kept: the session is between transactions */
+  int reqtls ;                   /* this connection must meet REQUIRETLS (reqtls.c) */
+  int reqok ;                    /* ... and it does: verified TLS, REQUIRETLS offered */
   char rbuf[4096] ;
   struct rtlsrpt_s const *rpt ;  /* TLS-RPT: this job's recording (tlsrpt.c), 0 when off */
 } ;
@@ -129,6 +136,9 @@ struct rreport_s
   stralloc facts ;               /* the facts record's relay and TLS fields, or empty */
   tain start ;                   /* the job's start */
   tain mail ;                    /* when MAIL was sent on the session that decided; 0: never */
+  int relayed ;                  /* DSN was asked and that session's peer does not offer it */
+  unsigned int reqn ;            /* hosts that could not meet REQUIRETLS (reqtls.c) */
+  stralloc reqwhy ;              /* why the last of them could not */
 } ;
 #define REPORT_FACTS 'I'          /* the facts record's letter, after the final record */
 #define REPORT_FACTS_MAX 400
@@ -228,6 +238,10 @@ extern int remote_envelope_quote (rmsg *m, stralloc *store, char const **wrcpts)
 /* sets h for each recipient that cannot be written, clears the others' stat; how many can */
 extern unsigned int remote_envelope_mark (rmsg const *m, rreport *rep) ;
 
+/* One pass over the message on fd 0, in chunks (a pipe is first copied into a memfd): m's fd,
+   start, wirelen, is8bit, needutf8, tlsno, and its addresses as written (wire, wrcpts). 1, or
+   0 when the report is decided (a read error, an address that cannot be written). */
+extern int remote_message_load (rmsg *m, rreport *rep, stralloc *wire, char const **wrcpts) ;
 /* Streams the encoded message (CRLF, dot-stuffed, ending in ".\r\n") from m->fd's start to c.
    1 ok, 0 write failure or timeout, -1 read failure (errno set). */
 extern int remote_message_send (rconn *c, rmsg const *m, unsigned int secs) ;
@@ -238,5 +252,34 @@ extern int remote_message_send (rconn *c, rmsg const *m, unsigned int secs) ;
 extern int remote_message_bdat (rconn *c, rmsg const *m, unsigned int secs, unsigned int *code) ;
 
 #define MESSAGE_CHUNK 65536
+
+/* params.c: the envelope's parameters (BERTH_MAILPARAMS, BERTH_RCPTPARAMS: doc/berth-remote.md
+   "DSN and REQUIRETLS") into m (requiretls, dsn, dsnmail, dsnrcpt = rcpt, n entries), in store.
+   A malformed DSN parameter is dropped and logged. 1, or 0 out of memory. */
+#define PARAMS_MAIL "BERTH_MAILPARAMS"
+#define PARAMS_RCPT "BERTH_RCPTPARAMS"
+extern int remote_params_read (rmsg *m, stralloc *store, char const **rcpt, char const *mailp, char const *rcptp) ;
+/* The message's header, fed in chunks: does it have "TLS-Required: No" (RFC 8689 5) */
+typedef struct rhdr_s rhdr, *rhdr_ref ;
+struct rhdr_s
+{
+  unsigned int state ;
+  unsigned int k ;
+  unsigned int vlen ;
+  char val[4] ;
+  int no ;
+} ;
+#define RHDR_ZERO { .state = 0, .k = 0, .vlen = 0, .no = 0 }
+extern void remote_hdr_feed (rhdr *h, char const *s, size_t len) ;
+extern int remote_hdr_end (rhdr *h) ;
+
+/* reqtls.c: REQUIRETLS (RFC 8689 4.2.1) and TLS-Required: No (section 5) per address. apply:
+   before connecting, after DANE and MTA-STS. tlsno: instead of DANE and MTA-STS. fail: a host
+   that cannot meet REQUIRETLS (final D 5.7.30, rep->reqn, rep->reqwhy); returns 0. final: after
+   every host, some of which could not meet it: D 5.7.30 when all of them, else Z. */
+extern void remote_reqtls_apply (rconn *c, rmsg const *m) ;
+extern void remote_tlsno_apply (rconn *c, rcfg const *cfg) ;
+extern int remote_reqtls_fail (rreport *rep, rconn *c, char const *why, int said) ;
+extern void remote_reqtls_final (rreport *rep, char const *host, int tempfail) ;
 
 #endif

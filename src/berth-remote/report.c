@@ -111,6 +111,7 @@ int remote_report_relay (rreport *rep, rconn const *c, int mail)
   if (!remote_facts_cat(&rep->facts, c)) return 0 ;
   if (mail) { tain_now_g() ; rep->mail = STAMP ; }
   else rep->mail = tain_zero ;
+  rep->relayed = 0 ;
   return 1 ;
 }
 
@@ -121,7 +122,8 @@ static uint64_t ms_since (tain const *from)
   return tai_sec(tain_secp(&d)) * 1000 + tain_nano(&d) / 1000000 ;
 }
 
-/* the facts record: REPORT_FACTS, the relay and TLS fields, " conn=MS xfer=MS" (MAIL's time
+/* the facts record: REPORT_FACTS, the relay and TLS fields, " dsn=relayed" when DSN was asked
+   and the next hop does not offer it, " conn=MS xfer=MS" (MAIL's time
    since the job's start, and the rest until now), NUL. A qmail-remote reader stops at the
    final record before it. */
 static void facts_put (rreport const *rep)
@@ -134,6 +136,7 @@ static void facts_put (rreport const *rep)
   all = ms_since(&rep->start) ;
   conn = mailed ? all - ms_since(&rep->mail) : all ;
   if (!stralloc_catb(&sa, rep->facts.s, rep->facts.len)
+   || (rep->relayed && !stralloc_cats(&sa, " dsn=relayed"))
    || !stralloc_cats(&sa, " conn=") || !stralloc_catb(&sa, fmt, uint64_fmt(fmt, conn))
    || !stralloc_cats(&sa, " xfer=") || !stralloc_catb(&sa, fmt, uint64_fmt(fmt, all - conn)))
     strerr_diefu1sys(111, "build the facts record") ;

@@ -1,10 +1,11 @@
 /* ISC license. */
 /* berth-remote: one SMTP transaction on an open connection (RFC 5321, 2920, 1870, 6152, 6531,
-   STARTTLS 3207, AUTH 4954). Returns SESSION_NEXT when the next address should be tried (the
-   reason is left in rep->final), SESSION_DONE when the report is decided, SESSION_PLAIN to
-   retry this address in cleartext (a failed TLS handshake under policy "may"). With c->keep
-   (berth-rspawn's child) a session whose final dot was answered is kept open instead of QUIT
-   (c->reusable), and session_again runs the next transaction on it (doc/berth-rspawn.md). */
+   STARTTLS 3207, AUTH 4954, DSN 3461, REQUIRETLS 8689). Returns SESSION_NEXT when the next
+   address should be tried (the reason is left in rep->final), SESSION_DONE when the report is
+   decided, SESSION_PLAIN to retry this address in cleartext (a failed TLS handshake under
+   policy "may"). With c->keep (berth-rspawn's child) a session whose final dot was answered is
+   kept open instead of QUIT (c->reusable), and session_again runs the next transaction on it
+   (doc/berth-rspawn.md). */
 
 #include <errno.h>
 #include <string.h>
@@ -103,6 +104,7 @@ static int tls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
   if (!(caps->flags & SMTPC_STARTTLS))
   {
     remote_tlsrpt_note(c, 0, 0, "starttls-not-supported", "no STARTTLS offered") ;
+    if (c->reqtls) { quit(c, cfg) ; return remote_reqtls_fail(rep, c, "it does not offer STARTTLS", 0) ; }
     if (c->tlslevel == TLS_MAY) return (remote_mtasts_observe(c, c->host, "no STARTTLS offered"), SESSION_GO) ;
     quit(c, cfg) ;
     return remote_report_but(rep, c, c->sts ? "it does not offer STARTTLS: TLS required but not offered (MTA-STS policy, enforce). (#4.7.4)"
@@ -113,6 +115,11 @@ static int tls (rconn *c, rcfg const *cfg, smtpc_caps *caps, rreport *rep)
   if (r == STLS_RETRY) return SESSION_PLAIN ;
   if (r == STLS_FAIL) { quit(c, cfg) ; return SESSION_NEXT ; }
   r = hello(c, cfg, caps, rep) ;   /* RFC 3207 4.2: forget everything, EHLO again */
+  if (r > 0 && c->reqtls)
+  {  /* RFC 8689 4.2.1: the peer must offer REQUIRETLS after STARTTLS */
+    if (!(caps->flags & SMTPC_REQUIRETLS)) { quit(c, cfg) ; return remote_reqtls_fail(rep, c, "it does not offer REQUIRETLS after STARTTLS", 0) ; }
+    c->reqok = 1 ;
+  }
   return r > 0 ? SESSION_GO : r ? SESSION_DONE : SESSION_NEXT ;
 }
 
@@ -225,8 +232,9 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
   stralloc params = STRALLOC_ZERO ;
   stralloc batch = STRALLOC_ZERO ;
   unsigned int code, accepted = 0 ;
-  int r, pipelined, chunking ;
+  int r, pipelined, chunking, dsn = m->dsn && caps.flags & SMTPC_DSN ;
   c->reusable = 0 ;
+  if (again && m->requiretls && !c->reqok) { quit(c, cfg) ; return SESSION_NEXT ; }   /* a new connection that meets it */
   if (m->needutf8 && !(caps.flags & SMTPC_SMTPUTF8))
   {
     quit(c, cfg) ;
@@ -251,9 +259,12 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
   /* RFC 6152: without 8BITMIME an 8-bit message is sent as it is, as qmail and most MTAs do */
   if (m->is8bit && caps.flags & SMTPC_8BITMIME && !stralloc_cats(&params, " BODY=8BITMIME")) goto nomem ;
   if (m->needutf8 && !stralloc_cats(&params, " SMTPUTF8")) goto nomem ;
+  if (m->requiretls && !stralloc_cats(&params, " REQUIRETLS")) goto nomem ;   /* RFC 8689 4.2.1 */
+  if (dsn && !stralloc_cats(&params, m->dsnmail)) goto nomem ;   /* RFC 3461: passed on as received */
   if (!stralloc_0(&params)) goto nomem ;
 
   if (!remote_report_relay(rep, c, 1)) goto nomem ;
+  rep->relayed = m->dsn && !dsn ;   /* the next hop makes no DSN: "relayed" (RFC 3461 4.1) */
   pipelined = !!(caps.flags & SMTPC_PIPELINING) ;
   chunking = caps.flags & SMTPC_CHUNKING && !cfg->nochunking ;
   if (pipelined)
@@ -261,7 +272,8 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
     if (!stralloc_cats(&batch, "MAIL FROM:<") || !stralloc_cats(&batch, m->wsender)
      || !stralloc_cats(&batch, ">") || !stralloc_cats(&batch, params.s) || !stralloc_catb(&batch, "\r\n", 2)) goto nomem ;
     for (unsigned int i = 0 ; i < m->n ; i++)
-      if (m->wrcpts[i] && (!stralloc_cats(&batch, "RCPT TO:<") || !stralloc_cats(&batch, m->wrcpts[i]) || !stralloc_catb(&batch, ">\r\n", 3))) goto nomem ;
+      if (m->wrcpts[i] && (!stralloc_cats(&batch, "RCPT TO:<") || !stralloc_cats(&batch, m->wrcpts[i]) || !stralloc_catb(&batch, ">", 1)
+       || !stralloc_cats(&batch, dsn ? m->dsnrcpt[i] : "") || !stralloc_catb(&batch, "\r\n", 2))) goto nomem ;
     if (!chunking && !stralloc_catb(&batch, "DATA\r\n", 6)) goto nomem ;
     if (!remote_conn_write(c, batch.s, batch.len, TIMEOUT(cfg, TO_MAIL))) { r = died(rep, c, "before MAIL was accepted. (#4.4.2)") ; goto end ; }
   }
@@ -280,7 +292,7 @@ static int transaction (rconn *c, rcfg const *cfg, rmsg const *m, rreport *rep, 
   for (unsigned int i = 0 ; i < m->n ; i++)
   {
     if (!m->wrcpts[i]) continue ;   /* refused before the session (remote_envelope_quote) */
-    if (!pipelined && !cmd(c, "RCPT TO:<", m->wrcpts[i], "", TIMEOUT(cfg, TO_RCPT))) code = 0 ;
+    if (!pipelined && !cmd(c, "RCPT TO:<", m->wrcpts[i], dsn ? m->dsnrcpt[i] : "", TIMEOUT(cfg, TO_RCPT))) code = 0 ;
     else code = remote_conn_reply(c, TIMEOUT(cfg, TO_RCPT)) ;
     if (!code) { died(rep, c, "during RCPT. (#4.4.2)") ; r = 1 ; goto end ; }
     if (OK2(code)) { rep->stat[i] = 'r' ; accepted++ ; }

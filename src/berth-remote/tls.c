@@ -55,11 +55,23 @@ static int handshake_failed (rconn *c, rcfg const *cfg, rreport *rep, char const
   return STLS_FAIL ;
 }
 
+static int reqtls_tlsfail (rreport *rep, rconn *c, char const *why)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int r = stralloc_cats(&sa, "TLS failed: ") && stralloc_cats(&sa, why) && stralloc_0(&sa) ;
+  strerr_warnw("TLS with ", c->label, " failed: ", why) ;
+  remote_reqtls_fail(rep, c, r ? sa.s : why, 0) ;
+  stralloc_free(&sa) ;
+  return STLS_FAIL ;
+}
+
 int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
 {
   stralloc info = STRALLOC_ZERO ;
   unsigned int code = 0 ;
   int wstat = 0, r ;
+  if (c->tlslevel == TLS_VERIFY && !cfg->tlsname && c->literal && c->reqtls)
+    return remote_reqtls_fail(rep, c, "an address literal has no host name to verify its certificate with (name= in control/tlspolicy)", 0) ;
   if (c->tlslevel == TLS_VERIFY && !cfg->tlsname && c->literal)
     return remote_report_but(rep, c, "TLS verify needs a host name to check (name= in control/tlspolicy). (#4.7.5)", 0) ;
   if (remote_conn_write(c, "STARTTLS\r\n", 10, TIMEOUT(cfg, TO_EHLO))) code = remote_conn_reply(c, TIMEOUT(cfg, TO_EHLO)) ;
@@ -67,6 +79,8 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
   if (code != STARTTLS_GO)
   {
     remote_tlsrpt_note(c, 0, 0, "starttls-not-supported", "STARTTLS refused") ;
+    if (c->reqtls && code / 100 == 5) return remote_reqtls_fail(rep, c, "it refused STARTTLS", 1) ;
+    if (c->reqtls) return remote_report_but(rep, c, "it refused STARTTLS, which this message requires (REQUIRETLS). (#4.7.4)", 1) ;
     if (c->tlslevel != TLS_MAY) return remote_report_but(rep, c, c->sts ? "it refused STARTTLS, which its domain's MTA-STS policy requires. (#4.7.4)" : "it refused STARTTLS, which control/tlspolicy requires. (#4.7.4)", 1) ;
     remote_mtasts_observe(c, c->host, "STARTTLS refused") ;
     strerr_warnw("STARTTLS refused by ", c->label, ": going on in cleartext (policy may)") ;
@@ -89,6 +103,9 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
     if (why && *why && strlen(why) < sizeof fmt - l - 3) { memcpy(fmt + l, ": ", 2) ; memcpy(fmt + l + 2, why, strlen(why) + 1) ; }
     else memcpy(fmt + l, ", its log line says why", 24) ;
     stralloc_free(&info) ;
+    /* REQUIRETLS: the TLS engine's reason (the certificate, TLSA records, protocol) is the
+       peer's for good; a handshake that died without one is tried again later */
+    if (c->reqtls && why && *why) return reqtls_tlsfail(rep, c, fmt) ;
     return handshake_failed(c, cfg, rep, fmt) ;
   }
   r = describe(c, &info) ;

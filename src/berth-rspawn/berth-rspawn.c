@@ -47,25 +47,21 @@ static void start (spawner *sp, spawner_jobin const *jb)
   unsigned int n = jb->n ;
   unsigned char slot = (unsigned char)s[0] ;
   char const *id = s + 1 ;
-  char const *sender = id + strlen(id) + 1 ;
   char const *argv[st->nprog + n + 3] ;
   char const *host ;
   unsigned int a = 0 ;
-  size_t pos = 1 ;
   rjob *j = st->jobs + slot ;
   int p[2], m, ctl ;
   pid_t pid ;
   if (!n || jb->bad) strerr_dief1x(100, "protocol error: malformed job") ;
   if (spawner_busy(sp, slot)) strerr_dief1x(100, "protocol error: a job for a busy slot") ;
   for (unsigned int i = 0 ; i < st->nprog ; i++) argv[a++] = st->prog[i] ;
+  if (!rspawn_params(&st->params, id, n) || !rspawn_params_env(&st->params)) strerr_diefu1sys(111, "store a job") ;
   argv[a++] = 0 ;   /* host, below */
-  argv[a++] = sender ;
-  for (unsigned int i = 0 ; i < n ; i++)
-  {  /* each triple: id, sender, rcpt */
-    pos += strlen(s + pos) + 1 ;
-    pos += strlen(s + pos) + 1 ;
-    argv[a++] = s + pos ;
-    pos += strlen(s + pos) + 1 ;
+  {
+    char const *w = st->params.words.s ;   /* the sender, then each recipient, without params */
+    argv[a++] = w ;
+    for (unsigned int i = 0 ; i < n ; i++) { w += strlen(w) + 1 ; argv[a++] = w ; }
   }
   argv[a] = 0 ;
   host = n ? strrchr(argv[st->nprog + 2], '@') : 0 ;   /* a job without recipients has no host */
@@ -91,7 +87,8 @@ static void start (spawner *sp, spawner_jobin const *jb)
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(m) ; fail_all(sp, slot, n, "Unable to create a pipe. (#4.3.0)") ; return ; }
   ctl = -1 ;
   /* a child whose session with host is kept, given the job's words, host first */
-  pid = st->inproc && host ? keptset_give(&sp->kept, argv[st->nprog], m, p[1], argv + st->nprog, a - st->nprog, &ctl) : 0 ;
+  /* a job with params is never a kept child's: their environment is the one of their first job */
+  pid = st->inproc && host && !st->params.any ? keptset_give(&sp->kept, argv[st->nprog], m, p[1], argv + st->nprog, a - st->nprog, &ctl) : 0 ;
   if (!pid)
   {
     int child = -1 ;
@@ -119,7 +116,7 @@ static void start (spawner *sp, spawner_jobin const *jb)
   if (!stralloc_catb(&j->job, s, jb->len)) strerr_diefu1sys(111, "store a job") ;
   j->start = STAMP ;
   /* kept for its host; a job without one, or a host too long, is not */
-  spawner_run(sp, slot, pid, p[0], ctl, host && host[1] && strlen(host + 1) <= HOST_MAX ? host + 1 : 0) ;
+  spawner_run(sp, slot, pid, p[0], ctl, host && host[1] && strlen(host + 1) <= HOST_MAX && !st->params.any ? host + 1 : 0) ;
 }
 
 /* with control/logdebug, one log line per recipient: id, recipient, delay, status, the text
@@ -144,7 +141,7 @@ static void logresult (rjob const *j, char const *r)
     s += strlen(s) + 1 ;                 /* recipient */
     line.len = 0 ;
     if (!stralloc_cats(&line, PROG) || !stralloc_cats(&line, ": info:")
-     || !logfield_cat(&line, "id", id, strlen(id)) || !logfield_cat(&line, "rcpt", s, strlen(s))
+     || !logfield_cat(&line, "id", id, strlen(id)) || !logfield_cat(&line, "rcpt", s, strcspn(s, facts_sep))
      || !logfield_cat(&line, "delay", fmt, n) || !logfield_cat(&line, "status", status, strlen(status))
      || !logfield_catq(&line, "reply", r + 1, strcspn(r + 1, facts_sep)) || !stralloc_catb(&line, "\n", 1))
       strerr_diefu1sys(111, "build a log line") ;
@@ -198,6 +195,7 @@ int main (int argc, char const *const *argv)
   st.prog = argc > 1 ? argv + 1 : dflt ;
   st.nprog = argc > 1 ? (unsigned int)argc - 1 : 1 ;
   for (unsigned int i = 0 ; i < SPAWNER_SLOTS ; i++) st.jobs[i].job = stralloc_zero ;
+  st.params = (rparams){ .words = STRALLOC_ZERO, .mail = STRALLOC_ZERO, .rcpt = STRALLOC_ZERO, .any = 0 } ;
   if (chdir(berth_home()) < 0) strerr_diefu2sys(111, "chdir to ", berth_home()) ;
   if (control_readulong(&st.debug, LOGFIELD_DEBUG_FILE, 0) < 0) strerr_diefu2sys(111, "read ", LOGFIELD_DEBUG_FILE) ;
   if (ndelay_on(0) < 0 || ndelay_on(1) < 0) strerr_diefu1sys(111, "set non-blocking mode") ;

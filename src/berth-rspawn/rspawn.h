@@ -21,9 +21,27 @@ struct rjob_s
   tain start ;
 } ;
 
+/* params.c: a job's words for berth-remote's argv (the sender, then each recipient, NUL-terminated)
+   without the extension params that may follow \037, and those params for its environment */
+#define RSPAWN_MAILPARAMS "BERTH_MAILPARAMS"
+#define RSPAWN_RCPTPARAMS "BERTH_RCPTPARAMS"
+typedef struct rparams_s rparams ;
+struct rparams_s
+{
+  stralloc words ;
+  stralloc mail ;      /* BERTH_MAILPARAMS's value */
+  stralloc rcpt ;      /* BERTH_RCPTPARAMS's value */
+  int any ;            /* the job has params: the variables are set, no kept child takes it */
+} ;
+/* job: the job's bytes after its slot byte, n triples. 1, or 0 out of memory. */
+extern int rspawn_params (rparams *rp, char const *job, unsigned int n) ;
+/* sets both variables in this process's environment for the child to come, or unsets them. */
+extern int rspawn_params_env (rparams const *rp) ;
+
 typedef struct state_s state ;
 struct state_s
 {
+  rparams params ;     /* the job being started (berth-rspawn.c: start) */
   rjob jobs[SPAWNER_SLOTS] ;
   char const *const *prog ;
   unsigned int nprog ;

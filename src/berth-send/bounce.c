@@ -1,6 +1,7 @@
 /* ISC license. */
-/* Permanent failures, kept for the bouncer: queue/bounce/<id>, one record per failed recipient,
-   `R<rcpt>\0S<status>\0T<unix time>\0X<text>\0` then `\0`. A record cut by a crash is removed
+/* Permanent failures and asked-for success reports, kept for the bouncer: queue/bounce/<id>,
+   one record per recipient, `R<rcpt>\0S<status>\0T<unix time>\0X<text>\0` (berth/dsn.h: and
+   the DSN parameters) then `\0`. A record cut by a crash is removed
    before the next append. The record is fsynced before the recipient is marked done. */
 
 #include <errno.h>
@@ -24,15 +25,26 @@ static off_t complete_len (int fd, off_t size, stralloc *sa)
   return 0 ;
 }
 
-/* c->tmp = one record: R<rcpt>\0S<status>\0T<unix time>\0X<text>\0\0 (also queue/delay's format) */
+/* sa += the field letter params\0, when there are params */
+static int params (stralloc *sa, char letter, char const *p)
+{
+  return !*p || (stralloc_catb(sa, &letter, 1) && stralloc_cats(sa, p) && stralloc_0(sa)) ;
+}
+
+/* c->tmp = one record: R<rcpt>\0S<status>\0T<unix time>\0X<text>\0, the message's E params
+   and the recipient's R params (E<params>\0, P<params>\0) when there are some, \0 (also
+   queue/delay's format) */
 void bounce_record (ctx *c, uint32_t m, uint32_t r, char status, char const *text, size_t len)
 {
   char fmt[UINT64_FMT] ;
+  msg const *x = MSG(c, m) ;
   c->tmp.len = 0 ;
   if (!stralloc_catb(&c->tmp, "R", 1) || !stralloc_cats(&c->tmp, MSG(c, m)->data.s + RCPT(c, m, r)->addr) || !stralloc_0(&c->tmp)
    || !stralloc_catb(&c->tmp, "S", 1) || !stralloc_catb(&c->tmp, &status, 1) || !stralloc_0(&c->tmp)
    || !stralloc_catb(&c->tmp, "T", 1) || !stralloc_catb(&c->tmp, fmt, uint64_fmt(fmt, c->now / 1000)) || !stralloc_0(&c->tmp)
-   || !stralloc_catb(&c->tmp, "X", 1) || !stralloc_catb(&c->tmp, text, len) || !stralloc_0(&c->tmp) || !stralloc_0(&c->tmp))
+   || !stralloc_catb(&c->tmp, "X", 1) || !stralloc_catb(&c->tmp, text, len) || !stralloc_0(&c->tmp)
+   || !params(&c->tmp, 'E', x->data.s + x->mparams) || !params(&c->tmp, 'P', x->data.s + RCPT(c, m, r)->params)
+   || !stralloc_0(&c->tmp))
     strerr_diefu1sys(111, "allocate") ;
 }
 

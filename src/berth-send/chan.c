@@ -18,11 +18,13 @@ static char const *domain_of (char const *addr)
   return at ? at + 1 : "" ;
 }
 
-static void job_add (chan *h, msg const *x, char const *addr)
+/* one triple; a remote job's sender and recipient carry their extension params (dsn.c) */
+static void job_add (chan *h, unsigned int ch, msg const *x, rcpt const *rc)
 {
-  if (!stralloc_cats(&h->out, x->id) || !stralloc_0(&h->out)
-   || !stralloc_cats(&h->out, x->data.s) || !stralloc_0(&h->out)
-   || !stralloc_cats(&h->out, addr) || !stralloc_0(&h->out)) strerr_diefu1sys(111, "allocate") ;
+  char const *none = "" ;
+  if (!stralloc_cats(&h->out, x->id) || !stralloc_0(&h->out)) strerr_diefu1sys(111, "allocate") ;
+  dsn_job_word(&h->out, x->data.s, ch == CHAN_REMOTE ? x->data.s + x->mparams : none) ;
+  dsn_job_word(&h->out, x->data.s + rc->addr, ch == CHAN_REMOTE ? x->data.s + rc->params : none) ;
 }
 
 static unsigned int slot_free (chan const *h)
@@ -60,7 +62,7 @@ void chan_dispatch (ctx *c, unsigned int ch)
     sb = (char)s ;
     if (!stralloc_catb(&h->out, &sb, 1) || !genalloc_append(uint32_t, &sl->rcpts, &e.r)) strerr_diefu1sys(111, "allocate") ;
     rc->st = RC_INFLIGHT ; rc->tries++ ;
-    job_add(h, x, x->data.s + rc->addr) ;
+    job_add(h, ch, x, rc) ;
     if (ch == CHAN_REMOTE)
     {
       char const *dom = domain_of(x->data.s + rc->addr) ;
@@ -72,7 +74,7 @@ void chan_dispatch (ctx *c, unsigned int ch)
         if (strcasecmp(domain_of(x->data.s + o->addr), dom)) continue ;
         if (!genalloc_append(uint32_t, &sl->rcpts, &r)) strerr_diefu1sys(111, "allocate") ;
         o->st = RC_INFLIGHT ; o->tries++ ;
-        job_add(h, x, x->data.s + o->addr) ;
+        job_add(h, ch, x, o) ;
       }
     }
     if (!stralloc_0(&h->out)) strerr_diefu1sys(111, "allocate") ;
@@ -109,22 +111,10 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
   int over = lifetime_over(c, MSG(c, m)->birth, c->now) ;
   for (size_t i = 0 ; i < n ; i++)
   {
-    char code ;
-    char const *text, *facts ;
-    size_t tlen, flen ;
-    result_record(&p, &code, &text, &tlen, &facts, &flen) ;
-    if (code == RES_FAIL) bounce_append(c, m, rs[i], BOUNCE_PERM, text, tlen) ;
-    else if (code != RES_OK && over)
-    {
-      c->tmp.len = 0 ;
-      if (!stralloc_catb(&c->tmp, text, tlen) || !stralloc_cats(&c->tmp, LIFETIME_TEXT)) strerr_diefu1sys(111, "allocate") ;
-      {
-        stralloc t = c->tmp ; c->tmp = (stralloc)STRALLOC_ZERO ;
-        bounce_append(c, m, rs[i], BOUNCE_LIFETIME, t.s, t.len) ;
-        stralloc_free(&c->tmp) ; c->tmp = t ;
-      }
-    }
-    if (code == RES_OK || code == RES_FAIL || over) done[ndone++] = rs[i] ;
+    dsn_res d = { .over = over } ;
+    result_record(&p, &d.code, &d.text, &d.tlen, &d.facts, &d.flen) ;
+    dsn_result(c, ch, m, rs[i], &d) ;
+    if (d.code == RES_OK || d.code == RES_FAIL || over) done[ndone++] = rs[i] ;
   }
   if (!msg_finishes(c, m, ndone, n)) state_mark(c, m, done, ndone) ;
   p = rec ;

@@ -1,5 +1,6 @@
 /* ISC license. */
-/* berth-send: delay warnings (off unless control/delaywarning is set, in seconds). The first
+/* berth-send: delay warnings (off unless control/delaywarning is set, in seconds, or a
+   recipient's NOTIFY asks for DELAY; a NOTIFY without DELAY has none). The first
    deferral of a message older than that writes queue/delay/<id> (one record, the bounce record
    format) and runs `berth-bounce -d`, which queues one "Action: delayed" notice as <id>D and
    empties the file: an existing file means "warned", so a message is warned about once.
@@ -16,9 +17,11 @@
 #include <skalibs/posixplz.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/envext.h>
 #include "send.h"
 
 #define DELAY_STATUS 'Z'
+#define DELAY_DSN_DEFAULT 14400   /* seconds: NOTIFY=DELAY without control/delaywarning (4 hours) */
 
 void delay_maybe (ctx *c, uint32_t m, uint32_t r, char const *text, size_t len)
 {
@@ -29,8 +32,13 @@ void delay_maybe (ctx *c, uint32_t m, uint32_t r, char const *text, size_t len)
   char const *argv[6] ;
   char status = DELAY_STATUS ;
   int fd ;
-  if (!c->delaywarn || !x->data.s[0] || !strcmp(x->data.s, "#@[]")) return ;   /* never about bounces */
-  if (c->now - x->birth < (uint64_t)c->delaywarn * 1000 / c->scale) return ;
+  unsigned int notify = dsn_notify(c, m, r) ;
+  unsigned long after = c->delaywarn ;
+  /* NOTIFY given: a warning only when it has DELAY, then after delaywarning or its default */
+  if (notify && !(notify & ENVEXT_NOTIFY_DELAY)) return ;
+  if (notify && !after) after = DELAY_DSN_DEFAULT ;
+  if (!after || !x->data.s[0] || !strcmp(x->data.s, "#@[]")) return ;   /* never about bounces */
+  if (c->now - x->birth < (uint64_t)after * 1000 / c->scale) return ;
   queue_path(fn, QUEUE_DELAY, x->id) ;
   if (access(fn, F_OK) == 0 || errno != ENOENT) return ;   /* warned already */
   bounce_record(c, m, r, status, text, len) ;

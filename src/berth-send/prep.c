@@ -20,6 +20,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <berth/envelope.h>
+#include <berth/envext.h>
 #include "send.h"
 
 #define NONE ((size_t)-1)
@@ -60,6 +61,7 @@ static int build (ctx *c, prep *p)
   char todofn[QUEUE_PATH_MAX], messfn[QUEUE_PATH_MAX] ;
   char fmt[UINT64_FMT] ;
   size_t i = 0 ;
+  char last = 0 ;   /* the record before: an E or R record may follow only F or T */
   stralloc *env = &p->env, *st = &p->st ;
   struct stat sm ;
   int r ;
@@ -103,6 +105,15 @@ static int build (ctx *c, prep *p)
     char const *f = env->s + i ;
     size_t n = strnlen(f, env->len - i) ;
     if (i + n >= env->len) break ;
+    /* an extension record, kept in the state file: E right after F, R right after a T */
+    if ((f[0] == ENVEXT_MAIL && last == 'F') || (f[0] == ENVEXT_RCPT && last == 'T'))
+    {
+      if (!envext_ok(f + 1, n - 1)) goto bad ;
+      if (!stralloc_catb(st, f, n + 1)) strerr_diefu1sys(111, "allocate") ;
+      last = f[0] ; i += n + 1 ;
+      continue ;
+    }
+    last = f[0] ;
     switch (f[0])
     {
       case 'u' : p->uid = i + 1 ; break ;
@@ -179,6 +190,12 @@ static size_t readin (ctx *c, char const *names, size_t len)
   return done ;
 }
 
+/* An extension record (doc/send-state.md), only when there are params: 1, or 0 (memory). */
+static int ext (stralloc *st, char letter, char const *params)
+{
+  return !*params || (stralloc_catb(st, &letter, 1) && stralloc_cats(st, params) && stralloc_0(st)) ;
+}
+
 /* The state file of message m as memory holds it: every recipient T except those done and the
    n recipients r[] (D: their outcome is already durable, as for state_mark); each recipient's
    markoff is set to its place in it. */
@@ -188,7 +205,8 @@ static void state_text (ctx *c, uint32_t m, uint32_t const *r, size_t n, strallo
   size_t nr = genalloc_len(rcpt, &x->rcpts) ;
   char fmt[UINT64_FMT] ;
   if (!stralloc_catb(st, "B", 1) || !stralloc_catb(st, fmt, uint64_fmt(fmt, x->birth)) || !stralloc_0(st)
-   || !stralloc_catb(st, "F", 1) || !stralloc_catb(st, x->data.s, strlen(x->data.s) + 1))
+   || !stralloc_catb(st, "F", 1) || !stralloc_catb(st, x->data.s, strlen(x->data.s) + 1)
+   || !ext(st, ENVEXT_MAIL, x->data.s + x->mparams))
     strerr_diefu1sys(111, "allocate") ;
   for (uint32_t i = 0 ; i < nr ; i++)
   {
@@ -196,7 +214,8 @@ static void state_text (ctx *c, uint32_t m, uint32_t const *r, size_t n, strallo
     char rec[2] = { rc->st == RC_DONE ? MARK_DONE : MARK_TODO, rc->chan == CHAN_LOCAL ? CHANBYTE_LOCAL : CHANBYTE_REMOTE } ;
     for (size_t j = 0 ; j < n ; j++) if (r[j] == i) rec[0] = MARK_DONE ;
     rc->markoff = st->len ;
-    if (!stralloc_catb(st, rec, 2) || !stralloc_catb(st, x->data.s + rc->addr, strlen(x->data.s + rc->addr) + 1))
+    if (!stralloc_catb(st, rec, 2) || !stralloc_catb(st, x->data.s + rc->addr, strlen(x->data.s + rc->addr) + 1)
+     || !ext(st, ENVEXT_RCPT, x->data.s + rc->params))
       strerr_diefu1sys(111, "allocate") ;
   }
   if (!stralloc_0(st)) strerr_diefu1sys(111, "allocate") ;

@@ -60,6 +60,7 @@ typedef struct rcpt_s rcpt ;
 struct rcpt_s
 {
   size_t addr ;        /* offset in msg.data */
+  size_t params ;      /* offset in msg.data of its R record's params ("": none; berth/envext.h) */
   uint32_t markoff ;   /* offset of the mark byte in the state file */
   unsigned char chan ;
   unsigned char st ;
@@ -72,7 +73,8 @@ typedef struct msg_s msg ;
 struct msg_s
 {
   char id[QUEUE_ID_MAX] ;
-  stralloc data ;      /* sender\0 then every address\0 */
+  stralloc data ;      /* sender\0 E params\0, then every address\0 and its R params\0 */
+  size_t mparams ;     /* offset in data of the E record's params ("": none) */
   genalloc rcpts ;     /* rcpt */
   uint64_t birth ;     /* ms */
   uint32_t npending ;  /* not done */
@@ -187,6 +189,21 @@ extern void msgs_sync (ctx *) ;
 extern void pool_put (ctx *, char const *) ;
 extern void unlink_in (char const *dir, size_t dirlen, char const *id) ;
 extern void waiting_check (ctx *) ;
+
+/* dsn.c: the DSN parameters in results and jobs (doc/berth-send.md, "DSN") */
+typedef struct dsn_res_s dsn_res ;
+struct dsn_res_s
+{
+  char code ;          /* RES_* */
+  int over ;           /* the queue lifetime is over */
+  char const *text ;
+  size_t tlen ;
+  char const *facts ;
+  size_t flen ;
+} ;
+extern unsigned int dsn_notify (ctx *, uint32_t m, uint32_t r) ;   /* ENVEXT_NOTIFY_* bits, 0: absent */
+extern void dsn_result (ctx *, unsigned int ch, uint32_t m, uint32_t r, dsn_res const *) ;
+extern void dsn_job_word (stralloc *out, char const *word, char const *params) ;
 
 /* bouncer.c: berth-bounce for messages waiting on queue/bounce/<id> (doc/berth-bounce.md) */
 #define BOUNCE_CONC 4                 /* berth-bounce processes at once */

@@ -11,6 +11,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
+#include <berth/envext.h>
 #include "send.h"
 
 /* 1 when s is a whole state file: B, F, then records, and its end exactly where the last empty
@@ -26,14 +27,27 @@ int state_whole (char const *s, size_t len)
   i = n + 2 ;
   if (i >= len || s[i] != 'F') return 0 ;
   i += strlen(s + i) + 1 ;
+  if (i < len && s[i] == ENVEXT_MAIL) i += strlen(s + i) + 1 ;
   while (i < len && s[i])
   {
     n = strlen(s + i) ;
     if (n < 2 || (s[i] != MARK_TODO && s[i] != MARK_DONE) || (s[i+1] != CHANBYTE_LOCAL && s[i+1] != CHANBYTE_REMOTE))
       return 0 ;
     i += n + 1 ;
+    if (i < len && s[i] == ENVEXT_RCPT) i += strlen(s + i) + 1 ;
   }
   return i == len - 1 ;
+}
+
+/* The params of the extension record (letter) at s[*i], or "": appended to data with their
+   NUL; *i moves past the record. Returns their offset in data. */
+static size_t extparams (stralloc *data, char const *s, size_t *i, char letter)
+{
+  size_t off = data->len ;
+  char const *p = s[*i] == letter ? s + *i + 1 : "" ;
+  if (!stralloc_catb(data, p, strlen(p) + 1)) strerr_diefu1sys(111, "allocate") ;
+  if (s[*i] == letter) *i += strlen(s + *i) + 1 ;
+  return off ;
 }
 
 /* Parses a state file into a new message; pending recipients are scheduled at when. */
@@ -52,21 +66,24 @@ int state_parse (ctx *c, char const *id, char const *s, size_t len, uint64_t whe
   n = strlen(s + i + 1) ;
   if (!stralloc_catb(&x->data, s + i + 1, n + 1)) strerr_diefu1sys(111, "allocate") ;
   i += n + 2 ;
+  x->mparams = extparams(&x->data, s, &i, ENVEXT_MAIL) ;
   while (s[i])
   {
     rcpt r = { .markoff = i, .st = RC_DONE, .tries = 0, .next = 0, .gen = 0 } ;
+    size_t mark = i ;
     n = strlen(s + i) ;
     r.chan = s[i+1] == CHANBYTE_LOCAL ? CHAN_LOCAL : CHAN_REMOTE ;
     r.addr = x->data.len ;
     if (!stralloc_catb(&x->data, s + i + 2, n - 1)) strerr_diefu1sys(111, "allocate") ;
+    i += n + 1 ;
+    r.params = extparams(&x->data, s, &i, ENVEXT_RCPT) ;
     if (!genalloc_append(rcpt, &x->rcpts, &r)) strerr_diefu1sys(111, "allocate") ;
-    if (s[i] == MARK_TODO)
+    if (s[mark] == MARK_TODO)
     {
       x->npending++ ;
       sched_rcpt(c, m, genalloc_len(rcpt, &x->rcpts) - 1, when) ;
       x = MSG(c, m) ;
     }
-    i += n + 1 ;
   }
   x->cost = sizeof(msg) + x->data.len + genalloc_len(rcpt, &x->rcpts) * (sizeof(rcpt) + sizeof(hent)) ;
   c->memused += x->cost ;

@@ -15,6 +15,7 @@
 #include <skalibs/tai.h>
 #include <berth/home.h>
 #include <berth/sibling.h>
+#include <berth/envext.h>
 #include <berth/smtpd.h>
 #include <berth/smtpd_replies.h>
 
@@ -47,6 +48,7 @@ void smtpd_main (void)
   if (!s.qdirect) findqueue(&s) ;   /* queueing in process needs no program: no readlink per session */
   s.qwfd = -1 ;
   if (!s.qdirect) s.qwpath = smtpd_qw_path() ;   /* multi-user: berth-qwriter, else berth-queue */
+  s.envext = s.qdirect || envext_writable(getenv("QMAILQUEUE"), getenv(ENVEXT_QMAILQUEUE_EXT)) ;
   smtpd_config(&s) ;
   if (!smtpd_slot()) smtpd_drop(&s, RP_BUSY, "busy") ;
   smtpd_tls_init(&s) ;

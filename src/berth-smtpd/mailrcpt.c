@@ -36,7 +36,8 @@ static int path_params (smtpd *s, stralloc *sa, smtpaddr *a, smtpparam *p, char 
     case SMTPPARAM_UNKNOWN : smtpd_reply(s, RP_PARAM_UNKNOWN) ; return 0 ;
     default : smtpd_reply(s, RP_PARAM_SYNTAX) ; return 0 ;
   }
-  if (s->helomode != HELO_EHLO && (p->hassize || p->smtputf8 || p->body))
+  if ((s->helomode != HELO_EHLO && (p->hassize || p->smtputf8 || p->body || p->dsn || p->requiretls))
+   || (p->dsn && !s->envext) || (p->requiretls && !(s->envext && s->tls)))
   {
     smtpd_reply(s, RP_PARAM_UNKNOWN) ;
     return 0 ;
@@ -73,8 +74,11 @@ void smtpd_mail (smtpd *s, char const *arg, size_t len)
     return ;
   }
   s->mparam = p ;
+  s->mparams.len = 0 ;
+  if (!smtpparam_ext(&s->mparams, &p, SMTPPARAM_MAIL) || !stralloc_0(&s->mparams)) smtpd_drop(s, RP_NOMEM, "nomem") ;
   s->hasmail = 1 ;
   s->rcpts.len = 0 ;
+  s->rparams.len = 0 ;
   s->nrcpt = 0 ;
   /* a transaction in clear: TLS is declined, so berth-tlsd's engine child exits now */
   if (!s->tls) smtpd_tls_decline(s) ;
@@ -97,6 +101,7 @@ void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
   if (a.flags & SMTPADDR_NULL) { smtpd_reply(s, RP_RCPT_ADDR_SYNTAX) ; return ; }
   if (s->nrcpt >= SMTPD_RCPT_MAX) { smtpd_reply(s, RP_TOO_MANY_RCPTS) ; return ; }
   if ((a.flags & SMTPADDR_8BIT) && !s->mparam.smtputf8) { smtpd_reply(s, RP_NEED_UTF8) ; return ; }
+  if (p.orcpt8 && !s->mparam.smtputf8) { smtpd_reply(s, RP_PARAM_SYNTAX) ; return ; }   /* RFC 6533 3: unitext only under SMTPUTF8 */
   if (a.flags & SMTPADDR_NODOMAIN)
   {
     /* RFC 5321 4.5.1: <postmaster> always reaches the postmaster, whoever asks. */
@@ -124,7 +129,8 @@ void smtpd_rcpt (smtpd *s, char const *arg, size_t len)
   }
   if (!stralloc_catb(&s->rcpts, addr->s, addr->len)
    || (relayclient && !stralloc_cats(&s->rcpts, relayclient))
-   || !stralloc_0(&s->rcpts)) smtpd_drop(s, RP_NOMEM, "nomem") ;
+   || !stralloc_0(&s->rcpts)
+   || !smtpparam_ext(&s->rparams, &p, SMTPPARAM_RCPT) || !stralloc_0(&s->rparams)) smtpd_drop(s, RP_NOMEM, "nomem") ;
   s->nrcpt++ ;
   smtpd_reply(s, RP_RCPT_OK) ;
 }

@@ -52,7 +52,7 @@ static int commit (smtpd *s, smtpd_qq *q, stralloc *env)
   size_t used ;
   int code ;
   if (q->failed) return QQ_WRITE ;
-  if (!qq_envelope(env, s->mailfrom.s, s->rcpts.s, s->rcpts.len)) return QQ_NOMEM ;
+  if (!smtpd_envelope(s, env)) return QQ_NOMEM ;
   code = qcommit_env(&q->qc, env->s, env->len, &used) ;
   if (code) return code ;
   if (used != env->len) return QQ_ENVELOPE ;

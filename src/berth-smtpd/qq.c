@@ -27,6 +27,14 @@ static int facts (smtpd const *s)
     && export("BERTH_MAIL_PARAMS", s->mailparams.s, s->mailparams.len > 1) ;
 }
 
+/* The envelope for the queue program: with E and R records only where it takes them. */
+int smtpd_envelope (smtpd const *s, stralloc *env)
+{
+  return s->envext
+    ? qq_envelope_ext(env, s->mailfrom.s, s->mparams.s, s->rcpts.s, s->rcpts.len, s->rparams.s)
+    : qq_envelope(env, s->mailfrom.s, s->rcpts.s, s->rcpts.len) ;
+}
+
 int smtpd_qq_start (smtpd *s, smtpd_qq *q)
 {
   qqrun const zero = QQRUN_ZERO ;
@@ -102,7 +110,13 @@ int smtpd_qq_finish (smtpd *s, smtpd_qq *q, stralloc *reply, char *qid, size_t q
     goto reply ;
   }
   if (q->writer) code = smtpd_qw_finish(s, q, text, qid, qidmax) ;
-  else code = qqrun_finish(&q->r, s->mailfrom.s, s->rcpts.s, s->rcpts.len, text, qid, qidmax) ;
+  else
+  {
+    stralloc env = STRALLOC_ZERO ;
+    if (!smtpd_envelope(s, &env)) { smtpd_qq_abort(q) ; code = QQ_NOMEM ; memcpy(text, qq_text(code), strlen(qq_text(code)) + 1) ; goto reply ; }
+    code = qqrun_finish_env(&q->r, env.s, env.len, text, qid, qidmax) ;
+    stralloc_free(&env) ;
+  }
   q->msgfd = -1 ;
  reply:
   reply->len = 0 ;

@@ -119,7 +119,7 @@ int smtpd_qw_finish (smtpd const *s, smtpd_qq *q, char *text, char *id, size_t i
   q->msgfd = -1 ;
   if (q->wcode) code = q->wcode ;
   else if (q->failed) { hangup(q->wconn) ; code = QQ_WRITE ; }   /* not whole: never committed */
-  else if (!qq_envelope(&env, s->mailfrom.s, s->rcpts.s, s->rcpts.len)) { hangup(q->wconn) ; code = QQ_NOMEM ; }
+  else if (!smtpd_envelope(s, &env)) { hangup(q->wconn) ; code = QQ_NOMEM ; }
   else if (allwrite(fd, env.s, env.len) < env.len || allread(fd, r, 2) < 2 || allread(fd, r + 2, (unsigned char)r[1]) < (unsigned char)r[1])
   {
     hangup(q->wconn) ;   /* the writer died with the message: as berth-queue killed */

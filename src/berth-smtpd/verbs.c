@@ -36,6 +36,11 @@ static int auth_offered (smtpd const *s) { return smtpd_auth_offered(s) ; }
 
 static void cap_auth (smtpd *s) { smtpd_puts(s, "AUTH PLAIN LOGIN") ; }
 
+/* DSN and REQUIRETLS only when the queue program keeps their parameters (berth/envext.h);
+   REQUIRETLS only in a TLS session (RFC 8689 4.1) */
+static int dsn_offered (smtpd const *s) { return s->envext ; }
+static int requiretls_offered (smtpd const *s) { return s->envext && s->tls ; }
+
 static cap const caps[] =
 {
   { "PIPELINING", &always, 0 },
@@ -44,6 +49,8 @@ static cap const caps[] =
   { "ENHANCEDSTATUSCODES", &always, 0 },
   { "SMTPUTF8", &always, 0 },
   { "CHUNKING", &always, 0 },
+  { "DSN", &dsn_offered, 0 },
+  { "REQUIRETLS", &requiretls_offered, 0 },
   { "STARTTLS", &tls_offered, 0 },
   { "AUTH", &auth_offered, &cap_auth },
   { 0, 0, 0 }
@@ -58,6 +65,8 @@ void smtpd_rset (smtpd *s)
   s->hasmail = 0 ;
   s->mailfrom.len = 0 ;
   s->rcpts.len = 0 ;
+  s->rparams.len = 0 ;
+  s->mparams.len = 0 ;
   s->nrcpt = 0 ;
   s->mparam = z ;
   s->sid[0] = 0 ;

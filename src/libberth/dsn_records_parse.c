@@ -5,7 +5,7 @@
 #include <skalibs/types.h>
 #include <berth/dsn.h>
 
-#define DSN_REC_EMPTY { .addr = 0, .addrlen = 0, .text = 0, .textlen = 0, .when = 0, .status = 0 }
+#define DSN_REC_EMPTY { .addr = 0, .addrlen = 0, .text = 0, .textlen = 0, .mparams = 0, .mparamslen = 0, .params = 0, .paramslen = 0, .when = 0, .status = 0 }
 
 int dsn_records_parse (genalloc *ga, char const *s, size_t len)
 {
@@ -39,6 +39,8 @@ int dsn_records_parse (genalloc *ga, char const *s, size_t len)
         break ;
       }
       case 'X' : r.text = i + 1 ; r.textlen = flen - 1 ; break ;
+      case 'E' : r.mparams = i + 1 ; r.mparamslen = flen - 1 ; break ;
+      case 'P' : r.params = i + 1 ; r.paramslen = flen - 1 ; break ;
       default : break ;
     }
     i += flen + 1 ;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/stralloc.h>
 #include <berth/qq.h>
 #include <berth/qqrun.h>
 
@@ -49,21 +50,36 @@ static size_t readtext (int fd, char *s, size_t max)
   return n ;
 }
 
+/* qq_text's report for code in text (QQRUN_TEXT_MAX bytes) */
+static void textof (char *text, int code)
+{
+  char const *t = qq_text(code) ;
+  size_t len = strlen(t) ;
+  if (len > QQRUN_TEXT_MAX - 1) len = QQRUN_TEXT_MAX - 1 ;
+  memcpy(text, t, len) ; text[len] = 0 ;
+}
+
 int qqrun_finish (qqrun *q, char const *from, char const *rcpts, size_t rcptslen, char *text, char *id, size_t idmax)
 {
+  stralloc env = STRALLOC_ZERO ;
   int code ;
-  size_t n, i = 0 ;
-  int ok = 1 ;
-  close(q->msgfd) ; q->msgfd = -1 ;
-  n = strlen(from) + 1 ;
-  if (allwrite(q->envfd, "F", 1) < 1 || allwrite(q->envfd, from, n) < n) ok = 0 ;
-  while (ok && i < rcptslen)
+  if (!qq_envelope(&env, from, rcpts, rcptslen))
   {
-    n = strlen(rcpts + i) + 1 ;
-    if (allwrite(q->envfd, "T", 1) < 1 || allwrite(q->envfd, rcpts + i, n) < n) ok = 0 ;
-    i += n ;
+    qqrun_abort(q) ;
+    textof(text, QQ_NOMEM) ;
+    id[0] = 0 ;
+    return QQ_NOMEM ;
   }
-  if (ok) allwrite(q->envfd, "", 1) ;
+  code = qqrun_finish_env(q, env.s, env.len, text, id, idmax) ;
+  stralloc_free(&env) ;
+  return code ;
+}
+
+int qqrun_finish_env (qqrun *q, char const *env, size_t envlen, char *text, char *id, size_t idmax)
+{
+  int code ;
+  close(q->msgfd) ; q->msgfd = -1 ;
+  allwrite(q->envfd, env, envlen) ;
   close(q->envfd) ; q->envfd = -1 ;
   code = waitqq(q) ;
   readtext(q->idfd, id, idmax) ;
@@ -71,13 +87,7 @@ int qqrun_finish (qqrun *q, char const *from, char const *rcpts, size_t rcptslen
   if (code != QQ_OK)
   {
     size_t len = readtext(q->errfd, text, QQRUN_TEXT_MAX) ;
-    if (code != QQ_CUSTOM || !qq_custom_ok(text, len))
-    {
-      char const *t = qq_text(code) ;
-      len = strlen(t) ;
-      if (len > QQRUN_TEXT_MAX - 1) len = QQRUN_TEXT_MAX - 1 ;
-      memcpy(text, t, len) ; text[len] = 0 ;
-    }
+    if (code != QQ_CUSTOM || !qq_custom_ok(text, len)) textof(text, code) ;
   }
   closeall(q) ;
   return code ;

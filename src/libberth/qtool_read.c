@@ -49,11 +49,24 @@ static int expired (char const *id)
 
 static int addrcpt (qtool_msg *m, char const *s, size_t n, char mark, char chan)
 {
-  qtool_rcpt r = { .addr = m->data.len, .mark = mark, .chan = chan } ;
+  qtool_rcpt r = { .addr = m->data.len, .params = 0, .mark = mark, .chan = chan } ;
   return stralloc_catb(&m->data, s, n) && stralloc_0(&m->data) && genalloc_append(qtool_rcpt, &m->rcpts, &r) ;
 }
 
-/* B<birth>\0F<sender>\0 (<mark><chan><addr>\0)* \0 */
+/* An extension record's params (E after F, R after a recipient: doc/queue.md) into data:
+   *off is set to them. 1, -1 out of memory. */
+static int ext (qtool_msg *m, char const *s, size_t n, size_t *off)
+{
+  *off = m->data.len ;
+  return stralloc_catb(&m->data, s, n) && stralloc_0(&m->data) ? 1 : -1 ;
+}
+
+static size_t *lastparams (qtool_msg *m)
+{
+  return &genalloc_s(qtool_rcpt, &m->rcpts)[genalloc_len(qtool_rcpt, &m->rcpts) - 1].params ;
+}
+
+/* B<birth>\0F<sender>\0 [E<params>\0] (<mark><chan><addr>\0 [R<params>\0])* \0 */
 static int parse_state (qtool_msg *m, char const *s, size_t len)
 {
   size_t i, n ;
@@ -65,20 +78,33 @@ static int parse_state (qtool_msg *m, char const *s, size_t len)
   n = strlen(s + i + 1) ;
   if (!stralloc_catb(&m->data, s + i + 1, n + 1)) return -1 ;
   i += n + 2 ;
+  if (i < len && s[i] == 'E')
+  {
+    n = strlen(s + i) ;
+    if (ext(m, s + i + 1, n - 1, &m->mparams) < 0) return -1 ;
+    i += n + 1 ;
+  }
   while (i < len && s[i])
   {
     n = strlen(s + i) ;
     if (n < 2 || (s[i] != 'T' && s[i] != 'D') || (s[i+1] != 'L' && s[i+1] != 'R')) return 0 ;
     if (!addrcpt(m, s + i + 2, n - 2, s[i], s[i+1])) return -1 ;
     i += n + 1 ;
+    if (i < len && s[i] == 'R')
+    {
+      n = strlen(s + i) ;
+      if (ext(m, s + i + 1, n - 1, lastparams(m)) < 0) return -1 ;
+      i += n + 1 ;
+    }
   }
   return 1 ;
 }
 
-/* u<uid>\0p<pid>\0F<sender>\0T<rcpt>\0...\0 */
+/* u<uid>\0p<pid>\0F<sender>\0[E<params>\0]T<rcpt>\0[R<params>\0]...\0 */
 static int parse_todo (qtool_msg *m, char const *s, size_t len)
 {
   int sender = 0 ;
+  char last = 0 ;
   for (size_t i = 0 ; i < len && s[i] ; )
   {
     size_t n = strnlen(s + i, len - i) ;
@@ -92,6 +118,11 @@ static int parse_todo (qtool_msg *m, char const *s, size_t len)
     {
       if (!addrcpt(m, s + i + 1, n - 1, 0, 0)) return -1 ;
     }
+    else if ((s[i] == 'E' && last == 'F') || (s[i] == 'R' && last == 'T'))
+    {
+      if (ext(m, s + i + 1, n - 1, s[i] == 'E' ? &m->mparams : lastparams(m)) < 0) return -1 ;
+    }
+    last = s[i] ;
     i += n + 1 ;
   }
   return sender ;
@@ -131,7 +162,7 @@ int qtool_read (qtool_msg *m, char const *id)
   int r ;
   if (strlen(id) >= QUEUE_ID_MAX || id[0] == '.' || strchr(id, '/')) return (errno = EINVAL, -1) ;
   strcpy(m->id, id) ;
-  m->data.len = 0 ;
+  m->data.len = 0 ; m->mparams = 0 ;
   genalloc_setlen(qtool_rcpt, &m->rcpts, 0) ;
   m->where = 0 ; m->birth = m->size = m->hint = 0 ;
   m->held = m->bounce = m->expired = m->hasinfo = 0 ;

@@ -15,6 +15,8 @@ static struct kw const keywords[] =
   { "SIZE", SMTPC_SIZE },
   { "STARTTLS", SMTPC_STARTTLS },
   { "CHUNKING", SMTPC_CHUNKING },
+  { "DSN", SMTPC_DSN },
+  { "REQUIRETLS", SMTPC_REQUIRETLS },
   { "AUTH", 0 },
 } ;
 

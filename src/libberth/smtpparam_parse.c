@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <skalibs/bytestr.h>
+#include <berth/envext.h>
 #include <berth/smtpaddr.h>
 
 #define KEY_MAX 64
@@ -32,7 +33,7 @@ static int size_scan (char const *v, size_t vlen, uint64_t *u)
 int smtpparam_parse (smtpparam *p, char const *s, size_t len, unsigned int verb)
 {
   size_t i = 0 ;
-  int hasbody = 0 ;
+  int hasbody = 0, eight = 0 ;
   for (;;)
   {
     size_t k, klen, v = 0, vlen = 0 ;
@@ -57,11 +58,49 @@ int smtpparam_parse (smtpparam *p, char const *s, size_t len, unsigned int verb)
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c == '-' && j > k)))
           return SMTPPARAM_SYNTAX ;
       }
+      eight = 0 ;
       for (j = v ; j < v + vlen ; j++)
-        if ((unsigned char)s[j] < 33 || (unsigned char)s[j] > 126) return SMTPPARAM_SYNTAX ;
+      {
+        if ((unsigned char)s[j] < 33 || (unsigned char)s[j] == 127) return SMTPPARAM_SYNTAX ;
+        if ((unsigned char)s[j] > 127) eight = 1 ;
+      }
     }
-    if (verb != SMTPPARAM_MAIL) return SMTPPARAM_UNKNOWN ;
-    if (keyis(s + k, klen, "SIZE"))
+    /* 8-bit bytes only in RFC 6533's raw UTF-8 ORCPT */
+    if (eight && (verb == SMTPPARAM_MAIL || !keyis(s + k, klen, "ORCPT"))) return SMTPPARAM_SYNTAX ;
+    if (verb != SMTPPARAM_MAIL)
+    {
+      if (keyis(s + k, klen, "NOTIFY"))
+      {
+        unsigned int bits ;
+        if (p->notify || !envext_notify_scan(s + v, vlen, &bits)) return SMTPPARAM_SYNTAX ;
+        p->notify = bits ; p->dsn = 1 ;
+      }
+      else if (keyis(s + k, klen, "ORCPT"))
+      {
+        if (p->orcpt || !(eight ? envext_orcpt_unitext_ok(s + v, vlen) : envext_orcpt_ok(s + v, vlen))) return SMTPPARAM_SYNTAX ;
+        p->orcpt = s + v ; p->orcptlen = vlen ; p->orcpt8 = eight ; p->dsn = 1 ;
+      }
+      else return SMTPPARAM_UNKNOWN ;
+    }
+    else if (keyis(s + k, klen, "RET"))
+    {
+      if (p->ret || !vlen) return SMTPPARAM_SYNTAX ;
+      if (keyis(s + v, vlen, "FULL")) p->ret = ENVEXT_RET_FULL ;
+      else if (keyis(s + v, vlen, "HDRS")) p->ret = ENVEXT_RET_HDRS ;
+      else return SMTPPARAM_SYNTAX ;
+      p->dsn = 1 ;
+    }
+    else if (keyis(s + k, klen, "ENVID"))
+    {
+      if (p->envid || !envext_envid_ok(s + v, vlen)) return SMTPPARAM_SYNTAX ;
+      p->envid = s + v ; p->envidlen = vlen ; p->dsn = 1 ;
+    }
+    else if (keyis(s + k, klen, "REQUIRETLS"))
+    {
+      if (vlen || p->requiretls) return SMTPPARAM_SYNTAX ;
+      p->requiretls = 1 ;
+    }
+    else if (keyis(s + k, klen, "SIZE"))
     {
       if (p->hassize || !size_scan(s + v, vlen, &p->size)) return SMTPPARAM_SYNTAX ;
       p->hassize = 1 ;

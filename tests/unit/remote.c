@@ -71,6 +71,7 @@ static struct ecase const ecases[] =
   { "SIZE 10240000", SMTPC_SIZE, 10240000 }, { "SIZE", SMTPC_SIZE, 0 },
   { "STARTTLS", SMTPC_STARTTLS, 0 }, { "PIPELININGX", 0, 0 }, { "AUTH PLAIN LOGIN", SMTPC_AUTH_PLAIN | SMTPC_AUTH_LOGIN, 0 }, { "XAUTH PLAIN", 0, 0 },
   { "CHUNKING", SMTPC_CHUNKING, 0 }, { "chunking", SMTPC_CHUNKING, 0 }, { "BINARYMIME", 0, 0 },
+  { "DSN", SMTPC_DSN, 0 }, { "dsn", SMTPC_DSN, 0 }, { "DSNX", 0, 0 }, { "REQUIRETLS", SMTPC_REQUIRETLS, 0 }, { "REQUIRETLSX", 0, 0 },
 } ;
 
 struct dcase { char const *name ; char const *in ; size_t inlen ; char const *out ; size_t outlen ; } ;

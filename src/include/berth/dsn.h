@@ -45,11 +45,16 @@ struct dsn_diag_s
    "host HOST said: ...", and "Remote host said: REPLY". */
 extern void dsn_diag_parse (dsn_diag *d, char const *text, size_t len) ;
 
-/* One record of queue/bounce/<id>: R<rcpt>\0 S<c>\0 T<secs>\0 X<text>\0, then \0. S is
-   DSN_REC_PERM (the deliverer said D) or DSN_REC_LIFETIME (still deferred when the queue lifetime
-   ended: expired). */
+/* One record of queue/bounce/<id>: R<rcpt>\0 S<c>\0 T<secs>\0 X<text>\0, then optional
+   E<params>\0 (the message's E record) and P<params>\0 (the recipient's R record: berth/envext.h),
+   then \0. S is DSN_REC_PERM (the deliverer said D), DSN_REC_LIFETIME (still deferred when the
+   queue lifetime ended: expired), DSN_REC_DELIVERED (delivered locally, a success report was
+   asked for) or DSN_REC_RELAYED (relayed to a next hop without DSN, one was asked for). */
 #define DSN_REC_PERM 'D'
 #define DSN_REC_LIFETIME 'L'
+#define DSN_REC_DELIVERED 'S'
+#define DSN_REC_RELAYED 'Y'
+#define DSN_REC_SUCCESS(c) ((c) == DSN_REC_DELIVERED || (c) == DSN_REC_RELAYED)
 typedef struct dsn_rcpt_s dsn_rcpt, *dsn_rcpt_ref ;
 struct dsn_rcpt_s
 {
@@ -57,6 +62,10 @@ struct dsn_rcpt_s
   size_t addrlen ;
   size_t text ;
   size_t textlen ;
+  size_t mparams ;      /* E: offset, length (0: none) */
+  size_t mparamslen ;
+  size_t params ;       /* P */
+  size_t paramslen ;
   uint64_t when ;
   char status ;
 } ;

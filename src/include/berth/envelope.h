@@ -1,5 +1,6 @@
 /* ISC license. */
-/* Incremental check of a qmail-queue envelope: F<sender>\0 (T<rcpt>\0)* \0, and berth's limits
+/* Incremental check of a qmail-queue envelope: F<sender>\0 [E<params>\0] (T<rcpt>\0 [R<params>\0])* \0
+   (the E and R records: berth/envext.h, doc/queue.md; no control byte in an address), and berth's limits
    on its size (control/enveloperecipients, control/envelopebytes: doc/berth-queue.md).
    Trust: the bytes come from any local caller of berth-queue; nothing is assumed. */
 #ifndef BERTH_ENVELOPE_H

@@ -46,5 +46,9 @@ extern int qq_errpipe (int fd) ;
 /* sa += the envelope of sender from and the NUL-separated rcpts (rcptslen bytes) as fd 1 carries
    it (qq_envelope.c): 1, or 0 out of memory. */
 extern int qq_envelope (stralloc *sa, char const *from, char const *rcpts, size_t rcptslen) ;
+/* The same with berth's extension records (berth/envext.h): E<mparams> after F unless mparams is
+   0 or empty; rparams (0 for none) holds one NUL-terminated params string per recipient, in
+   order, each giving R<params> after its T unless empty. */
+extern int qq_envelope_ext (stralloc *sa, char const *from, char const *mparams, char const *rcpts, size_t rcptslen, char const *rparams) ;
 
 #endif

@@ -39,6 +39,8 @@ extern int qqrun_start (qqrun *q, char const *prog) ;
    for a signal); text (QQRUN_TEXT_MAX bytes) gets "" on success, else the report: the program's own D/Z text from fd 6
    after exit 82, else qq_text's; id gets the queue id ("" when none), printable ASCII. */
 extern int qqrun_finish (qqrun *q, char const *from, char const *rcpts, size_t rcptslen, char *text, char *id, size_t idmax) ;
+/* The same with the envelope already built (qq_envelope_ext: berth's extension records). */
+extern int qqrun_finish_env (qqrun *q, char const *env, size_t envlen, char *text, char *id, size_t idmax) ;
 
 /* Closes every pipe before the envelope's end, so the queue program gives up; waits for it. */
 extern void qqrun_abort (qqrun *q) ;

@@ -38,6 +38,7 @@ typedef struct qtool_rcpt_s qtool_rcpt ;
 struct qtool_rcpt_s
 {
   size_t addr ;        /* offset in data */
+  size_t params ;      /* offset in data of its R record's params (doc/queue.md), 0: none */
   char mark ;          /* 'T' pending, 'D' done, 0 unknown (todo) */
   char chan ;          /* 'L', 'R', 0 unknown (todo) */
 } ;
@@ -46,7 +47,8 @@ typedef struct qtool_msg_s qtool_msg ;
 struct qtool_msg_s
 {
   char id[QUEUE_ID_MAX] ;
-  stralloc data ;      /* sender\0 then every recipient\0 */
+  stralloc data ;      /* sender\0 then every recipient\0, extension params\0 among them */
+  size_t mparams ;     /* offset in data of the E record's params, 0: none */
   genalloc rcpts ;     /* qtool_rcpt */
   stralloc tmp ;
   int where ;

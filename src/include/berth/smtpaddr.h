@@ -53,10 +53,23 @@ struct smtpparam_s
   unsigned int hassize : 1 ;
   unsigned int smtputf8 : 1 ;
   unsigned int body : 2 ;
+  unsigned int requiretls : 1 ;   /* MAIL REQUIRETLS (RFC 8689) */
+  unsigned int dsn : 1 ;          /* any DSN parameter (RFC 3461) was given */
+  unsigned int ret : 2 ;          /* MAIL RET=: ENVEXT_RET_* */
+  unsigned int notify : 4 ;       /* RCPT NOTIFY=: ENVEXT_NOTIFY_* bits, 0 absent */
+  char const *envid ;             /* MAIL ENVID= (xtext, checked), into the parsed text; 0 absent */
+  size_t envidlen ;
+  char const *orcpt ;             /* RCPT ORCPT= (checked), into the parsed text; 0 absent */
+  size_t orcptlen ;
+  unsigned int orcpt8 : 1 ;       /* ORCPT in RFC 6533's raw UTF-8 form (needs SMTPUTF8) */
 } ;
-#define SMTPPARAM_ZERO { .size = 0, .hassize = 0, .smtputf8 = 0, .body = SMTPPARAM_BODY_NONE }
+#define SMTPPARAM_ZERO { .size = 0, .hassize = 0, .smtputf8 = 0, .body = SMTPPARAM_BODY_NONE, .requiretls = 0, .dsn = 0, .ret = 0, .notify = 0, .envid = 0, .envidlen = 0, .orcpt = 0, .orcptlen = 0, .orcpt8 = 0 }
 
 /* Parses the text after the path: " KEY[=VALUE]" ... Returns SMTPPARAM_*. */
 extern int smtpparam_parse (smtpparam *p, char const *s, size_t len, unsigned int verb) ;
+
+/* The E (verb SMTPPARAM_MAIL) or R record's params for p (berth/envext.h), in the canonical order
+   RET ENVID REQUIRETLS, or NOTIFY ORCPT, appended to sa (nothing when p has none): 1 or 0 (memory). */
+extern int smtpparam_ext (stralloc *sa, smtpparam const *p, unsigned int verb) ;
 
 #endif

@@ -16,6 +16,8 @@
 #define SMTPC_AUTH_PLAIN 0x20U     /* "AUTH ... PLAIN ..." (or the old "AUTH=...") */
 #define SMTPC_AUTH_LOGIN 0x40U
 #define SMTPC_CHUNKING 0x80U       /* RFC 3030: BDAT */
+#define SMTPC_DSN 0x100U           /* RFC 3461: NOTIFY, ORCPT, RET, ENVID */
+#define SMTPC_REQUIRETLS 0x200U    /* RFC 8689 */
 
 typedef struct smtpc_caps_s smtpc_caps, *smtpc_caps_ref ;
 struct smtpc_caps_s

@@ -111,6 +111,7 @@ struct smtpd_s
   char const *relayclient ;
   char const *queueprog ;
   int qdirect ;                 /* no $QMAILQUEUE and we own the queue: smtpd_qd_* (1, 0: no) */
+  int envext ;                  /* the queue program takes E and R records: DSN, REQUIRETLS offered */
   qcommit_names qnames ;        /* qdirect: the fsync decision kept across messages (qcommit.h) */
   struct smtpd_qq_s *qd ;       /* during DATA: the queue transaction, withdrawn by smtpd_exit */
   stralloc qqpath ;
@@ -157,6 +158,8 @@ struct smtpd_s
   smtpparam mparam ;
   stralloc mailparams ;        /* MAIL's ESMTP parameters as the peer wrote them (BERTH_MAIL_PARAMS) */
   stralloc rcpts ;             /* NUL-separated, RELAYCLIENT already appended */
+  stralloc mparams ;           /* the E record's params (NUL-terminated; empty: none) */
+  stralloc rparams ;           /* one NUL-terminated R record's params per recipient (may be empty) */
   unsigned int nrcpt ;
   int bdat ;                   /* a BDAT message is open in msg (RFC 3030): DATA and RCPT refused */
   int bdatfail ;               /* a BDAT chunk failed: pipelined chunks after it are discarded */
@@ -236,6 +239,7 @@ extern void smtpd_msg_finish (smtpd *, smtpd_msg *) ;
 
 /* qq.c */
 extern int smtpd_qq_start (smtpd *, smtpd_qq *) ;
+extern int smtpd_envelope (smtpd const *, stralloc *) ;   /* fd 1's envelope for this transaction */
 extern void smtpd_qq_abort (smtpd_qq *) ;
 /* Writes the envelope, waits; fills reply (a full reply line) and qid. Returns 1 accepted. */
 extern int smtpd_qq_finish (smtpd *, smtpd_qq *, stralloc *reply, char *qid, size_t qidmax) ;
