@@ -2,7 +2,8 @@
 # berth-remote passes DSN's parameters on (RFC 3461): from BERTH_MAILPARAMS and
 # BERTH_RCPTPARAMS, RET and ENVID on MAIL, NOTIFY and ORCPT on each RCPT, to a peer that offers
 # DSN; a peer without DSN gets none and the facts record says dsn=relayed; malformed parameters
-# are dropped, unknown keys ignored; without the variables berth-remote is qmail-remote.
+# are dropped, unknown keys ignored; without the variables berth-remote is qmail-remote. Through
+# the queue, the sender gets a "relayed" report only from a next hop without DSN.
 . "$BERTH_TOP/tests/rtls-lib.sh"
 rtls_setup 60
 rsink dsn 127.0.0.1 --dsn
@@ -50,4 +51,24 @@ is "$(grep '^TO' "$T_DIR/dsn/args" | tr '\n' '|')" "TO NOTIFY=FAILURE|TO |" "a m
 unset BERTH_MAILPARAMS BERTH_RCPTPARAMS
 run '[127.0.0.2]' joe@x.test
 case $(facts) in *dsn=*) ok 1 "no parameters: no dsn= fact (qmail-remote's behaviour)" ;; *) ok 0 "no parameters: no dsn= fact (qmail-remote's behaviour)" ;; esac
+
+# through the queue (berth-send, berth-rspawn): NOTIFY=SUCCESS to a next hop without DSN gives
+# the sender a "relayed" report; to one with DSN, none from berth (the next hop reports)
+printf '%s\n' "nodsn.test:127.0.0.2" "dsn.test:127.0.0.1" > "$BERTH_HOME/control/smtproutes"
+t_bg as_user berth-start 2>"$T_DIR/send.log"
+printf 'From: postmaster@test.example\nSubject: relayed?\n\nbody\n' > "$T_DIR/m"
+printf 'Fpostmaster@test.example\0EENVID=E2E1\0Tu@nodsn.test\0RNOTIFY=SUCCESS,FAILURE\0Tv@dsn.test\0RNOTIFY=SUCCESS\0\0' > "$T_DIR/e"
+chmod 644 "$T_DIR/m" "$T_DIR/e"
+as_user berth-queue < "$T_DIR/m" 1< "$T_DIR/e"; ok $? "queued with NOTIFY=SUCCESS for a peer without DSN and one with it"
+md=$BERTH_HOME/alias/Maildir/new
+n=0; while [ $n -lt 200 ] && ! grep -qs 'Action: relayed' "$md"/*; do sleep 0.1; n=$((n + 1)); done
+r=$(grep -ls 'Action: relayed' "$md"/* | head -n 1)
+[ -n "$r" ]; ok $? "the peer without DSN: the sender gets a relayed report"
+grep -q 'Final-Recipient: rfc822; *u@nodsn.test' "$r" 2>/dev/null; ok $? "... for that recipient"
+grep -q '^Original-Envelope-Id: E2E1' "$r" 2>/dev/null; ok $? "... with the ENVID"
+n=0; while [ $n -lt 100 ] && ! grep -q 'rcpt=v@dsn.test .*status=sent' "$T_DIR/send.log"; do sleep 0.1; n=$((n + 1)); done
+sleep 1
+is "$(grep -ls 'v@dsn.test' "$md"/* | wc -l)" 0 "the peer with DSN: no report from berth"
+is "$(tail -n 1 "$T_DIR/dsn/args")" "TO NOTIFY=SUCCESS" "... the peer got NOTIFY=SUCCESS to report itself"
+/bin/kill -TERM "$T_PID" 2>/dev/null
 t_done

@@ -99,13 +99,14 @@ int remote_starttls (rconn *c, rcfg const *cfg, rreport *rep)
     char fmt[UINT_FMT + 80] = "berth-tlsc status " ;
     char const *why = infovar(&info, TLSC_FAILED) ;
     size_t l = strlen(fmt) ;
+    int reason = why && *why ;
     l += uint_fmt(fmt + l, WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 128 + WTERMSIG(wstat)) ;
-    if (why && *why && strlen(why) < sizeof fmt - l - 3) { memcpy(fmt + l, ": ", 2) ; memcpy(fmt + l + 2, why, strlen(why) + 1) ; }
+    if (reason && strlen(why) < sizeof fmt - l - 3) { memcpy(fmt + l, ": ", 2) ; memcpy(fmt + l + 2, why, strlen(why) + 1) ; }
     else memcpy(fmt + l, ", its log line says why", 24) ;
     stralloc_free(&info) ;
     /* REQUIRETLS: the TLS engine's reason (the certificate, TLSA records, protocol) is the
        peer's for good; a handshake that died without one is tried again later */
-    if (c->reqtls && why && *why) return reqtls_tlsfail(rep, c, fmt) ;
+    if (c->reqtls && reason) return reqtls_tlsfail(rep, c, fmt) ;
     return handshake_failed(c, cfg, rep, fmt) ;
   }
   r = describe(c, &info) ;
