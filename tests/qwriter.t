@@ -4,7 +4,8 @@
 # unrunnable here: the messages still arrive); the message file is the one berth-queue writes
 # for the same input, but for ids, pids and dates; an envelope over control/enveloperecipients
 # gets berth-queue's 554; a session cut mid-message leaves nothing in todo/ nor mess/; another
-# uid is not served; with the service down berth-smtpd falls back to berth-queue.
+# uid is not served; with the service down berth-smtpd falls back to berth-queue; DSN is offered
+# and its parameters reach the queue as envelope extension records.
 . "$BERTH_TOP/tests/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 for p in useradd userdel groupadd groupdel; do [ -x "/usr/sbin/$p" ] || skip_all "no /usr/sbin/$p"; done
@@ -62,6 +63,23 @@ PY
 grep -q '^done$' "$T_DIR/r3"; ok $? "five messages in one session" || sed 's/^/# /' "$T_DIR/r3"
 pids=$(for i in 0 1 2 3 4; do f=$(grep -l "^Subject: $i\$" "$H/queue/mess"/* | head -n 1); qenv "$f" | tr '\0' '\n' | sed -n 's/^p//p'; done | sort -u | wc -l)
 is "$pids" 1 "all five written by the same writer process (p record)"
+
+# DSN's parameters go through the writer as envelope extension records (doc/queue.md)
+"$PY" - "$port" <<'PY' > "$T_DIR/r6" 2>&1
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=20)
+s.ehlo("qw.test")
+print("dsn" if s.has_extn("dsn") else "no-dsn")
+s.sendmail("s@example.org", ["dsn@test.example"], "Subject: dsn\r\n\r\nx\r\n",
+           mail_options=["RET=HDRS", "ENVID=QW1"], rcpt_options=["NOTIFY=SUCCESS,FAILURE", "ORCPT=rfc822;dsn+40test.example"])
+s.quit()
+print("done")
+PY
+grep -q '^dsn$' "$T_DIR/r6"; ok $? "EHLO offers DSN through the writer" || sed 's/^/# /' "$T_DIR/r6"
+f=$(grep -l '^Subject: dsn$' "$H/queue/mess"/* | head -n 1)
+env6=$(qenv "$f" | tr '\0' '\n')
+case $env6 in *"ERET=HDRS ENVID=QW1"*"Tdsn@test.example"*"RNOTIFY=SUCCESS,FAILURE ORCPT=rfc822;dsn+40test.example"*) ok 0 "the E and R records reach the queue through the writer";;
+  *) ok 1 "the E and R records reach the queue through the writer"; diag "$env6";; esac
 
 # The envelope limit: berth-queue's 554 and text.
 echo 2 > "$H/control/enveloperecipients"
