@@ -45,6 +45,25 @@ n=0; while [ $n -lt 100 ] && ! grep -lq '^Subject: while down' "$maildir"/new/* 
 grep -lq '^Subject: while down' "$maildir"/new/* 2>/dev/null; ok $? "nothing lost: the message queued while down is delivered"
 [ "$(s6-svstat -o pid "$svc/send")" != "$pid_before" ]; ok $? "it was a new process"
 
+# TLS-RPT's daily run (doc/berth-tlsrpt.md): ready at once, then berth-tlsrpt at conf/at seconds
+# after 00:00 UTC; control/tlsrpt absent, it says reporting is off
+s6-svwait -U -t 20000 "$svc/tlsrpt"; ok $? "the tlsrpt service is up and ready"
+now=$(date -u +%s); at=$(( now % 86400 + 2 ))
+if [ "$at" -lt 86400 ]; then
+  echo "$at" > "$svc/tlsrpt/conf/at"
+  s6-svc -r "$svc/tlsrpt"
+  n=0; while [ $n -lt 100 ] && ! grep -q 'TLS-RPT is off' "$BERTH_HOME/log/tlsrpt/current" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+  grep -q 'berth-tlsrpt: info: control/tlsrpt does not exist: TLS-RPT is off' "$BERTH_HOME/log/tlsrpt/current"; ok $? "at its hour the service runs berth-tlsrpt (off: no control/tlsrpt)"
+else
+  ok 0 "# SKIP too close to midnight UTC to set the hour"
+fi
+n=0; while [ $n -lt 50 ] && [ -z "$(pgrep -P "$(s6-svstat -o pid "$svc/tlsrpt")" sleep)" ]; do sleep 0.1; n=$((n + 1)); done
+sl=$(pgrep -P "$(s6-svstat -o pid "$svc/tlsrpt")" sleep)
+[ -n "$sl" ]; ok $? "the tlsrpt service waits in a sleep for its next hour"
+s6-svc -wD -d -T 10000 "$svc/tlsrpt"; ok $? "the tlsrpt service stops while it waits"
+n=0; while [ $n -lt 20 ] && kill -0 "$sl" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+! kill -0 "$sl" 2>/dev/null; ok $? "and leaves no sleep behind"
+
 # a daemon's end is logged by the service's finish script (Postfix's master: "killed by signal 9")
 pid=$(s6-svstat -o pid "$svc/smtpd")
 s6-svc -k "$svc/smtpd"
