@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # A loopback SMTP sink for tests/send-polite.t: counts simultaneous connections and answers
 # "421" at the greeting when more than --max are open (or while the file --down exists).
-#   polite-sink.py PORT DIR [--max N] [--delay SECS] [--down FILE]
+#   polite-sink.py PORT DIR [--max N] [--delay SECS] [--down FILE] [--rcpt-limit N]
 # DIR/events gets one line per event, "TIME open N" (N: connections open with this one),
 # "TIME 421", "TIME mail", "TIME msg RCPTS"; DIR/max the highest N. --delay waits before the reply to the dot.
 import argparse, os, socket, threading, time
@@ -12,6 +12,7 @@ ap.add_argument("dir")
 ap.add_argument("--max", type=int, default=0)
 ap.add_argument("--delay", type=float, default=0)
 ap.add_argument("--down", default="")
+ap.add_argument("--rcpt-limit", type=int, default=0, help="452 to the RCPTs after N in a transaction")
 a = ap.parse_args()
 lock = threading.Lock()
 state = {"open": 0, "max": 0}
@@ -52,8 +53,11 @@ def session(c):
                 event("mail")
                 say("250 2.1.0 ok")
             elif verb == b"RCPT":
-                rcpts += 1
-                say("250 2.1.5 ok")
+                if a.rcpt_limit and rcpts >= a.rcpt_limit:
+                    say("452 4.5.3 too many recipients")
+                else:
+                    rcpts += 1
+                    say("250 2.1.5 ok")
             elif verb == b"DATA":
                 say("354 go ahead")
                 while True:

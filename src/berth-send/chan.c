@@ -141,7 +141,7 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
   size_t ndone = 0, ndef = 0, lastdef = 0, lastlen = 0 ;
   char const *lasttext = "" ;
   char const *downtext = 0 ;
-  size_t downlen = 0 ;
+  size_t downlen = 0, nok = 0 ;
   char const *p = rec ;
   int over = lifetime_over(c, MSG(c, m)->birth, c->now) ;
   for (size_t i = 0 ; i < n ; i++)
@@ -151,6 +151,7 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
     size_t tlen, flen ;
     result_record(&p, &code, &text, &tlen, &facts, &flen) ;
     if (!downtext && code != RES_OK && result_sitedown(facts, flen)) { downtext = text ; downlen = tlen ; }
+    if (code == RES_OK) nok++ ;
     if (code == RES_FAIL) bounce_append(c, m, rs[i], BOUNCE_PERM, text, tlen) ;
     else if (code != RES_OK && over)
     {
@@ -177,7 +178,10 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
     if (code == RES_OK || code == RES_FAIL || over) rc->st = RC_DONE ;
     else
     {
-      sched_rcpt(c, m, rs[i], chan_retry(c, MSG(c, m)->birth, c->now, ch)) ;
+      /* RFC 5321 4.5.3.1.10: the rest of a transaction the server's recipient limit cut goes in
+         a further one at once (another job), not at the next retry */
+      int more = ch == CHAN_REMOTE && nok && !over && result_rcptlimit(lr.text, lr.tlen) ;
+      sched_rcpt(c, m, rs[i], more ? c->now : chan_retry(c, MSG(c, m)->birth, c->now, ch)) ;
       ndef++ ; lastdef = i ; lasttext = lr.text ; lastlen = lr.tlen ;
       delay_maybe(c, m, rs[i], lr.text, lr.tlen) ;
     }

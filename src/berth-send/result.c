@@ -48,3 +48,9 @@ int result_sitedown (char const *facts, size_t len)
   }
   return 0 ;
 }
+
+int result_rcptlimit (char const *text, size_t len)
+{
+  static char const said[] = "Remote host said: 452 " ;
+  return len >= sizeof said - 1 && !!memmem(text, len, said, sizeof said - 1) ;
+}

@@ -316,6 +316,9 @@ extern size_t result_len (char const *s, size_t len, size_t need) ;
 extern void result_record (char const **p, char *code, char const **text, size_t *tlen, char const **facts, size_t *flen) ;
 /* whether facts[0..len) carry site=down: the job failed for its destination, not a recipient */
 extern int result_sitedown (char const *facts, size_t len) ;
+/* whether a remote recipient's deferral text quotes a 452 (RFC 5321 4.5.3.1.10: too many
+   recipients for one transaction) */
+extern int result_rcptlimit (char const *text, size_t len) ;
 
 /* logdel.c: the line for one recipient's result of the job dispatched at start (ms) */
 typedef struct logres_s logres ;
