@@ -58,6 +58,7 @@ waitfor () {   # waitfor SINK N SECONDS
 inject "$COUNT" slow.test; ok $? "$COUNT messages queued for slow.test"
 t0=$(date +%s)
 t_bg as_user berth-start 2>"$T_DIR/send.log"
+SEND=$T_PID   # berth-start becomes berth-send
 n=0; while [ $n -lt 100 ] && ! berth-check send 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 inject 5 fast.test
 waitfor fast 5 15; ok $? "fast.test's 5 messages are delivered while slow.test's burst is under way"
@@ -114,5 +115,24 @@ many limit.test 10
 waitfor limit 3 3
 is "$(awk '/ msg /{ print $3 }' "$T_DIR/limit/events" | sort -n | tr '\n' ' ')" "2 4 4 " \
   "a server that takes 4 recipients per transaction: the rest in further ones, within 3 s (the first retry would come after 4 s)"
+
+# 5. SIGHUP rereads control/destinations: slow.test held (0), then at most 2 at once
+hup () {   # hup N: SIGHUP, then until berth-send logged its Nth reread
+  kill -HUP "$SEND"
+  _n=0; while [ $_n -lt 50 ] && [ "$(grep -c 'event=reread' "$T_DIR/send.log")" -lt "$1" ]; do sleep 0.1; _n=$((_n + 1)); done
+}
+printf 'slow.test:0\n' > "$c/destinations"
+hup 1
+sleep 2.5   # the burst's kept connections are gone (2 s idle)
+l0=$(wc -l < "$T_DIR/slow/events")
+s0=$(msgs slow)
+inject 40 slow.test
+sleep 2
+is "$(msgs slow)" "$s0" "after SIGHUP with slow.test:0, nothing goes to slow.test"
+printf 'slow.test:2\n' > "$c/destinations"
+hup 2
+waitfor slow $((s0 + 40)) 60; ok $? "after SIGHUP with slow.test:2, the 40 are delivered"
+m2=$(tail -n +$((l0 + 1)) "$T_DIR/slow/events" | awk '$2 == "open" && $3 > m { m = $3 } END { print m + 0 }')
+is "$m2" 2 "at most 2 at once now, and 2 used"
 is "$(grep -c 'status=bounced' "$T_DIR/send.log")" 0 "nothing bounced"
 t_done
