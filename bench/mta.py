@@ -246,7 +246,7 @@ class Berth:
             self.ext = "r%d@" + self.domain
         c = self.home + "/control/"
         with open(c + "smtproutes", "w") as f:
-            f.write("sink.test:127.0.0.1:%d\n" % sink_port)
+            f.write("sink.test:127.0.0.1:%d\n.sink.test:127.0.0.1:%d\n" % (sink_port, sink_port))
         # the same parallelism as the Postfix instance: its default_destination_concurrency_limit
         # (20) bounds its deliveries; berth's default is qmail's 10 (doc/performance.md)
         with open(c + "concurrencylocal", "w") as f:
@@ -385,7 +385,7 @@ class Postfix:
             self.ext = "r%d@pf.test"
         with open(P + "/etc/main.cf", "w") as f:
             f.write(cf + """smtpd_peername_lookup = no
-transport_maps = inline:{{ sink.test=smtp:[127.0.0.1]:{sink} }}
+transport_maps = inline:{{ sink.test=smtp:[127.0.0.1]:{sink}, .sink.test=smtp:[127.0.0.1]:{sink} }}
 alias_maps =
 alias_database =
 relay_domains = sink.test

@@ -100,6 +100,50 @@ def relay(m, n, sink_out):
     return {"relay": n / t}
 
 
+def inject_smtp(m, rcpts, threads=10):
+    """One 2 KiB message per address of rcpts, over `threads` SMTP sessions at once (many
+    transactions each): smtp-source sends to one address only."""
+    body = ("From: " + FROM + "\r\nSubject: polite\r\n\r\n" + ("x" * 76 + "\r\n") * 26).encode()
+    errs = []
+
+    def run(part):
+        try:
+            s = smtplib.SMTP("127.0.0.1", m.port, timeout=60)
+            s.ehlo("client.example")
+            for r in part:
+                s.sendmail(FROM, [r], body)
+            s.quit()
+        except Exception as e:  # reported below
+            errs.append(str(e))
+    ts = [threading.Thread(target=run, args=(rcpts[i::threads],)) for i in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    if errs:
+        raise RuntimeError("%s: injection failed: %s" % (m.name, errs[0][:300]))
+
+
+def polite(m, n, ndom, sink_out):
+    """Scenario 9: n messages queued while delivery is held, to ndom domains (d0.sink.test, ...,
+    round robin, all routed to smtp-sink), then released: the relay rate under each MTA's
+    per-destination limits (both: 20 per destination, 20 remote deliveries at once, no rate
+    delay), from the scheduler's start until the sink has them all."""
+    m.hold()
+    inject_smtp(m, ["u%d@d%d.sink.test" % (i, i % ndom) for i in range(n)])
+    base = sink_count(sink_out)
+    m.release()   # as in scenario 6, the clock starts when the scheduler exists
+    t0 = time.time()
+    end = t0 + LIMIT
+    while time.time() < end and (m.queued() or sink_count(sink_out) < base + n):
+        time.sleep(0.02)
+    t = time.time() - t0
+    got = sink_count(sink_out) - base
+    if got < n:
+        raise RuntimeError("%s: polite relay: the sink got %d of %d" % (m.name, got, n))
+    return {"polite%d" % ndom: n / t}
+
+
 def latency(m, n):
     """Scenario 4: one message at a time, from connect to the file in Maildir/new."""
     clear_maildir(m)

@@ -58,12 +58,24 @@ run a "J:1:$id:a@b.test:u@x.test"
 case $(sed -n 2p "$T_DIR/out") in "exit 0 after 0."*) ok 0 "end of input with a kept connection: exit at once" ;; *) ok 1 "end of input with a kept connection: exit at once"; diag "$(cat "$T_DIR/out")" ;; esac
 is "$(trans a)" "1 MAIL 1 QUIT " "and its child said QUIT first"
 
-# another host: another connection, both kept
+# another host, routed to another relay: another connection, both kept (the two relays
+# reach the same sink: [127.0.0.1] and 127.0.0.1 are two routes)
+printf 'x.test:[127.0.0.1]:%s\ny.test:127.0.0.1:%s\n' "$P" "$P" > "$BERTH_HOME/control/smtproutes"
 : > "$T_DIR/a/trans"
 run a "J:1:$id:a@b.test:u@x.test" "J:2:$id:a@b.test:u@y.test" "J:3:$id:a@b.test:u@y.test" "J:4:$id:a@b.test:u@x.test" "KIDS"
-is "$(sed -n 5p "$T_DIR/out")" "kids 2" "two hosts: two kept connections"
+is "$(sed -n 5p "$T_DIR/out")" "kids 2" "two hosts on two routes: two kept connections"
 is "$(trans a | cut -d' ' -f1-8)" "1 MAIL 2 MAIL 2 MAIL 1 MAIL" "two connections, two transactions each"
 is "$(grep -c QUIT "$T_DIR/a/trans")" 2 "both QUIT at the end"
+
+# two hosts routed to one relay share its kept connection (the key is the route's, as
+# Postfix's cache is keyed by the next hop); an MX host, or another route, does not
+printf 'x.test:[127.0.0.1]:%s\ny.test:[127.0.0.1]:%s\n' "$P" "$P" > "$BERTH_HOME/control/smtproutes"
+: > "$T_DIR/a/trans"
+run a "J:1:$id:a@b.test:u@x.test" "J:2:$id:a@b.test:u@y.test" "J:3:$id:a@b.test:u@Y.TEST" "J:4:$id:a@b.test:u@x.test" "KIDS"
+is "$(sed -n 1,4p "$T_DIR/out" | tr '\n' '/')" "1: $K/2: $K/3: $K/4: $K/" "two hosts on one route: every job delivered"
+is "$(sed -n 5p "$T_DIR/out")" "kids 1" "one kept connection for both"
+is "$(trans a)" "1 MAIL 1 MAIL 1 MAIL 1 MAIL 1 QUIT " "one connection, four transactions"
+printf ':[127.0.0.1]:%s\n' "$P" > "$BERTH_HOME/control/smtproutes"
 
 # after the idle time: a new connection
 : > "$T_DIR/a/trans"

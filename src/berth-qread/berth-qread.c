@@ -19,8 +19,8 @@
 #include <berth/stdopts.h>
 #include "qread.h"
 
-#define USAGE "berth-qread [ --json ]"
-#define SYNOPSIS "berth-qread            # text\nberth-qread --json     # one JSON document (also -j)"
+#define USAGE "berth-qread [ --json | -d ]"
+#define SYNOPSIS "berth-qread            # text\nberth-qread --json     # one JSON document (also -j)\nberth-qread -d         # berth-send's destinations: windows, those marked down (also --destinations)"
 
 static void put (char const *s, size_t len)
 {
@@ -66,6 +66,7 @@ struct listing_s
   int json ;
   int only ;      /* set-uid, run by an ordinary user: only the messages of uid */
   uint64_t uid ;
+  stralloc down ; /* the destinations marked down (dests.c) */
 } ;
 
 static void one (qtool_msg const *m, void *data)
@@ -77,13 +78,14 @@ static void one (qtool_msg const *m, void *data)
     if (!qtool_uid(m->id, &u) || u != l->uid) return ;
   }
   if (l->json) qr_json(m, l->now, !l->tot.msgs) ;
-  else qr_text(m, l->now) ;
+  else qr_text(m, l->now, &l->down) ;
   qr_count(m, &l->tot) ;
 }
 
 int main (int argc, char const *const *argv)
 {
-  listing l = { .tot = { .msgs = 0 }, .json = 0, .only = 0, .uid = 0 } ;
+  listing l = { .tot = { .msgs = 0 }, .json = 0, .only = 0, .uid = 0, .down = STRALLOC_ZERO } ;
+  int dests = 0 ;
   uid_t r = getuid() ;
   PROG = "berth-qread" ;
   berth_stdopts(argc, argv, SYNOPSIS) ;
@@ -91,10 +93,19 @@ int main (int argc, char const *const *argv)
   if (argc == 2)
   {
     if (!strcmp(argv[1], "--json") || !strcmp(argv[1], "-j")) l.json = 1 ;
+    else if (!strcmp(argv[1], "--destinations") || !strcmp(argv[1], "-d")) dests = 1 ;
     else strerr_dieusage(100, USAGE) ;
   }
   if (berth_home_chdir() < 0) strerr_diefu1sys(111, "chdir to the instance home") ;
   if (r != geteuid() && r) { l.only = 1 ; l.uid = r ; }
+  if (dests)
+  {  /* the destinations name other users' recipients' domains */
+    if (l.only) strerr_dief1x(100, "only root or the queue's owner may list the destinations") ;
+    qr_dests_print() ;
+    if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
+    return 0 ;
+  }
+  if (!l.json && !l.only) qr_dests_down(&l.down) ;
   l.now = berth_clock_ms() ;
   if (l.json) qr_puts("[") ;
   qtool_walk(&one, &l) ;

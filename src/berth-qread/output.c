@@ -47,7 +47,7 @@ static uint64_t next_attempt (qtool_msg const *m, uint64_t now, char const *cons
 }
 
 /* the built-in listing of sendmail -bp, extended: a message still in todo/ prints exactly as there */
-void qr_text (qtool_msg const *m, uint64_t now)
+void qr_text (qtool_msg const *m, uint64_t now, stralloc const *down)
 {
   size_t n = genalloc_len(qtool_rcpt, &m->rcpts) ;
   qtool_rcpt const *r = genalloc_s(qtool_rcpt, &m->rcpts) ;
@@ -79,6 +79,7 @@ void qr_text (qtool_msg const *m, uint64_t now)
     qr_puts(">") ;
     if (c) { qr_puts(r[i].mark == 'D' ? " done " : " pending ") ; qr_puts(c) ; }
     if (r[i].params) { qr_puts(" params: ") ; qr_safe(m->data.s + r[i].params, strlen(m->data.s + r[i].params)) ; }
+    if (r[i].mark != 'D' && r[i].chan == 'R' && qr_dest_isdown(down, m->data.s + r[i].addr)) qr_puts(" (destination down)") ;
     qr_puts("\n") ;
   }
   if (m->where != QTOOL_WHERE_STATE) return ;

@@ -26,6 +26,7 @@
 #include <berth/home.h>
 #include <berth/kept.h>
 #include <berth/mtasts.h>
+#include <berth/route.h>
 #include <berth/smtpc.h>
 #include "remote.h"
 #include <berth/sibling.h>
@@ -334,9 +335,20 @@ int remote_main (int argc, char const *const *argv)
   return 0 ;
 }
 
+/* whether a job for host may go on the kept session opened for first: the same kept-session key
+   (route_key: the same host, or the same smtproutes relay), as berth-rspawn matched it */
+static int same_key (char const *first, char const *host)
+{
+  stralloc r = STRALLOC_ZERO, k1 = STRALLOC_ZERO, k2 = STRALLOC_ZERO ;
+  int same = !strcasecmp(route_key(first, &r, &k1), route_key(host, &r, &k2)) ;
+  stralloc_free(&r) ; stralloc_free(&k1) ; stralloc_free(&k2) ;
+  return same ;
+}
+
 /* berth-rspawn's child: the first job from argv, then, while the connection is kept, more
-   jobs for the same host from ctl (doc/berth-rspawn.md, "Connection reuse"). Each job's report
-   ends with the close of its pipe; KEPT_IDLE on ctl says the connection is kept (berth/kept.h). */
+   jobs with the same key (the same host, or another routed to the same relay) from ctl
+   (doc/berth-rspawn.md, "Connection reuse"). Each job's report ends with the close of its
+   pipe; KEPT_IDLE on ctl says the connection is kept (berth/kept.h). */
 int remote_serve (int argc, char const *const *argv, int ctl)
 {
   rsess s = RSESS_ZERO ;
@@ -360,12 +372,12 @@ int remote_serve (int argc, char const *const *argv, int ctl)
     if (tai_sec(tain_secp(&age)) >= REUSE_AGE_MAX) break ;
     if (!kept_next(ctl, &store, &args, &n)) break ;
     w = genalloc_s(char const *, &args) ;
-    if (n < 3 || strcasecmp(w[0], host))
-    {  /* berth-rspawn only sends jobs for this host: anything else is a job for a new child */
+    if (n < 3 || (strcasecmp(w[0], host) && !same_key(host, w[0])))
+    {  /* berth-rspawn only sends jobs with this key: anything else is a job for a new child */
       strerr_warnw1x("a reused connection got a job for another host") ;
       _exit(111) ;
     }
-    job(&s, host, w[1], w + 2, n - 2, 0, 0) ;   /* berth-rspawn gives a kept child no job with parameters */
+    job(&s, w[0], w[1], w + 2, n - 2, 0, 0) ;   /* berth-rspawn gives a kept child no job with parameters */
   }
   if (s.c.reusable) remote_session_quit(&s.c) ;
   remote_conn_close(&s.c) ;

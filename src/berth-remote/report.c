@@ -12,7 +12,7 @@
 #include <skalibs/strerr.h>
 #include "remote.h"
 
-static void facts_put (rreport const *rep) ;
+static void facts_put (rreport const *rep, unsigned int n) ;
 
 static int build (stralloc *sa, char const *const *parts, unsigned int n)
 {
@@ -61,7 +61,7 @@ void remote_report_write (rreport const *rep, unsigned int n)
   for (unsigned int i = 0 ; i < n ; i++)
     if (rep->stat[i]) put(rep->stat[i], rep->texts[i].s, rep->texts[i].len) ;
   put(rep->final ? rep->final : 'Z', rep->ftext.s, rep->ftext.len) ;
-  if (rep->facts.len && tai_sec(tain_secp(&rep->start))) facts_put(rep) ;
+  if (rep->facts.len && tai_sec(tain_secp(&rep->start))) facts_put(rep, n) ;
   if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
 }
 
@@ -115,6 +115,25 @@ int remote_report_relay (rreport *rep, rconn const *c, int mail)
   return 1 ;
 }
 
+/* A job that failed for its destination rather than for its recipients (berth-send's polite
+   delivery backs off such a destination): a temporary failure before MAIL on the session that
+   decided (no connection, greeting, EHLO, STARTTLS, AUTH), a connection that died or timed out,
+   or a 421 (RFC 5321 4.2.3: the server closes the channel) at any stage. */
+static int site_down (rreport const *rep, unsigned int n)
+{
+  static char const *const marks[] = { " but it timed out ", " but connection died", "Remote host said: 421" } ;
+  if (rep->final != 'Z') return 0 ;
+  if (!tai_sec(tain_secp(&rep->mail))) return 1 ;
+  for (unsigned int k = 0 ; k < sizeof marks / sizeof *marks ; k++)
+  {
+    size_t ml = strlen(marks[k]) ;
+    if (rep->ftext.len >= ml && memmem(rep->ftext.s, rep->ftext.len, marks[k], ml)) return 1 ;
+    for (unsigned int i = 0 ; k == 2 && i < n ; i++)
+      if (rep->stat[i] == 's' && rep->texts[i].len >= ml && memmem(rep->texts[i].s, rep->texts[i].len, marks[k], ml)) return 1 ;
+  }
+  return 0 ;
+}
+
 static uint64_t ms_since (tain const *from)
 {
   tain d ;
@@ -123,10 +142,10 @@ static uint64_t ms_since (tain const *from)
 }
 
 /* the facts record: REPORT_FACTS, the relay and TLS fields, " dsn=relayed" when DSN was asked
-   and the next hop does not offer it, " conn=MS xfer=MS" (MAIL's time
-   since the job's start, and the rest until now), NUL. A qmail-remote reader stops at the
-   final record before it. */
-static void facts_put (rreport const *rep)
+   and the next hop does not offer it, " conn=MS xfer=MS" (MAIL's time since the job's start,
+   and the rest until now), " site=down" for a destination failure, NUL. A qmail-remote reader
+   stops at the final record before it. */
+static void facts_put (rreport const *rep, unsigned int n)
 {
   stralloc sa = STRALLOC_ZERO ;
   char fmt[UINT64_FMT] ;
@@ -138,7 +157,8 @@ static void facts_put (rreport const *rep)
   if (!stralloc_catb(&sa, rep->facts.s, rep->facts.len)
    || (rep->relayed && !stralloc_cats(&sa, " dsn=relayed"))
    || !stralloc_cats(&sa, " conn=") || !stralloc_catb(&sa, fmt, uint64_fmt(fmt, conn))
-   || !stralloc_cats(&sa, " xfer=") || !stralloc_catb(&sa, fmt, uint64_fmt(fmt, all - conn)))
+   || !stralloc_cats(&sa, " xfer=") || !stralloc_catb(&sa, fmt, uint64_fmt(fmt, all - conn))
+   || (site_down(rep, n) && !stralloc_cats(&sa, " site=down")))
     strerr_diefu1sys(111, "build the facts record") ;
   put(REPORT_FACTS, sa.s, sa.len) ;
   stralloc_free(&sa) ;

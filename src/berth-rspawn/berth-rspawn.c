@@ -22,6 +22,7 @@
 #include <berth/home.h>
 #include <berth/logfield.h>
 #include <berth/queue.h>
+#include <berth/route.h>
 #include <berth/rreport.h>
 #include <berth/sibling.h>
 #include <berth/spawner.h>
@@ -48,7 +49,7 @@ static void start (spawner *sp, spawner_jobin const *jb)
   unsigned char slot = (unsigned char)s[0] ;
   char const *id = s + 1 ;
   char const *argv[st->nprog + n + 3] ;
-  char const *host ;
+  char const *host, *key ;
   unsigned int a = 0 ;
   rjob *j = st->jobs + slot ;
   int p[2], m, ctl ;
@@ -66,6 +67,8 @@ static void start (spawner *sp, spawner_jobin const *jb)
   argv[a] = 0 ;
   host = n ? strrchr(argv[st->nprog + 2], '@') : 0 ;   /* a job without recipients has no host */
   argv[st->nprog] = host ? host + 1 : "" ;
+  /* a job with params is never a kept child's, nor kept: their environment is their first job's */
+  key = host && host[1] && st->inproc && !st->params.any ? route_key(host + 1, &st->routes, &st->key) : 0 ;
   if (!*id || strchr(id, '/') || id[0] == '.') { fail_all(sp, slot, n, "Bad queue id. (#4.3.0)") ; return ; }
   {
     char fn[QUEUE_PATH_LEN(QUEUE_MESS, strlen(id))] ;
@@ -86,9 +89,9 @@ static void start (spawner *sp, spawner_jobin const *jb)
   if (m < 0) { fail_all(sp, slot, n, "Unable to open the message file. (#4.3.0)") ; return ; }
   if (pipe2(p, O_CLOEXEC) < 0) { fd_close(m) ; fail_all(sp, slot, n, "Unable to create a pipe. (#4.3.0)") ; return ; }
   ctl = -1 ;
-  /* a child whose session with host is kept, given the job's words, host first */
-  /* a job with params is never a kept child's: their environment is the one of their first job */
-  pid = st->inproc && host && !st->params.any ? keptset_give(&sp->kept, argv[st->nprog], m, p[1], argv + st->nprog, a - st->nprog, &ctl) : 0 ;
+  /* a child whose session with host, or with the relay it is routed to, is kept, given the
+     job's words, host first */
+  pid = key ? keptset_give(&sp->kept, key, m, p[1], argv + st->nprog, a - st->nprog, &ctl) : 0 ;
   if (!pid)
   {
     int child = -1 ;
@@ -115,8 +118,8 @@ static void start (spawner *sp, spawner_jobin const *jb)
   j->job.len = 0 ;
   if (!stralloc_catb(&j->job, s, jb->len)) strerr_diefu1sys(111, "store a job") ;
   j->start = STAMP ;
-  /* kept for its host; a job without one, or a host too long, is not */
-  spawner_run(sp, slot, pid, p[0], ctl, host && host[1] && strlen(host + 1) <= HOST_MAX && !st->params.any ? host + 1 : 0) ;
+  /* kept for its host or route; a job without one, or a key too long, is not */
+  spawner_run(sp, slot, pid, p[0], ctl, key && strlen(key) <= HOST_MAX ? key : 0) ;
 }
 
 /* with control/logdebug, one log line per recipient: id, recipient, delay, status, the text
@@ -177,7 +180,7 @@ static spawner_hooks const hooks =
 int main (int argc, char const *const *argv)
 {
   char const *dflt[2] = { "berth-remote", 0 } ;
-  state st ;
+  state st = { .routes = STRALLOC_ZERO, .key = STRALLOC_ZERO } ;
   spawner sp ;
   PROG = "berth-rspawn" ;
   berth_stdopts(argc, argv, USAGE) ;

@@ -47,6 +47,8 @@ struct state_s
   unsigned int nprog ;
   int inproc ;         /* the default berth-remote: its code in a forked child (spawn.c) */
   unsigned long debug ; /* control/logdebug: one line per recipient besides berth-send's */
+  stralloc routes ;    /* control/smtproutes, read for each job (route_key) */
+  stralloc key ;       /* the last job's kept-session key when it is a route's */
 } ;
 
 /* spawn.c: runs argv (argc words) with messfd as its fd 0 and outfd as its fd 1. inproc:

@@ -102,6 +102,7 @@ static uint64_t next_deadline (ctx *c, loop const *l)
       hent e ;
       if (c->ch[ch].busy < c->conc[ch] && heap_top(&c->ch[ch].heap, &e) && e.when < t) t = e.when ;
     }
+  if (dest_deadline(c) < t) t = dest_deadline(c) ;
   return t ;
 }
 
@@ -114,7 +115,7 @@ static void drain (int fd)
 int main (int argc, char const *const *argv)
 {
   stralloc ctlin = STRALLOC_ZERO ;
-  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .gone = STRALLOC_ZERO, .poolnext = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .states = STRALLOC_ZERO, .statepos = 0, .memused = 0, .memfull = 0, .todoscan = 0, .byid = 0 } ;
+  ctx c = { .bounceprog = 0, .bouncepids = GENALLOC_ZERO, .rw = REWRITE_ZERO, .msgs = GENALLOC_ZERO, .freemsgs = GENALLOC_ZERO, .waiting = GENALLOC_ZERO, .genctr = 0, .tmp = STRALLOC_ZERO, .messdirty = 0, .gone = STRALLOC_ZERO, .poolnext = 0, .fsnames = 0, .todo = STRALLOC_ZERO, .todopos = 0, .states = STRALLOC_ZERO, .statepos = 0, .memused = 0, .memfull = 0, .todoscan = 0, .byid = 0, .dests = GENALLOC_ZERO, .destbyname = 0, .destmap = STRALLOC_ZERO, .synth = STRALLOC_ZERO, .destdirty = 1, .destpub = 0 } ;
   loop l = { .term = 0 } ;
   PROG = "berth-send" ;
   berth_stdopts(argc, argv, SYNOPSIS) ;
@@ -178,6 +179,7 @@ int main (int argc, char const *const *argv)
     if (!l.term) todo_step(&c) ;
     if (!l.term)
       for (unsigned int ch = 0 ; ch < CHAN_N ; ch++) chan_dispatch(&c, ch) ;
+    dest_publish(&c) ;
     for (unsigned int ch = 0 ; ch < CHAN_N ; ch++)
       if (!chan_flush(&c, ch)) strerr_diefu3sys(111, "write jobs to the ", c.ch[ch].name, " spawner") ;
 

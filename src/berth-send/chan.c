@@ -34,9 +34,25 @@ static unsigned int slot_free (chan const *h)
   return s ;
 }
 
+static void job_done (ctx *, unsigned int, unsigned int, char const *) ;
+
+/* a job for a destination marked down: its records, each the last failure's text, are the
+   result at once; no job goes to the spawner */
+static void job_suspended (ctx *c, unsigned int ch, unsigned int s, uint32_t d)
+{
+  dest const *x = DEST(c, d) ;
+  size_t n = genalloc_len(uint32_t, &c->ch[ch].slots[s].rcpts) ;
+  c->synth.len = 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+    if (!stralloc_catb(&c->synth, "Z", 1) || !stralloc_cats(&c->synth, DEST_SUSPENDED)
+     || !stralloc_catb(&c->synth, x->last.s, x->last.len) || !stralloc_0(&c->synth)) strerr_diefu1sys(111, "allocate") ;
+  job_done(c, ch, s, c->synth.s) ;
+}
+
 void chan_dispatch (ctx *c, unsigned int ch)
 {
   chan *h = &c->ch[ch] ;
+  unsigned int suspended = 0 ;
   while (h->busy < c->conc[ch])
   {
     hent e ;
@@ -44,9 +60,13 @@ void chan_dispatch (ctx *c, unsigned int ch)
     rcpt *rc ;
     slot *sl ;
     unsigned int s ;
+    uint32_t d = DEST_NONE ;
+    int admit = DEST_GO ;
+    size_t outmark = h->out.len ;
     char sb ;
     if (!heap_top(&h->heap, &e) || e.when > c->now) break ;
     heap_pop(&h->heap) ;
+    if (e.m == DEST_WAKE) { dest_wake(c, &e) ; continue ; }
     if (e.m >= genalloc_len(msg, &c->msgs)) continue ;
     x = MSG(c, e.m) ;
     if (!x->used || x->held || e.r >= genalloc_len(rcpt, &x->rcpts)) continue ;
@@ -54,10 +74,18 @@ void chan_dispatch (ctx *c, unsigned int ch)
     if (rc->st != RC_PENDING || rc->gen != e.gen) continue ;
     s = slot_free(h) ;
     if (s >= SLOTS_MAX) { heap_push(&h->heap, &e) ; break ; }
+    if (ch == CHAN_REMOTE)
+    {
+      d = dest_get(c, domain_of(x->data.s + rc->addr)) ;
+      if (DEST(c, d)->down > c->now && suspended >= DEST_DEFER_BATCH) { heap_push(&h->heap, &e) ; break ; }
+      admit = dest_admit(c, d, &e) ;
+      if (admit == DEST_PARK) continue ;
+    }
     sl = h->slots + s ;
     sl->used = 1 ;
     sl->m = e.m ;
     sl->start = c->now ;
+    sl->dest = admit == DEST_GO ? d : DEST_NONE ;
     genalloc_setlen(uint32_t, &sl->rcpts, 0) ;
     sb = (char)s ;
     if (!stralloc_catb(&h->out, &sb, 1) || !genalloc_append(uint32_t, &sl->rcpts, &e.r)) strerr_diefu1sys(111, "allocate") ;
@@ -77,9 +105,16 @@ void chan_dispatch (ctx *c, unsigned int ch)
         job_add(h, ch, x, o) ;
       }
     }
-    if (!stralloc_0(&h->out)) strerr_diefu1sys(111, "allocate") ;
     x->ninflight += genalloc_len(uint32_t, &sl->rcpts) ;
     h->busy++ ;
+    if (admit == DEST_DOWN)
+    {
+      h->out.len = outmark ;
+      job_suspended(c, ch, s, d) ;
+      suspended++ ;
+      continue ;
+    }
+    if (!stralloc_0(&h->out)) strerr_diefu1sys(111, "allocate") ;
   }
 }
 
@@ -107,12 +142,16 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
   uint32_t done[REMOTE_GROUP_MAX] ;
   size_t ndone = 0, ndef = 0, lastdef = 0, lastlen = 0 ;
   char const *lasttext = "" ;
+  char const *downtext = 0 ;
+  size_t downlen = 0, nok = 0 ;
   char const *p = rec ;
   int over = lifetime_over(c, MSG(c, m)->birth, c->now) ;
   for (size_t i = 0 ; i < n ; i++)
   {
     dsn_res d = { .over = over } ;
     result_record(&p, &d.code, &d.text, &d.tlen, &d.facts, &d.flen) ;
+    if (!downtext && d.code != RES_OK && result_sitedown(d.facts, d.flen)) { downtext = d.text ; downlen = d.tlen ; }
+    if (d.code == RES_OK) nok++ ;
     dsn_result(c, ch, m, rs[i], &d) ;
     if (d.code == RES_OK || d.code == RES_FAIL || over) done[ndone++] = rs[i] ;
   }
@@ -129,7 +168,10 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
     if (code == RES_OK || code == RES_FAIL || over) rc->st = RC_DONE ;
     else
     {
-      sched_rcpt(c, m, rs[i], chan_retry(c, MSG(c, m)->birth, c->now, ch)) ;
+      /* RFC 5321 4.5.3.1.10: the rest of a transaction the server's recipient limit cut goes in
+         a further one at once (another job), not at the next retry */
+      int more = ch == CHAN_REMOTE && nok && !over && result_rcptlimit(lr.text, lr.tlen) ;
+      sched_rcpt(c, m, rs[i], more ? c->now : chan_retry(c, MSG(c, m)->birth, c->now, ch)) ;
       ndef++ ; lastdef = i ; lasttext = lr.text ; lastlen = lr.tlen ;
       delay_maybe(c, m, rs[i], lr.text, lr.tlen) ;
     }
@@ -138,6 +180,7 @@ static void job_done (ctx *c, unsigned int ch, unsigned int s, char const *rec)
   MSG(c, m)->npending -= ndone ;
   sl->used = 0 ;
   h->busy-- ;
+  if (sl->dest != DEST_NONE) dest_done(c, sl->dest, !!downtext, downtext, downlen) ;
   if (ndef) { state_hint(c, m) ; info_write(c, m, rs[lastdef], lasttext, lastlen) ; }
   msg_check_done(c, m) ;
 }

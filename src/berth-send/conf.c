@@ -55,6 +55,9 @@ void conf_read (ctx *c, int reread)
   rls(&c->rw.vdoms, "control/virtualdomains", 0, reread) ;
   ru(&c->conc[CHAN_LOCAL], "control/concurrencylocal", 10, SLOTS_MAX, reread) ;
   ru(&c->conc[CHAN_REMOTE], "control/concurrencyremote", 20, SLOTS_MAX, reread) ;
+  ru(&c->destconc, "control/concurrencydomain", 20, SLOTS_MAX, reread) ;
+  ru(&c->ratedelay, "control/ratedelay", 0, 3600000, reread) ;
+  rls(&c->destmap, "control/destinations", 0, reread) ;
   ru(&c->lifetime, "control/queuelifetime", 604800, 0, reread) ;
   ru(&c->delaywarn, "control/delaywarning", 0, 0, reread) ;
   ru(&c->scale, "control/retryscale", 1, 1000000, reread) ;
@@ -69,4 +72,5 @@ void conf_read (ctx *c, int reread)
     else { c->envrcpts = r ; c->envbytes = b ; }
   }
   stralloc_free(&me) ;
+  dest_conf(c) ;
 }

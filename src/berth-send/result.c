@@ -34,3 +34,23 @@ void result_record (char const **p, char *code, char const **text, size_t *tlen,
   *flen = **facts ? len - end - 1 : 0 ;
   *p += len + 1 ;
 }
+
+int result_sitedown (char const *facts, size_t len)
+{
+  static char const tok[] = "site=down" ;
+  size_t i = 0 ;
+  while (i < len)
+  {
+    size_t e = i ;
+    while (e < len && facts[e] != ' ') e++ ;
+    if (e - i == sizeof tok - 1 && !memcmp(facts + i, tok, sizeof tok - 1)) return 1 ;
+    i = e + 1 ;
+  }
+  return 0 ;
+}
+
+int result_rcptlimit (char const *text, size_t len)
+{
+  static char const said[] = "Remote host said: 452 " ;
+  return len >= sizeof said - 1 && !!memmem(text, len, said, sizeof said - 1) ;
+}

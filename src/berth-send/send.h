@@ -103,6 +103,7 @@ struct slot_s
   uint32_t m ;
   genalloc rcpts ;     /* uint32_t */
   uint64_t start ;
+  uint32_t dest ;      /* the job's destination (dest.c), or DEST_NONE */
   unsigned char used ;
 } ;
 
@@ -151,6 +152,14 @@ struct ctx_s
   size_t envbytes ;          /* control/envelopebytes: the same for its bytes */
   uint64_t memused ;         /* bytes the messages in memory take (msg.cost) */
   unsigned char memfull ;    /* memused reached SEND_MEM_MAX: todo/ waits (logged once) */
+  genalloc dests ;           /* dest *: the remote destinations known (dest.c), 0 for a free index */
+  void *destbyname ;         /* the same, by name: a tsearch(3) root */
+  unsigned long destconc ;   /* control/concurrencydomain */
+  unsigned long ratedelay ;  /* control/ratedelay, ms */
+  stralloc destmap ;         /* control/destinations: domain:concurrency:delay lines */
+  stralloc synth ;           /* the records of a job deferred without a connection (chan.c) */
+  unsigned char destdirty ;  /* queue/lock/destinations is out of date (destpub.c) */
+  uint64_t destpub ;         /* ms: when it may be written again */
 } ;
 
 /* The memory bound (doc/send-state.md, "Memory and scaling"): new messages are read from todo/
@@ -165,6 +174,64 @@ struct ctx_s
 
 #define MSG(c, m) (genalloc_s(msg, &(c)->msgs) + (m))
 #define RCPT(c, m, r) (genalloc_s(rcpt, &MSG(c, m)->rcpts) + (r))
+
+/* dest.c: polite delivery (doc/berth-send.md, "Polite delivery"). A destination is a remote
+   recipient's domain, lower-cased. Its window (the jobs it may have at once) starts at
+   DEST_INIT_CONC, grows by one after a window's worth of successes and shrinks by one after a
+   window's worth of destination failures (berth-remote's site=down fact), up to its limit; a
+   failed pseudo-cohort at window 1 marks it down for DEST_DEAD_MS (divided by retryscale):
+   its recipients are then deferred without a connection, and one probe follows. A rate delay
+   makes the limit 1 and spaces the starts of its jobs. A heap entry that cannot start now waits
+   in its destination's list ("parked"), out of the heap, until a job of it ends or its rate
+   delay has passed (one wake-up entry in the heap: hent.m DEST_WAKE, hent.r the destination). */
+typedef struct dest_s dest ;
+struct dest_s
+{
+  char *name ;
+  uint32_t idx ;           /* its index in ctx.dests */
+  unsigned int limit ;     /* from the configuration; 0 holds the destination */
+  uint64_t delay ;         /* ms between the starts of its jobs; not 0: at most one at once */
+  unsigned int win ;       /* the window, 1..limit */
+  unsigned int active ;    /* jobs running */
+  unsigned int succ ;      /* successes since the window last changed */
+  unsigned int fail ;      /* destination failures since the window last changed */
+  unsigned int cohort ;    /* failed pseudo-cohorts since the last success, in 1/DEST_COHORT_UNIT */
+  uint64_t failures ;      /* destination failures in a row */
+  uint64_t down ;          /* ms: marked down until then; 0: up */
+  unsigned char probe ;    /* the down time has passed: one job tries */
+  uint64_t nextstart ;     /* ms: the rate delay's next start */
+  uint64_t wakegen ;       /* gen of its wake-up entry in the heap, 0: none */
+  uint64_t lastfail ;      /* ms: its last destination failure */
+  genalloc parked ;        /* hent */
+  size_t parkpos ;
+  stralloc last ;          /* its last destination failure's text */
+} ;
+#define DEST_NONE UINT32_MAX
+#define DEST_WAKE UINT32_MAX
+#define DEST_INIT_CONC 5          /* Postfix's initial_destination_concurrency */
+#define DEST_COHORT_UNIT 1000
+#define DEST_COHORT_LIMIT 1       /* Postfix's destination_concurrency_failed_cohort_limit */
+#define DEST_DEAD_MS 300000       /* how long a dead destination waits: Postfix's minimal_backoff_time */
+#define DEST_DEFER_BATCH 64       /* recipients of down destinations deferred per turn of the loop */
+#define DEST_PUB_MS 1000          /* queue/lock/destinations is written at most this often */
+#define DEST_FILE "queue/lock/destinations"
+#define DEST_SUSPENDED "delivery temporarily suspended: "
+#define DEST_GO 0
+#define DEST_PARK 1
+#define DEST_DOWN 2
+#define DEST(c, d) (genalloc_s(dest *, &(c)->dests)[d])
+extern uint32_t dest_get (ctx *, char const *domain) ;
+extern int dest_cmp (void const *, void const *) ;   /* by name, for tsearch */
+extern int dest_admit (ctx *, uint32_t d, hent const *e) ;
+extern void dest_done (ctx *, uint32_t d, int down, char const *text, size_t len) ;
+extern void dest_wake (ctx *, hent const *e) ;
+extern void dest_conf (ctx *) ;
+extern unsigned int dest_cap (dest const *) ;
+extern void dest_unpark (ctx *, dest *, size_t room) ;
+
+/* destpub.c: queue/lock/destinations for berth-qread -d; idle destinations are forgotten */
+extern void dest_publish (ctx *) ;
+extern uint64_t dest_deadline (ctx const *) ;
 
 /* conf.c */
 extern void conf_read (ctx *, int) ;
@@ -264,6 +331,11 @@ extern void scan_clean (ctx *) ;
 #define RES_FACTS_MAX 512
 extern size_t result_len (char const *s, size_t len, size_t need) ;
 extern void result_record (char const **p, char *code, char const **text, size_t *tlen, char const **facts, size_t *flen) ;
+/* whether facts[0..len) carry site=down: the job failed for its destination, not a recipient */
+extern int result_sitedown (char const *facts, size_t len) ;
+/* whether a remote recipient's deferral text quotes a 452 (RFC 5321 4.5.3.1.10: too many
+   recipients for one transaction) */
+extern int result_rcptlimit (char const *text, size_t len) ;
 
 /* logdel.c: the line for one recipient's result of the job dispatched at start (ms) */
 typedef struct logres_s logres ;

@@ -18,4 +18,10 @@ extern int route_find (char const *lines, size_t len, char const *domain, strall
    1: ip (16 bytes, IPv4 in the first 4) and *is6 set; 0: not a literal. */
 extern int route_literal (char const *host, int bare, char *ip, int *is6) ;
 
+/* The kept-session key of a job for host: "=relay:port" when control/smtproutes (read into
+   routes) sends host to a relay, stored in key; else host itself (also when a file cannot be
+   read). Domains routed to one relay share its kept sessions (doc/berth-rspawn.md). */
+#define ROUTE_KEY_MARK "="
+extern char const *route_key (char const *host, stralloc *routes, stralloc *key) ;
+
 #endif
