@@ -66,7 +66,7 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
   chmod 644 "$T_DIR/big"
   mkdir "$T_DIR/small"
   out=$(unshare -m sh -c '
-    mount -t tmpfs -o size=128k,nr_inodes=64 tmpfs "$1" || exit 1
+    mount -t tmpfs -o size=256k,nr_inodes=128 tmpfs "$1" || exit 1
     berth-setup -u "$2" -n t "$1/h" >/dev/null || exit 1
     BERTH_HOME=$1/h; export BERTH_HOME
     s6-setuidgid "$2" berth-queue < "$3" 1< "$4"; rc=$?

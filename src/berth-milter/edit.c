@@ -87,9 +87,10 @@ static int delrcpt (bm_msg *m, char const *a, size_t alen)
   size_t i = 0, j = 0 ;
   while (i < m->rcpts.len)
   {
-    size_t n = strlen(m->rcpts.s + i), pn = strlen(m->rparams.s + j) ;
+    char const *ps = j < m->rparams.len ? m->rparams.s + j : "" ;   /* none past the end */
+    size_t n = strlen(m->rcpts.s + i), pn = strlen(ps) ;
     if ((n != alen || strncasecmp(m->rcpts.s + i, a, n))
-     && (!stralloc_catb(&keep, m->rcpts.s + i, n + 1) || !stralloc_catb(&keepp, m->rparams.s + j, pn + 1)))
+     && (!stralloc_catb(&keep, m->rcpts.s + i, n + 1) || !stralloc_catb(&keepp, ps, pn + 1)))
     {
       stralloc_free(&keep) ; stralloc_free(&keepp) ;
       return 0 ;

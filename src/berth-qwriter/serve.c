@@ -46,7 +46,7 @@ static int reply (int sock, int code, char const *text)
   char buf[2 + QW_TEXT_MAX] ;
   size_t n = text ? strnlen(text, QW_TEXT_MAX) : 0 ;
   buf[0] = (unsigned char)code ; buf[1] = (unsigned char)n ;
-  memcpy(buf + 2, text, n) ;
+  if (n) memcpy(buf + 2, text, n) ;
   return allwrite(sock, buf, n + 2) == n + 2 ;
 }
 

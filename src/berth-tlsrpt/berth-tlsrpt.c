@@ -227,7 +227,7 @@ int main (int argc, char const *const *argv)
         default : strerr_dieusage(100, USAGE) ;
       }
     }
-    argc -= l.ind ; argv += l.ind ;
+    argc -= l.ind ;   /* no operands */
   }
   if (argc) strerr_dieusage(100, USAGE) ;
   if (day && !tlsrpt_day_scan(day, &x.today)) strerr_dief2x(100, "not a day (YYYY-MM-DD): ", day) ;

@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   stralloc mods = STRALLOC_ZERO ;
   if (!bm_msg_parse(&m, s, mlen)) abort() ;
   if (!stralloc_cats(&m.from, "s@example.com") || !stralloc_0(&m.from)
-   || !stralloc_catb(&m.rcpts, "r@example.com", 14)) abort() ;
+   || !stralloc_catb(&m.rcpts, "r@example.com", 14)
+   || !stralloc_catb(&m.rparams, "NOTIFY=NEVER", 13)) abort() ;   /* one params string per recipient */
   while (size - i >= 5)
   {
     milter_reply r ;
@@ -77,7 +78,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   }
   for (size_t k = 0 ; k < BM_NFIELDS(&m) ; k++) stralloc_free(BM_FIELD(&m, k)) ;
   genalloc_free(stralloc, &m.fields) ;
-  stralloc_free(&m.body) ; stralloc_free(&m.from) ; stralloc_free(&m.rcpts) ; stralloc_free(&m.hold) ;
+  stralloc_free(&m.body) ; stralloc_free(&m.from) ; stralloc_free(&m.rcpts) ; stralloc_free(&m.rparams) ; stralloc_free(&m.mparams) ; stralloc_free(&m.hold) ;
   stralloc_free(&mods) ;
   return 0 ;
 }

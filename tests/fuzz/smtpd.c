@@ -142,7 +142,7 @@ void smtpd_drop (smtpd *x, char const *reply, char const *reason)
 
 /* The edges of qq.c and checkpw.c, and auth.c's pause. */
 
-int smtpd_qq_start (smtpd const *x, smtpd_qq *q)
+int smtpd_qq_start (smtpd *x, smtpd_qq *q)
 {
   (void)x ;
   if (memfd < 0 && (memfd = memfd_create("berth-fuzz-msg", 0)) < 0) abort() ;
@@ -201,7 +201,7 @@ void deepsleepuntil (tain const *deadline, tain *stamp) { (void)deadline ; (void
 static void session_free (void)
 {
   stralloc *all[] = { &s.me, &s.greeting, &s.localiphost, &s.rcpthosts, &s.badmailfrom, &s.qqpath,
-    &s.checkpw, &s.authuser, &s.helo, &s.line, &s.tmp, &s.mailfrom, &s.mailparams, &s.rcpts } ;
+    &s.checkpw, &s.authuser, &s.helo, &s.line, &s.tmp, &s.mailfrom, &s.mailparams, &s.rcpts, &s.mparams, &s.rparams } ;
   for (size_t i = 0 ; i < sizeof all / sizeof *all ; i++) stralloc_free(all[i]) ;
 }
 
