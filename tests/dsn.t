@@ -248,7 +248,9 @@ PY
 ok $? "four messages to the remote channel accepted"
 n=0; while [ $n -lt 300 ] && [ "$(find "$Q/mess" "$Q/todo" "$Q/state" "$Q/delay" -type f | wc -l)" != 0 ]; do sleep 0.1; n=$((n + 1)); done
 is "$(find "$Q/mess" "$Q/todo" "$Q/state" "$Q/delay" -type f | wc -l)" 0 "the queue empties (queue lifetime over for t450*)"
-grep -q '^argv:far.example postmaster@test.example ok1@far.example ok2@far.example$' "$T_DIR/remote.log"; ok $? "the remote program's argv is qmail-remote's, without the parameters"
+grep -q '^argv:far.example postmaster@test.example ok1@far.example ok2@far.example$' "$T_DIR/remote.log"; r=$?
+ok $r "the remote program's argv is qmail-remote's, without the parameters"
+[ $r = 0 ] || diag "$(cat "$T_DIR/remote.log")"
 grep -q '^mail:RET=FULL ENVID=rel1$' "$T_DIR/remote.log"; ok $? "BERTH_MAILPARAMS: the message's parameters"
 grep -q '^rcpt:NOTIFY=SUCCESS ORCPT=rfc822;ok1+40far.example|NOTIFY=NEVER|$' "$T_DIR/remote.log"; ok $? "BERTH_RCPTPARAMS: one line per recipient, in argv order"
 grep -A2 '^argv:far.example postmaster@test.example t450a@far.example$' "$T_DIR/remote.log" | grep -q '^mail:unset$'; ok $? "a job without parameters: the variables are unset"

@@ -27,6 +27,14 @@ static void job_add (chan *h, unsigned int ch, msg const *x, rcpt const *rc)
   dsn_job_word(&h->out, x->data.s + rc->addr, ch == CHAN_REMOTE ? x->data.s + rc->params : none) ;
 }
 
+/* a remote recipient of message m that may join a job to domain dom now */
+static int due_with (ctx *c, msg const *x, uint32_t m, uint32_t r, char const *dom)
+{
+  rcpt const *o = RCPT(c, m, r) ;
+  return o->chan == CHAN_REMOTE && o->st == RC_PENDING && o->next <= c->now
+    && !strcasecmp(domain_of(x->data.s + o->addr), dom) ;
+}
+
 static unsigned int slot_free (chan const *h)
 {
   unsigned int s = 0 ;
@@ -88,22 +96,30 @@ void chan_dispatch (ctx *c, unsigned int ch)
     sl->dest = admit == DEST_GO ? d : DEST_NONE ;
     genalloc_setlen(uint32_t, &sl->rcpts, 0) ;
     sb = (char)s ;
-    if (!stralloc_catb(&h->out, &sb, 1) || !genalloc_append(uint32_t, &sl->rcpts, &e.r)) strerr_diefu1sys(111, "allocate") ;
-    rc->st = RC_INFLIGHT ; rc->tries++ ;
-    job_add(h, ch, x, rc) ;
+    if (!stralloc_catb(&h->out, &sb, 1)) strerr_diefu1sys(111, "allocate") ;
     if (ch == CHAN_REMOTE)
-    {
+    {  /* the popped recipient and the others due for its domain, in the message's order
+          (at most REMOTE_GROUP_MAX, the popped one always among them) */
       char const *dom = domain_of(x->data.s + rc->addr) ;
-      size_t nr = genalloc_len(rcpt, &x->rcpts) ;
+      size_t nr = genalloc_len(rcpt, &x->rcpts), before = 0, skip ;
+      for (uint32_t r = 0 ; r < e.r ; r++) before += due_with(c, x, e.m, r, dom) ;
+      skip = before >= REMOTE_GROUP_MAX ? before - (REMOTE_GROUP_MAX - 1) : 0 ;
       for (uint32_t r = 0 ; r < nr && genalloc_len(uint32_t, &sl->rcpts) < REMOTE_GROUP_MAX ; r++)
       {
         rcpt *o = RCPT(c, e.m, r) ;
-        if (o->chan != CHAN_REMOTE || o->st != RC_PENDING || o->next > c->now) continue ;
-        if (strcasecmp(domain_of(x->data.s + o->addr), dom)) continue ;
+        if (r != e.r && !due_with(c, x, e.m, r, dom)) continue ;
+        if (r < e.r && skip) { skip-- ; continue ; }
         if (!genalloc_append(uint32_t, &sl->rcpts, &r)) strerr_diefu1sys(111, "allocate") ;
         o->st = RC_INFLIGHT ; o->tries++ ;
         job_add(h, ch, x, o) ;
       }
+      if (rc->st != RC_INFLIGHT) strerr_dief1x(111, "internal error: a job without its recipient") ;
+    }
+    else
+    {
+      if (!genalloc_append(uint32_t, &sl->rcpts, &e.r)) strerr_diefu1sys(111, "allocate") ;
+      rc->st = RC_INFLIGHT ; rc->tries++ ;
+      job_add(h, ch, x, rc) ;
     }
     x->ninflight += genalloc_len(uint32_t, &sl->rcpts) ;
     h->busy++ ;
