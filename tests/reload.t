@@ -47,7 +47,9 @@ is "$(rcpt other.example)" 553 "and another is still refused"
 n=0; while [ $n -lt 50 ] && ! grep -q 'reread' "$H/log/send/current"; do sleep 0.1; n=$((n + 1)); done
 grep -q 'reread' "$H/log/send/current"; ok $? "berth-send's log: it reread its control files"
 berth-reload > "$T_DIR/out2" 2>&1
-grep -q 'rebuilt' "$T_DIR/out2"; [ $? != 0 ]; ok $? "a second run rebuilds nothing (every cdb is newer than its source)"
+# (the recipient map follows /etc/passwd, which the suite's other tests change at any time)
+grep 'rebuilt' "$T_DIR/out2" | grep -v 'rebuilt users/recipients.cdb$' > "$T_DIR/out2r"
+is "$(cat "$T_DIR/out2r")" "" "a second run rebuilds nothing (every cdb is newer than its source)"
 sleep 1.1
 cp "$H/control/tcp.smtp.cdb" "$T_DIR/good.cdb"
 echo "127.:allow,NOEQUALS" > "$H/control/tcp.smtp"
