@@ -72,10 +72,11 @@ static int copy_envelope (int sock, qcommit *q)
 /* One message. 1: committed, its id sent; 0: refused or withdrawn, the connection is over (a
    refusal's reply sent first; an envelope refused midway leaves bytes nobody reads), or the
    reply could not be sent. */
-static int message (int sock, int pfd, uid_t uid, char const *how, qcommit_names *names)
+static int message (int sock, int pfd, uid_t uid, char const *how, envscan const *lim, qcommit_names *names)
 {
   qcommit q = QCOMMIT_ZERO ;
   char code = (char)qcommit_start(&q, 0, uid, how) ;
+  if (lim) qcommit_limits_set(&q, lim->maxrcpt, lim->maxbytes) ;
   int r, e ;
   if (allwrite(sock, &code, 1) < 1 || code) { qcommit_abort(&q) ; fd_close(pfd) ; return 0 ; }
   r = qcommit_copy(&q, pfd) ;
@@ -94,12 +95,14 @@ void qw_serve (int sock, uid_t uid)
 {
   qcommit_names names = QCOMMIT_NAMES_ZERO ;
   char const *how = qq_invoked(uid) ;   /* per connection: control/uid* change only with berth-setup */
+  envscan lim = ENVSCAN_ZERO ;   /* the envelope limits once per connection (an SMTP session); */
+  int limok = envscan_limits(&lim) == 0 ;   /* unreadable: each message reads them, and fails */
   for (;;)
   {
     int pfd = qw_recv_fd(sock, QW_START, 0) ;
     if (pfd < 0) break ;
     alarm(DEADLINE_SECONDS) ;
-    if (!message(sock, pfd, uid, how, &names)) break ;
+    if (!message(sock, pfd, uid, how, limok ? &lim : 0, &names)) break ;
     alarm(0) ;
   }
   alarm(0) ;

@@ -48,6 +48,9 @@ void smtpd_main (void)
   if (!s.qdirect) findqueue(&s) ;   /* queueing in process needs no program: no readlink per session */
   s.qwfd = -1 ;
   if (!s.qdirect) s.qwpath = smtpd_qw_path() ;   /* multi-user: berth-qwriter, else berth-queue */
+  /* in process: the envelope limits once per session, as qmail-smtpd reads its control files;
+     unreadable now, each message reads them (and fails temporarily if they still are) */
+  s.envlimits = s.qdirect && envelope_limits(&s.envmaxrcpt, &s.envmaxbytes) == 0 ;
   s.envext = s.qdirect || envext_writable(getenv("QMAILQUEUE"), getenv(ENVEXT_QMAILQUEUE_EXT)) ;
   smtpd_config(&s) ;
   if (!smtpd_slot()) smtpd_drop(&s, RP_BUSY, "busy") ;

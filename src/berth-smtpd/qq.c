@@ -38,7 +38,12 @@ int smtpd_envelope (smtpd const *s, stralloc *env)
 int smtpd_qq_start (smtpd *s, smtpd_qq *q)
 {
   qqrun const zero = QQRUN_ZERO ;
-  if (s->qdirect) return smtpd_qd_start(q) ;
+  if (s->qdirect)
+  {
+    if (!smtpd_qd_start(q)) return 0 ;
+    if (s->envlimits) qcommit_limits_set(&q->qc, s->envmaxrcpt, s->envmaxbytes) ;
+    return 1 ;
+  }
   q->direct = q->failed = q->writer = 0 ;
   q->r = zero ;
   if (smtpd_qw_start(s, q)) return 1 ;   /* berth-qwriter took it: no process for this message */

@@ -11,3 +11,10 @@ int qcommit_limits (qcommit *q)
   q->limits = 1 ;
   return 0 ;
 }
+
+void qcommit_limits_set (qcommit *q, size_t maxrcpt, size_t maxbytes)
+{
+  q->e.maxrcpt = maxrcpt ;
+  q->e.maxbytes = maxbytes ;
+  q->limits = 1 ;
+}

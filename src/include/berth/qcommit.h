@@ -47,6 +47,8 @@ struct qcommit_s
 /* Reads the envelope limits (control/enveloperecipients, control/envelopebytes) once: 0 or
    QQ_CONFIG. qcommit_env calls it when the writer has not. */
 extern int qcommit_limits (qcommit *) ;
+/* The limits as a long-lived writer read them once (envelope_limits): no control file per message. */
+extern void qcommit_limits_set (qcommit *, size_t maxrcpt, size_t maxbytes) ;
 
 /* qcommit_start's how for a caller's uid: "invoked from network" for control/uidsmtpd's,
    "invoked for bounce" for control/uidsend's, "invoked by alias" for control/uidalias's, else 0

@@ -112,6 +112,8 @@ struct smtpd_s
   char const *queueprog ;
   int qdirect ;                 /* no $QMAILQUEUE and we own the queue: smtpd_qd_* (1, 0: no) */
   int envext ;                  /* the queue program takes E and R records: DSN, REQUIRETLS offered */
+  int envlimits ;               /* qdirect: the envelope limits below were read at the start (1) */
+  size_t envmaxrcpt, envmaxbytes ;
   qcommit_names qnames ;        /* qdirect: the fsync decision kept across messages (qcommit.h) */
   struct smtpd_qq_s *qd ;       /* during DATA: the queue transaction, withdrawn by smtpd_exit */
   stralloc qqpath ;
