@@ -33,7 +33,17 @@ else:
 s.quit()
 PY
 codes () { "$PY" "$T_DIR/rc.py" "$port" "$@" 2>&1; }
-code () { codes "$1" | cut -d' ' -f2; }
+code1 () { codes "$1" | cut -d' ' -f2; }
+# While FRESH=1 (a map in force), a 250 read while the probe shows the map went stale (another
+# test's useradd between settle and now) is read again after settle; a 250 on a fresh map
+# stands, so a wrong acceptance still fails its assertion.
+code () {
+  c=$(code1 "$1") n=0
+  while [ "${FRESH:-0}" = 1 ] && [ "$c" = 250 ] && [ $n -lt 3 ] && [ "$(code1 settle-probe@test.example)" != 550 ]; do
+    settle; c=$(code1 "$1"); n=$((n + 1))
+  done
+  echo "$c"
+}
 qcount () { find "$H/queue/todo" "$H/queue/mess" -type f | wc -l; }
 smtpdlog () { cat "$T_DIR/smtpd.log"; }
 # The map is stale once /etc/passwd changes, and other tests add and remove users at the same
@@ -42,7 +52,7 @@ smtpdlog () { cat "$T_DIR/smtpd.log"; }
 rebuild () { ( cd "$H" && as_user berth-reload >/dev/null 2>&1 ); }
 settle () {
   n=0; while [ $n -lt 30 ]; do
-    rebuild; [ "$(code settle-probe@test.example)" = 550 ] && return 0
+    rebuild; [ "$(code1 settle-probe@test.example)" = 550 ] && return 0
     sleep 0.2; n=$((n + 1))
   done
   return 1
@@ -60,6 +70,7 @@ t_bg $su tcpserver -HRl0 127.0.0.1 "$port" "$BERTH_TOP/bin/berth-smtpd" 2> "$T_D
 wait_port "$port" || { echo "Bail out! tcpserver did not start"; exit 1; }
 
 settle
+FRESH=1
 is "$(code postmaster@test.example)" 250 "postmaster (the alias user's .qmail-postmaster): 250"
 is "$(code "$owner@test.example")" 250 "the owner's name: 250"
 is "$(code "$owner-anything@test.example")" 250 "owner-anything (alias/.qmail-OWNER-default): 250"
@@ -109,15 +120,18 @@ echo relay.example >> "$H/control/rcpthosts"
 is "$(code nosuch@relay.example)" 250 "a relayed domain (rcpthosts, not local) is not checked"
 
 # a .qmail file newer than the map: accepted, and said; berth-reload brings the map up to date
+FRESH=0   # stale on purpose here
 sleep 0.05
 echo ./Maildir/ > "$H/alias/.qmail-late"
 is "$(code late@test.example) $(code other@test.example)" "250 250" "a map older than the alias home: its addresses accepted"
 grep -q 'status=unchecked .*rcpt=other@test.example reason=rcptmap-stale' "$T_DIR/smtpd.log"; ok $? "logged as unchecked (reason=rcptmap-stale)"
 ( cd "$H" && as_user berth-reload 2>&1 ) | grep -q 'rebuilt users/recipients.cdb'; ok $? "berth-reload rebuilds the stale map"
 settle
+FRESH=1
 is "$(code late@test.example) $(code other@test.example)" "250 550" "then late 250, other 550 again"
 ( cd "$H" && as_user berth-reload 2>&1 ) | grep -q 'recipients.cdb'; [ $? != 0 ]; ok $? "an up-to-date map is left alone"
 
+FRESH=0
 rm "$H/users/recipients.cdb"
 is "$(code other@test.example)" 250 "no map: accepted"
 grep -q 'status=unchecked .*rcpt=other@test.example reason=rcptmap-missing' "$T_DIR/smtpd.log"; ok $? "logged (reason=rcptmap-missing)"
@@ -153,6 +167,7 @@ t_bg tcpserver -HRl0 -u "$(id -u "${P}d")" -g "$(id -g "${P}d")" 127.0.0.1 "$por
 wait_port "$port" || { echo "Bail out! tcpserver did not start"; exit 1; }
 H=$M; rebuild () { ( cd "$M" && BERTH_HOME=$M "$M/bin/berth-reload" >/dev/null 2>&1 ); }
 settle
+FRESH=1
 is "$(code "$U@test.example")" 250 "the passwd user: 250"
 is "$(code "$U-lists-x@test.example") $(code "$U-other@test.example")" "250 550" "its extensions, from its 0700 home: lists-x 250 (.qmail-lists-default), other 550"
 is "$(code postmaster@test.example) $(code nosuch@test.example)" "250 550" "the alias user: postmaster 250, nosuch 550"
