@@ -275,7 +275,7 @@ class Berth:
                 time.sleep(0.05)
             self.env["BERTH_QWRITER"] = sock
         self.smtpd = self.procs.start(
-            ["env", "RELAYCLIENT="] + self._as(self.smtpd_user, [self.bin + "/berth-listen", "-c", "100", "-l", self.domain,
+            ["env", "RELAYCLIENT="] + self._as(self.smtpd_user, [self.bin + "/berth-listen", "-c", "100", "-m", "100", "-l", self.domain,
                                                                  "127.0.0.1", str(self.port)], "-U"),
             env=self.env, stderr=open(self.home + "/smtpd.log", "ab"))
         wait_port(self.port)

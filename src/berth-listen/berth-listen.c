@@ -33,24 +33,15 @@
 #include <berth/stdopts.h>
 #include "listen.h"
 
-#define USAGE "berth-listen [ -HRUv ] [ -d notif ] [ -c limit ] [ -b backlog ] [ -x rules.cdb ] [ -l localname ] host port"
+#define USAGE "berth-listen [ -HRUv ] [ -d notif ] [ -c limit ] [ -b backlog ] [ -m maxuse ] [ -i idle ] [ -x rules.cdb ] [ -l localname ] host port"
 #define LIMIT_DEFAULT 40     /* tcpserver's defaults */
 #define BACKLOG_DEFAULT 20
 #define EXIT_PERM 100
 #define EXIT_TEMP 111
+#define MAXUSE_DEFAULT 1     /* a process per session, as tcpserver */
+#define MAXUSE_MAX 100000
+#define IDLE_DEFAULT 100     /* Postfix's max_idle */
 #define BACKOFF_MS 100       /* no accept() for that long after it failed for lack of fds or memory */
-
-typedef struct opts_s opts ;
-struct opts_s
-{
-  unsigned int limit ;
-  unsigned int backlog ;
-  char const *rules ;
-  char const *localname ;
-  int drop ;
-  int verbose ;
-  int is6 ;   /* the listening socket's family */
-} ;
 
 static int bindto (char const *host, char const *portstr, opts *o)
 {
@@ -97,58 +88,35 @@ static void child (opts const *o, int lfd, int conn, unsigned int n)
 {
   char ip[IP46_FMT + 1] ;
   uint16_t port ;
+  int r ;
   selfpipe_finish() ;   /* signals as a freshly exec'ed program has them; the selfpipe closed */
   fd_close(lfd) ;
-  if (!listen_env(conn, o->localname, ip, &port))
-  {
-    strerr_warnwu1sys("set the connection's environment") ;
-    _exit(EXIT_TEMP) ;
-  }
-  if (o->verbose)
-  {
-    char p[PID_FMT], q[UINT16_FMT], a[UINT_FMT], b[UINT_FMT] ;
-    p[pid_fmt(p, getpid())] = 0 ;
-    q[uint16_fmt(q, port)] = 0 ;
-    a[uint_fmt(a, n)] = 0 ;
-    b[uint_fmt(b, o->limit)] = 0 ;
-    strerr_warni10x("pid ", p, " from ", ip, " port ", q, " sessions ", a, "/", b) ;
-  }
-  if (o->rules)
-  {
-    int r = listen_rules(o->rules, ip) ;
-    if (r < 0) { strerr_warnwu2sys("read ", o->rules) ; _exit(EXIT_TEMP) ; }
-    if (!r) { if (o->verbose) strerr_warni2x("deny ", ip) ; _exit(EXIT_PERM) ; }
-  }
+  r = listen_session_env(o, conn, ip, &port, n) ;
+  if (r < 0) _exit(EXIT_TEMP) ;
+  if (!r) _exit(EXIT_PERM) ;
   if (fd_move(0, conn) < 0 || fd_copy(1, 0) < 0) _exit(EXIT_TEMP) ;
   PROG = "berth-smtpd" ;
   prctl(PR_SET_NAME, PROG) ;   /* ps and pgrep see berth-smtpd, as under tcpserver */
   smtpd_main() ;
 }
 
-static void reap (opts const *o, unsigned int *n)
+static void reap (pool *p, opts const *o, unsigned int *n)
 {
   for (;;)
   {
     int wstat ;
     pid_t pid = wait_nohang(&wstat) ;
     if (pid <= 0) break ;
+    if (pool_reaped(p, o, pid, wstat, n)) continue ;
     if (*n) (*n)-- ;
-    if (o->verbose)
-    {
-      char p[PID_FMT], st[UINT_FMT], a[UINT_FMT], b[UINT_FMT] ;
-      p[pid_fmt(p, pid)] = 0 ;
-      st[uint_fmt(st, WIFEXITED(wstat) ? (unsigned int)WEXITSTATUS(wstat) : 128 + (unsigned int)WTERMSIG(wstat))] = 0 ;
-      a[uint_fmt(a, *n)] = 0 ;
-      b[uint_fmt(b, o->limit)] = 0 ;
-      strerr_warni8x("end ", p, " status ", st, " sessions ", a, "/", b) ;
-    }
+    listen_log_end(o, pid, WIFEXITED(wstat) ? (unsigned int)WEXITSTATUS(wstat) : 128 + (unsigned int)WTERMSIG(wstat), *n) ;
   }
 }
 
 /* accepts while connections wait and the limit allows, a child for each; 0 when accept()
    failed for lack of a resource (EMFILE...): the connection still waits, so polling the
    socket again at once would spin */
-static int take (opts const *o, int lfd, unsigned int *n)
+static int take (pool *p, opts const *o, int lfd, unsigned int *n)
 {
   while (*n < o->limit)
   {
@@ -162,6 +130,11 @@ static int take (opts const *o, int lfd, unsigned int *n)
       strerr_warnwu1sys("accept") ;
       return 0 ;
     }
+    if (o->maxuse > 1)
+    {
+      if (!pool_give(p, o, lfd, conn, ip, port, n)) return 0 ;
+      continue ;
+    }
     pid = fork() ;
     if (!pid) child(o, lfd, conn, *n + 1) ;
     fd_close(conn) ;   /* a failed fork drops this one connection: the client retries */
@@ -173,8 +146,9 @@ static int take (opts const *o, int lfd, unsigned int *n)
 
 int main (int argc, char const *const *argv)
 {
-  opts o = { .limit = LIMIT_DEFAULT, .backlog = BACKLOG_DEFAULT, .rules = 0, .localname = 0, .drop = 0, .verbose = 0, .is6 = 0 } ;
+  opts o = { .limit = LIMIT_DEFAULT, .backlog = BACKLOG_DEFAULT, .maxuse = MAXUSE_DEFAULT, .idle = IDLE_DEFAULT, .rules = 0, .localname = 0, .drop = 0, .verbose = 0, .is6 = 0, .proxy = 0 } ;
   unsigned int n = 0, notif = 0, proxy = 0 ;
+  pool p = { .w = 0, .max = 0 } ;
   int lfd, sfd ;
   tain backoff = TAIN_ZERO ;
   PROG = "berth-listen" ;
@@ -187,7 +161,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "HRUvd:c:b:x:l:", &l) ;
+      int opt = subgetopt_r(argc, argv, "HRUvd:c:b:m:i:x:l:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -197,6 +171,8 @@ int main (int argc, char const *const *argv)
         case 'd' : if (!uint0_scan(l.arg, &notif) || notif < 3) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
         case 'c' : if (!uint0_scan(l.arg, &o.limit) || !o.limit) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
         case 'b' : if (!uint0_scan(l.arg, &o.backlog)) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
+        case 'm' : if (!uint0_scan(l.arg, &o.maxuse) || !o.maxuse || o.maxuse > MAXUSE_MAX) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
+        case 'i' : if (!uint0_scan(l.arg, &o.idle) || !o.idle) strerr_dieusage(EXIT_PERM, USAGE) ; break ;
         case 'x' : o.rules = l.arg ; break ;
         case 'l' : o.localname = l.arg ; break ;
         default : strerr_dieusage(EXIT_PERM, USAGE) ;
@@ -212,7 +188,9 @@ int main (int argc, char const *const *argv)
        restarts both); a session in progress keeps its engine */
     char const *x = getenv("BERTH_TLSPROXYFD") ;
     if (x && (!uint0_scan(x, &proxy) || proxy < 3 || proxy > INT_MAX)) strerr_dief1x(EXIT_PERM, "invalid BERTH_TLSPROXYFD") ;
+    o.proxy = (int)proxy ;
   }
+  if (o.maxuse > 1 && !pool_init(&p, &o)) strerr_diefu1sys(EXIT_TEMP, "allocate the workers' table") ;
   sfd = selfpipe_init() ;
   if (sfd < 0) strerr_diefu1sys(EXIT_TEMP, "init the selfpipe") ;
   {
@@ -230,14 +208,20 @@ int main (int argc, char const *const *argv)
   tain_now_set_stopwatch_g() ;
   for (;;)
   {
-    iopause_fd x[3] = { { .fd = sfd, .events = IOPAUSE_READ } } ;
-    unsigned int nx = 1, ip = 0, il = 0 ;
+    iopause_fd x[3 + p.max] ;
+    unsigned int nx = 1, ip = 0, il = 0, iw ;
+    tain deadline = TAIN_INFINITE ;
     int waiting = tain_less(&STAMP, &backoff) ;
     int r ;
+    x[0].fd = sfd ; x[0].events = IOPAUSE_READ ;
     if (proxy) { ip = nx ; x[nx].fd = (int)proxy ; x[nx++].events = IOPAUSE_READ ; }
     /* at the limit, connections wait in the kernel's queue (-b), as under tcpserver */
     if (n < o.limit && !waiting) { il = nx ; x[nx].fd = lfd ; x[nx++].events = IOPAUSE_READ ; }
-    r = iopause_g(x, nx, waiting ? &backoff : 0) ;
+    iw = nx ;
+    nx += pool_fds(&p, x + nx) ;
+    pool_retire(&p, &deadline) ;
+    if (waiting && tain_less(&backoff, &deadline)) deadline = backoff ;
+    r = iopause_g(x, nx, &deadline) ;
     if (r < 0) strerr_diefu1sys(EXIT_TEMP, "iopause") ;
     if (ip && x[ip].revents) strerr_dief1x(EXIT_TEMP, "the TLS proxy is gone (berth-tlsd -P)") ;
     if (x[0].revents & IOPAUSE_READ)
@@ -245,10 +229,11 @@ int main (int argc, char const *const *argv)
       {
         int sig = selfpipe_read() ;
         if (sig <= 0) { if (sig < 0) strerr_diefu1sys(EXIT_TEMP, "read the selfpipe") ; break ; }
-        if (sig == SIGCHLD) reap(&o, &n) ;
-        else return 0 ;   /* SIGTERM: stop listening; sessions go on to their end */
+        if (sig == SIGCHLD) reap(&p, &o, &n) ;
+        else return 0 ;   /* SIGTERM: stop listening; sessions go on to their end, idle workers exit */
       }
-    if (il && x[il].revents & IOPAUSE_READ && !take(&o, lfd, &n))
+    pool_answers(&p, &o, x + iw, nx - iw, &n) ;
+    if (il && x[il].revents & IOPAUSE_READ && !take(&p, &o, lfd, &n))
     {
       tain d ;
       tain_from_millisecs(&d, BACKOFF_MS) ;

@@ -58,3 +58,9 @@ int listen_env (int conn, char const *localname, char *ipstr, uint16_t *port)
    || unsetenv("TCPREMOTEINFO") < 0 || unsetenv("TCP6REMOTEINFO") < 0) return 0 ;
   return 1 ;
 }
+
+void listen_ip_fmt (char *s, ip46 const *a)
+{
+  char s6[IP46_FMT + sizeof(V4MAPPED_PREFIX)] ;
+  fmt(s, s6, a) ;
+}

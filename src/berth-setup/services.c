@@ -13,6 +13,7 @@
 
 #define SMTPD_MAXCONN "40"
 #define SMTPD_DATALIMIT "50000000"
+#define SMTPD_MAXUSE "100"   /* sessions per berth-listen worker, as Postfix's max_use */
 #define SEND_DATALIMIT "200000000"
 #define NOTIFICATION_FD "3\n"
 #define SUBMISSION_PORT "587"
@@ -62,8 +63,11 @@ static char const smtpd_run[] =
   "if [ -f \"$H/control/qmqpservers\" ] ; then QMAILQUEUE=$B/berth-qmqpc ; export QMAILQUEUE ; fi\n"
   "# milters (control/milters, doc/berth-milter.md): berth-milter runs first, then the queue program\n"
   "if [ -s \"$H/control/milters\" ] ; then BERTH_MILTER_NEXT=${QMAILQUEUE:-} QMAILQUEUE=$B/berth-milter ; export QMAILQUEUE BERTH_MILTER_NEXT ; fi\n"
+  "# sessions served by one process in turn (berth-listen -m, Postfix's max_use; conf/maxuse, 1:\n"
+  "# a process per session as under tcpserver); idle processes end after 100 s\n"
+  "use=$(head -n 1 conf/maxuse 2>/dev/null) ; use=${use:-1}\n"
   "# readiness: berth-listen itself says when it listens (-d 3, notification-fd): no probe session\n"
-  "exec s6-softlimit -d \"$mem\" \"$@\" -d 3 -v -c \"$((max * 2))\" -b 1024 -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\"\n" ;
+  "exec s6-softlimit -d \"$mem\" \"$@\" -d 3 -v -c \"$((max * 2))\" -m \"$use\" -b 1024 -x \"$H/control/tcp.smtp.cdb\" -HR -l \"$me\" -- \"$ip\" \"$port\"\n" ;
 
 /* Submission (587: STARTTLS then AUTH required) and smtps (465: implicit TLS, AUTH required), written
    when the instance has control/tlscert and control/tlskey. berth-tlsd -t checks the pairs, as the
@@ -279,6 +283,7 @@ void setup_services (services const *sv, roles const *r)
     conf_value(name, "port", sv->port, o) ;
     conf_value(name, "maxconn", SMTPD_MAXCONN, o) ;
     conf_value(name, "datalimit", SMTPD_DATALIMIT, o) ;
+    conf_value(name, "maxuse", SMTPD_MAXUSE, o) ;
   }
   if (!sv->qmqpservers)   /* a null client keeps no queue: nothing to send */
   {

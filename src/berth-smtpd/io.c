@@ -68,12 +68,14 @@ void smtpd_reply (smtpd *s, char const *r)
 void smtpd_exit (smtpd *s, char const *reason)
 {
   tain d ;
+  int flushed ;
   /* a message being written in process is not left in mess/ for the 36-hour sweep */
   if (s->qd && s->qd->direct) smtpd_qd_abort(s->qd) ;
   tain_now_g() ;
   tain_addsec_g(&d, 5) ;
-  buffer_timed_flush_g(&s->out, &d) ;
+  flushed = buffer_timed_flush_g(&s->out, &d) ;
   smtpd_log_session(s, reason) ;
+  smtpd_reuse_end(s, reason, flushed) ;   /* berth-listen -m: back to it after a clean end */
   _exit(0) ;
 }
 

@@ -1,6 +1,7 @@
 /* ISC license. */
 /* berth-smtpd's session slots: at most $SMTPDSLOTS sessions at once per service. Slot i is a lock
-   on $SMTPDSLOTDIR/i, held until the process exits (the kernel releases it on any death). A
+   on $SMTPDSLOTDIR/i, held until the session ends: its process exits (the kernel releases it on
+   any death), or a reused process closes it (reuse.c). A
    session finding every slot taken is refused with 421 at once, instead of waiting unanswered
    in tcpserver's backlog (tcpserver -c defers accept()); tcpserver's own -c stays the hard bound.
    Trust: both variables come from the service's run file; the directory is the instance owner's. */
@@ -15,9 +16,9 @@
 
 #define SLOTS_MAX 100000
 
-/* 1: a slot is held (or no limit set, or the limit cannot be checked: warned, tcpserver -c still
-   bounds); 0: every slot is taken. */
-int smtpd_slot (void)
+/* 1: a slot is held, its lock's fd in *slot (or no limit set, or the limit cannot be checked:
+   warned, tcpserver -c still bounds; *slot untouched); 0: every slot is taken. */
+int smtpd_slot (int *slot)
 {
   char const *x = getenv("SMTPDSLOTS") ;
   char const *dir = getenv("SMTPDSLOTDIR") ;
@@ -46,7 +47,7 @@ int smtpd_slot (void)
         return 1 ;
       }
       r = fd_lock(fd, 1, 1) ;
-      if (r > 0) return 1 ;  /* fd kept open: the lock lasts as long as the session */
+      if (r > 0) { *slot = fd ; return 1 ; }  /* kept open: the lock lasts as long as the session */
       fd_close(fd) ;
       if (r < 0)
       {

@@ -6,6 +6,7 @@
 #ifndef BERTH_SMTPD_H
 #define BERTH_SMTPD_H
 
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -82,6 +83,14 @@ struct smtpd_msg_s
   char buf[SMTPD_QBUF_SIZE] ;
 } ;
 
+/* reuse.c: berth-listen -m, a process serving sessions one after another. A session leaves the
+   next nothing but where to go back to. */
+typedef struct smtpd_reuse_s smtpd_reuse ;
+struct smtpd_reuse_s
+{
+  sigjmp_buf back ;   /* smtpd_serve's return, after a clean end */
+} ;
+
 typedef struct smtpd_s smtpd, *smtpd_ref ;
 struct smtpd_s
 {
@@ -115,6 +124,8 @@ struct smtpd_s
   int envlimits ;               /* qdirect: the envelope limits below were read at the start (1) */
   size_t envmaxrcpt, envmaxbytes ;
   qcommit_names qnames ;        /* qdirect: the fsync decision kept across messages (qcommit.h) */
+  smtpd_reuse *reuse ;          /* berth-listen -m: the process may serve the next session, else 0 */
+  int slotfd ;                  /* the session slot's lock (slots.c), -1 when none */
   struct smtpd_qq_s *qd ;       /* during DATA: the queue transaction, withdrawn by smtpd_exit */
   stralloc qqpath ;
   char const *qwpath ;          /* $BERTH_QWRITER when usable (qwriter.c), else 0 */
@@ -170,6 +181,11 @@ struct smtpd_s
 
 /* io.c, getcmd.c */
 extern void smtpd_main (void) gccattr_noreturn ;   /* one session on fd 0/1 */
+/* berth-smtpd.c, reuse.c: one session on fd 0/1, in a process that may serve more. Returns 1
+   after a clean end (QUIT, or EOF between transactions), fds 0 and 1 closed and everything the
+   session held released; any other end exits the process, as smtpd_main's do. */
+extern int smtpd_serve (smtpd_reuse *) ;
+extern void smtpd_reuse_end (smtpd *, char const *reason, int flushed) ;   /* returns when not reusable */
 extern void smtpd_io_init (smtpd *) ;
 extern int smtpd_fill (smtpd *) ;                  /* 1 data; dies on timeout, EOF, error */
 extern int smtpd_getcmd (smtpd *) ;  /* 1 line in s->line (NUL-terminated); 0 too long; -1 NUL in it */
@@ -181,7 +197,7 @@ extern void smtpd_exit (smtpd *, char const *reason) gccattr_noreturn ;
 extern void smtpd_drop (smtpd *, char const *reply, char const *reason) gccattr_noreturn ;
 
 /* slots.c */
-extern int smtpd_slot (void) ;                      /* 1 slot held or no limit, 0 all taken */
+extern int smtpd_slot (int *fd) ;   /* 1 slot held (its lock in *fd) or no limit, 0 all taken */
 
 /* config.c */
 extern void smtpd_config (smtpd *) ;
