@@ -31,17 +31,29 @@ export pa pb T_DIR
 
 # the pid that served each session: berth-listen -v's start lines, in order
 pids () { sed -n 's/^berth-listen: info: pid \([0-9]*\) from .*/\1/p' "$1" | tr '\n' ' '; }
+# settle LOG N: until LOG has N session ends (a worker is idle again only once its end is read:
+# a connection made before that goes to another worker, rightly)
+ends () { [ "$(grep -c '^berth-listen: info: end ' "$1")" -ge "$2" ]; }
+settle () { wait_until 5 ends "$1" "$2"; }
 
 "$PY" - > "$T_DIR/py1.out" 2>&1 <<'PY'
 import os, smtplib, socket, subprocess, time
 pa = int(os.environ["pa"]); T = os.environ["T_DIR"]
 def say(ok, what): print(("ok" if ok else "FAIL") + " " + what, flush=True)
+done = [0]
+def settle():
+    # until berth-listen logged the end of every session so far (see settle in the shell)
+    done[0] += 1
+    end = time.time() + 5
+    while time.time() < end and open(T + "/a.log").read().count("berth-listen: info: end ") < done[0]:
+        time.sleep(0.02)
 def session(relay):
     c = smtplib.SMTP("127.0.0.1", pa, timeout=10)
     c.ehlo("client.example")
     c.mail("a@x.example")
     code, _ = c.rcpt("far@far.example")
     c.rset(); c.quit()
+    settle()
     return code
 say(session(True) == 250, "session 1: relaying allowed by the rules' RELAYCLIENT")
 # the rules change: the next session, in the same process, must not keep RELAYCLIENT
@@ -54,6 +66,7 @@ c = smtplib.SMTP("127.0.0.1", pa, timeout=10)
 code, _ = c.ehlo("client.example")
 say(code == 250, "session 3: the slot of the earlier sessions was given back (%s)" % code)
 c.quit()
+settle()
 # -m 3: the fourth session is another process's
 c = smtplib.SMTP("127.0.0.1", pa, timeout=10); c.ehlo("client.example"); c.quit()
 PY
@@ -66,9 +79,11 @@ ok $? "-m 3: three sessions in one process, the fourth in another ($*)"
 grep -q "berth-listen: info: end $1 status 0 sessions 0/40" "$T_DIR/a.log"; ok $? "-v logs each session's end, with the sessions' count"
 
 # a denied peer, then an allowed one: the same worker serves on
+settle "$T_DIR/a.log" 4
 rules '127.:deny'
 "$PY" -c 'import socket,sys; s=socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5); s.settimeout(5); print(repr(s.recv(100)))' "$pa" > "$T_DIR/deny.out" 2>&1
 is "$(cat "$T_DIR/deny.out")" "b''" "denied by the rules: closed without a word"
+settle "$T_DIR/a.log" 5
 rules '127.:allow'
 "$PY" -c 'import smtplib,sys; c=smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10); c.noop(); c.quit()' "$pa"
 set -- $(pids "$T_DIR/a.log")
@@ -103,7 +118,9 @@ def greet(s):
 def quit(s):
     s.sendall(b"QUIT\r\n"); s.recv(512); s.close()
 s1 = socket.create_connection(("127.0.0.1", pb), 5); greet(s1); quit(s1)
-time.sleep(0.2)   # that worker is idle now
+end = time.time() + 5   # that worker is idle once its end is logged
+while time.time() < end and "info: end " not in open(os.environ["T_DIR"] + "/b.log").read():
+    time.sleep(0.02)
 s1 = socket.create_connection(("127.0.0.1", pb), 5); g1 = greet(s1)
 s2 = socket.create_connection(("127.0.0.1", pb), 5); g2 = greet(s2)
 say(g1.startswith(b"220 ") and g2.startswith(b"220 "), "-c 2: two sessions open")
@@ -135,7 +152,9 @@ marker = b"MARKER-" + os.urandom(6).hex().encode()
 c = smtplib.SMTP("127.0.0.1", pb, timeout=10)
 c.sendmail("a@x.example", ["user@test.example"], b"Subject: mem\r\n\r\n" + (marker + b"\r\n") * 200)
 c.quit()
-time.sleep(0.3)
+end = time.time() + 5   # idle once its end is logged: 5 sessions so far
+while time.time() < end and open(os.environ["T_DIR"] + "/b.log").read().count("info: end ") < 5:
+    time.sleep(0.02)
 # the idle worker: the listener's only child
 bl = open(os.environ["T_DIR"] + "/b.pid").read().split()[0]
 kids = [p for p in os.listdir("/proc") if p.isdigit() and open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()[1] == bl]
@@ -162,11 +181,46 @@ else
 fi
 
 # the default stays a process per session
-pc=$(free_port)
+pc=$(free_port); pd=$(free_port)
 t_bg $setuid "$BERTH_TOP/bin/berth-listen" -v 127.0.0.1 "$pc" 2> "$T_DIR/c.log"
-wait_until 10 listening "$pc"
+t_bg $setuid "$BERTH_TOP/bin/berth-listen" -v -m 100 127.0.0.1 "$pd" 2> "$T_DIR/d.log"
+wait_until 10 listening "$pc" && wait_until 10 listening "$pd" || { echo "Bail out! berth-listen did not start"; exit 1; }
 for i in 1 2; do "$PY" -c 'import smtplib,sys; c=smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10); c.noop(); c.quit()' "$pc"; done
 set -- $(pids "$T_DIR/c.log")
 [ $# = 2 ] && [ "$1" != "$2" ]; ok $? "without -m: a process per session ($*)"
+
+# the same session after a busy one, in a worker (D) and in a fresh process (C): the same queue
+# files but for ids, dates and ports. The busy one leaves all it can: EHLO, parameters, an open
+# transaction, errors, a message with DSN parameters.
+"$PY" - "$pd" "$pc" "$T_DIR" > "$T_DIR/same.out" 2>&1 <<'PY'
+import smtplib, sys, time
+pd, pc = int(sys.argv[1]), int(sys.argv[2])
+c = smtplib.SMTP("127.0.0.1", pd, timeout=10)
+c.ehlo("busy.example")
+c.docmd("BOGUS"); c.docmd("RCPT TO:<nobody@test.example>")
+c.sendmail("busy@x.example", ["user@test.example"], b"Subject: busy\r\nX-Busy: 1\r\n\r\nbusy body\r\n",
+           mail_options=["BODY=8BITMIME", "RET=FULL", "ENVID=BUSY1"], rcpt_options=["NOTIFY=NEVER"])
+c.mail("open@x.example", ["SIZE=1000"]); c.rcpt("user@test.example")
+c.quit()
+end = time.time() + 5   # the worker is idle once its end is logged
+while time.time() < end and "info: end " not in open(sys.argv[3] + "/d.log").read():
+    time.sleep(0.02)
+for port in (pd, pc):
+    c = smtplib.SMTP("127.0.0.1", port, timeout=10)
+    c.helo("same.example")
+    c.sendmail("same@x.example", ["user@test.example"], b"Subject: same\r\n\r\nthe same session\r\n")
+    c.quit()
+print("done")
+PY
+grep -q '^done$' "$T_DIR/same.out"; ok $? "the busy session, then the same session in each" || sed 's/^/# /' "$T_DIR/same.out"
+set -- $(pids "$T_DIR/d.log")
+[ $# = 2 ] && [ "$1" = "$2" ]; ok $? "D: both sessions in one worker ($*)" || sed "s/^/# /" "$T_DIR/d.log"
+norm () {  # a queued message's envelope and bytes, without what differs between two runs
+  f=$(grep -l '^Subject: same$' "$BERTH_HOME/queue/mess"/* | sed -n "${1}p")
+  { qenv "$BERTH_HOME/queue/todo/${f##*/}" | tr '\0' '\n' | grep -v '^[pt]'; qbody "$f"; } |
+    sed -e 's/(berth [0-9]* invoked/(berth PID invoked/' -e 's/ id s[0-9]*\.[0-9]*\.[0-9]*\./ id SID./' -e 's/[A-Z][a-z][a-z], [0-9]* [A-Z][a-z][a-z] [0-9]* [0-9:]* [-+][0-9]*/DATE/'
+}
+[ "$(grep -l '^Subject: same$' "$BERTH_HOME/queue/mess"/* | wc -l)" = 2 ] && [ "$(norm 1)" = "$(norm 2)" ]
+ok $? "what a worker queued after a busy session is what a fresh process queued" || { norm 1 | sed 's/^/# 1: /'; norm 2 | sed 's/^/# 2: /'; }
 as_user "$BERTH_TOP/bin/berth-listen" -m 0 127.0.0.1 "$(free_port)" 2> /dev/null; is "$?" 100 "-m 0: usage, exit 100"
 t_done
