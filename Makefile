@@ -151,7 +151,7 @@ SAN_QUICK_TESTS ?= tests/smtpd-proto.t tests/smtpd-data.t tests/smtpd-relay.t te
   tests/send-deliver.t tests/remote-smtp.t tests/remote-data.t tests/bounce-mime.t \
   tests/qtools-read.t tests/showctl.t tests/pipeline.t tests/tls-starttls.t \
   tests/remote-reuse.t tests/local-kept.t tests/mtasts.t tests/tlsrpt.t tests/tlsrpt-dane.t \
-  tests/remote-dsn.t tests/remote-requiretls.t tests/dsn.t
+  tests/remote-dsn.t tests/remote-requiretls.t tests/dsn.t tests/listen-reuse.t
 SAN_ENV := BERTH_SAN=1 ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 check-san-quick:

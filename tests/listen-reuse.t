@@ -172,12 +172,14 @@ with open("/proc/%s/maps" % kids[0]) as maps, open("/proc/%s/mem" % kids[0], "rb
             pass
 print(("ok" if found == 0 else "FAIL") + " the idle worker's memory holds nothing of the message it took (%d copies of the marker)" % found)
 PY
-if [ "$(id -u)" = 0 ]; then
+if [ -n "${BERTH_SAN:-}" ]; then
+  ok 0 "# SKIP a worker's memory under the sanitizers (their shadow maps are terabytes)"
+elif [ "$(id -u)" = 0 ]; then
   while read -r word what; do
     if [ "$word" = ok ]; then ok 0 "$what"; else ok 1 "$word $what"; fi
   done < "$T_DIR/mem.out"
 else
-  skip "reading a worker's memory needs root"
+  ok 0 "# SKIP reading a worker's memory needs root"
 fi
 
 # the default stays a process per session

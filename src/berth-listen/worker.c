@@ -5,9 +5,11 @@
    rules, the TLS proxy's fd in its place; berth-smtpd's code then runs it (smtpd_serve), and
    gives the process back only after a clean end, having released and zeroed all the session
    held (berth-smtpd's reuse.c); the worker then zeroes the stack the session used, so that
-   nothing of the message's text is left for a later session. The worker asks its master for nothing but the
-   next connection, and exits after -m sessions, on any unclean end, or when the master closes
-   its socket. Trust: as in berth-listen's children; a worker is never root (checked at start). */
+   nothing of the message's text is left for a later session. The worker asks its master for
+   nothing but the next connection, and exits after -m sessions, on any unclean end, or when
+   the master closes its socket.
+   Trust: as berth-listen's children; never root (berth-listen refuses to start so, and each
+   session checks again). */
 
 #include <errno.h>
 #include <fcntl.h>
