@@ -74,9 +74,10 @@ def tree(m):
     """The running processes to attach to (berth-listen; Postfix's master and children),
     with their programs."""
     if m.kind == "berth":
-        t = {m.smtpd.pid: "berth-listen"}
+        # berth-listen and its workers (-m: sessions run in processes that already exist)
+        t = dict([(m.smtpd.pid, "berth-listen")] + children(m.smtpd.pid))
         if getattr(m, "qwriter", None):   # multi-user: the queue writer commits for berth-smtpd
-            t[m.qwriter.pid] = "berth-qwriter"
+            t.update([(m.qwriter.pid, "berth-qwriter")] + children(m.qwriter.pid))
         return t
     mp = m.master_pid()
     return dict([(mp, "master")] + children(mp))

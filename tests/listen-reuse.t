@@ -157,7 +157,12 @@ while time.time() < end and open(os.environ["T_DIR"] + "/b.log").read().count("i
     time.sleep(0.02)
 # the idle worker: the listener's only child
 bl = open(os.environ["T_DIR"] + "/b.pid").read().split()[0]
-kids = [p for p in os.listdir("/proc") if p.isdigit() and open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()[1] == bl]
+def parent(p):
+    try:
+        return open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()[1]
+    except (OSError, IndexError):
+        return None   # gone meanwhile
+kids = [p for p in os.listdir("/proc") if p.isdigit() and parent(p) == bl]
 if len(kids) != 1:
     print("FAIL one idle worker (%d)" % len(kids)); sys.exit()
 found = 0
