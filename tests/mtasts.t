@@ -8,16 +8,6 @@
 . "$BERTH_TOP/tests/rtls-lib.sh"
 rtls_setup 120
 cp "$C/ca.crt" "$BERTH_HOME/control/tlsanchors"
-# leaf NAME DNSNAME...: $C/NAME.crt and .key signed by the test CA for the names given
-leaf () {
-  _n=$1; shift
-  _san=$(printf 'DNS:%s,' "$@"); _san=${_san%,}
-  ( cd "$C" &&
-    openssl req -newkey rsa:2048 -nodes -keyout "$_n.key" -out "$_n.csr" -subj "/CN=$1" &&
-    printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\n' "$_san" > "$_n.ext" &&
-    openssl x509 -req -in "$_n.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$_n.crt" -days 2 -extfile "$_n.ext" &&
-    chmod 644 "$_n.crt" "$_n.key" ) >> "$C/openssl.log" 2>&1 || { echo "Bail out! cannot make $_n's certificate"; exit 1; }
-}
 leaf www mta-sts.enf.test mta-sts.bad.test mta-sts.name.test mta-sts.tst.test
 leaf mx mx.enf.test other.bad.test
 W=$T_DIR/www

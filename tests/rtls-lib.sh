@@ -24,5 +24,16 @@ rsink () {
   t_bg "$PY" "$BERTH_TOP/tests/rtls-sink.py" "$P" "$T_DIR/$_n" --host "$_ip" "$@" 2>"$T_DIR/$_n.stderr"
 }
 
+# leaf NAME DNSNAME...: $C/NAME.crt and .key signed by the test CA for the names given
+leaf () {
+  _n=$1; shift
+  _san=$(printf 'DNS:%s,' "$@"); _san=${_san%,}
+  ( cd "$C" &&
+    openssl req -newkey rsa:2048 -nodes -keyout "$_n.key" -out "$_n.csr" -subj "/CN=$1" &&
+    printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\n' "$_san" > "$_n.ext" &&
+    openssl x509 -req -in "$_n.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$_n.crt" -days 2 -extfile "$_n.ext" &&
+    chmod 644 "$_n.crt" "$_n.key" ) >> "$C/openssl.log" 2>&1 || { echo "Bail out! cannot make $_n's certificate"; exit 1; }
+}
+
 # has TEXT PATTERN DESCRIPTION
 has () { case $1 in *"$2"*) ok 0 "$3" ;; *) ok 1 "$3"; diag "$1" ;; esac; }

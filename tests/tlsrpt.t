@@ -1,7 +1,7 @@
 #!/bin/sh
 # TLS-RPT (RFC 8460): berth-remote's session records and berth-tlsrpt's report. A loopback
 # dnsmasq gives pol.test two MX hosts under an MTA-STS enforce policy (mx: *.pol.test, served
-# over HTTPS on 127.0.0.10:443) and a _smtp._tls record whose rua is tlsrpt@report.test, a local
+# over HTTPS on 127.0.0.14:443) and a _smtp._tls record whose rua is tlsrpt@report.test, a local
 # domain of the same instance; np.test has no policy. The first MX's certificate names another
 # host (a failed session), the second's is right (a success). Without control/tlsrpt nothing is
 # recorded; with it, the day's files hold the sessions (tst.test: an MTA-STS testing policy
@@ -11,34 +11,25 @@
 . "$BERTH_TOP/tests/rtls-lib.sh"
 rtls_setup 90
 cp "$C/ca.crt" "$BERTH_HOME/control/tlsanchors"
-leaf () {
-  _n=$1; shift
-  _san=$(printf 'DNS:%s,' "$@"); _san=${_san%,}
-  ( cd "$C" &&
-    openssl req -newkey rsa:2048 -nodes -keyout "$_n.key" -out "$_n.csr" -subj "/CN=$1" &&
-    printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\n' "$_san" > "$_n.ext" &&
-    openssl x509 -req -in "$_n.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$_n.crt" -days 2 -extfile "$_n.ext" &&
-    chmod 644 "$_n.crt" "$_n.key" ) >> "$C/openssl.log" 2>&1 || { echo "Bail out! cannot make $_n's certificate"; exit 1; }
-}
 leaf www mta-sts.pol.test mta-sts.tst.test
 leaf mx mx.pol.test
 W=$T_DIR/www
 mkdir -p "$W"
 printf 'version: STSv1\r\nmode: enforce\r\nmx: *.pol.test\r\nmax_age: 86400\r\n' > "$W/mta-sts.pol.test.txt"
 printf 'version: STSv1\r\nmode: testing\r\nmx: other.tst.test\r\nmax_age: 86400\r\n' > "$W/mta-sts.tst.test.txt"
-t_bg "$PY" "$BERTH_TOP/tests/mtasts-https.py" 127.0.0.10 443 "$C/www.crt" "$C/www.key" "$W" 2>>"$T_DIR/https.err"
-wait_listen 127.0.0.10 443 || diag "https server did not start: $(cat "$T_DIR/https.err")"
+t_bg "$PY" "$BERTH_TOP/tests/mtasts-https.py" 127.0.0.14 443 "$C/www.crt" "$C/www.key" "$W" 2>>"$T_DIR/https.err"
+wait_listen 127.0.0.14 443 || diag "https server did not start: $(cat "$T_DIR/https.err")"
 rsink bad 127.0.0.3 --cert "$C/leaf.crt" --key "$C/leaf.key"
 rsink good 127.0.0.2 --cert "$C/mx.crt" --key "$C/mx.key"
 D=$(free_port)
 dns "$D" --local=/test/ \
   --mx-host=pol.test,bad.pol.test,10 --mx-host=pol.test,mx.pol.test,20 \
   --host-record=bad.pol.test,127.0.0.3 --host-record=mx.pol.test,127.0.0.2 \
-  --host-record=mta-sts.pol.test,127.0.0.10 \
+  --host-record=mta-sts.pol.test,127.0.0.14 \
   --txt-record=_mta-sts.pol.test,"v=STSv1; id=p1;" \
   --txt-record=_smtp._tls.pol.test,"v=TLSRPTv1; rua=mailto:tlsrpt@report.test" \
   --mx-host=np.test,mx.pol.test,10 \
-  --mx-host=tst.test,mx.pol.test,10 --host-record=mta-sts.tst.test,127.0.0.10 \
+  --mx-host=tst.test,mx.pol.test,10 --host-record=mta-sts.tst.test,127.0.0.14 \
   --txt-record=_mta-sts.tst.test,"v=STSv1; id=t1;"
 BERTH_DNSSERVER=127.0.0.1:$D
 export BERTH_DNSSERVER
